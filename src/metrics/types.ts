@@ -1,0 +1,24 @@
+// The contract between the HTTP layer (which measures) and the collector (which counts).
+import type { ErrorKind } from '../errors.ts';
+
+/** Where each finished request is recorded. Called on the hot path: no allocation inside. */
+export interface MetricsSink {
+  /**
+   * A response arrived in full (any status).
+   * @param requestId index into the run's request names
+   * @param latencyUs from the iteration's intended start of this request (open model) or the send (closed), µs
+   * @param serviceUs from the hand-off to the socket pool to the end of the body, µs
+   * @param expected whether the status is one the request expects
+   */
+  response(
+    requestId: number,
+    status: number,
+    latencyUs: number,
+    serviceUs: number,
+    bytesSent: number,
+    bytesReceived: number,
+    expected: boolean,
+  ): void;
+  /** The request got no complete response. */
+  error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void;
+}

@@ -1,0 +1,193 @@
+// The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
+import type { Location } from '../errors.ts';
+
+/** A test file: shared settings plus one or more scenarios that run at the same time. */
+export interface TestModel {
+  /** Model version of the source file format. */
+  version: 1;
+  name: string;
+  /** Absolute path of the file this came from. */
+  file: string;
+  /** Base URL every relative request path is resolved against. */
+  target?: string;
+  http: HttpSettings;
+  /** Default headers for every request; values may hold `{{placeholders}}`. */
+  headers: HeaderSpec[];
+  /** Named random fields, drawn afresh for every iteration. */
+  fields: FieldSpec[];
+  scenarios: ScenarioSpec[];
+  /** Fixed PRNG seed; when absent the run picks one and reports it. */
+  seed?: number;
+  thresholds: ThresholdSpec[];
+}
+
+export interface HttpSettings {
+  /** Max sockets per origin; undefined = the largest VU count of any scenario. */
+  connections?: number;
+  /** Whole-request deadline (connect + headers + body). */
+  timeoutMs: number;
+  /** Requests in flight per socket; 1 = no pipelining. */
+  pipelining: number;
+  /** Skip TLS certificate verification. */
+  insecure: boolean;
+  /** Redirects followed per request; 0 = report the 3xx as is. */
+  maxRedirects: number;
+  /** Cap on a response body buffered for a capture. */
+  maxCaptureBytes: number;
+}
+
+export interface HeaderSpec {
+  name: string;
+  /** Template text; `{{field}}` placeholders allowed. */
+  value: string;
+  location?: Location;
+}
+
+export interface FieldSpec {
+  name: string;
+  /** Generator name (`string`, `koreanName`, …). */
+  gen: string;
+  /** The generator's own arguments, validated by its factory. */
+  args: Record<string, unknown>;
+  /** Never repeat a value within a run. */
+  unique: boolean;
+  location?: Location;
+}
+
+export interface ScenarioSpec {
+  name: string;
+  load: ExecutorConfig;
+  flow: FlowSpec;
+  location?: Location;
+}
+
+export type FlowSpec =
+  | { kind: 'requests'; requests: RequestSpec[] }
+  /** A TypeScript iteration function; its context type lives in the public API. */
+  | { kind: 'function'; iteration: (ctx: never) => unknown; setup?: () => unknown; teardown?: (data: never) => unknown };
+
+export interface RequestSpec {
+  /** Unique within the scenario; the metrics key. */
+  name: string;
+  method: string;
+  /** Path (or absolute URL) template. */
+  path: string;
+  headers: HeaderSpec[];
+  body?: BodySpec;
+  /** Statuses counted as success; empty = any 2xx/3xx. */
+  expect: number[];
+  captures: CaptureSpec[];
+  /** Pause after this request, drawn uniformly from [minMs, maxMs]. */
+  think?: { minMs: number; maxMs: number };
+  /** Overrides http.timeoutMs for this request. */
+  timeoutMs?: number;
+  location?: Location;
+  pathLocation?: Location;
+}
+
+export type BodySpec =
+  /** Text with placeholders; `json` templates escape substituted values for JSON. */
+  | { kind: 'template'; format: 'json' | 'text'; text: string; file?: string; location?: Location };
+
+export interface CaptureSpec {
+  /** Variable name later placeholders use. */
+  name: string;
+  from: 'json' | 'header';
+  /** JSON path subset (`$.a.b[0]`) or header name. */
+  path: string;
+  location?: Location;
+}
+
+export interface ThresholdSpec {
+  /** Metric with optional tag filter, e.g. `http_req_duration{name:signup}`. */
+  metric: string;
+  /** k6 expression, e.g. `p(99)<500`. */
+  expression: string;
+  abortOnFail: boolean;
+  location?: Location;
+}
+
+interface ExecutorBase {
+  /** Delay from the run's start before this scenario begins. */
+  startTimeMs: number;
+  /** How long in-flight iterations may finish after the scenario's end before they are aborted. */
+  gracefulStopMs: number;
+}
+
+export interface SharedIterations extends ExecutorBase {
+  executor: 'shared-iterations';
+  vus: number;
+  iterations: number;
+  maxDurationMs: number;
+}
+
+export interface PerVuIterations extends ExecutorBase {
+  executor: 'per-vu-iterations';
+  vus: number;
+  /** Iterations per VU. */
+  iterations: number;
+  maxDurationMs: number;
+}
+
+export interface ConstantVus extends ExecutorBase {
+  executor: 'constant-vus';
+  vus: number;
+  durationMs: number;
+}
+
+export interface Stage {
+  durationMs: number;
+  /** VUs (ramping-vus) or iterations per time unit (ramping-arrival-rate) at the end of the stage. */
+  target: number;
+}
+
+export interface ConstantArrivalRate extends ExecutorBase {
+  executor: 'constant-arrival-rate';
+  /** Iterations started per `timeUnitMs`. */
+  rate: number;
+  timeUnitMs: number;
+  durationMs: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+}
+
+export interface RampingArrivalRate extends ExecutorBase {
+  executor: 'ramping-arrival-rate';
+  startRate: number;
+  timeUnitMs: number;
+  stages: Stage[];
+  preAllocatedVUs: number;
+  maxVUs: number;
+}
+
+export interface RampingVus extends ExecutorBase {
+  executor: 'ramping-vus';
+  startVUs: number;
+  stages: Stage[];
+  gracefulRampDownMs: number;
+}
+
+export type ExecutorConfig =
+  | SharedIterations
+  | PerVuIterations
+  | ConstantVus
+  | ConstantArrivalRate
+  | RampingArrivalRate
+  | RampingVus;
+
+export type ExecutorKind = ExecutorConfig['executor'];
+
+/** Largest number of VUs an executor can have at once. */
+export function maxVusOf(load: ExecutorConfig): number {
+  switch (load.executor) {
+    case 'shared-iterations':
+    case 'per-vu-iterations':
+    case 'constant-vus':
+      return load.vus;
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      return Math.max(load.maxVUs, load.preAllocatedVUs);
+    case 'ramping-vus':
+      return Math.max(load.startVUs, ...load.stages.map((s) => s.target));
+  }
+}
