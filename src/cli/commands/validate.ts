@@ -1,0 +1,28 @@
+// `runner validate <file>`: every check `run` makes before the first request, and no traffic.
+import type { Command } from 'commander';
+import { ExitCode } from '../../exit-codes.ts';
+import { compilePlan } from '../../plan/compile.ts';
+import { loadScenario } from '../../scenario/load.ts';
+import { maxVusOf } from '../../scenario/model.ts';
+import type { Io } from '../io.ts';
+import type { CommandResult } from '../main.ts';
+
+export function registerValidate(program: Command, io: Io, result: CommandResult): void {
+  program
+    .command('validate')
+    .description('check a scenario file without sending any request')
+    .argument('<file>', 'scenario file')
+    .action(async (file: string) => {
+      const model = await loadScenario(file, io.cwd);
+      // Compiling also checks generators, templates and placeholders; env values are not needed to be real.
+      const plan = compilePlan(model, { seed: 0, env: io.env, target: model.target ?? 'http://127.0.0.1' });
+      const lines = [`ok: ${file}: scenario '${model.name}'`];
+      for (const s of model.scenarios) {
+        const steps = s.flow.kind === 'requests' ? `${s.flow.requests.length} request(s)` : 'code iteration';
+        lines.push(`  ${s.name}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
+      }
+      lines.push(`  fields: ${plan.fields.map((f) => f.name).join(', ') || 'none'}`);
+      io.stdout.write(lines.join('\n') + '\n');
+      result.code = ExitCode.ok;
+    });
+}

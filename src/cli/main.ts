@@ -1,0 +1,47 @@
+// Builds the commander program and maps every failure to an exit code: user mistakes print a
+// diagnostic (no stack) and exit 2; anything else is a bug and exits 1 with its stack.
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../exit-codes.ts';
+import { isUserError, renderDiagnostic } from '../errors.ts';
+import { VERSION } from '../version.ts';
+import type { Io } from './io.ts';
+import { registerRun } from './commands/run.ts';
+import { registerValidate } from './commands/validate.ts';
+
+/** A command's action stores its exit code here; commander itself only knows success. */
+export interface CommandResult {
+  code: number;
+}
+
+export function createProgram(io: Io, result: CommandResult): Command {
+  const program = new Command('runner')
+    .description('Scripted HTTP load tests: YAML or TypeScript scenarios, honest latency, comparable results.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  registerRun(program, io, result);
+  registerValidate(program, io, result);
+  return program;
+}
+
+export async function main(io: Io): Promise<number> {
+  const result: CommandResult = { code: ExitCode.ok };
+  const program = createProgram(io, result);
+  try {
+    await program.parseAsync(io.argv, { from: 'user' });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are exits too, with code 0.
+      if (err.exitCode === 0) return ExitCode.ok;
+      return ExitCode.userError;
+    }
+    if (isUserError(err)) {
+      for (const d of err.diagnostics) io.stderr.write(renderDiagnostic(d) + '\n');
+      return ExitCode.userError;
+    }
+    io.stderr.write(`runner: internal error (a bug in runner, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return ExitCode.internal;
+  }
+}

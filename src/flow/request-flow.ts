@@ -1,0 +1,112 @@
+// Runs one iteration of a request list (YAML or declarative TS): draw fields, send each request in
+// order, apply captures, pause for think time. The iteration stops at the first request that fails.
+import type { Dispatcher } from 'undici';
+import { Exchange, type ExchangeContext } from '../http/exchange.ts';
+import type { CompiledRequest } from '../plan/types.ts';
+import { parseJsonPath, selectJsonPath, type PathSegment } from '../scenario/json-path.ts';
+import type { Vu } from '../scheduler/vu.ts';
+import type { Rng } from '../generators/types.ts';
+import type { Checks } from './checks.ts';
+
+export type IterationOutcome = 'completed' | 'failed' | 'aborted';
+
+export interface FlowEnv {
+  exchange: ExchangeContext;
+  dispatcher(origin: string): Dispatcher;
+  checks: Checks;
+  /** Pauses the VU; resolves early when the VU is interrupted. */
+  sleep(vu: Vu, ms: number): Promise<void>;
+}
+
+interface Step {
+  req: CompiledRequest;
+  dispatcher: Dispatcher;
+  keepHeaders: boolean;
+  captures: { slot: number; from: 'json' | 'header'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
+  statusCheckId: number;
+}
+
+/** Builds the iteration function for a scenario's steps; everything per request is resolved here, once. */
+export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
+  const prepared: Step[] = steps.map((req) => ({
+    req,
+    dispatcher: env.dispatcher(req.origin),
+    keepHeaders: req.captures.some((c) => c.from === 'header'),
+    captures: req.captures.map((c) => ({
+      slot: c.slot,
+      from: c.from,
+      segments: c.from === 'json' ? (parseJsonPath(c.path) ?? []) : [],
+      header: c.from === 'header' ? c.path : '',
+      checkId: env.checks.id(`${req.name}: captured ${c.name}`),
+      name: c.name,
+    })),
+    statusCheckId: env.checks.id(`${req.name}: status is expected`),
+  }));
+
+  return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+    const vars = vu.vars;
+    let intended = intendedStartMs;
+    for (const step of prepared) {
+      if (vu.interrupted) return 'aborted';
+      const req = step.req;
+      const headers: string[] = [];
+      for (const h of req.headers) headers.push(h.name, h.render(vars));
+      const ex = new Exchange(env.exchange, {
+        requestId: req.id,
+        dispatcher: step.dispatcher,
+        origin: req.origin,
+        method: req.method,
+        path: req.path(vars),
+        headers,
+        body: req.body?.(vars),
+        timeoutMs: req.timeoutMs,
+        expect: req.expect,
+        // Only the first request of an iteration can have waited for its turn (open model).
+        intendedStartMs: intended,
+        keepBody: req.needsBody,
+        keepHeaders: step.keepHeaders,
+      });
+      intended = undefined;
+      vu.current = ex;
+      await ex.send();
+      vu.current = null;
+      if (ex.error !== undefined) return ex.error === 'aborted' ? 'aborted' : 'failed';
+      env.checks.record(step.statusCheckId, ex.expected);
+      if (!ex.expected) return 'failed';
+      if (step.captures.length > 0 && !applyCaptures(step, ex, vars, env.checks)) return 'failed';
+      if (req.think) {
+        const { minMs, maxMs } = req.think;
+        await env.sleep(vu, minMs + (maxMs - minMs) * rng.nextFloat());
+      }
+    }
+    return vu.interrupted ? 'aborted' : 'completed';
+  };
+}
+
+function applyCaptures(step: Step, ex: Exchange, vars: (string | number)[], checks: Checks): boolean {
+  let json: unknown;
+  let parsed = false;
+  let ok = true;
+  for (const c of step.captures) {
+    let value: unknown;
+    if (c.from === 'header') {
+      const h = ex.responseHeaders[c.header];
+      value = Array.isArray(h) ? h[0] : h;
+    } else {
+      if (!parsed) {
+        parsed = true;
+        try {
+          json = ex.body === undefined ? undefined : JSON.parse(ex.body);
+        } catch {
+          json = undefined;
+        }
+      }
+      value = selectJsonPath(json, c.segments);
+    }
+    const usable = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean';
+    checks.record(c.checkId, usable);
+    if (usable) vars[c.slot] = typeof value === 'boolean' ? String(value) : (value as string | number);
+    else ok = false;
+  }
+  return ok;
+}

@@ -1,0 +1,74 @@
+// Maps a failed request's error to an ErrorKind: by `code`, then `name`; never by message text.
+import type { ErrorKind } from '../errors.ts';
+
+/** runner's own error codes, for deadlines and aborts it enforces itself. */
+export const RUNNER_TIMEOUT = 'RUNNER_TIMEOUT';
+export const RUNNER_CONNECT_TIMEOUT = 'RUNNER_CONNECT_TIMEOUT';
+export const RUNNER_ABORTED = 'RUNNER_ABORTED';
+
+const byCode: Record<string, ErrorKind> = {
+  ECONNREFUSED: 'refused',
+  UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
+  [RUNNER_CONNECT_TIMEOUT]: 'connect_timeout',
+  ETIMEDOUT: 'connect_timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  [RUNNER_TIMEOUT]: 'timeout',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'closed',
+  UND_ERR_CLOSED: 'closed',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_NONAME: 'dns',
+  EAI_FAIL: 'dns',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'protocol',
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'protocol',
+  UND_ERR_HEADERS_OVERFLOW: 'protocol',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'protocol',
+  UND_ERR_INFO: 'protocol',
+  HPE_INVALID_CONSTANT: 'protocol',
+  UND_ERR_ABORTED: 'aborted',
+  ABORT_ERR: 'aborted',
+  [RUNNER_ABORTED]: 'aborted',
+  // Too many redirects is the server's doing, seen as a protocol fault.
+  UND_ERR_REDIRECT: 'protocol',
+};
+
+const tlsCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_TLS_HANDSHAKE_TIMEOUT',
+]);
+
+export function classifyError(err: unknown): ErrorKind {
+  const e = err as { code?: unknown; name?: unknown; cause?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (code !== undefined) {
+    const kind = byCode[code];
+    if (kind) return kind;
+    if (tlsCodes.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.startsWith('CERT_')) return 'tls';
+    if (code.startsWith('HPE_')) return 'protocol';
+  }
+  const name = typeof e?.name === 'string' ? e.name : '';
+  if (name === 'HTTPParserError') return 'protocol';
+  if (name === 'AbortError') return 'aborted';
+  if (e?.cause && e.cause !== err) return classifyError(e.cause);
+  return 'other';
+}
+
+/** An error carrying one of runner's own codes. */
+export class RunnerRequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunnerRequestError';
+  }
+}

@@ -1,0 +1,199 @@
+// One HTTP request through the shared pool: timed, deadline-bound, body counted and dropped unless a
+// capture needs it. The object is its own undici handler (new-style callbacks) and its own result.
+import type { Dispatcher } from 'undici';
+import type { ErrorKind } from '../errors.ts';
+import type { MetricsSink } from '../metrics/types.ts';
+import { classifyError, RUNNER_ABORTED, RUNNER_CONNECT_TIMEOUT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
+import type { InFlight, Tracked } from './in-flight.ts';
+
+/** What a request needs from the run; one per run, shared by every exchange. */
+export interface ExchangeContext {
+  metrics: MetricsSink;
+  inFlight: InFlight;
+  /** Milliseconds on a monotonic clock (performance.now()). */
+  now: () => number;
+  /** Sockets connected to an origin now: tells a connect timeout from a queueing one. */
+  connected: (origin: string) => number;
+  maxBodyBytes: number;
+}
+
+export interface ExchangeRequest {
+  requestId: number;
+  dispatcher: Dispatcher;
+  origin: string;
+  method: string;
+  path: string;
+  /** Flat [name, value, name, value, …]. */
+  headers: string[];
+  body?: string;
+  timeoutMs: number;
+  /** Status → 1 when expected. */
+  expect: Uint8Array;
+  /** Latency is measured from here when given (open model: the intended start). */
+  intendedStartMs?: number;
+  keepBody: boolean;
+  keepHeaders: boolean;
+}
+
+const NO_HEADERS: Record<string, string | string[] | undefined> = {};
+
+export class Exchange implements Dispatcher.DispatchHandler, Tracked {
+  // Tracked links, owned by InFlight.
+  deadlineMs = 0;
+  prev: Tracked | null = null;
+  next: Tracked | null = null;
+  list: Tracked['list'] = null;
+
+  /** HTTP status, 0 when the request failed. */
+  status = 0;
+  /** Why it failed; undefined on a complete response. */
+  error: ErrorKind | undefined = undefined;
+  errorMessage = '';
+  expected = false;
+  responseHeaders = NO_HEADERS;
+  /** The body as text when keepBody was asked and it fit within the cap. */
+  body: string | undefined = undefined;
+  bodyOverflow = false;
+  bytesSent = 0;
+  bytesReceived = 0;
+
+  private controller: Dispatcher.DispatchController | null = null;
+  private settled = false;
+  private started = false;
+  private startMs = 0;
+  private chunks: Buffer[] | null = null;
+  private chunkBytes = 0;
+  private resolve: ((ex: Exchange) => void) | null = null;
+
+  constructor(
+    private readonly ctx: ExchangeContext,
+    private readonly req: ExchangeRequest,
+  ) {}
+
+  /** Sends the request; resolves (never rejects) when it has a response or an error. */
+  send(): Promise<Exchange> {
+    const req = this.req;
+    this.bytesSent = estimateRequestBytes(req);
+    if (req.keepBody) this.chunks = [];
+    const done = new Promise<Exchange>((r) => (this.resolve = r));
+    this.startMs = this.ctx.now();
+    this.ctx.inFlight.add(this, req.timeoutMs);
+    try {
+      req.dispatcher.dispatch(
+        { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body ?? null },
+        this,
+      );
+    } catch (err) {
+      this.fail(err);
+    }
+    return done;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    this.started = true;
+    // Timed out or aborted while queued for a socket: do not send it at all.
+    if (this.settled) controller.abort(new RunnerRequestError(RUNNER_ABORTED, 'request given up before it was sent'));
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (this.settled) return;
+    this.status = statusCode;
+    if (this.req.keepHeaders) this.responseHeaders = headers;
+    // Status line + header lines: an estimate of the bytes on the wire, without the raw buffers.
+    let bytes = 17;
+    for (const name in headers) {
+      const v = headers[name];
+      bytes += name.length + 4 + (typeof v === 'string' ? v.length : Array.isArray(v) ? v.join(', ').length : 0);
+    }
+    this.bytesReceived += bytes + 2;
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.bytesReceived += chunk.length;
+    if (this.chunks !== null) {
+      if (this.chunkBytes + chunk.length > this.ctx.maxBodyBytes) {
+        this.bodyOverflow = true;
+        this.chunks = null;
+      } else {
+        this.chunks.push(chunk);
+        this.chunkBytes += chunk.length;
+      }
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.ctx.inFlight.remove(this);
+    const endMs = this.ctx.now();
+    if (this.chunks !== null) this.body = Buffer.concat(this.chunks, this.chunkBytes).toString('utf8');
+    this.chunks = null;
+    this.expected = this.status < this.req.expect.length && this.req.expect[this.status] === 1;
+    const latencyStart = this.req.intendedStartMs ?? this.startMs;
+    this.ctx.metrics.response(
+      this.req.requestId,
+      this.status,
+      Math.round((endMs - latencyStart) * 1000),
+      Math.round((endMs - this.startMs) * 1000),
+      this.bytesSent,
+      this.bytesReceived,
+      this.expected,
+    );
+    this.finish();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
+
+  /** Called by InFlight when the deadline passes. */
+  expire(): void {
+    const queued = !this.started && this.ctx.connected(this.req.origin) === 0;
+    const code = queued ? RUNNER_CONNECT_TIMEOUT : RUNNER_TIMEOUT;
+    this.giveUp(new RunnerRequestError(code, `no response within ${this.req.timeoutMs} ms`));
+  }
+
+  /** Called by InFlight on a hard stop. */
+  abort(): void {
+    this.giveUp(new RunnerRequestError(RUNNER_ABORTED, 'aborted by the run stopping'));
+  }
+
+  private giveUp(err: RunnerRequestError): void {
+    if (this.settled) return;
+    this.fail(err);
+    // An abort destroys the socket: the pool reconnects for the next request.
+    this.controller?.abort(err);
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.ctx.inFlight.remove(this);
+    this.status = 0;
+    this.chunks = null;
+    this.error = classifyError(err);
+    this.errorMessage = err instanceof Error ? err.message : String(err);
+    this.ctx.metrics.error(this.req.requestId, this.error, this.bytesSent, this.bytesReceived);
+    this.finish();
+  }
+
+  private finish(): void {
+    const resolve = this.resolve;
+    this.resolve = null;
+    resolve?.(this);
+  }
+}
+
+/** Request line + headers + body, as composed here (undici adds host and content-length). */
+function estimateRequestBytes(req: ExchangeRequest): number {
+  let bytes = req.method.length + req.path.length + 12;
+  for (let i = 0; i < req.headers.length; i += 2) bytes += req.headers[i].length + req.headers[i + 1].length + 4;
+  bytes += req.origin.length + 8; // host header
+  if (req.body !== undefined) {
+    const len = Buffer.byteLength(req.body);
+    bytes += len + 18 + String(len).length; // content-length header + body
+  }
+  return bytes + 2;
+}

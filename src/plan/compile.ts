@@ -1,0 +1,169 @@
+// Compiles the scenario model into a Plan: templates into render functions, fields into bound
+// generators, placeholders into slot indexes, URLs into origin + path. Done once, before any request.
+import { UserError, didYouMean, type Diagnostic, type Location } from '../errors.ts';
+import { compileField } from '../generators/index.ts';
+import type { FieldValue } from '../generators/types.ts';
+import { maxVusOf, type HeaderSpec, type RequestSpec, type TestModel } from '../scenario/model.ts';
+import { compileTemplate } from '../template/compile.ts';
+import { parseTemplate } from '../template/parse.ts';
+import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
+import type { CompiledRequest, Plan, PlannedScenario, SlotTable } from './types.ts';
+
+export interface CompileOptions {
+  seed: number;
+  /** Environment for `{{env.NAME}}` / `${NAME}` placeholders. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Overrides the scenario's `target`. */
+  target?: string;
+}
+
+export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
+  const diagnostics: Diagnostic[] = [];
+  const secrets = new Set<string>();
+  const fields = [];
+  for (const spec of model.fields) {
+    try {
+      fields.push(compileField(spec, opts.seed));
+    } catch (err) {
+      collect(err, diagnostics);
+    }
+  }
+  const target = opts.target ?? model.target;
+  const requestNames: string[] = [];
+  const multi = model.scenarios.length > 1;
+  const scenarios: PlannedScenario[] = model.scenarios.map((s, index) => {
+    const slots: SlotTable = { names: model.fields.map((f) => f.name), captures: new Set() };
+    let steps: CompiledRequest[] | undefined;
+    if (s.flow.kind === 'requests') {
+      steps = [];
+      for (const r of s.flow.requests) {
+        try {
+          const id = requestNames.length;
+          requestNames.push(multi && requestNames.includes(r.name) ? `${s.name}.${r.name}` : r.name);
+          steps.push(compileRequest(r, id, model, slots, target, opts.env, secrets));
+        } catch (err) {
+          collect(err, diagnostics);
+        }
+      }
+    }
+    return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, slotCount: slots.names.length };
+  });
+  if (diagnostics.length > 0) throw new UserError(diagnostics);
+  const needsTarget = scenarios.some((s) => s.steps?.some((r) => r.origin === ''));
+  if (needsTarget) {
+    throw new UserError({ message: 'no target: requests use relative paths but the scenario has no target', location: { file: model.file, line: 1, column: 1 }, hint: "add 'target: http://host:port' to the scenario or pass --target URL" });
+  }
+  const connections = model.http.connections ?? Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load)));
+  return {
+    name: model.name,
+    file: model.file,
+    seed: opts.seed,
+    target,
+    http: { ...model.http, connections },
+    fields,
+    requestNames,
+    scenarios,
+    thresholds: model.thresholds,
+    secrets: [...secrets].filter((s) => s.length > 0),
+  };
+}
+
+function collect(err: unknown, into: Diagnostic[]): void {
+  if (err instanceof UserError) into.push(...err.diagnostics);
+  else throw err;
+}
+
+function compileRequest(
+  r: RequestSpec,
+  id: number,
+  model: TestModel,
+  slots: SlotTable,
+  target: string | undefined,
+  env: CompileOptions['env'],
+  secrets: Set<string>,
+): CompiledRequest {
+  const resolve = resolver(slots, env, secrets);
+  const fallback: Location = r.pathLocation ?? r.location ?? { file: model.file, line: 1, column: 1 };
+  const { origin, pathText } = splitUrl(r.path, target, fallback);
+  const render = (text: string, mode: EscapeMode, at: Location | undefined): RenderFn =>
+    compileTemplate(parseTemplate(text, at ?? fallback), mode, resolve);
+
+  const headerSpecs = mergeHeaders(model.headers, r.headers);
+  const headers = headerSpecs.map((h) => ({ name: h.name.toLowerCase(), render: render(h.value, 'header', h.location) }));
+  let body: RenderFn | undefined;
+  if (r.body) {
+    body = render(r.body.text, r.body.format === 'json' ? 'json' : 'text', r.body.location);
+    if (r.body.format === 'json' && !headers.some((h) => h.name === 'content-type')) {
+      headers.push({ name: 'content-type', render: () => 'application/json' });
+    }
+  }
+  // Captures become slots only after this request's own templates are compiled: they exist from the next request on.
+  const captures = r.captures.map((c) => {
+    if (!slots.names.includes(c.name)) slots.names.push(c.name);
+    slots.captures.add(c.name);
+    return { ...c, slot: slots.names.indexOf(c.name) };
+  });
+  const expect = new Uint8Array(600);
+  if (r.expect.length === 0) expect.fill(1, 200, 400);
+  for (const s of r.expect) expect[s] = 1;
+  return {
+    id,
+    name: r.name,
+    method: r.method,
+    origin,
+    path: render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined),
+    headers,
+    body,
+    expect,
+    captures,
+    think: r.think,
+    timeoutMs: r.timeoutMs ?? model.http.timeoutMs,
+    needsBody: r.captures.some((c) => c.from === 'json'),
+  };
+}
+
+/** Placeholders resolve to fields, earlier captures, or environment variables (kept as secrets). */
+function resolver(slots: SlotTable, env: CompileOptions['env'], secrets: Set<string>): ResolvePlaceholder {
+  return (part): SlotRef => {
+    if (part.env) {
+      const value = env[part.name];
+      if (value === undefined) {
+        throw new UserError({ message: `environment variable '${part.name}' is not set`, location: part.location, hint: `set it before running: ${part.name}=... runner run ...` });
+      }
+      secrets.add(value);
+      return { constant: value };
+    }
+    const slot = slots.names.indexOf(part.name);
+    if (slot >= 0) return { slot };
+    const guess = didYouMean(part.name, slots.names);
+    const known = slots.names.length > 0 ? `known names: ${slots.names.join(', ')}` : "define it under 'fields:' or capture it in an earlier request";
+    throw new UserError({ message: `placeholder '{{${part.name}}}' refers to no field or earlier capture`, location: part.location, hint: guess ?? known });
+  };
+}
+
+function mergeHeaders(defaults: HeaderSpec[], own: HeaderSpec[]): HeaderSpec[] {
+  const ownNames = new Set(own.map((h) => h.name.toLowerCase()));
+  return [...defaults.filter((h) => !ownNames.has(h.name.toLowerCase())), ...own];
+}
+
+/** Splits a request path or absolute URL into a static origin and a path template. */
+function splitUrl(path: string, target: string | undefined, at: Location): { origin: string; pathText: string } {
+  const absolute = /^(https?:\/\/[^/{}]+)(\/.*)?$/.exec(path);
+  if (absolute) return { origin: new URL(absolute[1]).origin, pathText: absolute[2] ?? '/' };
+  if (/^https?:\/\//.test(path)) {
+    throw new UserError({ message: `the host part of '${path}' cannot hold a placeholder`, location: at, hint: 'one pool per origin is set up before the run: keep scheme, host and port literal' });
+  }
+  if (!target) return { origin: '', pathText: path };
+  const base = new URL(target);
+  const prefix = base.pathname.replace(/\/$/, '');
+  return { origin: base.origin, pathText: prefix + path };
+}
+
+function shift(loc: Location, columns: number): Location {
+  return { ...loc, column: loc.column + columns };
+}
+
+/** Values a VU's iteration reads by slot: fields first, then captures. */
+export function createSlots(size: number): FieldValue[] {
+  return new Array<FieldValue>(size).fill('');
+}

@@ -1,0 +1,60 @@
+// The compiled plan: everything the scheduler and the HTTP layer need, resolved once before the run.
+import type { CompiledField } from '../generators/index.ts';
+import type { CaptureSpec, ExecutorConfig, FlowSpec, HttpSettings, ThresholdSpec } from '../scenario/model.ts';
+import type { RenderFn } from '../template/types.ts';
+
+export interface Plan {
+  name: string;
+  file: string;
+  seed: number;
+  target?: string;
+  http: HttpSettings & { connections: number };
+  /** Drawn at the start of every iteration into slots 0..fields.length-1. */
+  fields: CompiledField[];
+  /** Metric key of each request id (index). */
+  requestNames: string[];
+  scenarios: PlannedScenario[];
+  thresholds: ThresholdSpec[];
+  /** Values that came from the environment: redacted from every output. */
+  secrets: string[];
+}
+
+export interface PlannedScenario {
+  name: string;
+  /** Position in the file; mixed into the PRNG seed. */
+  index: number;
+  load: ExecutorConfig;
+  /** The request flow of one iteration (YAML / declarative). */
+  steps?: CompiledRequest[];
+  /** A code iteration (imperative TS). */
+  iteration?: Extract<FlowSpec, { kind: 'function' }>;
+  /** Size of the per-VU value array: fields, then captures. */
+  slotCount: number;
+}
+
+export interface CompiledRequest {
+  /** Index into Plan.requestNames and the collector. */
+  id: number;
+  name: string;
+  method: string;
+  /** `http://host:port`; the pool key. */
+  origin: string;
+  /** Renders path + query, percent-encoding substituted values. */
+  path: RenderFn;
+  /** Lower-case names. */
+  headers: { name: string; render: RenderFn }[];
+  body?: RenderFn;
+  /** expect[status] === 1 when the status counts as success. */
+  expect: Uint8Array;
+  captures: (CaptureSpec & { slot: number })[];
+  think?: { minMs: number; maxMs: number };
+  timeoutMs: number;
+  /** Buffer the response body (up to http.maxCaptureBytes) for a capture. */
+  needsBody: boolean;
+}
+
+/** Placeholder names in slot order while a scenario compiles. */
+export interface SlotTable {
+  names: string[];
+  captures: Set<string>;
+}

@@ -1,0 +1,96 @@
+// Renders the end-of-run summary (plain text, optionally coloured) from a RunResult; no I/O.
+import type { LatencySummary, RunResult } from './result-types.ts';
+import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
+
+const GREEN = '\x1b[32m';
+const RED = '\x1b[31m';
+const RESET = '\x1b[39m';
+
+export interface SummaryOptions {
+  /** ANSI colours (green 2xx, red errors); callers pass false when stdout is not a TTY or NO_COLOR is set. */
+  color: boolean;
+}
+
+/** Columns of the latency table: header and the summary field it shows. */
+const latencyColumns: [string, keyof LatencySummary][] = [
+  ['count', 'count'],
+  ['min', 'min'],
+  ['mean', 'mean'],
+  ['p50', 'p50'],
+  ['p90', 'p90'],
+  ['p95', 'p95'],
+  ['p99', 'p99'],
+  ['p99.9', 'p999'],
+  ['max', 'max'],
+];
+
+/** Lines of a table: first column left-aligned, the others right-aligned, two spaces apart. */
+function renderTable(rows: string[][], indent = ''): string[] {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  return rows.map((r) =>
+    (indent + r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ')).trimEnd(),
+  );
+}
+
+function latencyRow(name: string, l: LatencySummary): string[] {
+  return [
+    name,
+    ...latencyColumns.map(([, key]) => {
+      if (key === 'count') return formatNumber(l.count);
+      return l.count === 0 ? '-' : formatLatencyMs(l[key] as number);
+    }),
+  ];
+}
+
+/** The end-of-run summary; ends without a trailing newline. */
+export function renderSummary(result: RunResult, opts: SummaryOptions): string {
+  const paint = (code: string, text: string): string => (opts.color ? `${code}${text}${RESET}` : text);
+  const t = result.totals;
+  const out: string[] = [];
+
+  const target = result.target === undefined ? '' : `  target: ${result.target}`;
+  out.push(`scenario: ${result.scenario.name}${target}  duration: ${formatDurationMs(result.durationMs)}  outcome: ${result.outcome}`);
+  out.push(`seed: ${result.scenario.seed} (replay with --seed ${result.scenario.seed})`);
+  out.push('');
+
+  // The status and error lines keep the original program's exact wording: people grep for them.
+  const statuses = Object.keys(t.byStatus).sort((a, b) => Number(a) - Number(b));
+  for (const status of statuses) {
+    const line = `status: ${status} count: ${t.byStatus[status]}`;
+    const code = Number(status);
+    out.push(code >= 200 && code < 300 ? paint(GREEN, line) : line);
+  }
+  const errorKinds = Object.keys(t.errors).filter((k) => t.errors[k] > 0);
+  if (errorKinds.length === 0) out.push('errors: none');
+  for (const kind of errorKinds) out.push(paint(RED, `error: ${kind} count: ${t.errors[kind]}`));
+  if (t.unexpectedStatus > 0) out.push(paint(RED, `unexpected status: ${t.unexpectedStatus}`));
+  out.push('');
+
+  out.push(`requests: ${formatNumber(t.requests)}  ${formatNumber(t.rps, 1)}/s`);
+  const it = result.iterations;
+  const iterationParts = [`completed ${formatNumber(it.completed)}`];
+  for (const key of ['started', 'failed', 'dropped', 'aborted'] as const) {
+    if (it[key] > 0) iterationParts.push(`${key} ${formatNumber(it[key])}`);
+  }
+  out.push(`iterations: ${iterationParts.join('  ')}`);
+  out.push(`data: sent ${formatBytes(t.bytesSent)}  received ${formatBytes(t.bytesReceived)}`);
+  out.push('');
+
+  const header = ['latency (ms)', ...latencyColumns.map(([title]) => title)];
+  const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(name, r.latency));
+  out.push(...renderTable([header, ...rows, latencyRow('total', result.latency)]));
+
+  const checks = Object.entries(result.checks);
+  if (checks.length > 0) {
+    out.push('');
+    const table = renderTable([
+      ['check', 'passes', 'fails'],
+      ...checks.map(([name, c]) => [name, formatNumber(c.passes), formatNumber(c.fails)]),
+    ]);
+    out.push(table[0], ...table.slice(1).map((line, i) => (checks[i][1].fails > 0 ? paint(RED, line) : line)));
+  }
+
+  if (result.warnings.length > 0) out.push('');
+  for (const w of result.warnings) out.push(`warning: ${w}`);
+  return out.join('\n');
+}

@@ -1,0 +1,188 @@
+// Run: one object per run. Owns the pools, metrics, clock and stop signal; runs every scenario of a
+// plan at the same time and returns the RunResult. No global state: two runs never share anything.
+import { createChecks, type Checks } from './flow/checks.ts';
+import { createRequestFlow, type IterationOutcome } from './flow/request-flow.ts';
+import { createRng, deriveSeed } from './generators/rng.ts';
+import type { Rng } from './generators/types.ts';
+import type { ExchangeContext } from './http/exchange.ts';
+import { InFlight } from './http/in-flight.ts';
+import { createPools, type Pools } from './http/pool.ts';
+import { createCollector, type Collector } from './metrics/collector.ts';
+import type { Plan, PlannedScenario } from './plan/types.ts';
+import { buildRunResult } from './report/result.ts';
+import type { RunResult } from './report/result-types.ts';
+import { createRealClock, type Clock } from './scheduler/clock.ts';
+import type { ScenarioRuntime } from './scheduler/executor.ts';
+import { executors } from './scheduler/index.ts';
+import { Vu } from './scheduler/vu.ts';
+import { VERSION } from './version.ts';
+
+export interface RunOptions {
+  clock?: Clock;
+  /** How long in-flight requests may finish after stop() before they are aborted. */
+  stopGraceMs?: number;
+  warnings?: string[];
+}
+
+/** Iteration counters of the whole run. */
+export interface IterationCounts {
+  started: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  aborted: number;
+}
+
+/** A flow runs one iteration of a scenario on a VU. */
+export type IterationFn = (vu: Vu, rng: Rng, intendedStartMs: number | undefined) => Promise<IterationOutcome>;
+
+export class Run {
+  readonly plan: Plan;
+  readonly clock: Clock;
+  readonly metrics: Collector;
+  readonly checks: Checks;
+  readonly iterations: IterationCounts = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
+  /** VUs alive now, across scenarios. */
+  activeVus = 0;
+  private readonly pools: Pools;
+  private readonly inFlight: InFlight;
+  private readonly exchange: ExchangeContext;
+  private readonly stopController = new AbortController();
+  private readonly allVus: Vu[] = [];
+  private readonly options: RunOptions;
+  private hardStopTimer: NodeJS.Timeout | null = null;
+  private outcome: RunResult['outcome'] = 'completed';
+  private startedAtMs = 0;
+
+  constructor(plan: Plan, options: RunOptions = {}) {
+    this.plan = plan;
+    this.options = options;
+    this.clock = options.clock ?? createRealClock();
+    this.metrics = createCollector(plan.requestNames);
+    this.checks = createChecks();
+    this.pools = createPools(plan.http);
+    this.inFlight = new InFlight(() => this.clock.now());
+    this.exchange = {
+      metrics: this.metrics,
+      inFlight: this.inFlight,
+      now: () => this.clock.now(),
+      connected: (origin) => this.pools.connected(origin),
+      maxBodyBytes: plan.http.maxCaptureBytes,
+    };
+  }
+
+  /** Fires when the run is stopping. */
+  get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  /** Milliseconds since start(). */
+  elapsedMs(): number {
+    return this.startedAtMs === 0 ? 0 : this.clock.now() - this.startedAtMs;
+  }
+
+  /** Runs every scenario to its end (or until stopped) and returns the result. */
+  async start(): Promise<RunResult> {
+    const startedAt = new Date();
+    this.startedAtMs = this.clock.now();
+    try {
+      await Promise.all(this.plan.scenarios.map((s) => this.runScenario(s)));
+    } finally {
+      if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+      this.inFlight.stop();
+      await this.pools.destroy();
+    }
+    const durationMs = this.clock.now() - this.startedAtMs;
+    return buildRunResult({
+      runner: VERSION,
+      scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
+      target: this.plan.target,
+      startedAt,
+      durationMs: Math.round(durationMs),
+      outcome: this.outcome,
+      iterations: { ...this.iterations },
+      metrics: this.metrics.toRequestResults(durationMs),
+      checks: this.checks.toJSON(),
+      warnings: this.options.warnings ?? [],
+    });
+  }
+
+  /** Graceful stop: start no more iterations; in-flight ones get a short grace, then are aborted. */
+  stop(): void {
+    if (this.stopController.signal.aborted) return;
+    this.outcome = 'interrupted';
+    this.stopController.abort();
+    const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
+    this.hardStopTimer = setTimeout(() => this.abort(), graceMs);
+    this.hardStopTimer.unref();
+  }
+
+  /** Hard stop: abort everything in flight now. What was measured is kept. */
+  abort(): void {
+    if (this.outcome === 'completed') this.outcome = 'aborted';
+    if (!this.stopController.signal.aborted) this.stopController.abort();
+    for (const vu of this.allVus) vu.interrupt();
+    this.inFlight.abortAll();
+  }
+
+  private async runScenario(s: PlannedScenario): Promise<void> {
+    const flow = this.createFlow(s);
+    const { load } = s;
+    if (load.startTimeMs > 0) {
+      await this.clock.sleep(load.startTimeMs, this.stopSignal);
+      if (this.stopSignal.aborted) return;
+    }
+    let nextIteration = 0;
+    let vuIds = 0;
+    const rt: ScenarioRuntime = {
+      clock: this.clock,
+      stopSignal: this.stopSignal,
+      createVu: () => {
+        const vu = new Vu(++vuIds, s.slotCount);
+        this.allVus.push(vu);
+        this.activeVus++;
+        return vu;
+      },
+      iterate: async (vu, intendedStartMs) => {
+        const iteration = nextIteration++;
+        vu.iterations++;
+        this.iterations.started++;
+        // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
+        const rng = createRng(deriveSeed(this.plan.seed, s.index, iteration));
+        for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
+        let outcome: IterationOutcome;
+        try {
+          outcome = await flow(vu, rng, intendedStartMs);
+        } catch {
+          outcome = 'failed';
+        }
+        this.iterations[outcome]++;
+      },
+      drop: (count = 1) => {
+        this.iterations.dropped += count;
+      },
+    };
+    const executor = executors[load.executor] as { run(c: typeof load, rt: ScenarioRuntime): Promise<void> };
+    await executor.run(load, rt);
+  }
+
+  private createFlow(s: PlannedScenario): IterationFn {
+    if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
+    return createRequestFlow(s.steps, {
+      exchange: this.exchange,
+      dispatcher: (origin) => this.pools.get(origin),
+      checks: this.checks,
+      sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
+    });
+  }
+}
+
+/** A pause that a stop cuts short. */
+function sleepVu(clock: Clock, vu: Vu, ms: number): Promise<void> {
+  if (vu.interrupted || ms <= 0) return Promise.resolve();
+  const ac = new AbortController();
+  vu.current = { abort: () => ac.abort() };
+  return clock.sleep(ms, ac.signal).then(() => {
+    vu.current = null;
+  });
+}

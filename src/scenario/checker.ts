@@ -1,0 +1,82 @@
+// Small typed readers over a plain object that collect every problem with its position.
+import { didYouMean, type Diagnostic, type Location } from '../errors.ts';
+import { parseDuration } from './duration.ts';
+
+export type Path = readonly (string | number)[];
+/** Where a path is in the source; `key` asks for the key rather than the value. */
+export type Locate = (path: Path, key?: boolean) => Location | undefined;
+
+export class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(
+    readonly locate: Locate,
+    readonly file: string,
+  ) {}
+
+  fail(path: Path, message: string, hint?: string, key = false): undefined {
+    const at = path.length > 0 ? ` at '${renderPath(path)}'` : '';
+    this.diagnostics.push({ message: `${message}${at}`, location: this.locate(path, key) ?? { file: this.file, line: 1, column: 1 }, hint });
+    return undefined;
+  }
+
+  /** Reports every key of `obj` not in `allowed`, with a did-you-mean hint. */
+  onlyKeys(obj: Record<string, unknown>, path: Path, allowed: readonly string[]): void {
+    for (const key of Object.keys(obj)) {
+      if (allowed.includes(key)) continue;
+      const guess = didYouMean(key, allowed);
+      this.fail([...path, key], `unknown key '${key}'`, guess ?? `allowed keys here: ${allowed.join(', ')}`, true);
+    }
+  }
+
+  object(value: unknown, path: Path, what = 'a mapping'): Record<string, unknown> | undefined {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    return this.fail(path, `expected ${what}, got ${describe(value)}`);
+  }
+
+  array(value: unknown, path: Path): unknown[] | undefined {
+    if (Array.isArray(value)) return value;
+    return this.fail(path, `expected a list, got ${describe(value)}`);
+  }
+
+  string(value: unknown, path: Path, hint?: string): string | undefined {
+    if (typeof value === 'string') return value;
+    return this.fail(path, `expected a string, got ${describe(value)}`, hint);
+  }
+
+  boolean(value: unknown, path: Path): boolean | undefined {
+    if (typeof value === 'boolean') return value;
+    return this.fail(path, `expected true or false, got ${describe(value)}`);
+  }
+
+  /** An integer within [min, max]. */
+  int(value: unknown, path: Path, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    return this.fail(path, `expected a whole number ${range}, got ${describe(value)}`);
+  }
+
+  /** A positive (or zero, when `allowZero`) number. */
+  number(value: unknown, path: Path, allowZero = false): number | undefined {
+    if (typeof value === 'number' && Number.isFinite(value) && (value > 0 || (allowZero && value === 0))) return value;
+    return this.fail(path, `expected a ${allowZero ? 'non-negative' : 'positive'} number, got ${describe(value)}`);
+  }
+
+  /** A duration string such as `5s`; returns milliseconds. */
+  duration(value: unknown, path: Path, allowZero = true): number | undefined {
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms !== undefined && (allowZero || ms > 0)) return ms;
+    return this.fail(path, `expected a ${allowZero ? '' : 'positive '}duration, got ${describe(value)}`, "write it with a unit: '500ms', '5s', '1m30s'");
+  }
+}
+
+export function renderPath(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
+  return `${typeof value} ${String(value)}`;
+}

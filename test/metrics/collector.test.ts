@@ -1,0 +1,124 @@
+// Collector counts: the invariants between totals, statuses, errors and histograms, per request and merged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCollector } from '../../src/metrics/collector.ts';
+import { decodeHistogram } from '../../src/metrics/histogram.ts';
+import type { RequestResult } from '../../src/report/result-types.ts';
+import type { ErrorKind } from '../../src/errors.ts';
+
+const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+
+/** Three request ids with a known mix: statuses (one odd), errors, unexpected statuses, bytes. */
+function filled() {
+  const c = createCollector(['home', 'login', 'search']);
+  const statuses = [200, 200, 200, 404, 500, 302];
+  const kinds: ErrorKind[] = ['refused', 'timeout', 'reset'];
+  for (let i = 0; i < 3000; i++) {
+    const id = i % 3;
+    const status = statuses[(i + id) % statuses.length];
+    c.response(id, status, 1000 + i, 500 + i, 100, 1000, status < 400);
+    if (i % 10 === 0) c.error(id, kinds[i % 3], 100, 0);
+  }
+  c.response(2, 799, 5000, 4000, 10, 20, false); // beyond the fixed status array
+  c.response(2, -1, 5000, 4000, 10, 20, false);
+  return c;
+}
+
+function checkInvariants(r: RequestResult, label: string): void {
+  assert.equal(r.totals.requests, sum(r.totals.byStatus) + sum(r.totals.errors), `${label}: requests = Σ byStatus + Σ errors`);
+  assert.equal(r.latency.count, sum(r.totals.byStatus), `${label}: latency.count = Σ byStatus`);
+  assert.equal(r.serviceTime.count, sum(r.totals.byStatus), `${label}: serviceTime.count = Σ byStatus`);
+  assert.equal(decodeHistogram(r.latency.hdr).totalCount, r.latency.count, `${label}: hdr holds latency.count values`);
+  for (const n of [...Object.values(r.totals.byStatus), ...Object.values(r.totals.errors)]) assert.ok(n > 0, `${label}: only non-zero entries`);
+}
+
+test('invariants hold per request and for the total', () => {
+  const c = filled();
+  const { total, byName } = c.toRequestResults(10_000);
+  assert.deepEqual(Object.keys(byName), ['home', 'login', 'search']);
+  checkInvariants(total, 'total');
+  for (const [name, r] of Object.entries(byName)) checkInvariants(r, name);
+  assert.equal(total.totals.requests, 3002 + 300);
+  assert.equal(c.requests(), 3302);
+});
+
+test('the total equals the sum of the per-request parts', () => {
+  const { total, byName } = filled().toRequestResults(10_000);
+  const parts = Object.values(byName);
+  const byStatus: Record<string, number> = {};
+  const errors: Record<string, number> = {};
+  for (const p of parts) {
+    for (const [k, n] of Object.entries(p.totals.byStatus)) byStatus[k] = (byStatus[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(p.totals.errors)) errors[k] = (errors[k] ?? 0) + n;
+  }
+  assert.deepEqual(total.totals.byStatus, byStatus);
+  assert.deepEqual(total.totals.errors, errors);
+  for (const key of ['requests', 'unexpectedStatus', 'bytesSent', 'bytesReceived'] as const) {
+    assert.equal(total.totals[key], parts.reduce((a, p) => a + p.totals[key], 0), key);
+  }
+  assert.equal(total.latency.count, parts.reduce((a, p) => a + p.latency.count, 0));
+  assert.equal(total.latency.min, Math.min(...parts.map((p) => p.latency.min)));
+  assert.equal(total.latency.max, Math.max(...parts.map((p) => p.latency.max)));
+});
+
+test('exact counts: statuses, errors by kind, unexpected statuses, bytes, rps', () => {
+  const c = createCollector(['a', 'b']);
+  c.response(0, 200, 1000, 800, 10, 100, true);
+  c.response(0, 200, 2000, 1500, 10, 100, true);
+  c.response(1, 503, 3000, 2500, 10, 50, false);
+  c.error(1, 'refused', 0, 0);
+  c.error(1, 'refused', 0, 0);
+  c.error(0, 'timeout', 10, 0);
+  c.error(0, 'no-such-kind' as ErrorKind, 0, 0);
+  const { total, byName } = c.toRequestResults(2000);
+  assert.deepEqual(total.totals, {
+    requests: 7,
+    byStatus: { '200': 2, '503': 1 },
+    errors: { refused: 2, timeout: 1, other: 1 },
+    unexpectedStatus: 1,
+    bytesSent: 40,
+    bytesReceived: 250,
+    rps: 3.5,
+  });
+  assert.deepEqual(byName.a.totals.byStatus, { '200': 2 });
+  assert.deepEqual(byName.b.totals.errors, { refused: 2 });
+  // 3 significant digits: each value is reported at its bucket's bound, within 0.1%.
+  assert.ok(Math.abs(byName.a.latency.min - 1) <= 0.001, `min ${byName.a.latency.min}`);
+  assert.ok(Math.abs(byName.a.latency.max - 2) <= 0.002, `max ${byName.a.latency.max}`);
+  assert.ok(Math.abs(byName.b.serviceTime.p50 - 2.5) <= 0.0025, `p50 ${byName.b.serviceTime.p50}`);
+  assert.equal(byName.b.latency.count, 1);
+});
+
+test('odd statuses are kept, keyed by their decimal string', () => {
+  const { total } = filled().toRequestResults(1000);
+  const keys = Object.keys(total.totals.byStatus).sort((a, b) => Number(a) - Number(b));
+  assert.deepEqual(keys, ['-1', '200', '302', '404', '500', '799']);
+  assert.equal(total.totals.byStatus['799'], 1);
+  assert.equal(total.totals.byStatus['-1'], 1);
+});
+
+test('request ids that share a name are merged under it', () => {
+  const c = createCollector(['x', 'y', 'x']);
+  c.response(0, 200, 1000, 1000, 1, 1, true);
+  c.response(2, 201, 1000, 1000, 1, 1, true);
+  c.response(1, 200, 1000, 1000, 1, 1, true);
+  const { byName } = c.toRequestResults(1000);
+  assert.deepEqual(byName.x.totals.byStatus, { '200': 1, '201': 1 });
+  assert.equal(byName.x.latency.count, 2);
+  assert.equal(byName.y.latency.count, 1);
+});
+
+test('an empty collector reports zeros and rps 0 for a zero duration', () => {
+  const { total, byName } = createCollector(['a']).toRequestResults(0);
+  assert.equal(total.totals.requests, 0);
+  assert.equal(total.totals.rps, 0);
+  assert.deepEqual(total.totals.byStatus, {});
+  assert.deepEqual(total.totals.errors, {});
+  assert.equal(byName.a.latency.count, 0);
+});
+
+test('an unknown request id is a bug and throws', () => {
+  const c = createCollector(['a']);
+  assert.throws(() => c.response(1, 200, 1, 1, 0, 0, true), RangeError);
+  assert.throws(() => c.error(-1, 'refused', 0, 0), RangeError);
+});
