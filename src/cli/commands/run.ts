@@ -65,15 +65,15 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
       run.stop();
     } else run.abort();
   });
-  let runResult;
+  // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
-    runResult = await run.start();
+    const runResult = await run.start();
+    if (flags.out) await writeResultAtomic(resolve(io.cwd, flags.out), runResult);
+    if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+    return runResult.outcome === 'completed' ? ExitCode.ok : ExitCode.interrupted;
   } finally {
     unsubscribe();
   }
-  if (flags.out) await writeResultAtomic(resolve(io.cwd, flags.out), runResult);
-  if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
-  return runResult.outcome === 'completed' ? ExitCode.ok : ExitCode.interrupted;
 }
 
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {
