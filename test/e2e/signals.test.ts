@@ -74,8 +74,11 @@ interface Exit {
   afterSignalMs: number;
 }
 
-/** Spawns `runner run`, sends `signals` at the given ms offsets from the start, resolves on exit. */
-function runWithSignals(file: string, out: string, at: number[], signal: NodeJS.Signals = 'SIGINT'): Promise<Exit> {
+/**
+ * Spawns `runner run` and sends `signal` at the given ms offsets from the server's first request (so a slow
+ * start under a loaded machine cannot deliver the signal before the CLI listens for it); resolves on exit.
+ */
+function runWithSignals(file: string, out: string, counts: { received: number }, at: number[], signal: NodeJS.Signals = 'SIGINT'): Promise<Exit> {
   const child = spawn(process.execPath, [bin, 'run', file, '--out', out, '--no-color'], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
@@ -83,14 +86,19 @@ function runWithSignals(file: string, out: string, at: number[], signal: NodeJS.
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   let firstSignalAt = 0;
-  for (const ms of at) {
-    setTimeout(() => {
-      if (firstSignalAt === 0) firstSignalAt = performance.now();
-      child.kill(signal);
-    }, ms);
-  }
+  const waitForTraffic = setInterval(() => {
+    if (counts.received === 0) return;
+    clearInterval(waitForTraffic);
+    for (const ms of at) {
+      setTimeout(() => {
+        if (firstSignalAt === 0) firstSignalAt = performance.now();
+        child.kill(signal);
+      }, ms);
+    }
+  }, 5);
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => {
+      clearInterval(waitForTraffic);
       // Let the pipes drain before resolving.
       setImmediate(() => resolve({ code, signal, stdout, stderr, afterSignalMs: performance.now() - firstSignalAt }));
     });
@@ -100,7 +108,7 @@ function runWithSignals(file: string, out: string, at: number[], signal: NodeJS.
 test('SIGINT after 2 s of a 60 s run: exit 130 within 5 s, result written, 200s == server completions', async () => {
   const server = await countingServer(20);
   const out = join(dir, 'graceful.json');
-  const exit = await runWithSignals(scenario('graceful', server.url), out, [2_000]);
+  const exit = await runWithSignals(scenario('graceful', server.url), out, server.counts, [2_000]);
   assert.equal(exit.code, 130, exit.stderr);
   assert.ok(exit.afterSignalMs < 5_000, `exited ${exit.afterSignalMs} ms after the signal`);
   assert.match(exit.stderr, /SIGINT: stopping/);
@@ -122,7 +130,7 @@ test('a second SIGINT aborts at once and still writes the result; nothing is cou
   // Requests take 3 s: at the first signal all 10 are in flight, the second cuts them short.
   const server = await countingServer(3_000);
   const out = join(dir, 'abort.json');
-  const exit = await runWithSignals(scenario('abort', server.url), out, [1_000, 1_300]);
+  const exit = await runWithSignals(scenario('abort', server.url), out, server.counts, [500, 800]);
   assert.equal(exit.code, 130, exit.stderr);
   assert.ok(exit.afterSignalMs < 1_500, `exited ${exit.afterSignalMs} ms after the first signal`);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
@@ -137,7 +145,7 @@ test('a second SIGINT aborts at once and still writes the result; nothing is cou
 test('SIGTERM is handled like SIGINT: exit 130, result written, books balanced', async () => {
   const server = await countingServer(20);
   const out = join(dir, 'term.json');
-  const exit = await runWithSignals(scenario('term', server.url), out, [600], 'SIGTERM');
+  const exit = await runWithSignals(scenario('term', server.url), out, server.counts, [500], 'SIGTERM');
   assert.equal(exit.code, 130, exit.stderr);
   assert.match(exit.stderr, /SIGTERM: stopping/);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
