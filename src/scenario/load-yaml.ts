@@ -10,7 +10,8 @@ const MAX_ALIAS_COUNT = 100;
 
 export function loadYamlScenario(text: string, file: string): TestModel {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // The core schema only, and no YAML 1.1 extras (!!binary, !!set, !!omap, !!timestamp): plain JSON-like data.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, schema: 'core', resolveKnownTags: false });
   const lines = text.split(/\r?\n/);
   const at = (offset: number): Location => {
     const { line, col } = lineCounter.linePos(offset);
