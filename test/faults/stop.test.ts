@@ -22,7 +22,7 @@ test('stop(): in-flight requests finish within the grace; outcome interrupted; 2
   });
   assertBooksBalance(result);
   assert.equal(result.outcome, 'interrupted');
-  assert.ok(wallMs < 1_000, `took ${wallMs} ms`);
+  assert.ok(wallMs < 2_000, `took ${wallMs} ms`);
   assert.deepEqual(result.totals.errors, {});
   assert.equal(result.totals.byStatus['200'], s.statusCounts.get(200));
   assert.equal(result.totals.requests, s.count);
@@ -47,8 +47,8 @@ test('stop(): when the grace runs out, in-flight requests are aborted and the ou
   const afterStopMs = performance.now() - stoppedAt;
   assertBooksBalance(result);
   assert.equal(result.outcome, 'aborted');
-  assert.ok(afterStopMs < 600, `ended ${afterStopMs} ms after stop()`);
-  assert.ok(wallMs < 1_500);
+  assert.ok(afterStopMs < 1_500, `ended ${afterStopMs} ms after stop()`);
+  assert.ok(wallMs < 2_500);
   assert.deepEqual(result.totals.errors, { aborted: 5 });
   assert.equal(s.count, 5, 'the server saw the 5 requests that were aborted, and no more');
   assert.equal(result.iterations.aborted, 5);
