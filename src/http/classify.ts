@@ -5,6 +5,8 @@ import type { ErrorKind } from '../errors.ts';
 export const RUNNER_TIMEOUT = 'RUNNER_TIMEOUT';
 export const RUNNER_CONNECT_TIMEOUT = 'RUNNER_CONNECT_TIMEOUT';
 export const RUNNER_ABORTED = 'RUNNER_ABORTED';
+/** A redirect that cannot be followed: back to a URL already visited, or to another origin. */
+export const RUNNER_BAD_REDIRECT = 'RUNNER_BAD_REDIRECT';
 
 const byCode: Record<string, ErrorKind> = {
   ECONNREFUSED: 'refused',
@@ -33,6 +35,7 @@ const byCode: Record<string, ErrorKind> = {
   [RUNNER_ABORTED]: 'aborted',
   // Too many redirects is the server's doing, seen as a protocol fault.
   UND_ERR_REDIRECT: 'protocol',
+  [RUNNER_BAD_REDIRECT]: 'protocol',
 };
 
 const tlsCodes = new Set([

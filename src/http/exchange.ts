@@ -3,7 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
 import type { MetricsSink } from '../metrics/types.ts';
-import { classifyError, RUNNER_ABORTED, RUNNER_CONNECT_TIMEOUT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
+import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
 import type { InFlight, Tracked } from './in-flight.ts';
 
 /** What a request needs from the run; one per run, shared by every exchange. */
@@ -145,6 +145,12 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    // undici checks a request's own arguments before it starts; an invalid argument after the start can only
+    // come from following a redirect (a loop back to a visited URL, a Location the pool cannot reach).
+    if (this.started && (err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG') {
+      this.fail(new RunnerRequestError(RUNNER_BAD_REDIRECT, err.message));
+      return;
+    }
     this.fail(err);
   }
 

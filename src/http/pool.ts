@@ -1,5 +1,7 @@
 // The run's own HTTP dispatchers: one undici Pool per origin, shared by every VU. Never the global dispatcher.
-import { Pool, interceptors, type Dispatcher } from 'undici';
+// With redirects on, one Agent (a Pool per origin inside) instead: a Pool can only reach its own origin, and
+// undici's redirect interceptor on a Pool sends a cross-origin Location's path to the wrong host.
+import { Agent, Pool, interceptors, type Dispatcher } from 'undici';
 import type { HttpSettings } from '../scenario/model.ts';
 
 export interface Pools {
@@ -19,21 +21,23 @@ export function createPools(http: HttpSettings & { connections: number }): Pools
   const pools = new Map<string, Pool>();
   const dispatchers = new Map<string, Dispatcher>();
   const timeoutMs = http.timeoutMs + BACKSTOP_MS;
+  const options = {
+    connections: http.connections,
+    pipelining: http.pipelining,
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    keepAliveMaxTimeout: KEEP_ALIVE_MS,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: { timeout: timeoutMs, rejectUnauthorized: !http.insecure },
+  };
+  if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects);
   return {
     get(origin) {
       let d = dispatchers.get(origin);
       if (!d) {
-        const pool = new Pool(origin, {
-          connections: http.connections,
-          pipelining: http.pipelining,
-          keepAliveTimeout: KEEP_ALIVE_MS,
-          keepAliveMaxTimeout: KEEP_ALIVE_MS,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          connect: { timeout: timeoutMs, rejectUnauthorized: !http.insecure },
-        });
+        const pool = new Pool(origin, options);
         pools.set(origin, pool);
-        d = http.maxRedirects > 0 ? pool.compose(interceptors.redirect({ maxRedirections: http.maxRedirects })) : pool;
+        d = pool;
         dispatchers.set(origin, d);
       }
       return d;
@@ -47,5 +51,18 @@ export function createPools(http: HttpSettings & { connections: number }): Pools
     async destroy() {
       await Promise.all([...pools.values()].map((p) => p.destroy()));
     },
+  };
+}
+
+/** One Agent for every origin, following at most `maxRedirects` redirects per request, to any origin. */
+function createRedirectingPools(options: Agent.Options, maxRedirects: number): Pools {
+  const agent = new Agent(options);
+  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: maxRedirects }));
+  return {
+    get: () => dispatcher,
+    // Agent.stats builds an object per call: fine, it is only asked when a deadline passes.
+    connected: (origin) => (agent.stats as Record<string, { connected: number } | undefined>)[origin]?.connected ?? 0,
+    close: () => agent.close(),
+    destroy: () => agent.destroy(),
   };
 }

@@ -1,5 +1,5 @@
 // Reads a YAML scenario: parse with positions (the default schema runs no code), then validate.
-import { LineCounter, parseDocument, isMap, isScalar, isPair, type Document, type Node } from 'yaml';
+import { Lexer, LineCounter, parseDocument, isMap, isScalar, isPair, type Document, type Node } from 'yaml';
 import { UserError, type Diagnostic, type Location } from '../errors.ts';
 import type { Path } from './checker.ts';
 import type { TestModel } from './model.ts';
@@ -10,7 +10,8 @@ const MAX_ALIAS_COUNT = 100;
 
 export function loadYamlScenario(text: string, file: string): TestModel {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // The core schema only, and no YAML 1.1 extras (!!binary, !!set, !!omap, !!timestamp): plain JSON-like data.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, schema: 'core', resolveKnownTags: false });
   const lines = text.split(/\r?\n/);
   const at = (offset: number): Location => {
     const { line, col } = lineCounter.linePos(offset);
@@ -21,7 +22,7 @@ export function loadYamlScenario(text: string, file: string): TestModel {
   if (problems.length > 0) {
     const diagnostics: Diagnostic[] = problems.map((e) => ({
       message: `YAML: ${firstLine(e.message)}`,
-      location: at(e.pos[0]),
+      location: at(e.code === 'MISSING_CHAR' ? (openingQuoteOf(text, e.pos[0]) ?? e.pos[0]) : e.pos[0]),
       hint: hintFor(e.code),
     }));
     throw new UserError(diagnostics);
@@ -67,6 +68,21 @@ function offsetOf(doc: Document, path: Path, key: boolean): number | undefined {
   return path.length > 1 ? offsetOf(doc, path.slice(0, -1), false) : doc.contents?.range?.[0];
 }
 
+/**
+ * yaml reports a missing closing quote where the file ends; the useful place is the quote that opened the
+ * string. Finds the quoted token that runs up to `offset`. Only called on an error, so lexing again is fine.
+ */
+function openingQuoteOf(text: string, offset: number): number | undefined {
+  let at = 0;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer's marker tokens (document, scalar, flow-error-end) are not source text.
+    if (token === '\x02' || token === '\x18' || token === '\x1f') continue;
+    if ((token[0] === '"' || token[0] === "'") && at <= offset && offset <= at + token.length) return at;
+    at += token.length;
+  }
+  return undefined;
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
@@ -80,7 +96,7 @@ function hintFor(code: string): string {
     case 'TAG_RESOLVE_FAILED':
       return 'custom YAML tags are not supported: scenarios are plain data';
     case 'MISSING_CHAR':
-      return 'a quote or bracket opened earlier is never closed';
+      return 'this quote is never closed: add the closing quote';
     default:
       // BAD_INDENT, UNEXPECTED_TOKEN, BLOCK_AS_IMPLICIT_KEY, MULTILINE_IMPLICIT_KEY, …
       return 'check the indentation and the quotes on this line and the one above';

@@ -2,7 +2,7 @@
 // reporting every problem at once with its position. Template files are read here, relative to the scenario.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UserError } from '../errors.ts';
+import { UserError, didYouMean } from '../errors.ts';
 import { compileField, generators } from '../generators/index.ts';
 import { GeneratorArgError } from '../generators/types.ts';
 import { Checker, describe, type Locate, type Path } from './checker.ts';
@@ -208,11 +208,16 @@ function checkScenarioBody(
   baseDir: string,
   opts: ValidateOptions,
 ): ScenarioSpec | undefined {
-  if (obj.load === undefined) return c.fail(path, `scenario '${name}' has no 'load'`, "add e.g. 'load: { executor: shared-iterations, vus: 10, iterations: 100 }'");
+  // A misspelt key ('laod') was already reported as unknown, with a did-you-mean: no second error for it.
+  const misspelt = (key: string) => Object.keys(obj).some((k) => k !== key && didYouMean(k, [key]) !== undefined);
+  if (obj.load === undefined) {
+    if (misspelt('load')) return undefined;
+    return c.fail(path, `scenario '${name}' has no 'load'`, "add e.g. 'load: { executor: shared-iterations, vus: 10, iterations: 100 }'");
+  }
   const load = validateLoad(c, obj.load, [...path, 'load']);
   let flow: FlowSpec | undefined = opts.flow;
   if (!flow) {
-    if (obj.requests === undefined) return c.fail(path, `scenario '${name}' has no 'requests'`, "add a list under 'requests:'");
+    if (obj.requests === undefined) return misspelt('requests') ? undefined : c.fail(path, `scenario '${name}' has no 'requests'`, "add a list under 'requests:'");
     const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir);
     if (requests) flow = { kind: 'requests', requests };
   }

@@ -31,5 +31,5 @@ test('tls: a handshake that never completes → connect_timeout within the timeo
   assert.deepEqual(result.totals.errors, { connect_timeout: 4 });
   assert.ok(s.connections >= 1);
   // Two rounds of 300 ms, each fired within the 5 ms sweep.
-  assert.ok(wallMs < 1_500, `took ${wallMs} ms`);
+  assert.ok(wallMs < 2_500, `took ${wallMs} ms`);
 });
