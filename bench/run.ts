@@ -4,7 +4,7 @@
 // Options: --connections 100 --duration 5s --rounds 3 --json out.json   (see README "Benchmarks").
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRng } from '../src/generators/rng.ts';
@@ -39,6 +39,8 @@ export interface SignupBenchResult {
   durationMs: number;
   pinned: boolean;
   bodyBytes: number;
+  /** 1-minute load average before and after: other work on the machine makes every figure noisier. */
+  loadAverage: { before: number; after: number };
   /** Every measured run of each tool, in round order. */
   runs: Partial<Record<ToolName, ClientRun[]>>;
   medianRps: Partial<Record<ToolName, number>>;
@@ -81,6 +83,7 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
   if (!canPin) log('warning: fewer than 2 CPUs or no taskset: target and client share cores (numbers are less meaningful)');
 
   const body = await sampleSignupBody();
+  const loadBefore = loadavg()[0];
   const busy = canBusy ? startBusyLoops([TARGET_CPU, CLIENT_CPU]) : [];
   const target = await startTarget(TARGET_CPU).catch(async (err) => {
     await Promise.all(busy.map((b) => stopChild(b, 'SIGKILL')));
@@ -137,6 +140,7 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
     durationMs: opts.durationMs,
     pinned: canPin,
     bodyBytes: Buffer.byteLength(body),
+    loadAverage: { before: loadBefore, after: loadavg()[0] },
     runs,
     medianRps,
     medianCpuUsPerRequest,
@@ -155,6 +159,7 @@ export function renderSignupBench(r: SignupBenchResult): string {
     wrk: 'wrk (static body)',
   };
   const lines = [`\n${r.date}  ${r.machine}  target ${r.target}, ${r.connections} connections, ${r.durationMs / 1000} s runs`];
+  lines.push(`  load average (1 min) ${r.loadAverage.before.toFixed(1)} before, ${r.loadAverage.after.toFixed(1)} after${r.loadAverage.before > 1.5 || r.loadAverage.after > 1.5 ? ': other work was running, figures are noisy' : ''}`);
   lines.push(`  ${'client'.padEnd(42)} ${'req/s'.padStart(9)}  ${'CPU µs/req'.padStart(10)}   (medians)`);
   for (const tool of Object.keys(r.medianRps) as ToolName[]) {
     lines.push(`  ${labels[tool].padEnd(42)} ${fmt(r.medianRps[tool]!).padStart(9)}  ${r.medianCpuUsPerRequest[tool]!.toFixed(1).padStart(10)}`);
