@@ -122,8 +122,11 @@ class RunCollector implements Collector {
       if (group) group.push(this.parts[id]);
       else groups.set(name, [this.parts[id]]);
     });
-    for (const [name, group] of groups) byName[name] = summarizeParts(group, durationMs);
-    return { total: summarizeParts(this.parts, durationMs), byName };
+    const total = summarizeParts(this.parts, durationMs);
+    // One name (the usual case) means that name is the total: skip summarizing (and encoding) the same data twice.
+    if (groups.size === 1) for (const name of groups.keys()) byName[name] = structuredClone(total);
+    else for (const [name, group] of groups) byName[name] = summarizeParts(group, durationMs);
+    return { total, byName };
   }
 
   private part(requestId: number): PerRequest {
