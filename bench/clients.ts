@@ -24,7 +24,7 @@ export interface ClientRun {
   rps: number;
   /** User + system CPU seconds of the client process and its threads (startup included), from bash's `times`. */
   cpuSeconds: number;
-  /** Client CPU per request in µs, whole process (bench/run.ts replaces it by the marginal figure, net of start-up). */
+  /** Client CPU per request in µs, whole process (bench/run.ts replaces it by the figure net of start-up). */
   cpuUsPerRequest: number;
   /** Peak RSS of the client process in MiB, where measured (runner only). */
   peakRssMiB?: number;
@@ -98,6 +98,26 @@ export const clients: Record<ToolName, (s: ClientSpec) => Promise<ClientRun>> = 
 function measured(requests: number, failed: number, durationMs: number, cpuSeconds: number): ClientRun {
   return { requests, failed, durationMs, rps: requests / (durationMs / 1000), cpuSeconds, cpuUsPerRequest: (cpuSeconds * 1e6) / requests };
 }
+
+/**
+ * CPU seconds each tool spends starting and exiting with (almost) no traffic: subtracted from a run's CPU so that
+ * CPU/request compares the request path, not tsx, module loading or the end-of-run summary.
+ */
+export const startupCpu: Record<ToolName, (s: ClientSpec) => Promise<number>> = {
+  async runner(s) {
+    const args = [runnerBin, 'run', signupScenario, '--target', s.url, '--vus', '1', '--iterations', '1', '--quiet', '--seed', '1'];
+    return (await exec(s.pin, process.execPath, args)).cpuSeconds;
+  },
+  async autocannon(s) {
+    const args = [autocannonBin, '-c', '1', '-a', '1', '-m', 'POST', '-H', 'content-type=application/json', '-b', s.body, '-j', `${s.url}/signup`];
+    return (await exec(s.pin, process.execPath, args)).cpuSeconds;
+  },
+  async undici(s) {
+    return (await exec(s.pin, process.execPath, ['--import', 'tsx', undiciLoop, s.url, '1', '0', s.body])).cpuSeconds;
+  },
+  // A C program: its start-up is well under a millisecond.
+  wrk: async () => 0,
+};
 
 // bash runs the tool, then `times` prints its children's user and system CPU ("0m1.234s 0m0.567s") on stderr.
 const TIMES_WRAPPER = '"$@"; rc=$?; times >&2; exit $rc';

@@ -4,27 +4,23 @@
 // Options: --connections 100 --duration 5s --rounds 3 --json out.json   (see README "Benchmarks").
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRng } from '../src/generators/rng.ts';
 import { compilePlan } from '../src/plan/compile.ts';
 import { parseDuration } from '../src/scenario/duration.ts';
 import { loadScenario } from '../src/scenario/load.ts';
-import { clients, repoRoot, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
+import { clients, repoRoot, startupCpu, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
 import { findExecutable, startTarget, stopChild } from './targets.ts';
 
 const TARGET_CPU = 0;
 const CLIENT_CPU = 1;
-const WARMUP_MS = 1_000;
+const WARMUP_MS = 2_000;
 
-/**
- * CPU per request net of start-up and exit: (cpu − cpu of the short warm-up run) ÷ (requests − its requests).
- * A whole-process figure would charge each tool its start-up (tsx, module loading) and favour faster tools.
- */
-function marginalCpu(run: ClientRun, warmup: ClientRun): ClientRun {
-  const extra = run.requests - warmup.requests;
-  const cpuUsPerRequest = extra > 0 ? ((run.cpuSeconds - warmup.cpuSeconds) * 1e6) / extra : Number.NaN;
+/** CPU per request net of start-up and exit: (cpu − the tool's start-up cpu) ÷ requests. */
+function netCpu(run: ClientRun, startupSeconds: number): ClientRun {
+  const cpuUsPerRequest = run.requests > 0 ? (Math.max(0, run.cpuSeconds - startupSeconds) * 1e6) / run.requests : Number.NaN;
   return { ...run, cpuUsPerRequest };
 }
 
@@ -43,6 +39,8 @@ export interface SignupBenchResult {
   durationMs: number;
   pinned: boolean;
   bodyBytes: number;
+  /** 1-minute load average before and after: other work on the machine makes every figure noisier. */
+  loadAverage: { before: number; after: number };
   /** Every measured run of each tool, in round order. */
   runs: Partial<Record<ToolName, ClientRun[]>>;
   medianRps: Partial<Record<ToolName, number>>;
@@ -68,8 +66,10 @@ function startBusyLoops(cpuList: number[]): ChildProcess[] {
   return cpuList.map((cpu) => spawn('chrt', ['-i', '0', 'taskset', '-c', String(cpu), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }));
 }
 
+/** Median of the finite values (NaN when there are none). */
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
@@ -83,6 +83,7 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
   if (!canPin) log('warning: fewer than 2 CPUs or no taskset: target and client share cores (numbers are less meaningful)');
 
   const body = await sampleSignupBody();
+  const loadBefore = loadavg()[0];
   const busy = canBusy ? startBusyLoops([TARGET_CPU, CLIENT_CPU]) : [];
   const target = await startTarget(TARGET_CPU).catch(async (err) => {
     await Promise.all(busy.map((b) => stopChild(b, 'SIGKILL')));
@@ -98,16 +99,19 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
   });
   const spec: ClientSpec = { url: target.url, connections: opts.connections, durationMs: opts.durationMs, body, pin: canPin ? ['taskset', '-c', String(CLIENT_CPU)] : [] };
   const runs: Partial<Record<ToolName, ClientRun[]>> = {};
-  const warmups: Partial<Record<ToolName, ClientRun>> = {};
+  const startup: Partial<Record<ToolName, number>> = {};
   try {
     log(`target: ${target.name} at ${target.url}${canPin ? ` on cpu ${TARGET_CPU}, clients on cpu ${CLIENT_CPU}` : ''}${canBusy ? ', idle-priority busy loops on' : ''}`);
     log(`connections: ${opts.connections}  duration: ${opts.durationMs} ms  rounds: ${opts.rounds} (+1 warm-up)  body: ${Buffer.byteLength(body)} bytes`);
-    log(`warm-up (${WARMUP_MS} ms each; also the baseline that takes start-up CPU out of CPU/request)…`);
-    for (const tool of tools) warmups[tool] = await clients[tool]({ ...spec, durationMs: WARMUP_MS });
+    log(`warm-up (${WARMUP_MS} ms each), then each tool's start-up CPU (subtracted from CPU/request)…`);
+    for (const tool of tools) await clients[tool]({ ...spec, durationMs: WARMUP_MS });
+    // The smaller of two: start-up is a floor, and noise only adds to it.
+    for (const tool of tools) startup[tool] = Math.min(await startupCpu[tool](spec), await startupCpu[tool](spec));
+    log(`start-up CPU: ${tools.map((t) => `${t} ${Math.round(startup[t]! * 1000)} ms`).join('  ')}`);
     for (let round = 1; round <= opts.rounds; round++) {
       const line: string[] = [];
       for (const tool of tools) {
-        const r = marginalCpu(await clients[tool](spec), warmups[tool]!);
+        const r = netCpu(await clients[tool](spec), startup[tool]!);
         if (r.failed > 0) log(`warning: ${tool} round ${round}: ${r.failed} of ${r.requests} requests failed or were not 2xx`);
         (runs[tool] ??= []).push(r);
         line.push(`${tool} ${Math.round(r.rps).toLocaleString('en-US')} (${r.cpuUsPerRequest.toFixed(1)} µs)`);
@@ -136,6 +140,7 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
     durationMs: opts.durationMs,
     pinned: canPin,
     bodyBytes: Buffer.byteLength(body),
+    loadAverage: { before: loadBefore, after: loadavg()[0] },
     runs,
     medianRps,
     medianCpuUsPerRequest,
@@ -154,6 +159,7 @@ export function renderSignupBench(r: SignupBenchResult): string {
     wrk: 'wrk (static body)',
   };
   const lines = [`\n${r.date}  ${r.machine}  target ${r.target}, ${r.connections} connections, ${r.durationMs / 1000} s runs`];
+  lines.push(`  load average (1 min) ${r.loadAverage.before.toFixed(1)} before, ${r.loadAverage.after.toFixed(1)} after${r.loadAverage.before > 1.5 || r.loadAverage.after > 1.5 ? ': other work was running, figures are noisy' : ''}`);
   lines.push(`  ${'client'.padEnd(42)} ${'req/s'.padStart(9)}  ${'CPU µs/req'.padStart(10)}   (medians)`);
   for (const tool of Object.keys(r.medianRps) as ToolName[]) {
     lines.push(`  ${labels[tool].padEnd(42)} ${fmt(r.medianRps[tool]!).padStart(9)}  ${r.medianCpuUsPerRequest[tool]!.toFixed(1).padStart(10)}`);
@@ -179,7 +185,7 @@ async function main(): Promise<void> {
   const durationMs = parseDuration(values.duration!);
   const rounds = Number(values.rounds);
   if (!Number.isInteger(connections) || connections < 1) throw new Error(`--connections takes a whole number ≥ 1, got '${values.connections}'`);
-  if (durationMs === undefined || durationMs < 3000) throw new Error(`--duration takes a duration ≥ 3s (the 1 s warm-up is the CPU baseline), got '${values.duration}'`);
+  if (durationMs === undefined || durationMs < 1000) throw new Error(`--duration takes a duration ≥ 1s, got '${values.duration}'`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1, got '${values.rounds}'`);
   const result = await benchSignup({ connections, durationMs, rounds });
   process.stdout.write(renderSignupBench(result) + '\n');

@@ -73,14 +73,17 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   /** Sends the request; resolves (never rejects) when it has a response or an error. */
   send(): Promise<Exchange> {
     const req = this.req;
-    this.bytesSent = estimateRequestBytes(req);
+    // Encoded here rather than by undici (which calls Buffer.from on a string body anyway): the byte count then
+    // comes free, where Buffer.byteLength would scan the freshly rendered (unflattened) string a second time.
+    const body = req.body === undefined ? null : Buffer.from(req.body);
+    this.bytesSent = estimateRequestBytes(req, body === null ? -1 : body.length);
     if (req.keepBody) this.chunks = [];
     const done = new Promise<Exchange>((r) => (this.resolve = r));
     this.startMs = this.ctx.now();
     this.ctx.inFlight.add(this, req.timeoutMs);
     try {
       req.dispatcher.dispatch(
-        { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body ?? null },
+        { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
         this,
       );
     } catch (err) {
@@ -192,14 +195,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   }
 }
 
-/** Request line + headers + body, as composed here (undici adds host and content-length). */
-function estimateRequestBytes(req: ExchangeRequest): number {
+/** Request line + headers + body, as composed here (undici adds host and content-length); bodyBytes −1: no body. */
+function estimateRequestBytes(req: ExchangeRequest, bodyBytes: number): number {
   let bytes = req.method.length + req.path.length + 12;
   for (let i = 0; i < req.headers.length; i += 2) bytes += req.headers[i].length + req.headers[i + 1].length + 4;
   bytes += req.origin.length + 8; // host header
-  if (req.body !== undefined) {
-    const len = Buffer.byteLength(req.body);
-    bytes += len + 18 + String(len).length; // content-length header + body
-  }
+  if (bodyBytes >= 0) bytes += bodyBytes + 18 + String(bodyBytes).length; // content-length header + body
   return bytes + 2;
 }

@@ -36,7 +36,14 @@ const BYTES_RECEIVED = 2;
 
 /** The counters of one request id. Typed arrays, so the hot path only writes numbers in place (no boxed doubles). */
 interface PerRequest {
+  /**
+   * Responses whose latency equals their service time (every closed-model request): recorded once, here, and
+   * counted in both summaries. One record instead of two on the hot path.
+   */
+  same: Histogram;
+  /** Latency of the responses whose latency differs from their service time (open model, waited for a VU). */
   latency: Histogram;
+  /** Service time of those same responses. */
   serviceTime: Histogram;
   /** Count per status code, indexed by status, for 0 ≤ status < 600. */
   statusCounts: Float64Array;
@@ -50,6 +57,7 @@ interface PerRequest {
 
 function createPerRequest(): PerRequest {
   return {
+    same: createHistogram(),
     latency: createHistogram(),
     serviceTime: createHistogram(),
     statusCounts: new Float64Array(STATUS_SLOTS),
@@ -80,8 +88,11 @@ class RunCollector implements Collector {
     expected: boolean,
   ): void {
     const p = this.part(requestId);
-    recordUs(p.latency, latencyUs);
-    recordUs(p.serviceTime, serviceUs);
+    if (latencyUs === serviceUs) recordUs(p.same, latencyUs);
+    else {
+      recordUs(p.latency, latencyUs);
+      recordUs(p.serviceTime, serviceUs);
+    }
     if (status >= 0 && status < STATUS_SLOTS && Number.isInteger(status)) p.statusCounts[status]++;
     else p.otherStatusCounts.set(status, (p.otherStatusCounts.get(status) ?? 0) + 1);
     if (!expected) p.counters[UNEXPECTED_STATUS]++;
@@ -111,8 +122,11 @@ class RunCollector implements Collector {
       if (group) group.push(this.parts[id]);
       else groups.set(name, [this.parts[id]]);
     });
-    for (const [name, group] of groups) byName[name] = summarizeParts(group, durationMs);
-    return { total: summarizeParts(this.parts, durationMs), byName };
+    const total = summarizeParts(this.parts, durationMs);
+    // One name (the usual case) means that name is the total: skip summarizing (and encoding) the same data twice.
+    if (groups.size === 1) for (const name of groups.keys()) byName[name] = structuredClone(total);
+    else for (const [name, group] of groups) byName[name] = summarizeParts(group, durationMs);
+    return { total, byName };
   }
 
   private part(requestId: number): PerRequest {
@@ -165,8 +179,8 @@ function summarizeParts(parts: readonly PerRequest[], durationMs: number): Reque
   };
   return {
     totals,
-    latency: summarizeLatency(mergeHistograms(parts.map((p) => p.latency))),
-    serviceTime: summarizeLatency(mergeHistograms(parts.map((p) => p.serviceTime))),
+    latency: summarizeLatency(mergeHistograms(parts.flatMap((p) => [p.same, p.latency]))),
+    serviceTime: summarizeLatency(mergeHistograms(parts.flatMap((p) => [p.same, p.serviceTime]))),
   };
 }
 
