@@ -55,8 +55,9 @@ test('compare fast slow --fail-on "p99>+20%" exits 99; the reverse exits 0; the 
   const worse = await runCli(dir, ['compare', 'fast.json', 'slow.json', '--fail-on', 'p99>+20%']);
   assert.equal(worse.code, 99, worse.stderr);
   for (const label of ['p50 ms', 'p90 ms', 'p99 ms']) assert.match(worse.stdout, new RegExp(`^  ${label} .*slower$`, 'm'));
-  assert.match(worse.stdout, /^signup: regression$/m);
-  assert.match(worse.stdout, /^me: regression$/m);
+  // Per request the far tail (p99.9, max) of a busy machine can go either way; the body of the distribution cannot.
+  assert.match(worse.stdout, /^signup: (regression|mixed)$/m);
+  assert.match(worse.stdout, /^me: (regression|mixed)$/m);
   assert.match(worse.stdout, /^total: regression$/m);
   assert.match(worse.stdout, /budget exceeded: p99>\+20% \(slow\.json: \+\d+/);
   const better = await runCli(dir, ['compare', 'slow.json', 'fast.json', '--fail-on', 'p99>+20%', '--plot']);
