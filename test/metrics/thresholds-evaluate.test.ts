@@ -75,12 +75,16 @@ test('the result-file shape, the failure flag and the summary block', () => {
     ],
     ['signup', 'login'],
   );
-  r.thresholds = thresholdsToJson(evaluateThresholds(ts, r), ts[0]);
+  const verdicts = evaluateThresholds(ts, r);
+  r.thresholds = thresholdsToJson(verdicts, verdicts[0]);
   assert.deepEqual(Object.keys(r.thresholds), ['http_req_duration', 'http_reqs']);
   assert.deepEqual(r.thresholds.http_req_duration[0], { expression: 'p(99)<1', ok: false, value: r.thresholds.http_req_duration[0].value, abortOnFail: true, abortedRun: true });
   assert.equal(thresholdsFailed(r.thresholds), true);
   assert.equal(thresholdsFailed({ x: [{ expression: 'count>1', ok: true, value: 2 }] }), false);
   assert.equal(thresholdsFailed(undefined), false);
+  // A threshold that stopped the run stays failed with the live value, even if the final numbers pass it.
+  const stopped = thresholdsToJson(verdicts, { threshold: ts[2], ok: false, value: 0 });
+  assert.deepEqual(stopped.http_reqs, [{ expression: 'count>1', ok: false, value: 0, abortedRun: true }]);
   const text = renderSummary(r, { color: false });
   assert.match(text, /✗ http_req_duration {2}p\(99\)<1 {3}p\(99\)=\d+(\.\d+)?ms {2}\(stopped the run: abortOnFail\)/);
   assert.match(text, /✓ http_req_duration {2}avg<1000 {2}avg=\d+/);

@@ -102,13 +102,19 @@ export function evaluateThresholds(thresholds: readonly CompiledThreshold[], dat
   });
 }
 
-/** The result file's `thresholds` object: metric key → one entry per expression. */
-export function thresholdsToJson(verdicts: readonly ThresholdVerdict[], abortedBy?: CompiledThreshold): Record<string, ThresholdOutcome[]> {
+/**
+ * The result file's `thresholds` object: metric key → one entry per expression. `abortedBy` is the live verdict
+ * that stopped the run: its entry keeps that failure and value, since the run's end came from it.
+ */
+export function thresholdsToJson(verdicts: readonly ThresholdVerdict[], abortedBy?: ThresholdVerdict): Record<string, ThresholdOutcome[]> {
   const out: Record<string, ThresholdOutcome[]> = {};
   for (const v of verdicts) {
-    const entry: ThresholdOutcome = { expression: v.threshold.expression, ok: v.ok, value: v.value };
+    const stopped = abortedBy?.threshold === v.threshold;
+    const entry: ThresholdOutcome = stopped
+      ? { expression: v.threshold.expression, ok: false, value: abortedBy.value }
+      : { expression: v.threshold.expression, ok: v.ok, value: v.value };
     if (v.threshold.abortOnFail) entry.abortOnFail = true;
-    if (abortedBy === v.threshold) entry.abortedRun = true;
+    if (stopped) entry.abortedRun = true;
     (out[v.threshold.key] ??= []).push(entry);
   }
   return out;

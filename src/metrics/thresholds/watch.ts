@@ -1,7 +1,7 @@
 // Evaluates the abortOnFail thresholds on a timer during the run, from the collector's live counts.
 import type { RunResult } from '../../report/result-types.ts';
 import type { Collector } from '../collector.ts';
-import { evaluateThresholds } from './evaluate.ts';
+import { evaluateThresholds, type ThresholdVerdict } from './evaluate.ts';
 import type { CompiledThreshold } from './parse.ts';
 
 /** What the watcher reads from a Run. */
@@ -13,8 +13,8 @@ export interface WatchedRun {
 }
 
 export interface ThresholdWatch {
-  /** The threshold that failed first, once one has. */
-  readonly failed: CompiledThreshold | undefined;
+  /** The threshold that failed first, with the value it failed at, once one has. */
+  readonly failed: ThresholdVerdict | undefined;
   stop(): void;
 }
 
@@ -29,7 +29,7 @@ export function watchThresholds(
   intervalMs = 1000,
 ): ThresholdWatch {
   const live = thresholds.filter((t) => t.abortOnFail);
-  let failed: CompiledThreshold | undefined;
+  let failed: ThresholdVerdict | undefined;
   const timer =
     live.length === 0
       ? null
@@ -46,7 +46,7 @@ export function watchThresholds(
           });
           const first = verdicts.find((v) => !v.ok);
           if (first && !failed) {
-            failed = first.threshold;
+            failed = first;
             if (timer) clearInterval(timer);
             onFail(first.threshold);
           }
