@@ -8,6 +8,8 @@ import type { ExchangeContext } from './http/exchange.ts';
 import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
+import { teeSinks } from './metrics/tee.ts';
+import type { MetricsSink } from './metrics/types.ts';
 import type { Plan, PlannedScenario } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
 import type { RunResult } from './report/result-types.ts';
@@ -22,6 +24,8 @@ export interface RunOptions {
   /** How long in-flight requests may finish after stop() before they are aborted. */
   stopGraceMs?: number;
   warnings?: string[];
+  /** More sinks that get every sample after the collector (exporters, live progress, interval logs). */
+  sinks?: MetricsSink[];
 }
 
 /** Iteration counters of the whole run. */
@@ -63,7 +67,7 @@ export class Run {
     this.pools = createPools(plan.http);
     this.inFlight = new InFlight(() => this.clock.now());
     this.exchange = {
-      metrics: this.metrics,
+      metrics: teeSinks(this.metrics, options.sinks ?? []),
       inFlight: this.inFlight,
       now: () => this.clock.now(),
       connected: (origin) => this.pools.connected(origin),
@@ -107,10 +111,13 @@ export class Run {
     });
   }
 
-  /** Graceful stop: start no more iterations; in-flight ones get a short grace, then are aborted. */
-  stop(): void {
+  /**
+   * Graceful stop: start no more iterations; in-flight ones get a short grace, then are aborted.
+   * `outcome`: 'interrupted' for a signal, 'aborted' when runner itself stops the run (a threshold's abortOnFail).
+   */
+  stop(outcome: 'interrupted' | 'aborted' = 'interrupted'): void {
     if (this.stopController.signal.aborted) return;
-    this.outcome = 'interrupted';
+    this.outcome = outcome;
     this.stopController.abort();
     const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
     this.hardStopTimer = setTimeout(() => this.abort(), graceMs);

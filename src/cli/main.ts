@@ -6,6 +6,8 @@ import { ExitCode } from '../exit-codes.ts';
 import { isUserError, renderDiagnostic } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import type { Io } from './io.ts';
+import { registerCompare } from './commands/compare.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerValidate } from './commands/validate.ts';
 
@@ -23,6 +25,8 @@ export function createProgram(io: Io, result: CommandResult): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerRun(program, io, result);
   registerValidate(program, io, result);
+  registerCompare(program, io, result);
+  registerReport(program, io, result);
   return program;
 }
 

@@ -53,4 +53,16 @@ export interface RunResult extends RequestResult {
   checks: Record<string, { passes: number; fails: number }>;
   /** Notes the summary must show (e.g. TLS verification off). */
   warnings: string[];
+  /** Threshold verdicts by metric key (`http_req_duration{name:signup}`); absent when the scenario has none. */
+  thresholds?: Record<string, ThresholdOutcome[]>;
+}
+
+/** One threshold expression's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */
+export interface ThresholdOutcome {
+  expression: string;
+  ok: boolean;
+  value: number | null;
+  abortOnFail?: boolean;
+  /** This threshold failed during the run and stopped it (abortOnFail). */
+  abortedRun?: boolean;
 }

@@ -1,6 +1,7 @@
 // Renders the end-of-run summary (plain text, optionally coloured) from a RunResult; no I/O.
 import type { LatencySummary, RunResult } from './result-types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
+import { renderThresholds } from './render-thresholds.ts';
 
 const GREEN = '\x1b[32m';
 const RED = '\x1b[31m';
@@ -89,6 +90,9 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
     ]);
     out.push(table[0], ...table.slice(1).map((line, i) => (checks[i][1].fails > 0 ? paint(RED, line) : line)));
   }
+
+  const thresholdLines = renderThresholds(result, opts.color);
+  if (thresholdLines.length > 0) out.push('', ...thresholdLines);
 
   if (result.warnings.length > 0) out.push('');
   for (const w of result.warnings) out.push(`warning: ${w}`);

@@ -3,8 +3,12 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../exit-codes.ts';
 import { randomSeed } from '../../generators/rng.ts';
 import { compilePlan } from '../../plan/compile.ts';
+import { evaluateThresholds, thresholdsFailed, thresholdsToJson } from '../../metrics/thresholds/evaluate.ts';
+import { compileThresholds } from '../../metrics/thresholds/parse.ts';
+import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor } from '../../report/redact.ts';
+import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
@@ -12,6 +16,7 @@ import type { TestModel } from '../../scenario/model.ts';
 import { applyShortcuts } from '../../scenario/shortcuts.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
+import { collectOut, createRunOutputs, parseOutTargets } from '../run-outputs.ts';
 import { parseDurationFlag, parsePositiveInt, parseSeed, parseUrlFlag } from '../options.ts';
 import { resolve } from 'node:path';
 
@@ -23,7 +28,10 @@ export interface RunFlags {
   connections?: number;
   timeout?: number;
   seed?: number;
-  out?: string;
+  /** Repeatable: a path or json=<path> (the result file), ndjson=<path> (one line per request). */
+  out?: string[];
+  hdrLog?: string;
+  summaryExport?: string;
   insecure?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -41,9 +49,11 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--connections <n>', 'max sockets per origin', parsePositiveInt('--connections'))
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
-    .option('--out <file>', 'write the result JSON here (atomically)')
+    .option('--out <file>', 'write the result JSON here (atomically); ndjson=<file>: one line per request (repeatable)', collectOut)
+    .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)')
+    .option('--summary-export <file>', "write the end summary as JSON under k6's metric names")
     .option('--insecure', 'skip TLS certificate verification')
-    .option('-q, --quiet', 'no summary on stdout')
+    .option('-q, --quiet', 'no summary on stdout and no live progress on stderr')
     .option('--no-color', 'no colour in the output')
     .action(async (file: string, flags: RunFlags) => {
       result.code = await runCommand(io, file, flags);
@@ -55,8 +65,21 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
+  // Bad threshold expressions are user errors now, before the first request.
+  const thresholds = compileThresholds(plan.thresholds, plan.requestNames);
+  const outTargets = parseOutTargets(flags.out);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
-  const run = new Run(plan, { warnings });
+  const outputs = createRunOutputs(io, plan, {
+    hdrLog: flags.hdrLog,
+    ndjson: outTargets.ndjson,
+    progress: !flags.quiet,
+    color: useColor(io, io.stderr, flags.color),
+  });
+  const run = new Run(plan, { warnings, sinks: outputs.sinks });
+  const watch = watchThresholds(run, thresholds, (t) => {
+    io.stderr.write(`\nthreshold ${t.key}: '${t.expression}' failed (abortOnFail): stopping the run\n`);
+    run.stop('aborted');
+  });
 
   let signals = 0;
   const unsubscribe = io.onSignal((signal) => {
@@ -70,14 +93,22 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   const redact = createRedactor(plan.secrets);
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
+    outputs.start(run);
     const runResult = redact.value(await run.start());
-    if (flags.out) await writeResultAtomic(resolve(io.cwd, flags.out), runResult);
+    if (thresholds.length > 0) runResult.thresholds = thresholdsToJson(evaluateThresholds(thresholds, runResult), watch.failed);
+    if (outTargets.json) await writeResultAtomic(resolve(io.cwd, outTargets.json), runResult);
+    if (flags.summaryExport) await writeResultAtomic(resolve(io.cwd, flags.summaryExport), buildSummaryExport(runResult));
     if (!flags.quiet) io.stdout.write(redact.text(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) })) + '\n');
+    // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
+    if (runResult.outcome === 'interrupted') return ExitCode.interrupted;
+    if (thresholdsFailed(runResult.thresholds)) return ExitCode.thresholdsFailed;
     return runResult.outcome === 'completed' ? ExitCode.ok : ExitCode.interrupted;
   } catch (err) {
     throw redact.error(err);
   } finally {
     unsubscribe();
+    watch.stop();
+    outputs.finish();
   }
 }
 

@@ -1,0 +1,126 @@
+// Evaluates compiled thresholds against a run's numbers: the final RunResult, or live numbers during the run.
+import type { LatencySummary, RequestResult, RunResult, ThresholdOutcome } from '../../report/result-types.ts';
+import { decodeHistogram } from '../histogram.ts';
+import type { CompiledThreshold, Operator } from './parse.ts';
+
+/** What thresholds read: a RunResult has all of it; the live watcher builds the same shape mid-run. */
+export type ThresholdData = Pick<RunResult, 'durationMs' | 'totals' | 'latency' | 'requests' | 'checks' | 'iterations'>;
+
+/** One threshold's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */
+export interface ThresholdVerdict {
+  threshold: CompiledThreshold;
+  value: number | null;
+  ok: boolean;
+}
+
+function compare(value: number, op: Operator, bound: number): boolean {
+  switch (op) {
+    case '<':
+      return value < bound;
+    case '<=':
+      return value <= bound;
+    case '>':
+      return value > bound;
+    case '>=':
+      return value >= bound;
+    case '==':
+      return value === bound;
+    case '!=':
+      return value !== bound;
+  }
+}
+
+function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}
+
+/** Percentile in ms from the summary's histogram; decoded histograms are cached per evaluation. */
+function percentileMs(l: LatencySummary, percentile: number, cache: Map<string, ReturnType<typeof decodeHistogram>>): number {
+  let h = cache.get(l.hdr);
+  if (!h) {
+    h = decodeHistogram(l.hdr);
+    cache.set(l.hdr, h);
+  }
+  return h.getValueAtPercentile(percentile) / 1000;
+}
+
+function measure(t: CompiledThreshold, data: ThresholdData, cache: Map<string, ReturnType<typeof decodeHistogram>>): number | null {
+  const part: Pick<RequestResult, 'totals' | 'latency'> | undefined = t.requestName === undefined ? data : data.requests[t.requestName];
+  const seconds = data.durationMs / 1000;
+  const perSecond = (n: number): number => (seconds > 0 ? round(n / seconds, 3) : 0);
+  const a = t.aggregation;
+  switch (t.metric) {
+    case 'http_req_duration': {
+      const l = part?.latency;
+      if (!l || l.count === 0) return null;
+      if (a.kind === 'percentile') return round(percentileMs(l, a.percentile, cache), 3);
+      if (a.kind === 'avg') return l.mean;
+      if (a.kind === 'min') return l.min;
+      if (a.kind === 'max') return l.max;
+      return l.p50;
+    }
+    case 'http_req_failed': {
+      const totals = part?.totals;
+      if (!totals || totals.requests === 0) return null;
+      const errors = Object.values(totals.errors).reduce((s, n) => s + n, 0);
+      return round((errors + totals.unexpectedStatus) / totals.requests, 6);
+    }
+    case 'http_reqs': {
+      const n = part?.totals.requests ?? 0;
+      return a.kind === 'count' ? n : perSecond(n);
+    }
+    case 'checks': {
+      let passes = 0;
+      let fails = 0;
+      for (const c of Object.values(data.checks)) {
+        passes += c.passes;
+        fails += c.fails;
+      }
+      return passes + fails === 0 ? null : round(passes / (passes + fails), 6);
+    }
+    case 'iterations': {
+      const n = data.iterations.completed + data.iterations.failed;
+      return a.kind === 'count' ? n : perSecond(n);
+    }
+    case 'dropped_iterations': {
+      const n = data.iterations.dropped;
+      return a.kind === 'count' ? n : perSecond(n);
+    }
+  }
+}
+
+/**
+ * Evaluates every threshold. A metric with no samples (no requests, no checks) passes with value null, as in
+ * k6, where thresholds on metrics without data are not evaluated.
+ */
+export function evaluateThresholds(thresholds: readonly CompiledThreshold[], data: ThresholdData): ThresholdVerdict[] {
+  const cache = new Map<string, ReturnType<typeof decodeHistogram>>();
+  return thresholds.map((threshold) => {
+    const value = measure(threshold, data, cache);
+    return { threshold, value, ok: value === null ? true : compare(value, threshold.operator, threshold.value) };
+  });
+}
+
+/**
+ * The result file's `thresholds` object: metric key → one entry per expression. `abortedBy` is the live verdict
+ * that stopped the run: its entry keeps that failure and value, since the run's end came from it.
+ */
+export function thresholdsToJson(verdicts: readonly ThresholdVerdict[], abortedBy?: ThresholdVerdict): Record<string, ThresholdOutcome[]> {
+  const out: Record<string, ThresholdOutcome[]> = {};
+  for (const v of verdicts) {
+    const stopped = abortedBy?.threshold === v.threshold;
+    const entry: ThresholdOutcome = stopped
+      ? { expression: v.threshold.expression, ok: false, value: abortedBy.value }
+      : { expression: v.threshold.expression, ok: v.ok, value: v.value };
+    if (v.threshold.abortOnFail) entry.abortOnFail = true;
+    if (stopped) entry.abortedRun = true;
+    (out[v.threshold.key] ??= []).push(entry);
+  }
+  return out;
+}
+
+/** True when any threshold in the result file failed. */
+export function thresholdsFailed(thresholds: RunResult['thresholds']): boolean {
+  return Object.values(thresholds ?? {}).some((list) => list.some((t) => !t.ok));
+}

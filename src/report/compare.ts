@@ -1,0 +1,116 @@
+// `runner compare`: the numbers of two or more result files side by side, each candidate against the first
+// (the base), per request name and in total, with a noise-aware verdict and the `--fail-on` budgets.
+import { hashString } from '../generators/rng.ts';
+import { decodeHistogram } from '../metrics/histogram.ts';
+import { UserError } from '../errors.ts';
+import { testChange, testErrorRate, toDistribution, type Distribution, type Verdict } from './noise.ts';
+import type { RequestResult, RunResult } from './result-types.ts';
+
+export const compareStats = ['count', 'rps', 'errors', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
+export type CompareStat = (typeof compareStats)[number];
+
+/** Statistics with a bootstrap verdict, and the percentile (or 'mean') each one tests. */
+const tested: Partial<Record<CompareStat, number | 'mean'>> = { mean: 'mean', p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 };
+
+/** One statistic of one candidate against the base. */
+export interface StatChange {
+  /** candidate − base, in the stat's unit (ms, count, req/s; percentage points for errors). */
+  delta: number;
+  /** Relative change in % (null when the base is 0); for errors, the relative change of the rate. */
+  pct: number | null;
+  /** Beyond noise? Only for latency statistics and errors; undefined otherwise. */
+  verdict?: Verdict;
+}
+
+export type RowVerdict = 'regression' | 'improvement' | 'mixed' | 'no change' | 'n/a';
+
+export interface CompareRow {
+  /** 'total' or a request name. */
+  name: string;
+  /** values[stat][run]: ms for latencies, error rate in %, null when the run lacks this request. */
+  values: Record<CompareStat, (number | null)[]>;
+  /** changes[candidate - 1][stat]; null when either side lacks the request. */
+  changes: (Record<CompareStat, StatChange> | null)[];
+  verdicts: RowVerdict[];
+}
+
+export interface Comparison {
+  runs: { file: string; scenario: string; startedAt: string; outcome: string }[];
+  rows: CompareRow[];
+}
+
+function errorCount(t: RequestResult['totals']): number {
+  return Object.values(t.errors).reduce((s, n) => s + n, 0) + t.unexpectedStatus;
+}
+
+function statValues(r: RequestResult): Record<CompareStat, number> {
+  const l = r.latency;
+  const t = r.totals;
+  return {
+    count: t.requests,
+    rps: t.rps,
+    errors: t.requests === 0 ? 0 : (errorCount(t) / t.requests) * 100,
+    mean: l.mean,
+    p50: l.p50,
+    p90: l.p90,
+    p95: l.p95,
+    p99: l.p99,
+    p999: l.p999,
+    max: l.max,
+  };
+}
+
+function rowVerdict(c: Record<CompareStat, StatChange>): RowVerdict {
+  const vs = compareStats.map((s) => c[s].verdict).filter((v): v is Verdict => v !== undefined);
+  const worse = vs.includes('slower');
+  const better = vs.includes('faster');
+  if (worse && better) return 'mixed';
+  if (worse) return 'regression';
+  if (better) return 'improvement';
+  return 'no change';
+}
+
+function compareRow(name: string, parts: (RequestResult | undefined)[], seed: number): CompareRow {
+  const values = Object.fromEntries(compareStats.map((s) => [s, parts.map((p) => (p ? statValues(p)[s] : null))])) as CompareRow['values'];
+  const dists: (Distribution | undefined)[] = parts.map((p) => (p && p.latency.count > 0 ? toDistribution(decodeHistogram(p.latency.hdr)) : undefined));
+  const base = parts[0];
+  const changes: CompareRow['changes'] = [];
+  const verdicts: RowVerdict[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const cand = parts[i];
+    if (!base || !cand) {
+      changes.push(null);
+      verdicts.push('n/a');
+      continue;
+    }
+    const bv = statValues(base);
+    const cv = statValues(cand);
+    const change = {} as Record<CompareStat, StatChange>;
+    for (const s of compareStats) {
+      change[s] = { delta: cv[s] - bv[s], pct: bv[s] === 0 ? null : ((cv[s] - bv[s]) / bv[s]) * 100 };
+      const stat = tested[s];
+      const bd = dists[0];
+      const cd = dists[i];
+      if (stat !== undefined && bd && cd) change[s].verdict = testChange(bd, cd, stat, seed ^ hashString(`${name}/${s}/${i}`))?.verdict;
+    }
+    change.errors.verdict = testErrorRate(errorCount(base.totals), base.totals.requests, errorCount(cand.totals), cand.totals.requests);
+    changes.push(change);
+    verdicts.push(rowVerdict(change));
+  }
+  return { name, values, changes, verdicts };
+}
+
+/** Compares `results[1..]` against `results[0]`; `files[i]` labels result i. Request rows come first, total last. */
+export function compareResults(results: readonly RunResult[], files: readonly string[]): Comparison {
+  if (results.length < 2) throw new UserError({ message: 'compare needs at least two result files', hint: 'runner compare base.json candidate.json' });
+  const names: string[] = [];
+  for (const r of results) for (const n of Object.keys(r.requests)) if (!names.includes(n)) names.push(n);
+  // The seed comes from the inputs: the same files always give the same verdicts.
+  const seed = hashString(results.map((r) => r.latency.hdr).join('|'));
+  const rows = names.map((n) => compareRow(n, results.map((r) => r.requests[n]), seed));
+  rows.push(compareRow('total', [...results], seed));
+  return {
+    runs: results.map((r, i) => ({ file: files[i], scenario: r.scenario.name, startedAt: r.startedAt, outcome: r.outcome })),
+    rows,
+  };
+}

@@ -1,0 +1,80 @@
+// `--out ndjson=samples.ndjson`: one JSON line per finished request, through a bounded buffer written synchronously
+// when full, so memory never grows whatever the request rate; a slow disk slows the run instead of losing lines.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { ErrorKind } from '../errors.ts';
+import type { MetricsSink } from '../metrics/types.ts';
+
+/** Flush when the pending text reaches this many UTF-16 units (~64 KiB of mostly ASCII). */
+const FLUSH_AT = 64 * 1024;
+
+export interface NdjsonSink extends MetricsSink {
+  /** Lines written so far (flushed or pending). */
+  readonly lines: number;
+  /** Writes what is pending now (also done on a 1 s timer so `tail -f` follows the run). */
+  flush(): void;
+  close(): void;
+}
+
+class NdjsonWriter implements NdjsonSink {
+  lines = 0;
+  private pending = '';
+  private readonly fd: number;
+  /** `{"t":` … pieces per request id, built once: `,"name":"<json-escaped>"`. */
+  private readonly namePart: string[];
+  private readonly timer: NodeJS.Timeout;
+  private readonly origin = performance.timeOrigin;
+  private closed = false;
+
+  constructor(path: string, requestNames: readonly string[]) {
+    this.fd = openSync(path, 'w');
+    this.namePart = requestNames.map((n) => `,"name":${JSON.stringify(n)}`);
+    this.timer = setInterval(() => this.flush(), 1000);
+    this.timer.unref();
+  }
+
+  response(requestId: number, status: number, latencyUs: number, _serviceUs: number, _sent: number, _received: number, expected: boolean): void {
+    this.pending +=
+      '{"t":' + (Math.round((this.origin + performance.now()) * 1000) / 1000) +
+      this.namePart[requestId] +
+      ',"status":' + status +
+      ',"latencyMs":' + (Math.round(latencyUs) / 1000) +
+      ',"expected":' + expected +
+      ',"error":null}\n';
+    this.lines++;
+    if (this.pending.length >= FLUSH_AT) this.flush();
+  }
+
+  error(requestId: number, kind: ErrorKind): void {
+    this.pending +=
+      '{"t":' + (Math.round((this.origin + performance.now()) * 1000) / 1000) +
+      this.namePart[requestId] +
+      ',"status":0,"latencyMs":null,"expected":false,"error":"' + kind + '"}\n';
+    this.lines++;
+    if (this.pending.length >= FLUSH_AT) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0 || this.closed) return;
+    const text = this.pending;
+    this.pending = '';
+    // Synchronous on purpose: it is the back-pressure. The event loop (and so the load) waits for the disk.
+    writeSync(this.fd, text);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    clearInterval(this.timer);
+    this.flush();
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * Lines: `{"t":<epoch ms at the end of the request>,"name":"signup","status":200,"latencyMs":1.234,"expected":true,"error":null}`;
+ * a request with no response has `"status":0,"latencyMs":null,"error":"<kind>"`.
+ */
+export function createNdjsonSink(path: string, requestNames: readonly string[]): NdjsonSink {
+  return new NdjsonWriter(path, requestNames);
+}

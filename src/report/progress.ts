@@ -1,0 +1,174 @@
+// Live progress on stderr while a run goes: a redrawn block every ~500 ms on a TTY, a plain line every 10 s
+// otherwise. Reads counters on a timer; its only per-request cost is one interval-histogram record.
+import type { Plan } from '../plan/types.ts';
+import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
+import { formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
+
+/** What the progress reads from the run, on its timer. */
+export interface ProgressSource {
+  elapsedMs(): number;
+  readonly activeVus: number;
+  readonly iterations: { completed: number; failed: number; dropped: number };
+}
+
+/** How much work the plan has: a time span, or (when every scenario counts iterations) an iteration count. */
+export type PlannedWork = { kind: 'time'; ms: number } | { kind: 'iterations'; count: number };
+
+export function plannedWork(plan: Pick<Plan, 'scenarios'>): PlannedWork {
+  let ms = 0;
+  let count = 0;
+  let allIterations = true;
+  for (const { load } of plan.scenarios) {
+    const l = load as unknown as Record<string, unknown> & { startTimeMs: number };
+    if (l.executor === 'shared-iterations') count += l.iterations as number;
+    else if (l.executor === 'per-vu-iterations') count += (l.iterations as number) * (l.vus as number);
+    else allIterations = false;
+    let span = 0;
+    if (typeof l.durationMs === 'number') span = l.durationMs;
+    else if (Array.isArray(l.stages)) span = (l.stages as { durationMs: number }[]).reduce((s, st) => s + st.durationMs, 0);
+    else if (typeof l.maxDurationMs === 'number') span = l.maxDurationMs;
+    ms = Math.max(ms, l.startTimeMs + span);
+  }
+  return allIterations && count > 0 ? { kind: 'iterations', count } : { kind: 'time', ms };
+}
+
+/** One progress sample: everything a line or block shows. Latencies in ms; null when nothing finished. */
+export interface ProgressState {
+  elapsedMs: number;
+  planned: PlannedWork;
+  iterationsDone: number;
+  vus: number;
+  reqPerSec: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Responses by class since the start: [other, 1xx, 2xx, 3xx, 4xx, 5xx]. */
+  statusClasses: ArrayLike<number>;
+  errors: number;
+  intervalMs: number;
+}
+
+const GREEN = '\x1b[32m';
+const RED = '\x1b[31m';
+const YELLOW = '\x1b[33m';
+const RESET = '\x1b[39m';
+
+function fraction(s: ProgressState): number {
+  const f = s.planned.kind === 'time' ? (s.planned.ms > 0 ? s.elapsedMs / s.planned.ms : 0) : s.iterationsDone / s.planned.count;
+  return Math.min(1, Math.max(0, f));
+}
+
+function plannedText(s: ProgressState): string {
+  return s.planned.kind === 'time'
+    ? `${formatDurationMs(s.elapsedMs)} / ${formatDurationMs(s.planned.ms)}`
+    : `${formatDurationMs(s.elapsedMs)}  iterations ${formatNumber(s.iterationsDone)} / ${formatNumber(s.planned.count)}`;
+}
+
+function statusText(s: ProgressState, paint: (c: string, t: string) => string): string {
+  const parts: string[] = [];
+  ['', '1xx', '2xx', '3xx', '4xx', '5xx'].forEach((label, i) => {
+    const n = s.statusClasses[i];
+    if (n === 0 || label === '') return;
+    const text = `${label} ${formatNumber(n)}`;
+    parts.push(i === 2 ? paint(GREEN, text) : i >= 4 ? paint(YELLOW, text) : text);
+  });
+  if (s.statusClasses[0] > 0) parts.push(`other ${formatNumber(s.statusClasses[0])}`);
+  parts.push(s.errors > 0 ? paint(RED, `errors ${formatNumber(s.errors)}`) : 'errors 0');
+  return parts.join('  ');
+}
+
+const ms = (v: number | null): string => (v === null ? '-' : `${formatLatencyMs(v)} ms`);
+
+/** The TTY block (3 lines, no trailing newline). */
+export function renderProgressBlock(s: ProgressState, color: boolean, barWidth = 30): string {
+  const paint = (c: string, t: string): string => (color ? `${c}${t}${RESET}` : t);
+  const f = fraction(s);
+  const filled = Math.round(f * barWidth);
+  const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
+  return [
+    `running  ${plannedText(s)}  [${bar}] ${Math.floor(f * 100)}%`,
+    `vus ${s.vus}  req/s ${formatNumber(s.reqPerSec)}  p50 ${ms(s.p50Ms)}  p99 ${ms(s.p99Ms)}  (last ${formatDurationMs(s.intervalMs)})`,
+    statusText(s, paint),
+  ].join('\n');
+}
+
+/** The plain line for logs. */
+export function renderProgressLine(s: ProgressState): string {
+  return (
+    `progress: ${plannedText(s)} (${Math.floor(fraction(s) * 100)}%)  vus ${s.vus}  req/s ${formatNumber(s.reqPerSec)}` +
+    `  p50 ${ms(s.p50Ms)}  p99 ${ms(s.p99Ms)}  ${statusText(s, (_c, t) => t)}`
+  );
+}
+
+export interface ProgressOptions {
+  write: (text: string) => void;
+  tty: boolean;
+  color: boolean;
+  /** Default 500 ms on a TTY, 10 s otherwise. */
+  intervalMs?: number;
+}
+
+export interface Progress {
+  /** Add this to the run's sinks. */
+  readonly sink: IntervalRecorder;
+  start(source: ProgressSource): void;
+  /** Draws the final state (TTY) and stops the timer. */
+  stop(): void;
+}
+
+export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, opts: ProgressOptions): Progress {
+  const recorder = createIntervalRecorder(plan.requestNames.length, false);
+  const planned = plannedWork(plan);
+  const intervalMs = opts.intervalMs ?? (opts.tty ? 500 : 10_000);
+  let timer: NodeJS.Timeout | null = null;
+  let source: ProgressSource | null = null;
+  let lastMs = 0;
+  let drawnLines = 0;
+
+  const sample = (): ProgressState => {
+    const src = source as ProgressSource;
+    const elapsedMs = src.elapsedMs();
+    const spanMs = Math.max(1, elapsedMs - lastMs);
+    lastMs = elapsedMs;
+    const snap = recorder.take();
+    const h = snap.histograms[0];
+    const responses = h.totalCount;
+    return {
+      elapsedMs,
+      planned,
+      iterationsDone: src.iterations.completed + src.iterations.failed,
+      vus: src.activeVus,
+      reqPerSec: Math.round((snap.requests * 1000) / spanMs),
+      p50Ms: responses === 0 ? null : h.getValueAtPercentile(50) / 1000,
+      p99Ms: responses === 0 ? null : h.getValueAtPercentile(99) / 1000,
+      statusClasses: recorder.statusClasses,
+      errors: recorder.errorsTotal(),
+      intervalMs: spanMs,
+    };
+  };
+
+  const draw = (): void => {
+    const s = sample();
+    if (opts.tty) {
+      // Up to the first line of the previous block, clear to the end of the screen, draw again.
+      const up = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : '';
+      const block = renderProgressBlock(s, opts.color);
+      drawnLines = block.split('\n').length;
+      opts.write(`${up}${block}\n`);
+    } else opts.write(`${renderProgressLine(s)}\n`);
+  };
+
+  return {
+    sink: recorder,
+    start(src) {
+      source = src;
+      timer = setInterval(draw, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (!timer) return;
+      clearInterval(timer);
+      timer = null;
+      if (opts.tty) draw();
+    },
+  };
+}

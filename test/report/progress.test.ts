@@ -1,0 +1,73 @@
+// Live progress: the planned work of a plan, the TTY block and the plain line, colour only when asked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createIntervalRecorder } from '../../src/metrics/interval.ts';
+import { createProgress, plannedWork, renderProgressBlock, renderProgressLine, type ProgressState } from '../../src/report/progress.ts';
+
+const state: ProgressState = {
+  elapsedMs: 12_300,
+  planned: { kind: 'time', ms: 30_000 },
+  iterationsDone: 0,
+  vus: 100,
+  reqPerSec: 9812,
+  p50Ms: 4.12,
+  p99Ms: 12.34,
+  statusClasses: [0, 0, 120_345, 0, 0, 12],
+  errors: 3,
+  intervalMs: 500,
+};
+
+test('planned work: time for duration executors, iterations when every scenario counts them', () => {
+  const load = (l: object) => ({ load: { startTimeMs: 0, gracefulStopMs: 0, ...l } }) as never;
+  assert.deepEqual(plannedWork({ scenarios: [load({ executor: 'shared-iterations', vus: 2, iterations: 100, maxDurationMs: 600_000 })] }), { kind: 'iterations', count: 100 });
+  assert.deepEqual(plannedWork({ scenarios: [load({ executor: 'per-vu-iterations', vus: 3, iterations: 10 }), load({ executor: 'shared-iterations', iterations: 5 })] }), { kind: 'iterations', count: 35 });
+  assert.deepEqual(plannedWork({ scenarios: [load({ executor: 'constant-vus', vus: 3, durationMs: 30_000 }), load({ executor: 'ramping-vus', startTimeMs: 5000, stages: [{ durationMs: 10_000 }, { durationMs: 20_000 }] })] }), { kind: 'time', ms: 35_000 });
+});
+
+test('the TTY block: elapsed / planned, bar, VUs, req/s, interval p50/p99, statuses and errors', () => {
+  const text = renderProgressBlock(state, false, 10);
+  assert.equal(
+    text,
+    [
+      'running  12.3s / 30.0s  [████░░░░░░] 41%',
+      'vus 100  req/s 9,812  p50 4.12 ms  p99 12.3 ms  (last 500ms)',
+      '2xx 120,345  5xx 12  errors 3',
+    ].join('\n'),
+  );
+  assert.match(renderProgressBlock(state, true), /\x1b\[32m2xx 120,345\x1b\[39m.*\x1b\[31merrors 3\x1b\[39m/);
+  assert.equal(
+    renderProgressLine({ ...state, planned: { kind: 'iterations', count: 1000 }, iterationsDone: 250, p50Ms: null, p99Ms: null }),
+    'progress: 12.3s  iterations 250 / 1,000 (25%)  vus 100  req/s 9,812  p50 -  p99 -  2xx 120,345  5xx 12  errors 3',
+  );
+});
+
+test('createProgress redraws in place on a TTY and reads only the interval recorder and the run counters', async () => {
+  const writes: string[] = [];
+  const p = createProgress({ scenarios: [{ load: { executor: 'constant-vus', vus: 1, durationMs: 1000, startTimeMs: 0, gracefulStopMs: 0 } }] as never, requestNames: ['a'] }, { write: (t) => writes.push(t), tty: true, color: false, intervalMs: 20 });
+  for (let i = 0; i < 100; i++) p.sink.response(0, 200, 1000 + i * 10, 0, 0, 0, true);
+  p.sink.error(0, 'refused', 0, 0);
+  let elapsed = 0;
+  p.start({ elapsedMs: () => (elapsed += 100), activeVus: 1, iterations: { completed: 0, failed: 0, dropped: 0 } });
+  await new Promise((r) => setTimeout(r, 70));
+  p.stop();
+  assert.ok(writes.length >= 2);
+  assert.doesNotMatch(writes[0], /\x1b\[\d+F/);
+  assert.match(writes[0], /req\/s 1,010 {2}p50 1\.49 ms {2}p99 1\.98 ms/);
+  assert.match(writes[0], /2xx 100 {2}errors 1/);
+  assert.match(writes[1], /^\x1b\[3F\x1b\[J/);
+  assert.match(writes[1], /p50 - {2}p99 -/);
+});
+
+test('the interval recorder swaps buffers and keeps running totals by status class', () => {
+  const r = createIntervalRecorder(2, true);
+  r.response(0, 200, 1000, 0, 0, 0, true);
+  r.response(1, 404, 2000, 0, 0, 0, false);
+  r.response(1, 700, 2000, 0, 0, 0, false);
+  r.error(1, 'timeout', 0, 0);
+  const a = r.take();
+  assert.deepEqual([a.requests, a.errors, a.histograms[0].totalCount, a.histograms[1].totalCount], [4, 1, 1, 2]);
+  const b = r.take();
+  assert.deepEqual([b.requests, b.histograms[0].totalCount, b.histograms[1].totalCount], [0, 0, 0]);
+  assert.deepEqual([...r.statusClasses], [1, 0, 1, 0, 1, 0]);
+  assert.equal(r.errorsTotal(), 1);
+});
