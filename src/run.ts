@@ -8,12 +8,14 @@ import type { ExchangeContext } from './http/exchange.ts';
 import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
+import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
+import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { Plan, PlannedScenario } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
-import type { RunResult } from './report/result-types.ts';
+import type { RunResult, ScenarioResult } from './report/result-types.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
 import type { ScenarioRuntime } from './scheduler/executor.ts';
-import { executors } from './scheduler/index.ts';
+import { executors, isOpenModel } from './scheduler/index.ts';
 import { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
 
@@ -42,8 +44,12 @@ export class Run {
   readonly metrics: Collector;
   readonly checks: Checks;
   readonly iterations: IterationCounts = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
+  /** Iteration counters of each scenario, by position in the plan. */
+  readonly scenarioIterations: IterationCounts[];
   /** VUs alive now, across scenarios. */
   activeVus = 0;
+  private readonly timeSeries: TimeSeries;
+  private selfCheck: SelfCheck | null = null;
   private readonly pools: Pools;
   private readonly inFlight: InFlight;
   private readonly exchange: ExchangeContext;
@@ -58,7 +64,9 @@ export class Run {
     this.plan = plan;
     this.options = options;
     this.clock = options.clock ?? createRealClock();
-    this.metrics = createCollector(plan.requestNames);
+    this.timeSeries = createTimeSeries(() => this.clock.now());
+    this.metrics = createCollector(plan.requestNames, this.timeSeries);
+    this.scenarioIterations = plan.scenarios.map(() => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }));
     this.checks = createChecks();
     this.pools = createPools(plan.http);
     this.inFlight = new InFlight(() => this.clock.now());
@@ -85,14 +93,26 @@ export class Run {
   async start(): Promise<RunResult> {
     const startedAt = new Date();
     this.startedAtMs = this.clock.now();
+    this.timeSeries.begin();
+    this.selfCheck = startSelfCheck();
+    let selfCheck;
     try {
       await Promise.all(this.plan.scenarios.map((s) => this.runScenario(s)));
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.inFlight.stop();
       await this.pools.destroy();
+      selfCheck = this.selfCheck.stop();
     }
     const durationMs = this.clock.now() - this.startedAtMs;
+    const scenarios: Record<string, ScenarioResult> = {};
+    for (const s of this.plan.scenarios) {
+      const ids = s.steps?.map((r) => r.id) ?? [];
+      const iterations = { ...this.scenarioIterations[s.index] };
+      const r = this.metrics.summarizeIds(ids, durationMs);
+      const model = isOpenModel(s.load.executor) ? 'open' : 'closed';
+      scenarios[s.name] = { executor: s.load.executor, model, totals: { ...r.totals, dropped: iterations.dropped }, latency: r.latency, serviceTime: r.serviceTime, iterations };
+    }
     return buildRunResult({
       runner: VERSION,
       scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
@@ -104,6 +124,9 @@ export class Run {
       metrics: this.metrics.toRequestResults(durationMs),
       checks: this.checks.toJSON(),
       warnings: this.options.warnings ?? [],
+      scenarios,
+      timeSeries: this.timeSeries.points(),
+      selfCheck,
     });
   }
 
@@ -134,6 +157,7 @@ export class Run {
     }
     let nextIteration = 0;
     let vuIds = 0;
+    const counts = this.scenarioIterations[s.index];
     const rt: ScenarioRuntime = {
       clock: this.clock,
       stopSignal: this.stopSignal,
@@ -147,6 +171,7 @@ export class Run {
         const iteration = nextIteration++;
         vu.iterations++;
         this.iterations.started++;
+        counts.started++;
         // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
         const rng = createRng(deriveSeed(this.plan.seed, s.index, iteration));
         for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
@@ -157,10 +182,14 @@ export class Run {
           outcome = 'failed';
         }
         this.iterations[outcome]++;
+        counts[outcome]++;
       },
       drop: (count = 1) => {
         this.iterations.dropped += count;
+        counts.dropped += count;
+        for (let i = 0; i < count; i++) this.timeSeries.dropped();
       },
+      lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
     };
     const executor = executors[load.executor] as { run(c: typeof load, rt: ScenarioRuntime): Promise<void> };
     await executor.run(load, rt);

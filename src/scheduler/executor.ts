@@ -17,6 +17,8 @@ export interface ScenarioRuntime {
   iterate(vu: Vu, intendedStartMs?: number): Promise<void>;
   /** Counts an iteration the schedule wanted but no VU was free for. */
   drop(count?: number): void;
+  /** Records how late (ms, ≥ 0) a scheduled iteration started after its intended time (open model). */
+  lateStart(lateMs: number): void;
 }
 
 export interface Executor<C extends ExecutorConfig = ExecutorConfig> {

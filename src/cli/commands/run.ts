@@ -11,7 +11,7 @@ import type { TestModel } from '../../scenario/model.ts';
 import { applyShortcuts } from '../../scenario/shortcuts.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
-import { parseDurationFlag, parsePositiveInt, parseSeed, parseUrlFlag } from '../options.ts';
+import { parseDurationFlag, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
 import { resolve } from 'node:path';
 
 export interface RunFlags {
@@ -19,6 +19,8 @@ export interface RunFlags {
   vus?: number;
   iterations?: number;
   duration?: number;
+  rate?: { rate: number; timeUnitMs: number };
+  stages?: { durationMs: number; target: number }[];
   connections?: number;
   timeout?: number;
   seed?: number;
@@ -37,6 +39,8 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--vus <n>', 'virtual users', parsePositiveInt('--vus'))
     .option('--iterations <n>', 'total iterations shared by the VUs (shared-iterations)', parsePositiveInt('--iterations'))
     .option('--duration <d>', 'run for this long (with --vus: constant-vus)', parseDurationFlag('--duration'))
+    .option('--rate <r>', 'iterations started per second, or per unit like 500/1m, whatever the responses do (with --duration: constant-arrival-rate)', parseRateFlag)
+    .option('--stages <list>', 'ramp, e.g. 10s:100,30s:100,10s:0: VUs (ramping-vus), or the rate when --rate is given (ramping-arrival-rate)', parseStagesFlag)
     .option('--connections <n>', 'max sockets per origin', parsePositiveInt('--connections'))
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
@@ -51,7 +55,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   const loaded = await loadScenario(file, io.cwd);
-  const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration }), flags);
+  const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
