@@ -25,8 +25,10 @@ export function constantArrivalTimes(rate: number, timeUnitMs: number, durationM
 }
 
 /**
- * The i-th iteration (1-based) starts when the integral of the rate reaches i, the rate moving linearly
- * from each stage's start to its target (k6's ramping-arrival-rate). Rates are per `timeUnitMs`.
+ * The i-th iteration (1-based) starts when the integral of the rate reaches i − ½, the rate moving linearly
+ * from each stage's start to its target (k6's ramping-arrival-rate). The half puts each start in the middle
+ * of its share of the rate, so every whole second holds exactly its integral (0→100/s over 1 s: 50 starts)
+ * and nothing starts on a stage boundary or at the very end. Rates are per `timeUnitMs`.
  */
 export function rampingArrivalTimes(startRate: number, timeUnitMs: number, stages: readonly Stage[]): ArrivalTimes {
   let stage = -1;
@@ -54,9 +56,9 @@ export function rampingArrivalTimes(startRate: number, timeUnitMs: number, stage
   return {
     next() {
       while (stage < stages.length) {
-        // The epsilon keeps an arrival due exactly at a stage's end from being lost to float error.
-        if (i <= endCount + 1e-9) {
-          const c = i - doneBefore;
+        // The epsilon keeps float error from moving a start across a stage's end.
+        if (i - 0.5 < endCount - 1e-9) {
+          const c = i - 0.5 - doneBefore;
           i++;
           if (from === to) return stageStartMs + c / from;
           // Solves from·t + (to−from)·t²/(2·stageMs) = c in the form that is stable when from is 0.
