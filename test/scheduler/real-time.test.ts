@@ -35,7 +35,7 @@ const OK: Behaviour = { kind: 'respond', status: 200, body: '{"ok":true}' };
 test('constant-arrival-rate 200/s for 2 s: exactly 400 starts, ~200 per second, none dropped', async () => {
   const server = await startTestServer({ record: false, behaviour: OK });
   servers.push(server);
-  const r = await runYaml(server.url, '  executor: constant-arrival-rate\n  rate: 200\n  duration: 2s\n  preAllocatedVUs: 5\n  maxVUs: 50\n');
+  const r = await runYaml(server.url, '  executor: constant-arrival-rate\n  rate: 200\n  duration: 2s\n  preAllocatedVUs: 5\n  maxVUs: 400\n');
   assert.equal(r.iterations.started, 400);
   assert.equal(r.iterations.completed, 400);
   assert.equal(server.count, 400);
