@@ -102,7 +102,7 @@ export class Run {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.inFlight.stop();
       await this.pools.destroy();
-      selfCheck = this.selfCheck.stop();
+      selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     const durationMs = this.clock.now() - this.startedAtMs;
     const scenarios: Record<string, ScenarioResult> = {};

@@ -97,11 +97,15 @@ export interface SelfCheckResult {
   eventLoopDelayMaxMs: number;
   /** CPU time of runner's process (user + system) over wall time, % of one core. */
   cpuPercent: number;
+  /** Share of wall time the event loop was busy (0–1), from performance.eventLoopUtilization(). */
+  eventLoopUtilization: number;
   /** How late scheduled (open-model) iterations started, ms; null when nothing was scheduled. */
   lateStartsP99Ms: number | null;
   lateStartsMaxMs: number | null;
   /** Iterations started on a schedule. */
   scheduledStarts: number;
+  /** Iterations dropped for want of a free VU (also totals.dropped): the schedule asked more than maxVUs could serve. */
+  droppedIterations: number;
   /** True when runner was the bottleneck: the numbers describe runner, not the server. */
   saturated: boolean;
   /** Which limits were passed. */

@@ -145,7 +145,7 @@ function renderSelfCheck(result: RunResult): string[] {
   const sc = result.selfCheck;
   if (sc !== undefined) {
     const late = sc.lateStartsP99Ms === null ? '' : `  start lateness p99 ${formatLatencyMs(sc.lateStartsP99Ms)} ms`;
-    out.push(`runner: CPU ${formatNumber(sc.cpuPercent, 1)}%  event-loop delay p99 ${formatLatencyMs(sc.eventLoopDelayP99Ms)} ms${late}`);
+    out.push(`runner: CPU ${formatNumber(sc.cpuPercent, 1)}%  event loop busy ${Math.round((sc.eventLoopUtilization ?? 0) * 100)}%  delay p99 ${formatLatencyMs(sc.eventLoopDelayP99Ms)} ms${late}`);
     if (sc.saturated) {
       out.push(`warning: runner was saturated (${sc.reasons.join(', ')}): the latencies describe runner more than the server; lower the load, or run runner on more or quieter cores`);
     }

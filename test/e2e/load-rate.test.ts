@@ -65,7 +65,7 @@ test('signup.yaml --rate 1000 --duration 3s against a 20 ms server: 3,000 starts
     // The summary shows both measures and runner's own load.
     assert.match(stdout, /^latency \(ms\) +count/m);
     assert.match(stdout, /^service time \(ms\) +count/m);
-    assert.match(stdout, /^runner: CPU [\d.]+% {2}event-loop delay p99 [\d.]+ ms {2}start lateness p99 [\d.]+ ms$/m);
+    assert.match(stdout, /^runner: CPU [\d.]+% {2}event loop busy \d+% {2}delay p99 [\d.]+ ms {2}start lateness p99 [\d.]+ ms$/m);
   } finally {
     await api.close();
   }

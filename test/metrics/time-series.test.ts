@@ -30,14 +30,18 @@ test('time series: requests land in the second they started or ended; p50/p99 pe
 test('self-check: CPU of a busy loop against an idle wait, lateness percentiles, saturation reasons', async () => {
   const idle = startSelfCheck();
   await new Promise((r) => setTimeout(r, 200));
-  const idleCpu = idle.stop().cpuPercent;
+  const idleCheck = idle.stop(0);
+  const idleCpu = idleCheck.cpuPercent;
   const sc = startSelfCheck();
   for (let i = 0; i < 99; i++) sc.lateStart(0.2);
   sc.lateStart(50);
   sc.lateStart(50);
   const until = performance.now() + 200;
   while (performance.now() < until); // busy: this process at ~100 % of a core
-  const r = sc.stop();
+  const r = sc.stop(3);
+  assert.equal(r.droppedIterations, 3);
+  // Busy for 200 ms of ~200 ms vs waiting for a timer.
+  assert.ok(r.eventLoopUtilization > 0.5 && idleCheck.eventLoopUtilization < 0.5, `${r.eventLoopUtilization} vs ${idleCheck.eventLoopUtilization}`);
   // The vCPUs here are shared: a busy loop shows 50–100 %, an idle wait a few %.
   assert.ok(r.cpuPercent > 40 && r.cpuPercent > idleCpu + 25, `${r.cpuPercent} vs idle ${idleCpu}`);
   assert.equal(r.scheduledStarts, 101);
@@ -48,7 +52,7 @@ test('self-check: CPU of a busy loop against an idle wait, lateness percentiles,
 });
 
 test('self-check: nothing scheduled gives null lateness', () => {
-  const r = startSelfCheck().stop();
+  const r = startSelfCheck().stop(0);
   assert.equal(r.lateStartsP99Ms, null);
   assert.equal(r.scheduledStarts, 0);
 });
