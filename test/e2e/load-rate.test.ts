@@ -137,3 +137,27 @@ test('--rate without --duration or --stages is a usage error (exit 2)', async ()
   assert.equal(code, 2);
   assert.match(stderr, /--rate needs --duration/);
 });
+
+test('--stages ramps VUs (ramping-vus); with --rate it ramps the rate (ramping-arrival-rate)', async () => {
+  const server = await startTestServer({ record: false });
+  servers.push(server);
+  const rateOut = join(dir, 'stages-rate.json');
+  const a = await runCli(['run', 'scenarios/signup.yaml', '--target', server.url, '--rate', '0', '--stages', '1s:200,1s:200', '--out', rateOut, '-q']);
+  assert.equal(a.code, 0, a.stderr);
+  const r = JSON.parse(await readFile(rateOut, 'utf8')) as RunResult;
+  assert.equal(r.scenarios.default.executor, 'ramping-arrival-rate');
+  // 0 → 200/s over 1 s is 100 starts, then 200 in the flat second.
+  assert.equal(r.iterations.started, 300);
+  assert.equal(server.count, 300);
+  const [s0, s1] = r.timeSeries;
+  assert.ok(Math.abs(s0.started - 100) <= 15 && Math.abs(s1.started - 200) <= 15, JSON.stringify(r.timeSeries));
+
+  const vusOut = join(dir, 'stages-vus.json');
+  const b = await runCli(['run', 'scenarios/signup.yaml', '--target', server.url, '--stages', '500ms:3', '--out', vusOut, '-q']);
+  assert.equal(b.code, 0, b.stderr);
+  const v = JSON.parse(await readFile(vusOut, 'utf8')) as RunResult;
+  assert.equal(v.scenarios.default.executor, 'ramping-vus');
+  assert.equal(v.scenarios.default.model, 'closed');
+  assert.ok(v.iterations.started > 10 && v.iterations.aborted === 0, JSON.stringify(v.iterations));
+  assert.equal(v.latency.hdr, v.serviceTime.hdr);
+});
