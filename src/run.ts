@@ -12,7 +12,7 @@ import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { Plan, PlannedScenario } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
-import type { RunResult, ScenarioResult } from './report/result-types.ts';
+import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
 import type { ScenarioRuntime } from './scheduler/executor.ts';
 import { executors, isOpenModel } from './scheduler/index.ts';
@@ -95,7 +95,7 @@ export class Run {
     this.startedAtMs = this.clock.now();
     this.timeSeries.begin();
     this.selfCheck = startSelfCheck();
-    let selfCheck;
+    let selfCheck: SelfCheckResult | undefined;
     try {
       await Promise.all(this.plan.scenarios.map((s) => this.runScenario(s)));
     } finally {
@@ -105,14 +105,6 @@ export class Run {
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     const durationMs = this.clock.now() - this.startedAtMs;
-    const scenarios: Record<string, ScenarioResult> = {};
-    for (const s of this.plan.scenarios) {
-      const ids = s.steps?.map((r) => r.id) ?? [];
-      const iterations = { ...this.scenarioIterations[s.index] };
-      const r = this.metrics.summarizeIds(ids, durationMs);
-      const model = isOpenModel(s.load.executor) ? 'open' : 'closed';
-      scenarios[s.name] = { executor: s.load.executor, model, totals: { ...r.totals, dropped: iterations.dropped }, latency: r.latency, serviceTime: r.serviceTime, iterations };
-    }
     return buildRunResult({
       runner: VERSION,
       scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
@@ -124,10 +116,28 @@ export class Run {
       metrics: this.metrics.toRequestResults(durationMs),
       checks: this.checks.toJSON(),
       warnings: this.options.warnings ?? [],
-      scenarios,
+      scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),
       selfCheck,
     });
+  }
+
+  /** Each scenario's own requests and iterations, by name. */
+  private scenarioResults(durationMs: number): Record<string, ScenarioResult> {
+    const out: Record<string, ScenarioResult> = {};
+    for (const s of this.plan.scenarios) {
+      const iterations = { ...this.scenarioIterations[s.index] };
+      const r = this.metrics.summarizeIds(s.steps?.map((step) => step.id) ?? [], durationMs);
+      out[s.name] = {
+        executor: s.load.executor,
+        model: isOpenModel(s.load.executor) ? 'open' : 'closed',
+        totals: { ...r.totals, dropped: iterations.dropped },
+        latency: r.latency,
+        serviceTime: r.serviceTime,
+        iterations,
+      };
+    }
+    return out;
   }
 
   /** Graceful stop: start no more iterations; in-flight ones get a short grace, then are aborted. */
