@@ -5,10 +5,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
+import { startSelfCheck } from '../src/metrics/self-check.ts';
 import { compilePlan } from '../src/plan/compile.ts';
 import type { RunResult } from '../src/report/result-types.ts';
 import { Run } from '../src/run.ts';
 import type { TestModel } from '../src/scenario/model.ts';
+import { createRealClock } from '../src/scheduler/clock.ts';
+import { executors } from '../src/scheduler/index.ts';
+import { Vu } from '../src/scheduler/vu.ts';
 
 const RATES = [1_000, 5_000, 10_000];
 const WARM_UP_MS = 1_000;
@@ -128,6 +132,28 @@ function renderRows(rows: Row[], pinned: boolean): string {
   ].join('\n');
 }
 
+/** The schedule alone: iterations that do nothing, so lateness is the tick loop's own on this machine. */
+async function schedulerOnly(ratePerSec: number): Promise<string> {
+  const sc = startSelfCheck();
+  let vuIds = 0;
+  let started = 0;
+  await executors['constant-arrival-rate'].run(
+    { executor: 'constant-arrival-rate', startTimeMs: 0, gracefulStopMs: 1000, rate: ratePerSec, timeUnitMs: 1000, durationMs: MEASURE_MS, preAllocatedVUs: 100, maxVUs: 1000 },
+    {
+      clock: createRealClock(),
+      stopSignal: new AbortController().signal,
+      createVu: () => new Vu(++vuIds, 0),
+      iterate: async () => {
+        started++;
+      },
+      drop: () => undefined,
+      lateStart: (ms) => sc.lateStart(ms),
+    },
+  );
+  const r = sc.stop(0);
+  return `${String(ratePerSec).padEnd(6)}  ${String(started).padStart(7)}  late p99 ${r.lateStartsP99Ms!.toFixed(3)} ms  max ${r.lateStartsMaxMs!.toFixed(1)} ms  CPU ${r.cpuPercent.toFixed(1)}%`;
+}
+
 /** Runs the benchmark and returns the printed table. */
 export async function benchArrivalRate(): Promise<string> {
   const pin = hasTaskset();
@@ -140,7 +166,9 @@ export async function benchArrivalRate(): Promise<string> {
       await runOnce(url, rate, WARM_UP_MS);
       rows.push(toRow(rate, await runOnce(url, rate, MEASURE_MS)));
     }
-    return renderRows(rows, pin);
+    const alone: string[] = [];
+    for (const rate of RATES) alone.push(await schedulerOnly(rate));
+    return [renderRows(rows, pin), '', 'the schedule alone (iterations that do nothing, no HTTP):', ...alone].join('\n');
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');
