@@ -137,6 +137,7 @@ async function schedulerOnly(ratePerSec: number): Promise<string> {
   const sc = startSelfCheck();
   let vuIds = 0;
   let started = 0;
+  let dropped = 0;
   await executors['constant-arrival-rate'].run(
     { executor: 'constant-arrival-rate', startTimeMs: 0, gracefulStopMs: 1000, rate: ratePerSec, timeUnitMs: 1000, durationMs: MEASURE_MS, preAllocatedVUs: 100, maxVUs: 1000 },
     {
@@ -146,12 +147,14 @@ async function schedulerOnly(ratePerSec: number): Promise<string> {
       iterate: async () => {
         started++;
       },
-      drop: () => undefined,
+      drop: () => {
+        dropped++;
+      },
       lateStart: (ms) => sc.lateStart(ms),
     },
   );
   const r = sc.stop(0);
-  return `${String(ratePerSec).padEnd(6)}  ${String(started).padStart(7)}  late p99 ${r.lateStartsP99Ms!.toFixed(3)} ms  max ${r.lateStartsMaxMs!.toFixed(1)} ms  CPU ${r.cpuPercent.toFixed(1)}%`;
+  return `${String(ratePerSec).padEnd(6)}  ${String(started).padStart(7)} started  ${dropped} dropped  late p99 ${r.lateStartsP99Ms!.toFixed(3)} ms  max ${r.lateStartsMaxMs!.toFixed(1)} ms  CPU ${r.cpuPercent.toFixed(1)}%`;
 }
 
 /** Runs the benchmark and returns the printed table. */
