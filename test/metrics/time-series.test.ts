@@ -41,9 +41,9 @@ test('self-check: CPU of a busy loop against an idle wait, lateness percentiles,
   const r = sc.stop(3);
   assert.equal(r.droppedIterations, 3);
   // Busy for 200 ms of ~200 ms vs waiting for a timer.
-  assert.ok(r.eventLoopUtilization > 0.5 && idleCheck.eventLoopUtilization < 0.5, `${r.eventLoopUtilization} vs ${idleCheck.eventLoopUtilization}`);
-  // The vCPUs here are shared: a busy loop shows 50–100 %, an idle wait a few %.
-  assert.ok(r.cpuPercent > 40 && r.cpuPercent > idleCpu + 25, `${r.cpuPercent} vs idle ${idleCpu}`);
+  assert.ok(r.eventLoopUtilization > 0.7 && idleCheck.eventLoopUtilization < 0.3, `${r.eventLoopUtilization} vs ${idleCheck.eventLoopUtilization}`);
+  // The vCPUs here are shared with other work: a busy loop gets 20–100 % of a core, an idle wait a few %.
+  assert.ok(r.cpuPercent > idleCpu + 10, `${r.cpuPercent} vs idle ${idleCpu}`);
   assert.equal(r.scheduledStarts, 101);
   assert.ok(Math.abs(r.lateStartsP99Ms! - 50) < 0.05, String(r.lateStartsP99Ms));
   assert.ok(Math.abs(r.lateStartsMaxMs! - 50) < 0.05, String(r.lateStartsMaxMs));
