@@ -10,12 +10,14 @@ import { createPools, type Pools } from './http/pool.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
 import { teeSinks } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
+import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
+import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { Plan, PlannedScenario } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
-import type { RunResult } from './report/result-types.ts';
+import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
 import type { ScenarioRuntime } from './scheduler/executor.ts';
-import { executors } from './scheduler/index.ts';
+import { executors, isOpenModel } from './scheduler/index.ts';
 import { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
 
@@ -46,8 +48,12 @@ export class Run {
   readonly metrics: Collector;
   readonly checks: Checks;
   readonly iterations: IterationCounts = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
+  /** Iteration counters of each scenario, by position in the plan. */
+  readonly scenarioIterations: IterationCounts[];
   /** VUs alive now, across scenarios. */
   activeVus = 0;
+  private readonly timeSeries: TimeSeries;
+  private selfCheck: SelfCheck | null = null;
   private readonly pools: Pools;
   private readonly inFlight: InFlight;
   private readonly exchange: ExchangeContext;
@@ -62,7 +68,9 @@ export class Run {
     this.plan = plan;
     this.options = options;
     this.clock = options.clock ?? createRealClock();
-    this.metrics = createCollector(plan.requestNames);
+    this.timeSeries = createTimeSeries(() => this.clock.now());
+    this.metrics = createCollector(plan.requestNames, this.timeSeries);
+    this.scenarioIterations = plan.scenarios.map(() => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }));
     this.checks = createChecks();
     this.pools = createPools(plan.http);
     this.inFlight = new InFlight(() => this.clock.now());
@@ -89,12 +97,16 @@ export class Run {
   async start(): Promise<RunResult> {
     const startedAt = new Date();
     this.startedAtMs = this.clock.now();
+    this.timeSeries.begin();
+    this.selfCheck = startSelfCheck();
+    let selfCheck: SelfCheckResult | undefined;
     try {
       await Promise.all(this.plan.scenarios.map((s) => this.runScenario(s)));
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.inFlight.stop();
       await this.pools.destroy();
+      selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     const durationMs = this.clock.now() - this.startedAtMs;
     return buildRunResult({
@@ -108,7 +120,28 @@ export class Run {
       metrics: this.metrics.toRequestResults(durationMs),
       checks: this.checks.toJSON(),
       warnings: this.options.warnings ?? [],
+      scenarios: this.scenarioResults(durationMs),
+      timeSeries: this.timeSeries.points(),
+      selfCheck,
     });
+  }
+
+  /** Each scenario's own requests and iterations, by name. */
+  private scenarioResults(durationMs: number): Record<string, ScenarioResult> {
+    const out: Record<string, ScenarioResult> = {};
+    for (const s of this.plan.scenarios) {
+      const iterations = { ...this.scenarioIterations[s.index] };
+      const r = this.metrics.summarizeIds(s.steps?.map((step) => step.id) ?? [], durationMs);
+      out[s.name] = {
+        executor: s.load.executor,
+        model: isOpenModel(s.load.executor) ? 'open' : 'closed',
+        totals: { ...r.totals, dropped: iterations.dropped },
+        latency: r.latency,
+        serviceTime: r.serviceTime,
+        iterations,
+      };
+    }
+    return out;
   }
 
   /**
@@ -141,6 +174,7 @@ export class Run {
     }
     let nextIteration = 0;
     let vuIds = 0;
+    const counts = this.scenarioIterations[s.index];
     const rt: ScenarioRuntime = {
       clock: this.clock,
       stopSignal: this.stopSignal,
@@ -154,6 +188,7 @@ export class Run {
         const iteration = nextIteration++;
         vu.iterations++;
         this.iterations.started++;
+        counts.started++;
         // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
         const rng = createRng(deriveSeed(this.plan.seed, s.index, iteration));
         for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
@@ -164,10 +199,14 @@ export class Run {
           outcome = 'failed';
         }
         this.iterations[outcome]++;
+        counts[outcome]++;
       },
       drop: (count = 1) => {
         this.iterations.dropped += count;
+        counts.dropped += count;
+        for (let i = 0; i < count; i++) this.timeSeries.dropped();
       },
+      lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
     };
     const executor = executors[load.executor] as { run(c: typeof load, rt: ScenarioRuntime): Promise<void> };
     await executor.run(load, rt);

@@ -80,6 +80,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     if (req.keepBody) this.chunks = [];
     const done = new Promise<Exchange>((r) => (this.resolve = r));
     this.startMs = this.ctx.now();
+    this.ctx.metrics.started(req.requestId);
     this.ctx.inFlight.add(this, req.timeoutMs);
     try {
       req.dispatcher.dispatch(

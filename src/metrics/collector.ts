@@ -4,6 +4,7 @@ import type { ErrorKind } from '../errors.ts';
 import type { RequestResult, Totals } from '../report/result-types.ts';
 import { createHistogram, mergeHistograms, recordUs, summarizeLatency } from './histogram.ts';
 import type { Histogram } from './histogram.ts';
+import type { TimeSeries } from './time-series.ts';
 import type { MetricsSink } from './types.ts';
 
 /** Statuses below this are counted in a fixed array; anything else (odd servers, bugs) goes to a Map. */
@@ -27,6 +28,8 @@ export interface Collector extends MetricsSink {
   requests(): number;
   /** Totals and latency summaries; `durationMs` is the measured duration used for rps. */
   toRequestResults(durationMs: number): CollectedResults;
+  /** One RequestResult for the sum of the given request ids (e.g. one scenario's). */
+  summarizeIds(ids: readonly number[], durationMs: number): RequestResult;
 }
 
 /** Indexes into `PerRequest.counters`. */
@@ -73,9 +76,17 @@ class RunCollector implements Collector {
   /** [0]: requests finished, all ids. */
   private readonly total = new Float64Array(1);
 
-  constructor(requestNames: readonly string[]) {
+  constructor(
+    requestNames: readonly string[],
+    private readonly series: TimeSeries | undefined,
+  ) {
     this.requestNames = requestNames;
     this.parts = requestNames.map(createPerRequest);
+  }
+
+  started(requestId: number): void {
+    this.part(requestId);
+    this.series?.started();
   }
 
   response(
@@ -99,6 +110,7 @@ class RunCollector implements Collector {
     p.counters[BYTES_SENT] += bytesSent;
     p.counters[BYTES_RECEIVED] += bytesReceived;
     this.total[0]++;
+    this.series?.finished(latencyUs, false);
   }
 
   error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void {
@@ -108,6 +120,7 @@ class RunCollector implements Collector {
     p.counters[BYTES_SENT] += bytesSent;
     p.counters[BYTES_RECEIVED] += bytesReceived;
     this.total[0]++;
+    this.series?.finished(-1, true);
   }
 
   requests(): number {
@@ -127,6 +140,10 @@ class RunCollector implements Collector {
     if (groups.size === 1) for (const name of groups.keys()) byName[name] = structuredClone(total);
     else for (const [name, group] of groups) byName[name] = summarizeParts(group, durationMs);
     return { total, byName };
+  }
+
+  summarizeIds(ids: readonly number[], durationMs: number): RequestResult {
+    return summarizeParts(ids.map((id) => this.part(id)), durationMs);
   }
 
   private part(requestId: number): PerRequest {
@@ -184,7 +201,7 @@ function summarizeParts(parts: readonly PerRequest[], durationMs: number): Reque
   };
 }
 
-/** A collector for the run's requests; `requestNames[id]` names request id `id`. */
-export function createCollector(requestNames: readonly string[]): Collector {
-  return new RunCollector(requestNames);
+/** A collector for the run's requests; `requestNames[id]` names request id `id`. `series` also gets every request. */
+export function createCollector(requestNames: readonly string[], series?: TimeSeries): Collector {
+  return new RunCollector(requestNames, series);
 }

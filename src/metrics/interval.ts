@@ -48,6 +48,9 @@ class Recorder implements IntervalRecorder {
     this.spare = createBuffer(n);
   }
 
+  /** Starts are not this sink's business: it records ends. */
+  started(): void {}
+
   response(requestId: number, status: number, latencyUs: number): void {
     const b = this.current;
     recordUs(b.histograms[this.perRequest ? requestId : 0], latencyUs);

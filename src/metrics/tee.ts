@@ -8,6 +8,11 @@ class TeeSink implements MetricsSink {
     this.sinks = sinks;
   }
 
+  started(requestId: number): void {
+    const s = this.sinks;
+    for (let i = 0; i < s.length; i++) s[i].started(requestId);
+  }
+
   response(requestId: number, status: number, latencyUs: number, serviceUs: number, bytesSent: number, bytesReceived: number, expected: boolean): void {
     const s = this.sinks;
     for (let i = 0; i < s.length; i++) s[i].response(requestId, status, latencyUs, serviceUs, bytesSent, bytesReceived, expected);

@@ -3,6 +3,8 @@ import type { ErrorKind } from '../errors.ts';
 
 /** Where each finished request is recorded. Called on the hot path: no allocation inside. */
 export interface MetricsSink {
+  /** A request was handed to the pool (for the per-second series). */
+  started(requestId: number): void;
   /**
    * A response arrived in full (any status).
    * @param requestId index into the run's request names

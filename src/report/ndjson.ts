@@ -33,6 +33,9 @@ class NdjsonWriter implements NdjsonSink {
     this.timer.unref();
   }
 
+  /** Starts are not this sink's business: it records ends. */
+  started(): void {}
+
   response(requestId: number, status: number, latencyUs: number, _serviceUs: number, _sent: number, _received: number, expected: boolean): void {
     this.pending +=
       '{"t":' + (Math.round((this.origin + performance.now()) * 1000) / 1000) +

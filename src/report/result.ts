@@ -18,6 +18,9 @@ export interface RunResultInput {
   metrics: { total: RequestResult; byName: Record<string, RequestResult> };
   checks?: RunResult['checks'];
   warnings?: string[];
+  scenarios?: RunResult['scenarios'];
+  timeSeries?: RunResult['timeSeries'];
+  selfCheck?: RunResult['selfCheck'];
 }
 
 /** The result file's content, keys in the order people read them. */
@@ -29,14 +32,17 @@ export function buildRunResult(input: RunResultInput): RunResult {
     startedAt: typeof input.startedAt === 'string' ? input.startedAt : input.startedAt.toISOString(),
     durationMs: input.durationMs,
     outcome: input.outcome,
-    totals: input.metrics.total.totals,
+    totals: { ...input.metrics.total.totals, dropped: input.iterations.dropped },
     latency: input.metrics.total.latency,
     serviceTime: input.metrics.total.serviceTime,
     iterations: { ...input.iterations },
     requests: input.metrics.byName,
     checks: input.checks ?? {},
     warnings: input.warnings ?? [],
+    scenarios: input.scenarios ?? {},
+    timeSeries: input.timeSeries ?? [],
   };
+  if (input.selfCheck !== undefined) result.selfCheck = input.selfCheck;
   // Only present when known; JSON would drop an undefined anyway, but the object should match the file.
   return input.target === undefined ? result : { ...result, target: input.target };
 }

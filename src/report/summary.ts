@@ -80,6 +80,8 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   const header = ['latency (ms)', ...latencyColumns.map(([title]) => title)];
   const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(name, r.latency));
   out.push(...renderTable([header, ...rows, latencyRow('total', result.latency)]));
+  out.push(...renderServiceTime(result));
+  out.push(...renderScenarios(result));
 
   const checks = Object.entries(result.checks);
   if (checks.length > 0) {
@@ -93,8 +95,67 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
 
   const thresholdLines = renderThresholds(result, opts.color);
   if (thresholdLines.length > 0) out.push('', ...thresholdLines);
+  const selfCheck = renderSelfCheck(result);
+  if (selfCheck.length > 0) out.push('', ...selfCheck.map((line) => (line.startsWith('warning:') ? paint(RED, line) : line)));
 
   if (result.warnings.length > 0) out.push('');
   for (const w of result.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
+}
+
+/** Whether any scenario started iterations on a schedule; for files without `scenarios`, whether the two histograms differ. */
+function isOpenModelRun(result: RunResult): boolean {
+  const scenarios = Object.values(result.scenarios ?? {});
+  if (scenarios.length > 0) return scenarios.some((s) => s.model === 'open');
+  return result.serviceTime !== undefined && result.latency.hdr !== result.serviceTime.hdr;
+}
+
+/** Open model: service time beside latency. Closed model: one line saying they are the same measure. */
+function renderServiceTime(result: RunResult): string[] {
+  if (result.serviceTime === undefined || result.latency.count === 0) return [];
+  if (!isOpenModelRun(result)) {
+    return ['latency = service time here (closed model: each request is timed from its send; no schedule to fall behind)'];
+  }
+  const header = ['service time (ms)', ...latencyColumns.map(([title]) => title)];
+  const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(name, r.serviceTime));
+  return [
+    '',
+    ...renderTable([header, ...rows, latencyRow('total', result.serviceTime)]),
+    'latency counts from when each iteration was scheduled to start (open model); service time from when the request was handed to the pool',
+  ];
+}
+
+/** One row per scenario when the file has several. */
+function renderScenarios(result: RunResult): string[] {
+  const entries = Object.entries(result.scenarios ?? {});
+  if (entries.length < 2) return [];
+  const rows = entries.map(([name, s]) => [
+    name,
+    s.executor,
+    formatNumber(s.iterations.started),
+    formatNumber(s.iterations.dropped),
+    formatNumber(s.totals.requests),
+    formatNumber(s.totals.rps, 1),
+    s.latency.count === 0 ? '-' : formatLatencyMs(s.latency.p50),
+    s.latency.count === 0 ? '-' : formatLatencyMs(s.latency.p99),
+  ]);
+  return ['', ...renderTable([['scenario', 'executor', 'iterations', 'dropped', 'requests', 'rps', 'p50 ms', 'p99 ms'], ...rows])];
+}
+
+/** runner's own load, a warning when it was the bottleneck, and one about dropped iterations. */
+function renderSelfCheck(result: RunResult): string[] {
+  const out: string[] = [];
+  const sc = result.selfCheck;
+  if (sc !== undefined) {
+    const late = sc.lateStartsP99Ms === null ? '' : `  start lateness p99 ${formatLatencyMs(sc.lateStartsP99Ms)} ms`;
+    out.push(`runner: CPU ${formatNumber(sc.cpuPercent, 1)}%  event loop busy ${Math.round((sc.eventLoopUtilization ?? 0) * 100)}%  delay p99 ${formatLatencyMs(sc.eventLoopDelayP99Ms)} ms${late}`);
+    if (sc.saturated) {
+      out.push(`warning: runner was saturated (${sc.reasons.join(', ')}): the latencies describe runner more than the server; lower the load, or run runner on more or quieter cores`);
+    }
+  }
+  const dropped = result.iterations.dropped;
+  if (dropped > 0) {
+    out.push(`warning: ${formatNumber(dropped)} iterations dropped: no VU was free at their scheduled time (maxVUs reached); the server or runner could not keep up with the rate`);
+  }
+  return out;
 }

@@ -27,3 +27,64 @@ export function createRealClock(): Clock {
     },
   };
 }
+
+/** A clock that moves only when told: schedules run exactly and instantly in tests. */
+export interface ManualClock extends Clock {
+  /**
+   * Moves time forward by `ms`, waking due sleeps in time order; after each wake-up the promise chains it
+   * started run to completion (one macrotask turn), so code awaiting the clock behaves as with real time.
+   */
+  advance(ms: number): Promise<void>;
+  /** Sleeps not yet woken. */
+  readonly pending: number;
+}
+
+interface ManualTimer {
+  dueMs: number;
+  /** Creation order: timers due at the same time wake in the order they were set. */
+  seq: number;
+  resolve: () => void;
+}
+
+export function createManualClock(startMs = 0): ManualClock {
+  let nowMs = startMs;
+  let seq = 0;
+  const timers = new Set<ManualTimer>();
+  const settle = () => new Promise<void>((r) => setImmediate(r));
+  return {
+    now: () => nowMs,
+    get pending() {
+      return timers.size;
+    },
+    sleep(ms, signal) {
+      if (ms <= 0 || signal?.aborted) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer: ManualTimer = {
+          dueMs: nowMs + ms,
+          seq: seq++,
+          resolve: () => {
+            timers.delete(timer);
+            signal?.removeEventListener('abort', timer.resolve);
+            resolve();
+          },
+        };
+        timers.add(timer);
+        signal?.addEventListener('abort', timer.resolve, { once: true });
+      });
+    },
+    async advance(ms) {
+      const endMs = nowMs + ms;
+      await settle();
+      for (;;) {
+        let first: ManualTimer | undefined;
+        for (const t of timers) if (t.dueMs <= endMs && (!first || t.dueMs < first.dueMs || (t.dueMs === first.dueMs && t.seq < first.seq))) first = t;
+        if (!first) break;
+        if (first.dueMs > nowMs) nowMs = first.dueMs;
+        first.resolve();
+        await settle();
+      }
+      nowMs = endMs;
+      await settle();
+    },
+  };
+}

@@ -17,6 +17,8 @@ export interface ScenarioRuntime {
   iterate(vu: Vu, intendedStartMs?: number): Promise<void>;
   /** Counts an iteration the schedule wanted but no VU was free for. */
   drop(count?: number): void;
+  /** Records how late (ms, ≥ 0) a scheduled iteration started after its intended time (open model). */
+  lateStart(lateMs: number): void;
 }
 
 export interface Executor<C extends ExecutorConfig = ExecutorConfig> {
@@ -44,6 +46,8 @@ export async function gracefulStop(running: Iterable<Promise<void>>, vus: readon
 
 /** Resolves at `deadlineMs` (clock time) or when the run stops, whichever is first. */
 export function untilDeadlineOrStop(deadlineMs: number, rt: ScenarioRuntime, cancel: AbortSignal): Promise<void> {
+  // An abort listener added to a signal that already fired never runs.
+  if (rt.stopSignal.aborted || cancel.aborted) return Promise.resolve();
   const ac = new AbortController();
   const onStop = () => ac.abort();
   rt.stopSignal.addEventListener('abort', onStop, { once: true });

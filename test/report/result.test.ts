@@ -48,7 +48,7 @@ test('buildRunResult has the required shape and hdr decodes to latency.count val
   assert.equal(r.startedAt, '2026-01-02T03:04:05.678Z');
   assert.equal(r.durationMs, 2000);
   assert.equal(r.outcome, 'completed');
-  assert.deepEqual(Object.keys(r.totals).sort(), ['byStatus', 'bytesReceived', 'bytesSent', 'errors', 'requests', 'rps', 'unexpectedStatus']);
+  assert.deepEqual(Object.keys(r.totals).sort(), ['byStatus', 'bytesReceived', 'bytesSent', 'dropped', 'errors', 'requests', 'rps', 'unexpectedStatus']);
   assert.deepEqual(r.totals.byStatus, { '200': 90, '500': 10 });
   assert.deepEqual(r.totals.errors, { refused: 1 });
   assert.equal(r.totals.requests, 101);

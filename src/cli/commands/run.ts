@@ -17,7 +17,7 @@ import { applyShortcuts } from '../../scenario/shortcuts.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { collectOut, createRunOutputs, parseOutTargets } from '../run-outputs.ts';
-import { parseDurationFlag, parsePositiveInt, parseSeed, parseUrlFlag } from '../options.ts';
+import { parseDurationFlag, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
 import { resolve } from 'node:path';
 
 export interface RunFlags {
@@ -25,6 +25,8 @@ export interface RunFlags {
   vus?: number;
   iterations?: number;
   duration?: number;
+  rate?: { rate: number; timeUnitMs: number };
+  stages?: { durationMs: number; target: number }[];
   connections?: number;
   timeout?: number;
   seed?: number;
@@ -46,6 +48,8 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--vus <n>', 'virtual users', parsePositiveInt('--vus'))
     .option('--iterations <n>', 'total iterations shared by the VUs (shared-iterations)', parsePositiveInt('--iterations'))
     .option('--duration <d>', 'run for this long (with --vus: constant-vus)', parseDurationFlag('--duration'))
+    .option('--rate <r>', 'iterations started per second, or per unit like 500/1m, whatever the responses do (with --duration: constant-arrival-rate)', parseRateFlag)
+    .option('--stages <list>', 'ramp, e.g. 10s:100,30s:100,10s:0: VUs (ramping-vus), or the rate when --rate is given (ramping-arrival-rate)', parseStagesFlag)
     .option('--connections <n>', 'max sockets per origin', parsePositiveInt('--connections'))
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
@@ -62,7 +66,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   const loaded = await loadScenario(file, io.cwd);
-  const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration }), flags);
+  const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
   // Bad threshold expressions are user errors now, before the first request.

@@ -1,0 +1,76 @@
+// runner watches itself during a run: event-loop delay, CPU of its own process and how late scheduled
+// iterations started. When these are high the numbers describe runner, not the server: the summary says so.
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import type { SelfCheckResult } from '../report/result-types.ts';
+import { createHistogram, recordUs, type Histogram } from './histogram.ts';
+
+/** Sampling period of the event-loop monitor; what it records above this is the delay. */
+const RESOLUTION_MS = 10;
+
+/** Above any of these, runner was the bottleneck. */
+export const SATURATION = {
+  /** Event-loop delay p99: callbacks (responses, timers) waited this long to run. */
+  eventLoopDelayP99Ms: 20,
+  /** One core: the JS thread cannot do more. */
+  cpuPercent: 90,
+  /** Share of the time the event loop was busy rather than waiting for I/O (0–1). */
+  eventLoopUtilization: 0.9,
+  /** Scheduled starts p99 this late: the schedule was not kept. */
+  lateStartsP99Ms: 10,
+};
+
+export interface SelfCheck {
+  /** A scheduled iteration started `lateMs` after its intended time. */
+  lateStart(lateMs: number): void;
+  /** Stops watching and returns the figures; `droppedIterations` is the run's count, reported beside them. Call once. */
+  stop(droppedIterations: number): SelfCheckResult;
+}
+
+export function startSelfCheck(): SelfCheck {
+  const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  loop.enable();
+  const late: Histogram = createHistogram();
+  const cpuStart = process.cpuUsage();
+  const wallStart = process.hrtime.bigint();
+  const eluStart = performance.eventLoopUtilization();
+  return {
+    lateStart(lateMs) {
+      recordUs(late, lateMs * 1000);
+    },
+    stop(droppedIterations) {
+      loop.disable();
+      const elu = performance.eventLoopUtilization(eluStart).utilization;
+      const cpu = process.cpuUsage(cpuStart);
+      const wallUs = Number(process.hrtime.bigint() - wallStart) / 1000;
+      const loopMs = (ns: number) => (loop.count === 0 ? 0 : Math.max(0, round3(ns / 1e6 - RESOLUTION_MS)));
+      const scheduled = late.totalCount;
+      const result: SelfCheckResult = {
+        eventLoopDelayP99Ms: loopMs(loop.percentile(99)),
+        eventLoopDelayMaxMs: loopMs(loop.max),
+        cpuPercent: wallUs > 0 ? Math.round(((cpu.user + cpu.system) / wallUs) * 1000) / 10 : 0,
+        eventLoopUtilization: Math.round(elu * 1000) / 1000,
+        lateStartsP99Ms: scheduled === 0 ? null : lateMs(late, 99),
+        lateStartsMaxMs: scheduled === 0 ? null : lateMs(late, 100),
+        scheduledStarts: scheduled,
+        droppedIterations,
+        saturated: false,
+        reasons: [],
+      };
+      if (result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
+      if (result.cpuPercent > SATURATION.cpuPercent) result.reasons.push(`CPU ${result.cpuPercent}% of a core`);
+      if (result.eventLoopUtilization > SATURATION.eventLoopUtilization) result.reasons.push(`event loop busy ${Math.round(result.eventLoopUtilization * 100)}% of the time`);
+      if (result.lateStartsP99Ms !== null && result.lateStartsP99Ms > SATURATION.lateStartsP99Ms) result.reasons.push(`scheduled starts p99 ${result.lateStartsP99Ms} ms late`);
+      result.saturated = result.reasons.length > 0;
+      return result;
+    },
+  };
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Lateness (µs histogram, recorded ≥ 1 µs) → ms; on-time starts show as 0.001. */
+function lateMs(h: Histogram, percentile: number): number {
+  return Math.round(h.getValueAtPercentile(percentile)) / 1000;
+}

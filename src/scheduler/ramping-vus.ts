@@ -1,0 +1,91 @@
+// ramping-vus: the number of looping VUs follows the stages (closed model). A VU ramped down finishes its
+// iteration, or is interrupted after gracefulRampDown; at the end, gracefulStop applies to all.
+import type { RampingVus, Stage } from '../scenario/model.ts';
+import { gracefulStop, untilDeadlineOrStop, type Executor, type ScenarioRuntime } from './executor.ts';
+import type { Vu } from './vu.ts';
+
+/** The VU count becomes `vus` at `atMs` (ms after the scenario's start). */
+export interface VuStep {
+  atMs: number;
+  vus: number;
+}
+
+/**
+ * The steps of a ramp: the count moves one VU at a time, evenly over each stage (0→10 over 10 s adds a
+ * VU every second, the first at 1 s), like k6; a stage of 0 s jumps at once. The first step is at 0.
+ */
+export function rampingVuSteps(startVUs: number, stages: readonly Stage[]): VuStep[] {
+  const steps: VuStep[] = [{ atMs: 0, vus: startVUs }];
+  let from = startVUs;
+  let stageStartMs = 0;
+  for (const stage of stages) {
+    const to = Math.round(stage.target);
+    const n = Math.abs(to - from);
+    const sign = Math.sign(to - from);
+    for (let i = 1; i <= n; i++) steps.push({ atMs: stageStartMs + (stage.durationMs * i) / n, vus: from + i * sign });
+    from = to;
+    stageStartMs += stage.durationMs;
+  }
+  return steps;
+}
+
+/** One VU position; position i is wanted while the count is above i. */
+interface Slot {
+  vu: Vu | null;
+  wanted: boolean;
+  loop: Promise<void> | null;
+  /** Bumped on every change of `wanted`, so a stale ramp-down interrupt does nothing. */
+  generation: number;
+}
+
+export const rampingVus: Executor<RampingVus> = {
+  async run(config, rt) {
+    const clock = rt.clock;
+    const startMs = clock.now();
+    const endMs = startMs + config.stages.reduce((sum, s) => sum + s.durationMs, 0);
+    const slots: Slot[] = [];
+    const vus: Vu[] = [];
+    const finished = new AbortController();
+
+    const loop = async (slot: Slot, vu: Vu): Promise<void> => {
+      while (slot.wanted && !vu.interrupted && !rt.stopSignal.aborted && clock.now() < endMs) await rt.iterate(vu);
+      slot.loop = null;
+    };
+    const rampDown = (slot: Slot): void => {
+      slot.wanted = false;
+      const generation = ++slot.generation;
+      if (!slot.loop) return;
+      void clock.sleep(config.gracefulRampDownMs, finished.signal).then(() => {
+        if (!finished.signal.aborted && slot.generation === generation && slot.loop) slot.vu?.interrupt();
+      });
+    };
+    const setCount = (count: number): void => {
+      for (let i = 0; i < Math.max(count, slots.length); i++) {
+        let slot = slots[i];
+        if (i < count) {
+          if (!slot) slots.push((slot = { vu: null, wanted: false, loop: null, generation: 0 }));
+          if (slot.wanted) continue;
+          slot.wanted = true;
+          slot.generation++;
+          if (slot.loop) continue; // still finishing its ramp-down iteration: it simply goes on
+          if (!slot.vu || slot.vu.interrupted) {
+            slot.vu = rt.createVu();
+            vus.push(slot.vu);
+          }
+          slot.loop = loop(slot, slot.vu);
+        } else if (slot.wanted) rampDown(slot);
+      }
+    };
+
+    for (const step of rampingVuSteps(config.startVUs, config.stages)) {
+      if (startMs + step.atMs >= endMs && step.atMs > 0) break;
+      await untilDeadlineOrStop(startMs + step.atMs, rt, finished.signal);
+      if (rt.stopSignal.aborted) break;
+      setCount(step.vus);
+    }
+    await untilDeadlineOrStop(endMs, rt, finished.signal);
+    const running = slots.map((s) => s.loop).filter((p): p is Promise<void> => p !== null);
+    await gracefulStop(running, vus, config.gracefulStopMs, rt);
+    finished.abort();
+  },
+};
