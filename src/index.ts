@@ -1,4 +1,33 @@
 // The public API of the `runner` package: what scenarios and programs import. Explicit named exports only.
+import type { CodeScenario, DeclarativeScenario, ScenarioInput } from './scenario/input-types.ts';
+
+/**
+ * Declares a scenario; `export default defineScenario({ ... })` is a TypeScript scenario file.
+ * Declarative: the YAML format's keys (`target`, `fields`, `requests`, `load`, …), typed.
+ * Code (k6-like): `load` plus `iteration: async (ctx) => { ... }`, with optional `setup`/`teardown`.
+ * Returns its argument: the file only sets options; runner does the rest.
+ */
+export function defineScenario<Data = undefined>(scenario: CodeScenario<Data>): CodeScenario<Data>;
+export function defineScenario(scenario: DeclarativeScenario): DeclarativeScenario;
+export function defineScenario(scenario: ScenarioInput): ScenarioInput {
+  return scenario;
+}
+
+export type {
+  CaptureInput,
+  CharsetName,
+  CodeScenario,
+  DeclarativeScenario,
+  Duration,
+  FieldInput,
+  HttpInput,
+  HttpMethod,
+  LoadInput,
+  RequestInput,
+  ScenarioInput,
+  ThresholdInput,
+} from './scenario/input-types.ts';
+export type { Checks, Generators, Http, HttpResponse, IterationContext, RequestBody, RequestOptions, SetupContext } from './flow/context.ts';
 export type { TestModel, ScenarioSpec, RequestSpec, FieldSpec, ExecutorConfig } from './scenario/model.ts';
 export type { RunResult } from './report/result-types.ts';
 export { loadScenario } from './scenario/load.ts';

@@ -46,7 +46,20 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
         }
       }
     }
-    return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, slotCount: slots.names.length };
+    let headers: PlannedScenario['headers'];
+    if (s.flow.kind === 'function') {
+      const resolve = resolver(slots, opts.env, secrets);
+      headers = [];
+      for (const h of model.headers) {
+        try {
+          const at = h.location ?? { file: model.file, line: 1, column: 1 };
+          headers.push({ name: h.name.toLowerCase(), render: compileTemplate(parseTemplate(h.value, at), 'header', resolve) });
+        } catch (err) {
+          collect(err, diagnostics);
+        }
+      }
+    }
+    return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length };
   });
   if (diagnostics.length > 0) throw new UserError(diagnostics);
   const needsTarget = scenarios.some((s) => s.steps?.some((r) => r.origin === ''));

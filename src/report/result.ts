@@ -17,6 +17,7 @@ export interface RunResultInput {
   /** What `Collector.toRequestResults(durationMs)` returned. */
   metrics: { total: RequestResult; byName: Record<string, RequestResult> };
   checks?: RunResult['checks'];
+  iterationErrors?: RunResult['iterationErrors'];
   warnings?: string[];
 }
 
@@ -35,6 +36,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
     iterations: { ...input.iterations },
     requests: input.metrics.byName,
     checks: input.checks ?? {},
+    iterationErrors: input.iterationErrors ?? [],
     warnings: input.warnings ?? [],
   };
   // Only present when known; JSON would drop an undefined anyway, but the object should match the file.

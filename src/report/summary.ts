@@ -90,6 +90,13 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
     out.push(table[0], ...table.slice(1).map((line, i) => (checks[i][1].fails > 0 ? paint(RED, line) : line)));
   }
 
+  const thrown = result.iterationErrors ?? [];
+  if (thrown.length > 0) {
+    out.push('');
+    out.push('iteration errors (exceptions in scenario code):');
+    for (const e of thrown) out.push(paint(RED, `  ${formatNumber(e.count)} × ${e.message}${e.location ? `  at ${e.location}` : ''}`));
+  }
+
   if (result.warnings.length > 0) out.push('');
   for (const w of result.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
