@@ -28,8 +28,4 @@ export type {
   ThresholdInput,
 } from './scenario/input-types.ts';
 export type { Checks, Generators, Http, HttpResponse, IterationContext, RequestBody, RequestOptions, SetupContext } from './flow/context.ts';
-export type { TestModel, ScenarioSpec, RequestSpec, FieldSpec, ExecutorConfig } from './scenario/model.ts';
 export type { RunResult } from './report/result-types.ts';
-export { loadScenario } from './scenario/load.ts';
-export { compilePlan } from './plan/compile.ts';
-export { Run } from './run.ts';
