@@ -110,6 +110,7 @@ function compileRequest(
       headers.push({ name: 'content-type', render: () => 'application/json' });
     }
   }
+  const path = render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined);
   // Captures become slots only after this request's own templates are compiled: they exist from the next request on.
   const captures = r.captures.map((c) => {
     if (!slots.names.includes(c.name)) slots.names.push(c.name);
@@ -124,7 +125,7 @@ function compileRequest(
     name: r.name,
     method: r.method,
     origin,
-    path: render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined),
+    path,
     headers,
     body,
     expect,
