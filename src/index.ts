@@ -13,6 +13,8 @@ export function defineScenario(scenario: ScenarioInput): ScenarioInput {
   return scenario;
 }
 
+export { template } from './flow/code-template.ts';
+
 export type {
   CaptureInput,
   CharsetName,

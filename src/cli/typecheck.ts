@@ -1,5 +1,6 @@
 // `runner validate --typecheck`: runs the TypeScript compiler (an optional peer dependency) on a scenario,
 // with `runner` mapped to this package's typed sources, and returns its errors as file:line:col diagnostics.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +30,22 @@ async function importTypeScript(file: string): Promise<Ts> {
   });
 }
 
+/**
+ * `node_modules/@types` folders above the scenario, then above runner: the scenario's own project wins, and
+ * a scenario in a bare folder still gets Node's types when runner has them.
+ */
+function typeRootsFor(scenarioDir: string, runnerRoot: string): string[] {
+  const roots: string[] = [];
+  for (const start of [scenarioDir, runnerRoot]) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const types = join(dir, 'node_modules', '@types');
+      if (existsSync(types) && !roots.includes(types)) roots.push(types);
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return roots;
+}
+
 /** Type errors in the scenario and the files it imports (runner's own sources excluded); empty when clean. */
 export async function typecheckScenario(file: string): Promise<Diagnostic[]> {
   const ts = await importTypeScript(file);
@@ -46,6 +63,7 @@ export async function typecheckScenario(file: string): Promise<Diagnostic[]> {
     isolatedModules: true,
     resolveJsonModule: true,
     paths: { runner: [pkg.typesEntry] },
+    typeRoots: typeRootsFor(dirname(file), pkg.root),
   };
   const host = ts.createCompilerHost(options);
   host.getCurrentDirectory = () => dirname(file);
