@@ -4,6 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isUserError, type UserError } from '../../src/errors.ts';
 import { createIterationErrors, MAX_DISTINCT_ERRORS, OTHER_MESSAGES } from '../../src/flow/iteration-errors.ts';
 import { compilePlan } from '../../src/plan/compile.ts';
 import { renderSummary } from '../../src/report/summary.ts';
@@ -91,4 +92,37 @@ test('iteration errors keep the first distinct messages and count the rest toget
   assert.deepEqual(list[0], { message: 'm0', count: 2, location: '/s.ts:1:2' });
   assert.deepEqual(list.at(-1), { message: OTHER_MESSAGES, count: 4 });
   assert.equal(located, MAX_DISTINCT_ERRORS, 'located once per kept message');
+});
+
+test('a throw in setup() stops the run before any iteration, as a UserError at its .ts line', async () => {
+  const server = await serve(() => json(503, {}));
+  const model = await loadScriptScenario(join(fixtures, 'setup-throws.ts'));
+  const run = new Run(compilePlan(model, { seed: 1, env: {}, target: server.url }));
+  await assert.rejects(run.start(), (err: unknown) => {
+    assert.ok(isUserError(err));
+    const [d] = (err as UserError).diagnostics;
+    assert.equal(d.message, 'setup() threw: no config: status 503');
+    assert.deepEqual([d.location?.file, d.location?.line, d.location?.column], [join(fixtures, 'setup-throws.ts'), 7, 35]);
+    return true;
+  });
+  assert.equal(server.count, 1, 'only the setup request was sent');
+  assert.equal(run.iterations.started, 0);
+});
+
+test('a stop ends sleeping and waiting iterations as aborted, not failed; a teardown throw is a warning', async () => {
+  const server = await startTestServer({ behaviour: { kind: 'hang' } });
+  servers.push(server);
+  const model = await loadScriptScenario(join(fixtures, 'stoppable.ts'));
+  const run = new Run(compilePlan(model, { seed: 1, env: {}, target: server.url }), { stopGraceMs: 100 });
+  const started = run.start();
+  await new Promise((r) => setTimeout(r, 300));
+  run.stop();
+  const result = await started;
+  assert.equal(result.outcome, 'interrupted');
+  assert.equal(result.iterations.failed, 0);
+  assert.equal(result.iterations.aborted, 4);
+  assert.deepEqual(result.requests['slow'].totals.errors, { aborted: 2 });
+  assert.deepEqual(result.iterationErrors, []);
+  assert.equal(result.warnings.length, 1);
+  assert.match(result.warnings[0], /^teardown\(\) threw: teardown failed \(.*stoppable\.ts:11:11\)$/);
 });

@@ -167,3 +167,19 @@ load: { executor: shared-iterations }
     assert.deepEqual([d.location?.line, d.location?.column], [3, 34]);
   }
 });
+
+test('a unique field running out fails the iteration with its message; the run goes on', async () => {
+  const server = await serve(() => json(200, {}));
+  const result = await run(
+    `
+fields: { n: { gen: int, min: 1, max: 3, unique: true } }
+requests: [{ name: a, path: "/a/{{n}}" }]
+load: { executor: shared-iterations, vus: 1, iterations: 5 }
+`,
+    server.url,
+  );
+  assert.equal(result.iterations.completed, 3);
+  assert.equal(result.iterations.failed, 2);
+  assert.deepEqual(server.received.map((r) => r.path).sort(), ['/a/1', '/a/2', '/a/3']);
+  assert.deepEqual(result.iterationErrors, [{ message: "unique values of field 'n' exhausted after 3 draws (its generator has only 3 distinct values)", count: 2 }]);
+});
