@@ -7,9 +7,7 @@ import type { CodeScenario, DeclarativeScenario, ScenarioInput } from './scenari
  * Code (k6-like): `load` plus `iteration: async (ctx) => { ... }`, with optional `setup`/`teardown`.
  * Returns its argument: the file only sets options; runner does the rest.
  */
-export function defineScenario<Data = undefined>(scenario: CodeScenario<Data>): CodeScenario<Data>;
-export function defineScenario(scenario: DeclarativeScenario): DeclarativeScenario;
-export function defineScenario(scenario: ScenarioInput): ScenarioInput {
+export function defineScenario<Data = undefined>(scenario: DeclarativeScenario | CodeScenario<Data>): ScenarioInput {
   return scenario;
 }
 
