@@ -1,5 +1,5 @@
 // The public API of the `runner` package: what scenarios and programs import. Explicit named exports only.
-import type { CodeScenario, DeclarativeScenario, ScenarioInput } from './scenario/input-types.ts';
+import type { CodeScenario, DeclarativeScenario, ScenarioInput } from './api/scenario-input.ts';
 
 /**
  * Declares a scenario; `export default defineScenario({ ... })` is a TypeScript scenario file.
@@ -26,6 +26,6 @@ export type {
   RequestInput,
   ScenarioInput,
   ThresholdInput,
-} from './scenario/input-types.ts';
+} from './api/scenario-input.ts';
 export type { Checks, Generators, Http, HttpResponse, IterationContext, RequestBody, RequestOptions, SetupContext } from './flow/context.ts';
 export type { RunResult } from './report/result-types.ts';

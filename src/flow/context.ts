@@ -1,7 +1,7 @@
 // The context a code scenario's iteration, setup and teardown receive: HTTP through the run's pool, checks,
 // sleep, fields and generators, per-VU state. Types only; code-flow.ts implements them.
 import type { ErrorKind } from '../errors.ts';
-import type { CharsetName } from '../scenario/input-types.ts';
+import type { CharsetName } from '../generators/charsets.ts';
 
 /** A response, or a request that got none (`status` 0, `error` set). Never thrown. */
 export interface HttpResponse {

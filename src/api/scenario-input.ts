@@ -1,11 +1,12 @@
 // The input a TypeScript scenario hands to `defineScenario`: the YAML format's keys and values, typed, plus
-// the code form's `iteration`/`setup`/`teardown`. Types only; validate.ts checks the values at load time.
+// the code form's `iteration`/`setup`/`teardown`. Types only; scenario/validate.ts checks the values at load time.
+import type { CharsetName } from '../generators/charsets.ts';
 import type { IterationContext, SetupContext } from '../flow/context.ts';
+
+export type { CharsetName };
 
 /** A duration written with a unit: `'500ms'`, `'5s'`, `'1m30s'`. */
 export type Duration = `${number}${'us' | 'ms' | 's' | 'm' | 'h'}${string}` | '0';
-
-export type CharsetName = 'alpha' | 'alnum' | 'lower' | 'upper' | 'digits' | 'hex';
 
 /** A field drawn afresh for every iteration: `{ gen: 'string', length: 8, charset: 'alpha', unique: true }`. */
 export type FieldInput = (
