@@ -117,3 +117,37 @@ test("a scenario outside the repo imports 'runner' and an npm package installed 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('.mjs and .js scenarios load too, with or without defineScenario', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runner-js-'));
+  try {
+    await writeFile(join(dir, 'plain.mjs'), "export default { name: 'plain', requests: [{ path: '/x' }], load: { executor: 'shared-iterations', iterations: 3 } };\n");
+    await writeFile(join(dir, 'code.js'), "import { defineScenario } from 'runner';\nexport default defineScenario({ load: { executor: 'constant-vus', vus: 2, duration: '1s' }, iteration: async () => {} });\n");
+    const plain = await loadScriptScenario(join(dir, 'plain.mjs'));
+    assert.equal(plain.scenarios[0].flow.kind, 'requests');
+    assert.equal(plain.name, 'plain');
+    const code = await loadScriptScenario(join(dir, 'code.js'));
+    assert.equal(code.name, 'code');
+    assert.deepEqual(code.scenarios[0].load, { executor: 'constant-vus', vus: 2, durationMs: 1000, startTimeMs: 0, gracefulStopMs: 30_000 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("'iteration' must be a function, and cannot be combined with 'requests'", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runner-bad-'));
+  try {
+    const file = join(dir, 'both.ts');
+    await writeFile(file, "export default {\n  requests: [{ path: '/x' }],\n  load: { executor: 'shared-iterations' },\n  iteration: 'nope',\n};\n");
+    await assert.rejects(loadScriptScenario(file), (err: unknown) => {
+      assert.ok(isUserError(err));
+      assert.deepEqual(
+        (err as UserError).diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`),
+        ["4:14 'iteration' must be a function", "2:3 give either 'requests' or 'iteration', not both"],
+      );
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
