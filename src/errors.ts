@@ -30,10 +30,13 @@ export function isUserError(err: unknown): err is UserError {
   return err instanceof Error && err.name === 'UserError' && Array.isArray((err as UserError).diagnostics);
 }
 
-/** Renders one diagnostic the way compilers do: `file:line:col: message`, the line, a caret, the hint. */
-export function renderDiagnostic(d: Diagnostic): string {
+/**
+ * Renders one diagnostic the way compilers do: `file:line:col: message`, the line, a caret, the hint.
+ * `displayFile` shortens the file name (e.g. relative to the working directory).
+ */
+export function renderDiagnostic(d: Diagnostic, displayFile: (file: string) => string = (f) => f): string {
   const lines: string[] = [];
-  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : '';
+  const where = d.location ? `${displayFile(d.location.file)}:${d.location.line}:${d.location.column}: ` : '';
   lines.push(`${where}error: ${d.message}`);
   if (d.location?.lineText !== undefined) {
     const text = d.location.lineText.replace(/\t/g, ' ');

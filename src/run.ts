@@ -132,9 +132,9 @@ export class Run {
     this.hardStopTimer.unref();
   }
 
-  /** Hard stop: abort everything in flight now. What was measured is kept. */
+  /** Hard stop: abort everything in flight now (outcome `aborted`: requests were cut short). What was measured is kept. */
   abort(): void {
-    if (this.outcome === 'completed') this.outcome = 'aborted';
+    this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
     this.inFlight.abortAll();

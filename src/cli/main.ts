@@ -1,6 +1,7 @@
 // Builds the commander program and maps every failure to an exit code: user mistakes print a
 // diagnostic (no stack) and exit 2; anything else is a bug and exits 1 with its stack.
 import { Command, CommanderError } from 'commander';
+import { isAbsolute, relative } from 'node:path';
 import { ExitCode } from '../exit-codes.ts';
 import { isUserError, renderDiagnostic } from '../errors.ts';
 import { VERSION } from '../version.ts';
@@ -38,7 +39,11 @@ export async function main(io: Io): Promise<number> {
       return ExitCode.userError;
     }
     if (isUserError(err)) {
-      for (const d of err.diagnostics) io.stderr.write(renderDiagnostic(d) + '\n');
+      const display = (file: string): string => {
+        const rel = relative(io.cwd, file);
+        return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+      };
+      for (const d of err.diagnostics) io.stderr.write(renderDiagnostic(d, display) + '\n');
       return ExitCode.userError;
     }
     io.stderr.write(`runner: internal error (a bug in runner, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

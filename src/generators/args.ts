@@ -20,7 +20,8 @@ export function intArg(args: Record<string, unknown>, key: string, min: number, 
     throw new GeneratorArgError(`missing required argument '${key}'`, key, `give an integer from ${min} to ${max}`);
   }
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new GeneratorArgError(`argument '${key}' must be an integer from ${min} to ${max}, got ${describe(v)}`, key, `e.g. ${key}: ${fallback ?? min}`);
+    const hint = fallback === undefined ? `e.g. ${key}: ${min}` : `leave it out for the default (${fallback})`;
+    throw new GeneratorArgError(`argument '${key}' must be an integer from ${min} to ${max}, got ${describe(v)}`, key, hint);
   }
   return v;
 }

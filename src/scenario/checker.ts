@@ -28,14 +28,14 @@ export class Checker {
     }
   }
 
-  object(value: unknown, path: Path, what = 'a mapping'): Record<string, unknown> | undefined {
+  object(value: unknown, path: Path, what = 'a mapping', hint = "write 'key: value' lines indented under it"): Record<string, unknown> | undefined {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-    return this.fail(path, `expected ${what}, got ${describe(value)}`);
+    return this.fail(path, `expected ${what}, got ${describe(value)}`, hint);
   }
 
   array(value: unknown, path: Path): unknown[] | undefined {
     if (Array.isArray(value)) return value;
-    return this.fail(path, `expected a list, got ${describe(value)}`);
+    return this.fail(path, `expected a list, got ${describe(value)}`, "start each item with '- ' on its own line");
   }
 
   string(value: unknown, path: Path, hint?: string): string | undefined {
@@ -45,28 +45,40 @@ export class Checker {
 
   boolean(value: unknown, path: Path): boolean | undefined {
     if (typeof value === 'boolean') return value;
-    return this.fail(path, `expected true or false, got ${describe(value)}`);
+    return this.fail(path, `expected true or false, got ${describe(value)}`, 'write true or false without quotes');
   }
 
   /** An integer within [min, max]. */
-  int(value: unknown, path: Path, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  int(value: unknown, path: Path, min: number, max = Number.MAX_SAFE_INTEGER, hint?: string): number | undefined {
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-    return this.fail(path, `expected a whole number ${range}, got ${describe(value)}`);
+    return this.fail(path, `expected a whole number ${range}, got ${describe(value)}`, hint ?? numberHint(value, path, `use a whole number ${range}`, Math.max(min, 1)));
   }
 
   /** A positive (or zero, when `allowZero`) number. */
   number(value: unknown, path: Path, allowZero = false): number | undefined {
     if (typeof value === 'number' && Number.isFinite(value) && (value > 0 || (allowZero && value === 0))) return value;
-    return this.fail(path, `expected a ${allowZero ? 'non-negative' : 'positive'} number, got ${describe(value)}`);
+    return this.fail(path, `expected a ${allowZero ? 'non-negative' : 'positive'} number, got ${describe(value)}`, numberHint(value, path, allowZero ? 'it cannot be negative' : 'it must be greater than 0', 10));
   }
 
   /** A duration string such as `5s`; returns milliseconds. */
   duration(value: unknown, path: Path, allowZero = true): number | undefined {
     const ms = typeof value === 'string' ? parseDuration(value) : undefined;
     if (ms !== undefined && (allowZero || ms > 0)) return ms;
-    return this.fail(path, `expected a ${allowZero ? '' : 'positive '}duration, got ${describe(value)}`, "write it with a unit: '500ms', '5s', '1m30s'");
+    const hint =
+      ms === 0
+        ? 'it must be greater than 0'
+        : typeof value === 'string' && value.trim().startsWith('-')
+          ? 'a duration cannot be negative'
+          : "write it with a unit: '500ms', '5s', '1m30s'";
+    return this.fail(path, `expected a ${allowZero ? '' : 'positive '}duration, got ${describe(value)}`, hint);
   }
+}
+
+/** The hint for a bad number: out of range when it is a number, else how to write one. */
+function numberHint(value: unknown, path: Path, outOfRange: string, example: number): string {
+  if (typeof value === 'number') return outOfRange;
+  return `write a number without quotes, e.g. ${path[path.length - 1]}: ${example}`;
 }
 
 export function renderPath(path: Path): string {

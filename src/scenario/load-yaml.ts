@@ -5,6 +5,9 @@ import type { Path } from './checker.ts';
 import type { TestModel } from './model.ts';
 import { validateScenario } from './validate.ts';
 
+/** Aliases a document may expand (yaml's own default): more looks like a resource-exhaustion attack. */
+const MAX_ALIAS_COUNT = 100;
+
 export function loadYamlScenario(text: string, file: string): TestModel {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -27,7 +30,21 @@ export function loadYamlScenario(text: string, file: string): TestModel {
     const offset = offsetOf(doc, path, key);
     return offset === undefined ? undefined : at(offset);
   };
-  return validateScenario(doc.toJS({ maxAliasCount: 100 }), { file, locate });
+  return validateScenario(toPlainData(doc, file), { file, locate });
+}
+
+/** The document as plain data; an alias expansion past the limit (a "billion laughs" file) is the user's error. */
+function toPlainData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new UserError({
+      message: `YAML: too many alias expansions (over ${MAX_ALIAS_COUNT}): ${err.message}`,
+      location: { file, line: 1, column: 1 },
+      hint: 'write the values out, or use fewer nested *aliases',
+    });
+  }
 }
 
 function offsetOf(doc: Document, path: Path, key: boolean): number | undefined {
@@ -54,7 +71,7 @@ function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function hintFor(code: string): string | undefined {
+function hintFor(code: string): string {
   switch (code) {
     case 'TAB_AS_INDENT':
       return 'indent with spaces, not tabs';
@@ -62,11 +79,10 @@ function hintFor(code: string): string | undefined {
       return 'each key may appear once in a mapping';
     case 'TAG_RESOLVE_FAILED':
       return 'custom YAML tags are not supported: scenarios are plain data';
-    case 'BAD_INDENT':
     case 'MISSING_CHAR':
-    case 'UNEXPECTED_TOKEN':
-      return 'check the indentation and the quotes on this line';
+      return 'a quote or bracket opened earlier is never closed';
     default:
-      return undefined;
+      // BAD_INDENT, UNEXPECTED_TOKEN, BLOCK_AS_IMPLICIT_KEY, MULTILINE_IMPLICIT_KEY, …
+      return 'check the indentation and the quotes on this line and the one above';
   }
 }

@@ -32,7 +32,7 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
   c.onlyKeys(obj, path, [...common, ...keysOf[executor]]);
   const at = (key: string): Path => [...path, key];
   const optDuration = (key: string, fallback: number) => (obj[key] === undefined ? fallback : c.duration(obj[key], at(key)));
-  const required = (key: string) => (obj[key] === undefined ? c.fail(path, `${executor} needs '${key}'`) : obj[key]);
+  const required = (key: string) => (obj[key] === undefined ? c.fail(path, `${executor} needs '${key}'`, `add '${key}:' under 'load:'`) : obj[key]);
 
   const startTimeMs = optDuration('startTime', 0);
   const gracefulStopMs = optDuration('gracefulStop', DEFAULT_GRACEFUL_STOP_MS);
@@ -101,7 +101,7 @@ function arrivalVus(c: Checker, obj: Record<string, unknown>, path: Path) {
 function validateStages(c: Checker, raw: unknown, path: Path): Stage[] | undefined {
   const list = c.array(raw, path);
   if (!list) return undefined;
-  if (list.length === 0) return c.fail(path, 'stages must not be empty');
+  if (list.length === 0) return c.fail(path, 'stages must not be empty', "add e.g. '- { duration: 30s, target: 10 }'");
   const stages: Stage[] = [];
   list.forEach((item, i) => {
     const obj = c.object(item, [...path, i]);

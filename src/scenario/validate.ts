@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { compileField, generators } from '../generators/index.ts';
+import { GeneratorArgError } from '../generators/types.ts';
 import { Checker, describe, type Locate, type Path } from './checker.ts';
 import type {
   BodySpec,
@@ -38,14 +40,14 @@ export function validateScenario(raw: unknown, opts: ValidateOptions): TestModel
   const c = new Checker(opts.locate, opts.file);
   const model = check(c, raw, opts);
   if (c.diagnostics.length > 0 || !model) {
-    if (c.diagnostics.length === 0) c.fail([], 'the scenario is empty');
+    if (c.diagnostics.length === 0) c.fail([], 'the scenario is empty', "a scenario needs at least 'target', 'requests' and 'load' keys");
     throw new UserError(c.diagnostics);
   }
   return model;
 }
 
 function check(c: Checker, raw: unknown, opts: ValidateOptions): TestModel | undefined {
-  const top = c.object(raw, [], 'a mapping at the top of the scenario');
+  const top = c.object(raw, [], 'a mapping at the top of the scenario', "a scenario needs at least 'target', 'requests' and 'load' keys");
   if (!top) return undefined;
   c.onlyKeys(top, [], topKeys);
   if (top.version !== undefined && top.version !== 1) {
@@ -74,7 +76,7 @@ function check(c: Checker, raw: unknown, opts: ValidateOptions): TestModel | und
       const s = checkScenarioBody(c, obj, path, scenarioName, baseDir, opts);
       if (s) scenarios.push(s);
     }
-    if (map && scenarios.length === 0 && c.diagnostics.length === 0) c.fail(['scenarios'], 'no scenarios defined');
+    if (map && scenarios.length === 0 && c.diagnostics.length === 0) c.fail(['scenarios'], 'no scenarios defined', "add one: 'scenarios: { main: { load: ..., requests: [...] } }'");
   } else {
     const s = checkScenarioBody(c, top, [], 'default', baseDir, opts);
     if (s) scenarios.push(s);
@@ -120,7 +122,7 @@ function checkHeaders(c: Checker, raw: unknown, path: Path): HeaderSpec[] {
   const headers: HeaderSpec[] = [];
   for (const [name, value] of Object.entries(obj ?? {})) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      c.fail([...path, name], `'${name}' is not a valid header name`, undefined, true);
+      c.fail([...path, name], `'${name}' is not a valid header name`, 'header names are letters, digits and !#$%&\'*+-.^_`|~ (no spaces)', true);
       continue;
     }
     const text = typeof value === 'number' ? String(value) : c.string(value, [...path, name]);
@@ -146,10 +148,34 @@ function checkFields(c: Checker, raw: unknown): FieldSpec[] {
       continue;
     }
     const isUnique = unique === undefined ? false : c.boolean(unique, [...path, 'unique']);
-    // Generator arguments are checked by the generator itself when the plan is compiled.
-    fields.push({ name, gen, args, unique: isUnique ?? false, location: c.locate([...path, 'gen']) ?? c.locate(path) });
+    const field: FieldSpec = { name, gen, args, unique: isUnique ?? false, location: c.locate([...path, 'gen']) ?? c.locate(path) };
+    checkGenerator(c, field, path);
+    fields.push(field);
   }
   return fields;
+}
+
+/**
+ * Builds the field's generator once so its argument errors are reported with every other problem of the
+ * file, pointing at the offending argument. The plan compiles it again, with the run's seed.
+ */
+function checkGenerator(c: Checker, field: FieldSpec, path: Path): void {
+  try {
+    compileField(field, 0);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    let at = field.location;
+    const factory = (generators as Record<string, ((args: Record<string, unknown>) => unknown) | undefined>)[field.gen];
+    try {
+      if (Object.hasOwn(generators, field.gen)) factory?.(field.args);
+    } catch (argErr) {
+      if (argErr instanceof GeneratorArgError && argErr.key !== undefined) {
+        // An unknown argument is its key's fault; a bad value, the value's.
+        at = c.locate([...path, argErr.key], argErr.message.startsWith('unknown argument')) ?? at;
+      }
+    }
+    for (const d of err.diagnostics) c.diagnostics.push({ ...d, location: at ?? d.location });
+  }
 }
 
 function checkThresholds(c: Checker, raw: unknown): ThresholdSpec[] {
@@ -197,7 +223,7 @@ function checkScenarioBody(
 function checkRequests(c: Checker, raw: unknown, path: Path, baseDir: string): RequestSpec[] | undefined {
   const list = c.array(raw, path);
   if (!list) return undefined;
-  if (list.length === 0) return c.fail(path, 'requests must not be empty');
+  if (list.length === 0) return c.fail(path, 'requests must not be empty', "add at least one request, e.g. '- { name: home, path: / }'");
   const seen = new Map<string, number>();
   const out: RequestSpec[] = [];
   list.forEach((item, i) => {
@@ -222,11 +248,11 @@ function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, ind
   const methodText = obj.method === undefined ? 'GET' : c.string(obj.method, at('method'));
   const method = methodText?.toUpperCase();
   if (method !== undefined && !methods.includes(method)) c.fail(at('method'), `unknown HTTP method '${methodText}'`, `one of: ${methods.join(', ')}`);
-  if (obj.path !== undefined && obj.url !== undefined) c.fail(at('url'), "give either 'path' or 'url', not both", undefined, true);
+  if (obj.path !== undefined && obj.url !== undefined) c.fail(at('url'), "give either 'path' or 'url', not both", "they mean the same: keep one", true);
   const pathKey = obj.url !== undefined ? 'url' : 'path';
   const pathText = obj[pathKey] === undefined ? c.fail(path, "a request needs 'path' (or 'url')", "e.g. 'path: /signup'") : c.string(obj[pathKey], at(pathKey));
   if (pathText !== undefined && !pathText.startsWith('/') && !/^https?:\/\//.test(pathText)) {
-    c.fail(at(pathKey), `'${pathText}' is neither a path starting with '/' nor an http(s) URL`);
+    c.fail(at(pathKey), `'${pathText}' is neither a path starting with '/' nor an http(s) URL`, "e.g. '/users/{{id}}' or 'http://127.0.0.1:8080/users'");
   }
   const name = obj.name === undefined ? `${method ?? 'GET'} ${pathText ?? index}` : c.string(obj.name, at('name'));
   const headers = obj.headers === undefined ? [] : checkHeaders(c, obj.headers, at('headers'));
@@ -255,7 +281,7 @@ function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, ind
 function checkBody(c: Checker, obj: Record<string, unknown>, path: Path, baseDir: string): BodySpec | undefined | null {
   const given = ['body', 'json', 'template'].filter((k) => obj[k] !== undefined);
   if (given.length > 1) {
-    c.fail([...path, given[1]], `give only one of 'body', 'json', 'template' (found ${given.join(', ')})`, undefined, true);
+    c.fail([...path, given[1]], `give only one of 'body', 'json', 'template' (found ${given.join(', ')})`, "'body' is text, 'json' an inline JSON value, 'template' a file: keep one", true);
     return null;
   }
   if (obj.template !== undefined) {
@@ -288,7 +314,7 @@ function checkExpect(c: Checker, raw: unknown, path: Path): number[] | undefined
   const list = Array.isArray(raw) ? raw : [raw];
   const out: number[] = [];
   for (const [i, v] of list.entries()) {
-    const status = c.int(v, Array.isArray(raw) ? [...path, i] : path, 100, 599);
+    const status = c.int(v, Array.isArray(raw) ? [...path, i] : path, 100, 599, 'an HTTP status, e.g. expect: 200 or expect: [200, 201]');
     if (status === undefined) return undefined;
     out.push(status);
   }
@@ -316,7 +342,7 @@ function checkCaptures(c: Checker, raw: unknown, path: Path): CaptureSpec[] | un
     if (typeof spec.header === 'string') out.push({ name, from: 'header', path: spec.header.toLowerCase(), location: c.locate(at) });
     else if (typeof spec.json === 'string' && parseJsonPath(spec.json)) out.push({ name, from: 'json', path: spec.json, location: c.locate(at) });
     else if (typeof spec.json === 'string') c.fail([...at, 'json'], `'${spec.json}' is not a supported JSON path`, "use $.key, $.a.b, $.items[0].id or $['odd key']");
-    else c.fail(at, `capture '${name}' needs 'json' or 'header'`);
+    else c.fail(at, `capture '${name}' needs 'json' or 'header'`, "e.g. '{ json: $.token }' or '{ header: Location }'");
   }
   return out.length === Object.keys(obj).length ? out : undefined;
 }

@@ -4,6 +4,7 @@ import { ExitCode } from '../../exit-codes.ts';
 import { randomSeed } from '../../generators/rng.ts';
 import { compilePlan } from '../../plan/compile.ts';
 import { writeResultAtomic } from '../../report/result.ts';
+import { createRedactor } from '../../report/redact.ts';
 import { renderSummary } from '../../report/summary.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
@@ -65,15 +66,19 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
       run.stop();
     } else run.abort();
   });
-  let runResult;
+  // Values from the environment are secrets: kept out of the result file, the summary and error messages.
+  const redact = createRedactor(plan.secrets);
+  // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
-    runResult = await run.start();
+    const runResult = redact.value(await run.start());
+    if (flags.out) await writeResultAtomic(resolve(io.cwd, flags.out), runResult);
+    if (!flags.quiet) io.stdout.write(redact.text(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) })) + '\n');
+    return runResult.outcome === 'completed' ? ExitCode.ok : ExitCode.interrupted;
+  } catch (err) {
+    throw redact.error(err);
   } finally {
     unsubscribe();
   }
-  if (flags.out) await writeResultAtomic(resolve(io.cwd, flags.out), runResult);
-  if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
-  return runResult.outcome === 'completed' ? ExitCode.ok : ExitCode.interrupted;
 }
 
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {

@@ -1,0 +1,6 @@
+// Preloaded into the benchmarked runner process (`node --import ./bench/rss-probe.mjs dist/cli/bin.js …`):
+// writes the process's peak RSS in KiB to $RUNNER_BENCH_RSS_FILE at exit. Plain JS, so runner runs without tsx.
+import { writeFileSync } from 'node:fs';
+
+const file = process.env.RUNNER_BENCH_RSS_FILE;
+if (file) process.once('exit', () => writeFileSync(file, String(process.resourceUsage().maxRSS)));

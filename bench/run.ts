@@ -1,0 +1,189 @@
+// `npm run bench`: runner vs autocannon vs a bare undici dispatch loop (vs wrk when installed) on one local target,
+// target and client pinned to different cores, idle-priority busy loops keeping the vCPUs awake, a warm-up round,
+// then rounds of A B C (D) interleaved; prints medians, per-round ratios and runner's peak RSS.
+// Options: --connections 100 --duration 5s --rounds 3 --json out.json   (see README "Benchmarks").
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRng } from '../src/generators/rng.ts';
+import { compilePlan } from '../src/plan/compile.ts';
+import { parseDuration } from '../src/scenario/duration.ts';
+import { loadScenario } from '../src/scenario/load.ts';
+import { clients, repoRoot, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
+import { findExecutable, startTarget, stopChild } from './targets.ts';
+
+const TARGET_CPU = 0;
+const CLIENT_CPU = 1;
+const WARMUP_MS = 1_000;
+
+/**
+ * CPU per request net of start-up and exit: (cpu − cpu of the short warm-up run) ÷ (requests − its requests).
+ * A whole-process figure would charge each tool its start-up (tsx, module loading) and favour faster tools.
+ */
+function marginalCpu(run: ClientRun, warmup: ClientRun): ClientRun {
+  const extra = run.requests - warmup.requests;
+  const cpuUsPerRequest = extra > 0 ? ((run.cpuSeconds - warmup.cpuSeconds) * 1e6) / extra : Number.NaN;
+  return { ...run, cpuUsPerRequest };
+}
+
+export interface SignupBenchOptions {
+  connections: number;
+  durationMs: number;
+  rounds: number;
+  log?: (line: string) => void;
+}
+
+export interface SignupBenchResult {
+  date: string;
+  machine: string;
+  target: string;
+  connections: number;
+  durationMs: number;
+  pinned: boolean;
+  bodyBytes: number;
+  /** Every measured run of each tool, in round order. */
+  runs: Partial<Record<ToolName, ClientRun[]>>;
+  medianRps: Partial<Record<ToolName, number>>;
+  /** Client CPU (user + system) per request, µs, median over rounds. */
+  medianCpuUsPerRequest: Partial<Record<ToolName, number>>;
+  /** Median over rounds of runner's rps divided by the other tool's rps in the same round. */
+  ratios: { autocannon: number; undici: number; wrk?: number };
+  /** The same for requests per client CPU-second (the other's CPU µs/request ÷ runner's): ≥ 1 means runner is cheaper. */
+  cpuRatios: { autocannon: number; undici: number; wrk?: number };
+  runnerPeakRssMiB: number;
+}
+
+/** One signup body as runner renders it: autocannon, undici and wrk send it verbatim, runner draws new ones. */
+async function sampleSignupBody(): Promise<string> {
+  const model = await loadScenario(join(repoRoot, 'scenarios', 'signup.yaml'), repoRoot);
+  const plan = compilePlan(model, { seed: 1, env: {} });
+  const vars = plan.fields.map((f) => f.draw(createRng(1)));
+  return plan.scenarios[0].steps![0].body!(vars);
+}
+
+/** `chrt -i 0 taskset -c N sh -c 'while :; do :; done'` per CPU: keeps the vCPUs awake without taking real work. */
+function startBusyLoops(cpuList: number[]): ChildProcess[] {
+  return cpuList.map((cpu) => spawn('chrt', ['-i', '0', 'taskset', '-c', String(cpu), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBenchResult> {
+  const log = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const canPin = availableParallelism() >= 2 && findExecutable('taskset') !== undefined;
+  const canBusy = canPin && findExecutable('chrt') !== undefined;
+  const tools: ToolName[] = ['runner', 'autocannon', 'undici'];
+  if (findExecutable('wrk')) tools.push('wrk');
+  if (!canPin) log('warning: fewer than 2 CPUs or no taskset: target and client share cores (numbers are less meaningful)');
+
+  const body = await sampleSignupBody();
+  const busy = canBusy ? startBusyLoops([TARGET_CPU, CLIENT_CPU]) : [];
+  const target = await startTarget(TARGET_CPU).catch(async (err) => {
+    await Promise.all(busy.map((b) => stopChild(b, 'SIGKILL')));
+    throw err;
+  });
+  const stopAll = () => {
+    for (const b of busy) b.kill('SIGKILL');
+    process.kill(target.pid, 'SIGQUIT');
+  };
+  process.once('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+  const spec: ClientSpec = { url: target.url, connections: opts.connections, durationMs: opts.durationMs, body, pin: canPin ? ['taskset', '-c', String(CLIENT_CPU)] : [] };
+  const runs: Partial<Record<ToolName, ClientRun[]>> = {};
+  const warmups: Partial<Record<ToolName, ClientRun>> = {};
+  try {
+    log(`target: ${target.name} at ${target.url}${canPin ? ` on cpu ${TARGET_CPU}, clients on cpu ${CLIENT_CPU}` : ''}${canBusy ? ', idle-priority busy loops on' : ''}`);
+    log(`connections: ${opts.connections}  duration: ${opts.durationMs} ms  rounds: ${opts.rounds} (+1 warm-up)  body: ${Buffer.byteLength(body)} bytes`);
+    log(`warm-up (${WARMUP_MS} ms each; also the baseline that takes start-up CPU out of CPU/request)…`);
+    for (const tool of tools) warmups[tool] = await clients[tool]({ ...spec, durationMs: WARMUP_MS });
+    for (let round = 1; round <= opts.rounds; round++) {
+      const line: string[] = [];
+      for (const tool of tools) {
+        const r = marginalCpu(await clients[tool](spec), warmups[tool]!);
+        if (r.failed > 0) log(`warning: ${tool} round ${round}: ${r.failed} of ${r.requests} requests failed or were not 2xx`);
+        (runs[tool] ??= []).push(r);
+        line.push(`${tool} ${Math.round(r.rps).toLocaleString('en-US')} (${r.cpuUsPerRequest.toFixed(1)} µs)`);
+      }
+      log(`round ${round}: ${line.join('  ')} req/s (client CPU/request)`);
+    }
+  } finally {
+    await target.close();
+    await Promise.all(busy.map((b) => stopChild(b, 'SIGKILL')));
+  }
+
+  const medianRps: Partial<Record<ToolName, number>> = {};
+  const medianCpuUsPerRequest: Partial<Record<ToolName, number>> = {};
+  for (const tool of tools) {
+    medianRps[tool] = median(runs[tool]!.map((r) => r.rps));
+    medianCpuUsPerRequest[tool] = median(runs[tool]!.map((r) => r.cpuUsPerRequest));
+  }
+  const roundRatio = (other: ToolName) => median(runs.runner!.map((r, i) => r.rps / runs[other]![i].rps));
+  const cpuRatio = (other: ToolName) => median(runs.runner!.map((r, i) => runs[other]![i].cpuUsPerRequest / r.cpuUsPerRequest));
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return {
+    date: new Date().toISOString(),
+    machine: `${availableParallelism()} × ${cpu}, node ${process.version}`,
+    target: target.name,
+    connections: opts.connections,
+    durationMs: opts.durationMs,
+    pinned: canPin,
+    bodyBytes: Buffer.byteLength(body),
+    runs,
+    medianRps,
+    medianCpuUsPerRequest,
+    ratios: { autocannon: roundRatio('autocannon'), undici: roundRatio('undici'), ...(runs.wrk ? { wrk: roundRatio('wrk') } : {}) },
+    cpuRatios: { autocannon: cpuRatio('autocannon'), undici: cpuRatio('undici'), ...(runs.wrk ? { wrk: cpuRatio('wrk') } : {}) },
+    runnerPeakRssMiB: Math.max(...runs.runner!.map((r) => r.peakRssMiB ?? 0)),
+  };
+}
+
+export function renderSignupBench(r: SignupBenchResult): string {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const labels: Record<ToolName, string> = {
+    runner: 'runner (signup.yaml, 4 random fields)',
+    autocannon: 'autocannon 9 (static body)',
+    undici: 'bare undici 7 dispatch loop (static body)',
+    wrk: 'wrk (static body)',
+  };
+  const lines = [`\n${r.date}  ${r.machine}  target ${r.target}, ${r.connections} connections, ${r.durationMs / 1000} s runs`];
+  lines.push(`  ${'client'.padEnd(42)} ${'req/s'.padStart(9)}  ${'CPU µs/req'.padStart(10)}   (medians)`);
+  for (const tool of Object.keys(r.medianRps) as ToolName[]) {
+    lines.push(`  ${labels[tool].padEnd(42)} ${fmt(r.medianRps[tool]!).padStart(9)}  ${r.medianCpuUsPerRequest[tool]!.toFixed(1).padStart(10)}`);
+  }
+  lines.push(`  ratios (median of rounds)   req/s   req per CPU-s`);
+  lines.push(`  runner / autocannon         ${r.ratios.autocannon.toFixed(2)}×   ${r.cpuRatios.autocannon.toFixed(2)}×   (target ≥ 1.00×)`);
+  lines.push(`  runner / bare undici        ${r.ratios.undici.toFixed(2)}×   ${r.cpuRatios.undici.toFixed(2)}×   (target ≥ 0.90×)`);
+  if (r.ratios.wrk !== undefined) lines.push(`  runner / wrk                ${r.ratios.wrk.toFixed(2)}×   ${r.cpuRatios.wrk!.toFixed(2)}×`);
+  lines.push(`  runner peak RSS        ${r.runnerPeakRssMiB.toFixed(1)} MiB`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      connections: { type: 'string', default: '100' },
+      duration: { type: 'string', default: '5s' },
+      rounds: { type: 'string', default: '3' },
+      json: { type: 'string' },
+    },
+  });
+  const connections = Number(values.connections);
+  const durationMs = parseDuration(values.duration!);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(connections) || connections < 1) throw new Error(`--connections takes a whole number ≥ 1, got '${values.connections}'`);
+  if (durationMs === undefined || durationMs < 3000) throw new Error(`--duration takes a duration ≥ 3s (the 1 s warm-up is the CPU baseline), got '${values.duration}'`);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1, got '${values.rounds}'`);
+  const result = await benchSignup({ connections, durationMs, rounds });
+  process.stdout.write(renderSignupBench(result) + '\n');
+  if (values.json) await writeFile(values.json, JSON.stringify(result, null, 2) + '\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
