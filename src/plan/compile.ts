@@ -101,7 +101,6 @@ function compileRequest(
   const render = (text: string, mode: EscapeMode, at: Location | undefined): RenderFn =>
     compileTemplate(parseTemplate(text, at ?? fallback), mode, resolve);
 
-  const path = render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined);
   const headerSpecs = mergeHeaders(model.headers, r.headers);
   const headers = headerSpecs.map((h) => ({ name: h.name.toLowerCase(), render: render(h.value, 'header', h.location) }));
   let body: RenderFn | undefined;
