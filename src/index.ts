@@ -1,6 +1,31 @@
 // The public API of the `runner` package: what scenarios and programs import. Explicit named exports only.
-export type { TestModel, ScenarioSpec, RequestSpec, FieldSpec, ExecutorConfig } from './scenario/model.ts';
+import type { CodeScenario, DeclarativeScenario, ScenarioInput } from './api/scenario-input.ts';
+
+/**
+ * Declares a scenario; `export default defineScenario({ ... })` is a TypeScript scenario file.
+ * Declarative: the YAML format's keys (`target`, `fields`, `requests`, `load`, …), typed.
+ * Code (k6-like): `load` plus `iteration: async (ctx) => { ... }`, with optional `setup`/`teardown`.
+ * Returns its argument: the file only sets options; runner does the rest.
+ */
+export function defineScenario<Data = undefined>(scenario: DeclarativeScenario | CodeScenario<Data>): ScenarioInput {
+  return scenario;
+}
+
+export { template } from './flow/code-template.ts';
+
+export type {
+  CaptureInput,
+  CharsetName,
+  CodeScenario,
+  DeclarativeScenario,
+  Duration,
+  FieldInput,
+  HttpInput,
+  HttpMethod,
+  LoadInput,
+  RequestInput,
+  ScenarioInput,
+  ThresholdInput,
+} from './api/scenario-input.ts';
+export type { Checks, Generators, Http, HttpResponse, IterationContext, RequestBody, RequestOptions, SetupContext } from './flow/context.ts';
 export type { RunResult } from './report/result-types.ts';
-export { loadScenario } from './scenario/load.ts';
-export { compilePlan } from './plan/compile.ts';
-export { Run } from './run.ts';

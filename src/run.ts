@@ -1,6 +1,8 @@
 // Run: one object per run. Owns the pools, metrics, clock and stop signal; runs every scenario of a
 // plan at the same time and returns the RunResult. No global state: two runs never share anything.
 import { createChecks, type Checks } from './flow/checks.ts';
+import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
+import { createIterationErrors, type IterationErrors } from './flow/iteration-errors.ts';
 import { createRequestFlow, type IterationOutcome } from './flow/request-flow.ts';
 import { createRng, deriveSeed } from './generators/rng.ts';
 import type { Rng } from './generators/types.ts';
@@ -40,13 +42,15 @@ export interface IterationCounts {
 }
 
 /** A flow runs one iteration of a scenario on a VU. */
-export type IterationFn = (vu: Vu, rng: Rng, intendedStartMs: number | undefined) => Promise<IterationOutcome>;
+export type IterationFn = (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number) => Promise<IterationOutcome>;
 
 export class Run {
   readonly plan: Plan;
   readonly clock: Clock;
   readonly metrics: Collector;
   readonly checks: Checks;
+  /** Exceptions that failed iterations, by message. */
+  readonly iterationErrors: IterationErrors = createIterationErrors();
   readonly iterations: IterationCounts = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
   /** Iteration counters of each scenario, by position in the plan. */
   readonly scenarioIterations: IterationCounts[];
@@ -62,11 +66,15 @@ export class Run {
   private readonly options: RunOptions;
   private hardStopTimer: NodeJS.Timeout | null = null;
   private outcome: RunResult['outcome'] = 'completed';
+  /** One per code iteration function, shared by the scenarios that run it. */
+  private readonly codeFlows = new Map<object, CodeFlow>();
+  private readonly warnings: string[];
   private startedAtMs = 0;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
     this.options = options;
+    this.warnings = [...(options.warnings ?? [])];
     this.clock = options.clock ?? createRealClock();
     this.timeSeries = createTimeSeries(() => this.clock.now());
     this.metrics = createCollector(plan.requestNames, this.timeSeries);
@@ -101,7 +109,13 @@ export class Run {
     this.selfCheck = startSelfCheck();
     let selfCheck: SelfCheckResult | undefined;
     try {
-      await Promise.all(this.plan.scenarios.map((s) => this.runScenario(s)));
+      const flows = this.plan.scenarios.map((s) => this.createFlow(s));
+      for (const code of this.codeFlows.values()) await code.setup();
+      await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
+      for (const code of this.codeFlows.values()) {
+        const problem = await code.teardown();
+        if (problem) this.warnings.push(problem);
+      }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.inFlight.stop();
@@ -119,7 +133,8 @@ export class Run {
       iterations: { ...this.iterations },
       metrics: this.metrics.toRequestResults(durationMs),
       checks: this.checks.toJSON(),
-      warnings: this.options.warnings ?? [],
+      iterationErrors: this.iterationErrors.toJSON(),
+      warnings: this.warnings,
       scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),
       selfCheck,
@@ -131,7 +146,9 @@ export class Run {
     const out: Record<string, ScenarioResult> = {};
     for (const s of this.plan.scenarios) {
       const iterations = { ...this.scenarioIterations[s.index] };
-      const r = this.metrics.summarizeIds(s.steps?.map((step) => step.id) ?? [], durationMs);
+      // Code scenarios name their requests at run time; alone in a file, every request is theirs.
+      const ids = s.steps ? s.steps.map((step) => step.id) : this.plan.scenarios.length === 1 ? this.metrics.requestNames.map((_, id) => id) : [];
+      const r = this.metrics.summarizeIds(ids, durationMs);
       out[s.name] = {
         executor: s.load.executor,
         model: isOpenModel(s.load.executor) ? 'open' : 'closed',
@@ -165,8 +182,7 @@ export class Run {
     this.inFlight.abortAll();
   }
 
-  private async runScenario(s: PlannedScenario): Promise<void> {
-    const flow = this.createFlow(s);
+  private async runScenario(s: PlannedScenario, flow: IterationFn): Promise<void> {
     const { load } = s;
     if (load.startTimeMs > 0) {
       await this.clock.sleep(load.startTimeMs, this.stopSignal);
@@ -191,11 +207,13 @@ export class Run {
         counts.started++;
         // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
         const rng = createRng(deriveSeed(this.plan.seed, s.index, iteration));
-        for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
         let outcome: IterationOutcome;
         try {
-          outcome = await flow(vu, rng, intendedStartMs);
-        } catch {
+          // A draw can throw (unique values exhausted): that fails the iteration, not the run.
+          for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
+          outcome = await flow(vu, rng, intendedStartMs, iteration);
+        } catch (err) {
+          this.iterationErrors.record(err, s.iteration?.locateError);
           outcome = 'failed';
         }
         this.iterations[outcome]++;
@@ -213,6 +231,26 @@ export class Run {
   }
 
   private createFlow(s: PlannedScenario): IterationFn {
+    if (s.iteration) {
+      let code = this.codeFlows.get(s.iteration);
+      if (!code) {
+        code = createCodeFlow(s.iteration, {
+          exchange: this.exchange,
+          dispatcher: (origin) => this.pools.get(origin),
+          requestId: (name) => this.metrics.register(name),
+          target: this.plan.target,
+          timeoutMs: this.plan.http.timeoutMs,
+          headers: s.headers ?? [],
+          checks: this.checks,
+          errors: this.iterationErrors,
+          sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
+          fieldNames: this.plan.fields.map((f) => f.name),
+          seed: this.plan.seed,
+        });
+        this.codeFlows.set(s.iteration, code);
+      }
+      return code.iterationFor(s.name);
+    }
     if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
     return createRequestFlow(s.steps, {
       exchange: this.exchange,

@@ -29,6 +29,8 @@ interface Step {
 /** Builds the iteration function for a scenario's steps; everything per request is resolved here, once. */
 export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
   const prepared: Step[] = steps.map((req) => ({
+    // The status check first, so the summary lists a request's checks in the order they are made.
+    statusCheckId: env.checks.id(`${req.name}: status is expected`),
     req,
     dispatcher: env.dispatcher(req.origin),
     keepHeaders: req.captures.some((c) => c.from === 'header'),
@@ -40,7 +42,6 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
       checkId: env.checks.id(`${req.name}: captured ${c.name}`),
       name: c.name,
     })),
-    statusCheckId: env.checks.id(`${req.name}: status is expected`),
   }));
 
   return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {

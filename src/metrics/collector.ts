@@ -22,8 +22,13 @@ export interface CollectedResults {
 }
 
 export interface Collector extends MetricsSink {
-  /** The request names, indexed by request id (0-based). */
+  /** The request names, indexed by request id (0-based); grows when register() adds one. */
   readonly requestNames: readonly string[];
+  /**
+   * The id of `name`, adding it when it is new (code scenarios name requests at run time). Not for the hot
+   * path of a request list: those ids come from the plan. Ids of earlier names never change.
+   */
+  register(name: string): number;
   /** Requests finished so far (responses + errors), all ids. */
   requests(): number;
   /** Totals and latency summaries; `durationMs` is the measured duration used for rps. */
@@ -71,8 +76,10 @@ function createPerRequest(): PerRequest {
 }
 
 class RunCollector implements Collector {
-  readonly requestNames: readonly string[];
+  readonly requestNames: string[];
   private readonly parts: PerRequest[];
+  /** First id of each name. */
+  private readonly ids = new Map<string, number>();
   /** [0]: requests finished, all ids. */
   private readonly total = new Float64Array(1);
 
@@ -80,8 +87,22 @@ class RunCollector implements Collector {
     requestNames: readonly string[],
     private readonly series: TimeSeries | undefined,
   ) {
-    this.requestNames = requestNames;
+    this.requestNames = [...requestNames];
     this.parts = requestNames.map(createPerRequest);
+    requestNames.forEach((name, id) => {
+      if (!this.ids.has(name)) this.ids.set(name, id);
+    });
+  }
+
+  register(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.parts.length;
+      this.parts.push(createPerRequest());
+      this.requestNames.push(name);
+      this.ids.set(name, id);
+    }
+    return id;
   }
 
   started(requestId: number): void {

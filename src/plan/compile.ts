@@ -46,7 +46,20 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
         }
       }
     }
-    return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, slotCount: slots.names.length };
+    let headers: PlannedScenario['headers'];
+    if (s.flow.kind === 'function') {
+      const resolve = resolver(slots, opts.env, secrets);
+      headers = [];
+      for (const h of model.headers) {
+        try {
+          const at = h.location ?? { file: model.file, line: 1, column: 1 };
+          headers.push({ name: h.name.toLowerCase(), render: compileTemplate(parseTemplate(h.value, at), 'header', resolve) });
+        } catch (err) {
+          collect(err, diagnostics);
+        }
+      }
+    }
+    return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length };
   });
   if (diagnostics.length > 0) throw new UserError(diagnostics);
   const needsTarget = scenarios.some((s) => s.steps?.some((r) => r.origin === ''));
@@ -88,7 +101,6 @@ function compileRequest(
   const render = (text: string, mode: EscapeMode, at: Location | undefined): RenderFn =>
     compileTemplate(parseTemplate(text, at ?? fallback), mode, resolve);
 
-  const path = render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined);
   const headerSpecs = mergeHeaders(model.headers, r.headers);
   const headers = headerSpecs.map((h) => ({ name: h.name.toLowerCase(), render: render(h.value, 'header', h.location) }));
   let body: RenderFn | undefined;
@@ -98,6 +110,7 @@ function compileRequest(
       headers.push({ name: 'content-type', render: () => 'application/json' });
     }
   }
+  const path = render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined);
   // Captures become slots only after this request's own templates are compiled: they exist from the next request on.
   const captures = r.captures.map((c) => {
     if (!slots.names.includes(c.name)) slots.names.push(c.name);

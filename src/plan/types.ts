@@ -28,6 +28,8 @@ export interface PlannedScenario {
   steps?: CompiledRequest[];
   /** A code iteration (imperative TS). */
   iteration?: Extract<FlowSpec, { kind: 'function' }>;
+  /** A code iteration's default headers (the scenario's `headers`), rendered with the iteration's fields. */
+  headers?: { name: string; render: RenderFn }[];
   /** Size of the per-VU value array: fields, then captures. */
   slotCount: number;
 }

@@ -53,6 +53,8 @@ export interface RunResult extends RequestResult {
   iterations: { started: number; completed: number; failed: number; dropped: number; aborted: number };
   requests: Record<string, RequestResult>;
   checks: Record<string, { passes: number; fails: number }>;
+  /** Exceptions thrown by scenario code that failed iterations: the first distinct messages, with counts. */
+  iterationErrors?: { message: string; count: number; location?: string }[];
   /** Notes the summary must show (e.g. TLS verification off). */
   warnings: string[];
   /** Threshold verdicts by metric key (`http_req_duration{name:signup}`); absent when the scenario has none. */

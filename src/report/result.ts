@@ -17,6 +17,7 @@ export interface RunResultInput {
   /** What `Collector.toRequestResults(durationMs)` returned. */
   metrics: { total: RequestResult; byName: Record<string, RequestResult> };
   checks?: RunResult['checks'];
+  iterationErrors?: RunResult['iterationErrors'];
   warnings?: string[];
   scenarios?: RunResult['scenarios'];
   timeSeries?: RunResult['timeSeries'];
@@ -38,6 +39,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
     iterations: { ...input.iterations },
     requests: input.metrics.byName,
     checks: input.checks ?? {},
+    iterationErrors: input.iterationErrors ?? [],
     warnings: input.warnings ?? [],
     scenarios: input.scenarios ?? {},
     timeSeries: input.timeSeries ?? [],

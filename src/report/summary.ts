@@ -97,6 +97,12 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   if (thresholdLines.length > 0) out.push('', ...thresholdLines);
   const selfCheck = renderSelfCheck(result);
   if (selfCheck.length > 0) out.push('', ...selfCheck.map((line) => (line.startsWith('warning:') ? paint(RED, line) : line)));
+  const thrown = result.iterationErrors ?? [];
+  if (thrown.length > 0) {
+    out.push('');
+    out.push('iteration errors (exceptions in scenario code):');
+    for (const e of thrown) out.push(paint(RED, `  ${formatNumber(e.count)} × ${e.message}${e.location ? `  at ${e.location}` : ''}`));
+  }
 
   if (result.warnings.length > 0) out.push('');
   for (const w of result.warnings) out.push(`warning: ${w}`);

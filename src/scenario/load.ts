@@ -1,7 +1,8 @@
 // Loads a scenario file of any supported kind into the model.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { loadScriptScenario } from './load-ts.ts';
 import { loadYamlScenario } from './load-yaml.ts';
 import type { TestModel } from './model.ts';
 
@@ -16,7 +17,8 @@ export async function loadScenario(path: string, cwd: string): Promise<TestModel
     throw new UserError({ message: `cannot load '${path}': unknown file type '${ext || '(none)'}'`, hint: `scenario files end in ${[...yamlExtensions, ...scriptExtensions].join(', ')}` });
   }
   if (scriptExtensions.includes(ext)) {
-    throw new UserError({ message: `cannot load '${path}': script scenarios are not supported in this build`, hint: 'write the scenario in YAML' });
+    if (!existsSync(file)) throw new UserError({ message: `scenario file '${path}' not found`, hint: `looked for ${file}` });
+    return loadScriptScenario(file);
   }
   let text: string;
   try {

@@ -64,7 +64,14 @@ export interface ScenarioSpec {
 export type FlowSpec =
   | { kind: 'requests'; requests: RequestSpec[] }
   /** A TypeScript iteration function; its context type lives in the public API. */
-  | { kind: 'function'; iteration: (ctx: never) => unknown; setup?: () => unknown; teardown?: (data: never) => unknown };
+  | {
+      kind: 'function';
+      iteration: (ctx: never) => unknown;
+      setup?: (ctx: never) => unknown;
+      teardown?: (ctx: never) => unknown;
+      /** Where in the user's source an exception thrown by this code was raised. */
+      locateError?: (err: unknown) => Location | undefined;
+    };
 
 export interface RequestSpec {
   /** Unique within the scenario; the metrics key. */

@@ -122,3 +122,21 @@ test('an unknown request id is a bug and throws', () => {
   assert.throws(() => c.response(1, 200, 1, 1, 0, 0, true), RangeError);
   assert.throws(() => c.error(-1, 'refused', 0, 0), RangeError);
 });
+
+test('register() adds names at run time; known names keep their id', () => {
+  const c = createCollector(['signup']);
+  assert.equal(c.register('signup'), 0);
+  const me = c.register('GET /me');
+  assert.equal(me, 1);
+  assert.equal(c.register('GET /me'), 1);
+  assert.deepEqual(c.requestNames, ['signup', 'GET /me']);
+  c.response(0, 200, 1000, 900, 10, 10, true);
+  c.response(me, 401, 2000, 1900, 10, 10, false);
+  c.error(me, 'reset', 10, 0);
+  const { total, byName } = c.toRequestResults(1000);
+  assert.deepEqual(Object.keys(byName), ['signup', 'GET /me']);
+  assert.deepEqual(byName['GET /me'].totals.byStatus, { '401': 1 });
+  assert.deepEqual(byName['GET /me'].totals.errors, { reset: 1 });
+  assert.equal(total.totals.requests, 3);
+  assert.throws(() => c.response(2, 200, 1, 1, 0, 0, true), RangeError);
+});

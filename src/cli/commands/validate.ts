@@ -1,5 +1,9 @@
 // `runner validate <file>`: every check `run` makes before the first request, and no traffic.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UserError } from '../../errors.ts';
+import { typecheckScenario } from '../typecheck.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import { compilePlan } from '../../plan/compile.ts';
 import { loadScenario } from '../../scenario/load.ts';
@@ -12,7 +16,17 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
     .command('validate')
     .description('check a scenario file without sending any request')
     .argument('<file>', 'scenario file')
-    .action(async (file: string) => {
+    .option('--typecheck', 'also type-check a TypeScript scenario with the TypeScript compiler (an optional peer dependency)')
+    .action(async (file: string, flags: { typecheck?: boolean }) => {
+      let typechecked = false;
+      if (flags.typecheck) {
+        const path = resolve(io.cwd, file);
+        if (!/\.(m?ts)$/i.test(path)) throw new UserError({ message: `--typecheck applies to .ts and .mts scenarios, not '${file}'`, hint: 'drop --typecheck for YAML and JavaScript files' });
+        if (!existsSync(path)) throw new UserError({ message: `scenario file '${file}' not found`, hint: `looked for ${path}` });
+        const problems = await typecheckScenario(path);
+        if (problems.length > 0) throw new UserError(problems);
+        typechecked = true;
+      }
       const model = await loadScenario(file, io.cwd);
       // Compiling also checks generators, templates and placeholders; env values are not needed to be real.
       const plan = compilePlan(model, { seed: 0, env: io.env, target: model.target ?? 'http://127.0.0.1' });
@@ -22,6 +36,7 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
         lines.push(`  ${s.name}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
       }
       lines.push(`  fields: ${plan.fields.map((f) => f.name).join(', ') || 'none'}`);
+      if (typechecked) lines.push('  types: no errors (tsc)');
       io.stdout.write(lines.join('\n') + '\n');
       result.code = ExitCode.ok;
     });

@@ -1,0 +1,121 @@
+// The input a TypeScript scenario hands to `defineScenario`: the YAML format's keys and values, typed, plus
+// the code form's `iteration`/`setup`/`teardown`. Types only; scenario/validate.ts checks the values at load time.
+import type { CharsetName } from '../generators/charsets.ts';
+import type { IterationContext, SetupContext } from '../flow/context.ts';
+
+export type { CharsetName };
+
+/** A duration written with a unit: `'500ms'`, `'5s'`, `'1m30s'`. */
+export type Duration = `${number}${'us' | 'ms' | 's' | 'm' | 'h'}${string}` | '0';
+
+/** A field drawn afresh for every iteration: `{ gen: 'string', length: 8, charset: 'alpha', unique: true }`. */
+export type FieldInput = (
+  | { gen: 'string'; length: number; charset?: CharsetName; chars?: string }
+  | { gen: 'koreanName'; given?: number }
+  | { gen: 'email'; length?: number; charset?: CharsetName; chars?: string; domain?: string }
+  | { gen: 'int'; min?: number; max: number }
+  | { gen: 'pick'; values: (string | number)[]; weights?: number[] }
+  | { gen: 'sequence'; start?: number; step?: number; prefix?: string; pad?: number }
+  | { gen: 'uuid' }
+) & {
+  /** Never repeat a value within a run. */
+  unique?: boolean;
+};
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+/** Capture a value from the response: a JSON path (`'$.token'`) or `{ header: 'Location' }` / `{ json: '$.id' }`. */
+export type CaptureInput = `$${string}` | { json: `$${string}` } | { header: string };
+
+/** One request of a declarative flow; give one of `path` / `url` and at most one of `body` / `json` / `template`. */
+export interface RequestInput {
+  /** The metrics key; default `METHOD path`. */
+  name?: string;
+  method?: HttpMethod | Lowercase<HttpMethod>;
+  /** A path starting with `/`, resolved against `target`; may hold `{{placeholders}}`. */
+  path?: string;
+  /** An absolute `http(s)://` URL. */
+  url?: string;
+  headers?: Record<string, string | number>;
+  /** A text body template. */
+  body?: string;
+  /** An inline JSON body; its strings may hold placeholders. */
+  json?: unknown;
+  /** A body template file, relative to the scenario file (`.json` = a JSON template). */
+  template?: string;
+  /** Statuses counted as success (default any 2xx/3xx). */
+  expect?: number | number[];
+  /** Values taken from the response for later requests: `{ token: '$.token' }`. */
+  capture?: Record<string, CaptureInput>;
+  /** Pause after this request: `'500ms'` or a range `['1s', '3s']`. */
+  think?: Duration | [Duration, Duration];
+  timeout?: Duration;
+}
+
+interface LoadBase {
+  startTime?: Duration;
+  gracefulStop?: Duration;
+}
+interface Stage {
+  duration: Duration;
+  target: number;
+}
+
+/** k6's executors and keys. */
+export type LoadInput = LoadBase &
+  (
+    | { executor: 'shared-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
+    | { executor: 'per-vu-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
+    | { executor: 'constant-vus'; vus?: number; duration: Duration }
+    | { executor: 'constant-arrival-rate'; rate: number; timeUnit?: Duration; duration: Duration; preAllocatedVUs?: number; maxVUs?: number }
+    | { executor: 'ramping-arrival-rate'; startRate?: number; timeUnit?: Duration; stages: Stage[]; preAllocatedVUs?: number; maxVUs?: number }
+    | { executor: 'ramping-vus'; startVUs?: number; stages: Stage[]; gracefulRampDown?: Duration }
+  );
+
+export interface HttpInput {
+  connections?: number;
+  timeout?: Duration;
+  pipelining?: number;
+  insecure?: boolean;
+  maxRedirects?: number;
+  maxCaptureSize?: number;
+}
+
+export type ThresholdInput = string | { threshold: string; abortOnFail?: boolean };
+
+/** What YAML and code scenarios share. */
+interface CommonInput {
+  version?: 1;
+  name?: string;
+  target?: string;
+  http?: HttpInput;
+  headers?: Record<string, string | number>;
+  fields?: Record<string, FieldInput>;
+  seed?: number;
+  thresholds?: Record<string, ThresholdInput | ThresholdInput[]>;
+}
+
+/** The declarative form: the same keys as a YAML file. */
+export type DeclarativeScenario = CommonInput &
+  (
+    | { requests: RequestInput[]; load: LoadInput; scenarios?: never }
+    | { scenarios: Record<string, { load: LoadInput; requests: RequestInput[] }>; requests?: never; load?: never }
+  ) & { iteration?: never; setup?: never; teardown?: never };
+
+/** The code form: an async function per iteration (k6's `export default function`), optional setup/teardown. */
+export type CodeScenario<Data = undefined> = CommonInput &
+  (
+    | { load: LoadInput; scenarios?: never }
+    /** Several load profiles running the same iteration at the same time. */
+    | { scenarios: Record<string, { load: LoadInput }>; load?: never }
+  ) & {
+    requests?: never;
+    /** One iteration; a thrown exception fails the iteration (its message is counted) and the run goes on. */
+    iteration: (ctx: IterationContext<Data>) => unknown;
+    /** Runs once before any iteration; its return value is `ctx.data` in every iteration and in teardown. */
+    setup?: (ctx: SetupContext) => Data | Promise<Data>;
+    /** Runs once after the last iteration. */
+    teardown?: (ctx: SetupContext & { data: Data }) => unknown;
+  };
+
+export type ScenarioInput = DeclarativeScenario | CodeScenario<any>;

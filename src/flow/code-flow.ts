@@ -1,0 +1,136 @@
+// Runs a code scenario: setup() once, the user's iteration function per iteration with a context (http,
+// check, sleep, fields, gen, per-VU state), teardown() once. An exception fails its iteration and is counted
+// by message; a stopped VU ends its iteration as aborted.
+import { UserError } from '../errors.ts';
+import { createRng, deriveSeed, hashString } from '../generators/rng.ts';
+import type { Rng } from '../generators/types.ts';
+import { parseDuration } from '../scenario/duration.ts';
+import type { FlowSpec } from '../scenario/model.ts';
+import { Vu } from '../scheduler/vu.ts';
+import { createGenerators } from './code-generators.ts';
+import { createHttp, IterationAborted, type CodeHttpEnv, type HttpVuState } from './code-http.ts';
+import type { Checks } from './checks.ts';
+import type { Checks as CheckMap, IterationContext, SetupContext } from './context.ts';
+import { errorMessage, type IterationErrors } from './iteration-errors.ts';
+import type { IterationOutcome } from './request-flow.ts';
+
+type CodeSpec = Extract<FlowSpec, { kind: 'function' }>;
+
+export interface CodeFlowEnv extends CodeHttpEnv {
+  checks: Checks;
+  errors: IterationErrors;
+  /** Pauses the VU; resolves early when the VU is interrupted. */
+  sleep(vu: Vu, ms: number): Promise<void>;
+  /** Field names in slot order (their values are drawn into `vu.vars` before each iteration). */
+  fieldNames: readonly string[];
+  seed: number;
+}
+
+/** What one VU keeps between iterations: its http client, generators and the context parts that never change. */
+interface VuRuntime extends HttpVuState {
+  rng: Rng;
+  base: SetupContext;
+  info: IterationContext['vu'];
+}
+
+export interface CodeFlow {
+  /** Runs setup() (if any) and keeps its result for the iterations; a throw is a UserError with its position. */
+  setup(): Promise<void>;
+  /** One iteration function per scenario running this code. */
+  iterationFor(scenario: string): (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number) => Promise<IterationOutcome>;
+  /** Runs teardown() (if any); returns its error message, or undefined. */
+  teardown(): Promise<string | undefined>;
+}
+
+export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
+  let data: unknown;
+  const check = <T>(value: T, checks: CheckMap<T>): boolean => {
+    let all = true;
+    for (const name in checks) {
+      let passed: boolean;
+      try {
+        passed = checks[name](value) === true;
+      } catch {
+        passed = false;
+      }
+      env.checks.record(env.checks.id(name), passed);
+      if (!passed) all = false;
+    }
+    return all;
+  };
+
+  const createVuRuntime = (vu: Vu, rng: Rng): VuRuntime => {
+    const rt: VuRuntime = {
+      vu,
+      intendedStartMs: undefined,
+      rng,
+      base: undefined as unknown as SetupContext,
+      info: { id: vu.id, state: vu.state, iterations: 0 },
+    };
+    rt.base = {
+      http: createHttp(env, rt),
+      check,
+      sleep: (duration) => {
+        const ms = typeof duration === 'number' ? duration : parseDuration(duration);
+        if (ms === undefined || !(ms >= 0)) throw new TypeError(`sleep: ${JSON.stringify(duration)} is not a duration like '500ms' or a number of ms`);
+        return env.sleep(vu, ms).then(() => {
+          if (vu.interrupted) throw new IterationAborted();
+        });
+      },
+      gen: createGenerators(() => rt.rng),
+    };
+    return rt;
+  };
+
+  // setup and teardown run on a VU of their own (id 0), with a stream of their own.
+  const setupVu = new Vu(0, env.fieldNames.length);
+  const setupRt = createVuRuntime(setupVu, createRng(deriveSeed(env.seed, hashString('setup'))));
+
+  return {
+    async setup() {
+      if (!spec.setup) return;
+      try {
+        data = await spec.setup(setupRt.base as never);
+      } catch (err) {
+        throw new UserError({
+          message: `setup() threw: ${errorMessage(err)}`,
+          location: spec.locateError?.(err),
+          hint: 'setup runs once before the first iteration; no iteration was started',
+        });
+      }
+    },
+
+    iterationFor(scenario) {
+      const runtimes = new WeakMap<Vu, VuRuntime>();
+      return async (vu, rng, intendedStartMs, iteration) => {
+        let rt = runtimes.get(vu);
+        if (!rt) runtimes.set(vu, (rt = createVuRuntime(vu, rng)));
+        rt.rng = rng;
+        rt.intendedStartMs = intendedStartMs;
+        rt.info.iterations = vu.iterations;
+        const fields: Record<string, string | number> = {};
+        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i];
+        const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data };
+        try {
+          await spec.iteration(ctx as never);
+        } catch (err) {
+          if (err instanceof IterationAborted || vu.interrupted) return 'aborted';
+          env.errors.record(err, spec.locateError);
+          return 'failed';
+        }
+        return vu.interrupted ? 'aborted' : 'completed';
+      };
+    },
+
+    async teardown() {
+      if (!spec.teardown) return undefined;
+      try {
+        await spec.teardown({ ...setupRt.base, data } as never);
+        return undefined;
+      } catch (err) {
+        const loc = spec.locateError?.(err);
+        return `teardown() threw: ${errorMessage(err)}${loc ? ` (${loc.file}:${loc.line}:${loc.column})` : ''}`;
+      }
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// `ctx.http` of code scenarios: requests through the run's shared pools and the same Exchange and metrics as
+// request lists. Metric ids are registered by name on first use; per request there is a Map lookup.
+import type { Dispatcher } from 'undici';
+import type { ErrorKind } from '../errors.ts';
+import { Exchange, type ExchangeContext } from '../http/exchange.ts';
+import { parseDuration } from '../scenario/duration.ts';
+import type { Vu } from '../scheduler/vu.ts';
+import type { RenderFn } from '../template/types.ts';
+import type { Http, HttpResponse, RequestBody, RequestOptions } from './context.ts';
+
+/** What every code request needs from the run. */
+export interface CodeHttpEnv {
+  exchange: ExchangeContext;
+  dispatcher(origin: string): Dispatcher;
+  /** The metric id of a request name, registered on first use. */
+  requestId(name: string): number;
+  /** Base URL for paths; undefined when the scenario has none. */
+  target?: string;
+  timeoutMs: number;
+  /** The scenario's `headers`, rendered with the iteration's fields. */
+  headers: { name: string; render: RenderFn }[];
+}
+
+/** Thrown into scenario code when its VU is stopped: ends the iteration as aborted, not failed. */
+export class IterationAborted extends Error {
+  constructor() {
+    super('the run is stopping');
+    this.name = 'IterationAborted';
+  }
+}
+
+/** Per-VU request state the flow updates between iterations. */
+export interface HttpVuState {
+  vu: Vu;
+  /** The open model's intended start, used by the first request of an iteration only. */
+  intendedStartMs: number | undefined;
+}
+
+const DEFAULT_EXPECT = new Uint8Array(600).fill(1, 200, 400);
+const EMPTY_HEADERS: Readonly<Record<string, string | string[] | undefined>> = Object.freeze({});
+
+class CodeResponse implements HttpResponse {
+  constructor(
+    readonly name: string,
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>,
+    readonly body: string,
+    readonly ok: boolean,
+    readonly durationMs: number,
+    readonly error?: ErrorKind,
+    readonly errorMessage?: string,
+  ) {}
+
+  json<T = any>(): T {
+    try {
+      return JSON.parse(this.body) as T;
+    } catch (err) {
+      const what = this.status === 0 ? `got no response (${this.error})` : `status ${this.status}, body is not JSON: ${(err as Error).message}`;
+      throw new SyntaxError(`${this.name}: ${what}`);
+    }
+  }
+}
+
+/** The URL resolver for one target, built once. */
+function createUrlResolver(target: string | undefined) {
+  const base = target === undefined ? undefined : new URL(target);
+  const baseOrigin = base?.origin;
+  const prefix = base ? base.pathname.replace(/\/$/, '') : '';
+  return (url: string): { origin: string; path: string } => {
+    if (url.startsWith('/')) {
+      if (baseOrigin === undefined) throw new TypeError(`http: '${url}' is a path but the scenario has no target (set 'target' or pass --target)`);
+      return { origin: baseOrigin, path: prefix + url };
+    }
+    const scheme = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : 0;
+    if (scheme === 0) throw new TypeError(`http: '${url}' is neither a path starting with '/' nor an http(s) URL`);
+    const slash = url.indexOf('/', scheme);
+    return slash === -1 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
+  };
+}
+
+function hasName(flat: string[], end: number, name: string): boolean {
+  for (let i = 0; i < end; i += 2) if (flat[i] === name) return true;
+  return false;
+}
+
+export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
+  const resolveUrl = createUrlResolver(env.target);
+  const expects = new Map<string, Uint8Array>();
+  const expectOf = (expect: RequestOptions['expect']): Uint8Array => {
+    if (expect === undefined) return DEFAULT_EXPECT;
+    const list = typeof expect === 'number' ? [expect] : expect;
+    const key = list.join(',');
+    let table = expects.get(key);
+    if (!table) {
+      table = new Uint8Array(600);
+      for (const s of list) if (Number.isInteger(s) && s >= 0 && s < 600) table[s] = 1;
+      expects.set(key, table);
+    }
+    return table;
+  };
+
+  async function request(method: string, url: string, body?: RequestBody, opts?: RequestOptions): Promise<HttpResponse> {
+    const vu = state.vu;
+    if (vu.interrupted) throw new IterationAborted();
+    const upper = method.toUpperCase();
+    const { origin, path } = resolveUrl(url);
+    const q = url.indexOf('?');
+    const name = opts?.name ?? `${upper} ${q === -1 ? url : url.slice(0, q)}`;
+    const headers: string[] = [];
+    let hasContentType = false;
+    const own = opts?.headers;
+    if (own) {
+      for (const key in own) {
+        const lower = key.toLowerCase();
+        if (lower === 'content-type') hasContentType = true;
+        headers.push(lower, String(own[key]));
+      }
+    }
+    const ownCount = headers.length;
+    for (const h of env.headers) {
+      if (ownCount > 0 && hasName(headers, ownCount, h.name)) continue;
+      if (h.name === 'content-type') hasContentType = true;
+      headers.push(h.name, h.render(vu.vars));
+    }
+    let text: string | undefined;
+    if (typeof body === 'string') text = body;
+    else if (body !== undefined) {
+      text = JSON.stringify(body);
+      if (!hasContentType) headers.push('content-type', 'application/json');
+    }
+    const timeoutMs = opts?.timeout === undefined ? env.timeoutMs : typeof opts.timeout === 'number' ? opts.timeout : parseDuration(opts.timeout);
+    if (timeoutMs === undefined || !(timeoutMs > 0)) throw new TypeError(`http: timeout ${JSON.stringify(opts?.timeout)} is not a positive duration like '5s' or a number of ms`);
+    const ex = new Exchange(env.exchange, {
+      requestId: env.requestId(name),
+      dispatcher: env.dispatcher(origin),
+      origin,
+      method: upper,
+      path,
+      headers,
+      body: text,
+      timeoutMs,
+      expect: expectOf(opts?.expect),
+      intendedStartMs: state.intendedStartMs,
+      keepBody: opts?.discardBody !== true,
+      keepHeaders: true,
+    });
+    state.intendedStartMs = undefined;
+    const startMs = env.exchange.now();
+    vu.current = ex;
+    await ex.send();
+    if (vu.current === ex) vu.current = null;
+    if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
+    const durationMs = env.exchange.now() - startMs;
+    return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.body ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
+  }
+
+  return {
+    request,
+    get: (url, opts) => request('GET', url, undefined, opts),
+    delete: (url, opts) => request('DELETE', url, undefined, opts),
+    post: (url, body, opts) => request('POST', url, body, opts),
+    put: (url, body, opts) => request('PUT', url, body, opts),
+    patch: (url, body, opts) => request('PATCH', url, body, opts),
+  };
+}

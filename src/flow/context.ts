@@ -1,0 +1,99 @@
+// The context a code scenario's iteration, setup and teardown receive: HTTP through the run's pool, checks,
+// sleep, fields and generators, per-VU state. Types only; code-flow.ts implements them.
+import type { ErrorKind } from '../errors.ts';
+import type { CharsetName } from '../generators/charsets.ts';
+
+/** A response, or a request that got none (`status` 0, `error` set). Never thrown. */
+export interface HttpResponse {
+  /** HTTP status; 0 when there was no response (see `error`). */
+  status: number;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as text ('' when dropped with `discardBody`, too large for `http.maxCaptureSize`, or no response). */
+  body: string;
+  /** The body parsed as JSON; throws (failing the iteration) when it is not JSON. */
+  json<T = any>(): T;
+  /** Whether the status is one the request expects (default any 2xx/3xx). */
+  ok: boolean;
+  /** Why there is no response: `refused`, `timeout`, `reset`, … */
+  error?: ErrorKind;
+  errorMessage?: string;
+  /** Milliseconds from send to the end of the body. */
+  durationMs: number;
+  /** The metrics name the request was counted under. */
+  name: string;
+}
+
+export interface RequestOptions {
+  /** Metrics name; default `METHOD path` (without the query string). Keep it low-cardinality. */
+  name?: string;
+  headers?: Record<string, string>;
+  /** Statuses counted as success; default any 2xx/3xx. */
+  expect?: number | readonly number[];
+  /** Milliseconds, or a duration like `'5s'`; default `http.timeout` of the scenario. */
+  timeout?: number | string;
+  /** Do not buffer the body (saves memory on big responses); `body` is then ''. */
+  discardBody?: boolean;
+}
+
+/**
+ * A request body: a string is sent as is; any other value is sent as JSON with
+ * `content-type: application/json` (unless the headers set one).
+ */
+export type RequestBody = string | Record<string, unknown> | unknown[] | number | boolean | null;
+
+/** HTTP through the run's shared keep-alive pool; every request is measured like a YAML request. */
+export interface Http {
+  /** `url` is a path (resolved against `target`) or an absolute `http(s)://` URL. */
+  request(method: string, url: string, body?: RequestBody, opts?: RequestOptions): Promise<HttpResponse>;
+  get(url: string, opts?: RequestOptions): Promise<HttpResponse>;
+  delete(url: string, opts?: RequestOptions): Promise<HttpResponse>;
+  post(url: string, body?: RequestBody, opts?: RequestOptions): Promise<HttpResponse>;
+  put(url: string, body?: RequestBody, opts?: RequestOptions): Promise<HttpResponse>;
+  patch(url: string, body?: RequestBody, opts?: RequestOptions): Promise<HttpResponse>;
+}
+
+/** The YAML generators, drawing from the iteration's seeded stream (`--seed` replays them). */
+export interface Generators {
+  /** `length` characters from a named charset (default alpha) or from `{ chars: 'abc' }`. */
+  string(length: number, charset?: CharsetName | { chars: string }): string;
+  /** A surname syllable and `given` (default 2) given-name syllables, e.g. 김민준. */
+  koreanName(given?: number): string;
+  email(opts?: { length?: number; charset?: CharsetName; chars?: string; domain?: string }): string;
+  /** A uniform integer in [min, max], both inclusive. */
+  int(min: number, max: number): number;
+  pick<T extends string | number>(values: readonly T[], weights?: readonly number[]): T;
+  uuid(): string;
+}
+
+/** Named predicates over a value; each name is a pass/fail counter in the summary and the result file. */
+export type Checks<T> = Record<string, (value: T) => boolean>;
+
+/** What setup() and teardown() get: no fields and no VU. */
+export interface SetupContext {
+  http: Http;
+  /** Records every named predicate; returns true when all passed. A predicate that throws fails. */
+  check<T>(value: T, checks: Checks<T>): boolean;
+  /** Pauses for milliseconds or a duration like `'500ms'`. */
+  sleep(duration: number | string): Promise<void>;
+  gen: Generators;
+}
+
+export interface IterationContext<Data = undefined> extends SetupContext {
+  /** The scenario's `fields`, drawn for this iteration. */
+  fields: Readonly<Record<string, string | number>>;
+  vu: {
+    /** 1-based within its scenario. */
+    id: number;
+    /** Free-form state kept across this VU's iterations (a session, a cookie). */
+    state: Record<string, unknown>;
+    /** Iterations this VU has started, this one included. */
+    iterations: number;
+  };
+  /** This iteration's number within the scenario, 0-based. */
+  iteration: number;
+  /** The scenario's name (`default`, or its key under `scenarios`). */
+  scenario: string;
+  /** What setup() returned (undefined without setup). */
+  data: Data;
+}
