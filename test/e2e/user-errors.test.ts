@@ -84,6 +84,12 @@ describe('user errors exit 2 with a location and no stack trace', () => {
     assertUserError(bad, [new RegExp(`^${escape(file)}:4:1: error: unknown key 'requets'`, 'm'), /hint: did you mean 'requests'\?/]);
   });
 
+  test('runner validate also checks thresholds', async () => {
+    const file = await write('bad-threshold.yaml', `version: 1\nname: x\ntarget: ${target}\nrequests:\n  - name: a\n    path: /\n${load}thresholds:\n  http_req_duration: ['p(99) <<< 5']\n`);
+    const bad = await runCli(['validate', file]);
+    assertUserError(bad, [new RegExp(`^${escape(file)}:\\d+:\\d+: error: threshold 'p\\(99\\) <<< 5' is not an expression`, 'm'), /hint: /]);
+  });
+
   test('none of these sent a request', () => {
     assert.equal(server.count, 0);
     assert.equal(server.connections, 0);
