@@ -18,11 +18,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node dist/cli/bin.js ...args` in `cwd`; never rejects on a non-zero exit; kills it after `timeoutMs`. */
-export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  if (!existsSync(binPath)) throw new Error(`${binPath} not found: run \`npm run build\` first`);
+export interface CliOptions {
+  /** Working directory (default: the repo root). */
+  cwd?: string;
+  /** Killed (SIGKILL, by its pid) after this long. */
+  timeoutMs?: number;
+  /** Added to the environment (NO_COLOR=1 is always set). */
+  env?: Record<string, string>;
+  /** Another build of the CLI (default: this repo's dist/cli/bin.js). */
+  bin?: string;
+}
+
+/** Runs `node dist/cli/bin.js ...args`; never rejects on a non-zero exit. */
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const bin = opts.bin ?? binPath;
+  if (!existsSync(bin)) throw new Error(`${bin} not found: run \`npm run build\` first`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

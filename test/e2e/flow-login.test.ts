@@ -2,11 +2,11 @@
 // log in and call GET /me with the captured token; the example API counts every step, and no call is a 401.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from './cli.ts';
 import { createExampleApi } from '../../src/example/api.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 
@@ -15,16 +15,8 @@ const bin = join(repo, 'dist', 'cli', 'bin.js');
 const dir = await mkdtemp(join(tmpdir(), 'runner-flow-'));
 after(() => rm(dir, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repo });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]) {
+  return runCli(args, { cwd: repo });
 }
 
 for (const file of ['scenarios/login-flow.yaml', 'scenarios/login-flow.ts']) {

@@ -3,11 +3,11 @@
 // imports 'runner', and validate --typecheck reports type errors (or says how to install TypeScript).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from './cli.ts';
 import { createExampleApi } from '../../src/example/api.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -18,16 +18,8 @@ const bin = join(repo, 'dist', 'cli', 'bin.js');
 const dir = await mkdtemp(join(tmpdir(), 'runner-ts-'));
 after(() => rm(dir, { recursive: true, force: true }));
 
-function cli(args: string[], binPath = bin): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: repo });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], binPath = bin) {
+  return runCli(args, { cwd: repo, bin: binPath });
 }
 
 test('signup.ts --iterations 2000 --vus 50 stores 2,000 valid users', async () => {
