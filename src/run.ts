@@ -54,7 +54,7 @@ export class Run {
   readonly iterations: IterationCounts = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
   /** Iteration counters of each scenario, by position in the plan. */
   readonly scenarioIterations: IterationCounts[];
-  /** VUs alive now, across scenarios. */
+  /** VUs running an iteration now, across scenarios (what live progress shows). */
   activeVus = 0;
   private readonly timeSeries: TimeSeries;
   private selfCheck: SelfCheck | null = null;
@@ -197,7 +197,6 @@ export class Run {
       createVu: () => {
         const vu = new Vu(++vuIds, s.slotCount);
         this.allVus.push(vu);
-        this.activeVus++;
         return vu;
       },
       iterate: async (vu, intendedStartMs) => {
@@ -208,6 +207,7 @@ export class Run {
         // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
         const rng = createRng(deriveSeed(this.plan.seed, s.index, iteration));
         let outcome: IterationOutcome;
+        this.activeVus++;
         try {
           // A draw can throw (unique values exhausted): that fails the iteration, not the run.
           for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
@@ -216,6 +216,7 @@ export class Run {
           this.iterationErrors.record(err, s.iteration?.locateError);
           outcome = 'failed';
         }
+        this.activeVus--;
         this.iterations[outcome]++;
         counts[outcome]++;
       },

@@ -80,3 +80,16 @@ test('stop() ends a long run quickly and keeps what was measured', async () => {
   assert.ok(result.totals.requests > 20);
   assert.equal(result.totals.requests, result.totals.byStatus['200'] + (result.totals.errors.aborted ?? 0));
 });
+
+test('activeVus counts VUs inside an iteration and returns to zero', async () => {
+  const server = await startTestServer({ behaviour: { kind: 'respond', status: 200, delayMs: 100 } });
+  servers.push(server);
+  const plan = planFor(server.url, 'load: { executor: per-vu-iterations, vus: 3, iterations: 2 }\n');
+  const run = new Run(plan);
+  const seen: number[] = [];
+  const probe = setInterval(() => seen.push(run.activeVus), 20);
+  await run.start();
+  clearInterval(probe);
+  assert.equal(Math.max(...seen), 3);
+  assert.equal(run.activeVus, 0);
+});
