@@ -92,7 +92,7 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
   });
   const stopAll = () => {
     for (const b of busy) b.kill('SIGKILL');
-    process.kill(target.pid, 'SIGQUIT');
+    process.kill(target.pid, 'SIGTERM');
   };
   process.once('SIGINT', () => {
     stopAll();
