@@ -12,6 +12,7 @@ import { compilePlan } from '../src/plan/compile.ts';
 import { parseDuration } from '../src/scenario/duration.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { clients, repoRoot, startupCpu, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
+import { benchHotPath } from './hot-path.ts';
 import { findExecutable, startTarget, stopChild } from './targets.ts';
 
 const TARGET_CPU = 0;
@@ -91,7 +92,7 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
   });
   const stopAll = () => {
     for (const b of busy) b.kill('SIGKILL');
-    process.kill(target.pid, 'SIGQUIT');
+    process.kill(target.pid, 'SIGTERM');
   };
   process.once('SIGINT', () => {
     stopAll();
@@ -189,7 +190,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1, got '${values.rounds}'`);
   const result = await benchSignup({ connections, durationMs, rounds });
   process.stdout.write(renderSignupBench(result) + '\n');
-  if (values.json) await writeFile(values.json, JSON.stringify(result, null, 2) + '\n');
+  // The same request path without the network (bench/hot-path.ts): what runner itself adds per request.
+  const hotPath = await benchHotPath(200_000, 5);
+  process.stdout.write(
+    `  hot path without network  runner ${hotPath.runnerUs.toFixed(2)} µs/req, bare dispatch loop ${hotPath.bareUs.toFixed(2)} µs/req (CPU, in-process fake pool)\n`,
+  );
+  if (values.json) await writeFile(values.json, JSON.stringify({ ...result, hotPath }, null, 2) + '\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -65,10 +65,15 @@ class Sfc32 implements Rng {
     if (!(maxExclusive >= 1 && maxExclusive <= TWO_32) || maxExclusive !== Math.floor(maxExclusive)) {
       throw new RangeError(`rng.int: bound must be an integer in [1, 2^32], got ${maxExclusive}`);
     }
-    const limit = TWO_32 - (TWO_32 % maxExclusive);
+    if (maxExclusive === TWO_32) return this.nextU32();
+    // The same arithmetic as `limit = 2^32 − (2^32 mod n); x mod n`, kept in uint32 so V8 emits integer
+    // remainders: 2^32 is no uint32, and a `%` on it (or on a double) compiles to a slow fmod call.
+    const n = maxExclusive >>> 0;
+    // limit 0 stands for 2^32 (n divides 2^32): no draw is rejected.
+    const limit = (0x100000000 - ((-n >>> 0) % n)) >>> 0;
     let x = this.nextU32();
-    while (x >= limit) x = this.nextU32();
-    return x % maxExclusive;
+    if (limit !== 0) while (x >= limit) x = this.nextU32();
+    return (x % n) >>> 0;
   }
 }
 
