@@ -11,6 +11,7 @@ import { createRng } from '../src/generators/rng.ts';
 import { compilePlan } from '../src/plan/compile.ts';
 import { parseDuration } from '../src/scenario/duration.ts';
 import { loadScenario } from '../src/scenario/load.ts';
+import { benchArrivalRate } from './arrival-rate.ts';
 import { clients, repoRoot, startupCpu, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
 import { benchHotPath } from './hot-path.ts';
 import { findExecutable, startTarget, stopChild } from './targets.ts';
@@ -180,6 +181,7 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '5s' },
       rounds: { type: 'string', default: '3' },
       json: { type: 'string' },
+      'skip-arrival': { type: 'boolean', default: false },
     },
   });
   const connections = Number(values.connections);
@@ -196,6 +198,8 @@ async function main(): Promise<void> {
     `  hot path without network  runner ${hotPath.runnerUs.toFixed(2)} µs/req, bare dispatch loop ${hotPath.bareUs.toFixed(2)} µs/req (CPU, in-process fake pool)\n`,
   );
   if (values.json) await writeFile(values.json, JSON.stringify({ ...result, hotPath }, null, 2) + '\n');
+  // Last, because it may pin this process to one core: how exactly the open model keeps its schedule.
+  if (!values['skip-arrival']) process.stdout.write(`\narrival-rate accuracy (bench/arrival-rate.ts):\n${await benchArrivalRate()}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
