@@ -7,6 +7,12 @@ import { createHistogram, recordUs, type Histogram } from './histogram.ts';
 /** Sampling period of the event-loop monitor; what it records above this is the delay. */
 const RESOLUTION_MS = 10;
 
+/**
+ * Event-loop samples (one per RESOLUTION_MS) needed before its p99 is judged: in a sub-second run p99 is the
+ * maximum, and one start-up stall (module loading, JIT) would call an idle runner saturated.
+ */
+const MIN_LOOP_SAMPLES = 200;
+
 /** Above any of these, runner was the bottleneck. */
 export const SATURATION = {
   /** Event-loop delay p99: callbacks (responses, timers) waited this long to run. */
@@ -56,7 +62,7 @@ export function startSelfCheck(): SelfCheck {
         saturated: false,
         reasons: [],
       };
-      if (result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
+      if (loop.count >= MIN_LOOP_SAMPLES && result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
       if (result.cpuPercent > SATURATION.cpuPercent) result.reasons.push(`CPU ${result.cpuPercent}% of a core`);
       if (result.eventLoopUtilization > SATURATION.eventLoopUtilization) result.reasons.push(`event loop busy ${Math.round(result.eventLoopUtilization * 100)}% of the time`);
       if (result.lateStartsP99Ms !== null && result.lateStartsP99Ms > SATURATION.lateStartsP99Ms) result.reasons.push(`scheduled starts p99 ${result.lateStartsP99Ms} ms late`);
