@@ -25,10 +25,7 @@ interface SeriesPoint {
   p99: number | null;
 }
 
-/**
- * The result's per-second series when present and well-formed, else undefined. `t` may be seconds or
- * milliseconds since the start (told apart by the step between entries).
- */
+/** The result's per-second series (`t` in seconds since the start) when present and well-formed, else undefined. */
 export function readTimeSeries(result: RunResult): SeriesPoint[] | undefined {
   const raw = (result as unknown as { timeSeries?: unknown }).timeSeries;
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
@@ -41,10 +38,7 @@ export function readTimeSeries(result: RunResult): SeriesPoint[] | undefined {
     if (t === null) return undefined;
     points.push({ t, finished: num(o.finished) ?? 0, errors: num(o.errors) ?? 0, p50: num(o.p50), p99: num(o.p99) });
   }
-  const steps = points.slice(1).map((p, i) => p.t - points[i].t).sort((a, b) => a - b);
-  const step = steps.length > 0 ? steps[steps.length >> 1] : 1;
-  const scale = step >= 100 ? 1000 : 1;
-  return points.map((p) => ({ ...p, t: p.t / scale }));
+  return points;
 }
 
 const latencyKeys: [string, keyof LatencySummary][] = [
