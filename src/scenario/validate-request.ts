@@ -1,0 +1,165 @@
+// Validates a scenario's request list (method, path, headers, body, expect, captures, think time);
+// template files are read here, relative to the scenario.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Checker, Path } from './checker.ts';
+import { parseJsonPath } from './json-path.ts';
+import type { BodySpec, CaptureSpec, HeaderSpec, RequestSpec } from './model.ts';
+
+const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'expect', 'capture', 'think', 'timeout'];
+const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+/** Names usable in a `{{placeholder}}`: fields and captures. */
+export const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function checkHeaders(c: Checker, raw: unknown, path: Path): HeaderSpec[] {
+  const obj = c.object(raw, path);
+  const headers: HeaderSpec[] = [];
+  for (const [name, value] of Object.entries(obj ?? {})) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      c.fail([...path, name], `'${name}' is not a valid header name`, 'header names are letters, digits and !#$%&\'*+-.^_`|~ (no spaces)', true);
+      continue;
+    }
+    const text = typeof value === 'number' ? String(value) : c.string(value, [...path, name]);
+    if (text !== undefined) headers.push({ name, value: text, location: c.locate([...path, name]) });
+  }
+  return headers;
+}
+
+export function checkRequests(c: Checker, raw: unknown, path: Path, baseDir: string): RequestSpec[] | undefined {
+  const list = c.array(raw, path);
+  if (!list) return undefined;
+  if (list.length === 0) return c.fail(path, 'requests must not be empty', "add at least one request, e.g. '- { name: home, path: / }'");
+  const seen = new Map<string, number>();
+  const out: RequestSpec[] = [];
+  list.forEach((item, i) => {
+    const r = checkRequest(c, item, [...path, i], baseDir, i);
+    if (!r) return;
+    const first = seen.get(r.name);
+    if (first !== undefined) {
+      c.fail([...path, i, 'name'], `duplicate request name '${r.name}' (also request #${first + 1})`, 'request names are metric keys: make them unique');
+      return;
+    }
+    seen.set(r.name, i);
+    out.push(r);
+  });
+  return out.length === list.length ? out : undefined;
+}
+
+function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, index: number): RequestSpec | undefined {
+  const obj = c.object(raw, path);
+  if (!obj) return undefined;
+  c.onlyKeys(obj, path, requestKeys);
+  const at = (k: string): Path => [...path, k];
+  const methodText = obj.method === undefined ? 'GET' : c.string(obj.method, at('method'));
+  const method = methodText?.toUpperCase();
+  if (method !== undefined && !methods.includes(method)) c.fail(at('method'), `unknown HTTP method '${methodText}'`, `one of: ${methods.join(', ')}`);
+  if (obj.path !== undefined && obj.url !== undefined) c.fail(at('url'), "give either 'path' or 'url', not both", "they mean the same: keep one", true);
+  const pathKey = obj.url !== undefined ? 'url' : 'path';
+  const pathText = obj[pathKey] === undefined ? c.fail(path, "a request needs 'path' (or 'url')", "e.g. 'path: /signup'") : c.string(obj[pathKey], at(pathKey));
+  if (pathText !== undefined && !pathText.startsWith('/') && !/^https?:\/\//.test(pathText)) {
+    c.fail(at(pathKey), `'${pathText}' is neither a path starting with '/' nor an http(s) URL`, "e.g. '/users/{{id}}' or 'http://127.0.0.1:8080/users'");
+  }
+  const name = obj.name === undefined ? `${method ?? 'GET'} ${pathText ?? index}` : c.string(obj.name, at('name'));
+  const headers = obj.headers === undefined ? [] : checkHeaders(c, obj.headers, at('headers'));
+  const body = checkBody(c, obj, path, baseDir);
+  const expect = obj.expect === undefined ? [] : checkExpect(c, obj.expect, at('expect'));
+  const captures = obj.capture === undefined ? [] : checkCaptures(c, obj.capture, at('capture'));
+  const think = obj.think === undefined ? undefined : checkThink(c, obj.think, at('think'));
+  const timeoutMs = obj.timeout === undefined ? undefined : c.duration(obj.timeout, at('timeout'), false);
+  if (name === undefined || method === undefined || pathText === undefined || body === null || !expect || !captures) return undefined;
+  return {
+    name,
+    method,
+    path: pathText,
+    headers,
+    body,
+    expect,
+    captures,
+    think,
+    timeoutMs,
+    location: c.locate(path),
+    pathLocation: c.locate(at(pathKey)),
+  };
+}
+
+/** Returns the body, undefined for none, or null when invalid. */
+function checkBody(c: Checker, obj: Record<string, unknown>, path: Path, baseDir: string): BodySpec | undefined | null {
+  const given = ['body', 'json', 'template'].filter((k) => obj[k] !== undefined);
+  if (given.length > 1) {
+    c.fail([...path, given[1]], `give only one of 'body', 'json', 'template' (found ${given.join(', ')})`, "'body' is text, 'json' an inline JSON value, 'template' a file: keep one", true);
+    return null;
+  }
+  if (obj.template !== undefined) {
+    const rel = c.string(obj.template, [...path, 'template'], "a path to a file, e.g. 'templates/user.json'");
+    if (rel === undefined) return null;
+    const file = resolve(baseDir, rel);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      c.fail([...path, 'template'], `cannot read template '${rel}' (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`, `paths are relative to the scenario file's folder: looked for ${file}`);
+      return null;
+    }
+    return { kind: 'template', format: file.endsWith('.json') ? 'json' : 'text', text, file, location: { file, line: 1, column: 1 } };
+  }
+  if (obj.json !== undefined) {
+    // An inline JSON body: serialised once, then treated as a JSON template whose strings may hold placeholders.
+    return { kind: 'template', format: 'json', text: JSON.stringify(obj.json), location: c.locate([...path, 'json']) };
+  }
+  if (obj.body !== undefined) {
+    const text = c.string(obj.body, [...path, 'body'], "for a JSON object use 'json:' instead of 'body:'");
+    if (text === undefined) return null;
+    return { kind: 'template', format: 'text', text, location: c.locate([...path, 'body']) };
+  }
+  return undefined;
+}
+
+function checkExpect(c: Checker, raw: unknown, path: Path): number[] | undefined {
+  const list = Array.isArray(raw) ? raw : [raw];
+  const out: number[] = [];
+  for (const [i, v] of list.entries()) {
+    const status = c.int(v, Array.isArray(raw) ? [...path, i] : path, 100, 599, 'an HTTP status, e.g. expect: 200 or expect: [200, 201]');
+    if (status === undefined) return undefined;
+    out.push(status);
+  }
+  return out;
+}
+
+function checkCaptures(c: Checker, raw: unknown, path: Path): CaptureSpec[] | undefined {
+  const obj = c.object(raw, path, "a mapping like '{ token: $.token }'");
+  if (!obj) return undefined;
+  const out: CaptureSpec[] = [];
+  for (const [name, value] of Object.entries(obj)) {
+    const at = [...path, name];
+    if (!NAME.test(name)) {
+      c.fail(at, `capture name '${name}' is not usable in a placeholder`, 'use letters, digits and _', true);
+      continue;
+    }
+    if (typeof value === 'string' && value.startsWith('$')) {
+      if (parseJsonPath(value)) out.push({ name, from: 'json', path: value, location: c.locate(at) });
+      else c.fail(at, `'${value}' is not a supported JSON path`, "use $.key, $.a.b, $.items[0].id or $['odd key']");
+      continue;
+    }
+    const spec = c.object(value, at, "a JSON path like '$.token' or '{ header: Location }'");
+    if (!spec) continue;
+    c.onlyKeys(spec, at, ['json', 'header']);
+    if (typeof spec.header === 'string') out.push({ name, from: 'header', path: spec.header.toLowerCase(), location: c.locate(at) });
+    else if (typeof spec.json === 'string' && parseJsonPath(spec.json)) out.push({ name, from: 'json', path: spec.json, location: c.locate(at) });
+    else if (typeof spec.json === 'string') c.fail([...at, 'json'], `'${spec.json}' is not a supported JSON path`, "use $.key, $.a.b, $.items[0].id or $['odd key']");
+    else c.fail(at, `capture '${name}' needs 'json' or 'header'`, "e.g. '{ json: $.token }' or '{ header: Location }'");
+  }
+  return out.length === Object.keys(obj).length ? out : undefined;
+}
+
+function checkThink(c: Checker, raw: unknown, path: Path): { minMs: number; maxMs: number } | undefined {
+  if (Array.isArray(raw) && raw.length === 2) {
+    const minMs = c.duration(raw[0], [...path, 0]);
+    const maxMs = c.duration(raw[1], [...path, 1]);
+    if (minMs === undefined || maxMs === undefined) return undefined;
+    if (maxMs < minMs) return c.fail(path, 'think range is reversed', 'write [min, max]');
+    return { minMs, maxMs };
+  }
+  const ms = c.duration(raw, path);
+  return ms === undefined ? undefined : { minMs: ms, maxMs: ms };
+}
