@@ -1,7 +1,7 @@
 // ramping-vus: the number of looping VUs follows the stages (closed model). A VU ramped down finishes its
 // iteration, or is interrupted after gracefulRampDown; at the end, gracefulStop applies to all.
 import type { RampingVus, Stage } from '../scenario/model.ts';
-import { gracefulStop, untilDeadlineOrStop, type Executor, type ScenarioRuntime } from './executor.ts';
+import { gracefulStop, untilDeadlineOrStop, type Executor } from './executor.ts';
 import type { Vu } from './vu.ts';
 
 /** The VU count becomes `vus` at `atMs` (ms after the scenario's start). */

@@ -11,7 +11,6 @@ import { createExampleApi } from '../../src/example/api.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repo, 'dist', 'cli', 'bin.js');
 const dir = await mkdtemp(join(tmpdir(), 'runner-flow-'));
 after(() => rm(dir, { recursive: true, force: true }));
 
