@@ -81,7 +81,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     const done = new Promise<Exchange>((r) => (this.resolve = r));
     this.startMs = this.ctx.now();
     this.ctx.metrics.started(req.requestId);
-    this.ctx.inFlight.add(this, req.timeoutMs);
+    this.ctx.inFlight.add(this, req.timeoutMs, this.startMs);
     try {
       req.dispatcher.dispatch(
         { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
