@@ -56,7 +56,9 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
   return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
     const vars = vu.vars;
     let intended = intendedStartMs;
-    for (const step of prepared) {
+    // An index, not for…of: an array iterator that lives across an await is a heap object per iteration.
+    for (let i = 0; i < prepared.length; i++) {
+      const step = prepared[i];
       if (vu.interrupted) return 'aborted';
       const req = step.req;
       let headers = step.headers;
