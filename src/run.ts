@@ -191,6 +191,15 @@ export class Run {
     let nextIteration = 0;
     let vuIds = 0;
     const counts = this.scenarioIterations[s.index];
+    const ended = (outcome: IterationOutcome): void => {
+      this.activeVus--;
+      this.iterations[outcome]++;
+      counts[outcome]++;
+    };
+    const failed = (err: unknown): void => {
+      this.iterationErrors.record(err, s.iteration?.locateError);
+      ended('failed');
+    };
     const rt: ScenarioRuntime = {
       clock: this.clock,
       stopSignal: this.stopSignal,
@@ -199,26 +208,25 @@ export class Run {
         this.allVus.push(vu);
         return vu;
       },
-      iterate: async (vu, intendedStartMs) => {
+      // Not async, and one .then with handlers made once per scenario: an async wrapper would cost a promise
+      // and an await per iteration on top of the flow's own.
+      iterate: (vu, intendedStartMs) => {
         const iteration = nextIteration++;
         vu.iterations++;
         this.iterations.started++;
         counts.started++;
         // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
         const rng = createRng(deriveSeed(this.plan.seed, s.index, iteration));
-        let outcome: IterationOutcome;
         this.activeVus++;
+        let outcome: Promise<IterationOutcome>;
         try {
           // A draw can throw (unique values exhausted): that fails the iteration, not the run.
           for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
-          outcome = await flow(vu, rng, intendedStartMs, iteration);
+          outcome = flow(vu, rng, intendedStartMs, iteration);
         } catch (err) {
-          this.iterationErrors.record(err, s.iteration?.locateError);
-          outcome = 'failed';
+          outcome = Promise.reject(err);
         }
-        this.activeVus--;
-        this.iterations[outcome]++;
-        counts[outcome]++;
+        return outcome.then(ended, failed);
       },
       drop: (count = 1) => {
         this.iterations.dropped += count;

@@ -6,6 +6,7 @@ import type { CompiledRequest } from '../plan/types.ts';
 import { parseJsonPath, selectJsonPath, type PathSegment } from '../scenario/json-path.ts';
 import type { Vu } from '../scheduler/vu.ts';
 import type { Rng } from '../generators/types.ts';
+import type { RenderFn } from '../template/types.ts';
 import type { Checks } from './checks.ts';
 
 export type IterationOutcome = 'completed' | 'failed' | 'aborted';
@@ -20,6 +21,12 @@ export interface FlowEnv {
 
 interface Step {
   req: CompiledRequest;
+  /**
+   * Flat [name, value, …] with every constant value filled in once; when `dynamic` is empty it is sent as is
+   * by every request (nothing downstream writes to it), else a copy gets the rendered values at their indexes.
+   */
+  headers: string[];
+  dynamic: { at: number; render: RenderFn }[];
   dispatcher: Dispatcher;
   keepHeaders: boolean;
   captures: { slot: number; from: 'json' | 'header'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
@@ -32,6 +39,8 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
     // The status check first, so the summary lists a request's checks in the order they are made.
     statusCheckId: env.checks.id(`${req.name}: status is expected`),
     req,
+    headers: req.headers.flatMap((h) => [h.name, h.render.constant ?? '']),
+    dynamic: req.headers.flatMap((h, i) => (h.render.constant === undefined ? [{ at: 2 * i + 1, render: h.render }] : [])),
     dispatcher: env.dispatcher(req.origin),
     keepHeaders: req.captures.some((c) => c.from === 'header'),
     captures: req.captures.map((c) => ({
@@ -47,11 +56,16 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
   return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
     const vars = vu.vars;
     let intended = intendedStartMs;
-    for (const step of prepared) {
+    // An index, not for…of: an array iterator that lives across an await is a heap object per iteration.
+    for (let i = 0; i < prepared.length; i++) {
+      const step = prepared[i];
       if (vu.interrupted) return 'aborted';
       const req = step.req;
-      const headers: string[] = [];
-      for (const h of req.headers) headers.push(h.name, h.render(vars));
+      let headers = step.headers;
+      if (step.dynamic.length > 0) {
+        headers = headers.slice();
+        for (const d of step.dynamic) headers[d.at] = d.render(vars);
+      }
       const ex = new Exchange(env.exchange, {
         requestId: req.id,
         dispatcher: step.dispatcher,

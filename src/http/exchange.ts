@@ -80,8 +80,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     if (req.keepBody) this.chunks = [];
     const done = new Promise<Exchange>((r) => (this.resolve = r));
     this.startMs = this.ctx.now();
-    this.ctx.metrics.started(req.requestId);
-    this.ctx.inFlight.add(this, req.timeoutMs);
+    this.ctx.metrics.started(req.requestId, this.startMs);
+    this.ctx.inFlight.add(this, req.timeoutMs, this.startMs);
     try {
       req.dispatcher.dispatch(
         { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
@@ -144,6 +144,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
       this.bytesSent,
       this.bytesReceived,
       this.expected,
+      endMs,
     );
     this.finish();
   }

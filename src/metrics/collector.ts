@@ -105,9 +105,9 @@ class RunCollector implements Collector {
     return id;
   }
 
-  started(requestId: number): void {
+  started(requestId: number, atMs?: number): void {
     this.part(requestId);
-    this.series?.started();
+    this.series?.started(atMs);
   }
 
   response(
@@ -118,6 +118,7 @@ class RunCollector implements Collector {
     bytesSent: number,
     bytesReceived: number,
     expected: boolean,
+    atMs?: number,
   ): void {
     const p = this.part(requestId);
     if (latencyUs === serviceUs) recordUs(p.same, latencyUs);
@@ -131,7 +132,7 @@ class RunCollector implements Collector {
     p.counters[BYTES_SENT] += bytesSent;
     p.counters[BYTES_RECEIVED] += bytesReceived;
     this.total[0]++;
-    this.series?.finished(latencyUs, false);
+    this.series?.finished(latencyUs, false, atMs);
   }
 
   error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void {

@@ -8,14 +8,14 @@ class TeeSink implements MetricsSink {
     this.sinks = sinks;
   }
 
-  started(requestId: number): void {
+  started(requestId: number, atMs?: number): void {
     const s = this.sinks;
-    for (let i = 0; i < s.length; i++) s[i].started(requestId);
+    for (let i = 0; i < s.length; i++) s[i].started(requestId, atMs);
   }
 
-  response(requestId: number, status: number, latencyUs: number, serviceUs: number, bytesSent: number, bytesReceived: number, expected: boolean): void {
+  response(requestId: number, status: number, latencyUs: number, serviceUs: number, bytesSent: number, bytesReceived: number, expected: boolean, atMs?: number): void {
     const s = this.sinks;
-    for (let i = 0; i < s.length; i++) s[i].response(requestId, status, latencyUs, serviceUs, bytesSent, bytesReceived, expected);
+    for (let i = 0; i < s.length; i++) s[i].response(requestId, status, latencyUs, serviceUs, bytesSent, bytesReceived, expected, atMs);
   }
 
   error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void {

@@ -8,10 +8,13 @@ const BUCKET_MS = 1000;
 export interface TimeSeries {
   /** Second 0 starts now; anything recorded before is forgotten. */
   begin(): void;
-  /** A request was handed to the pool. */
-  started(): void;
-  /** A request ended with a response (`latencyUs` from its intended start) or an error (`latencyUs` < 0: none). */
-  finished(latencyUs: number, error: boolean): void;
+  /** A request was handed to the pool; `atMs`: the `now` clock's time, when the caller has just read it. */
+  started(atMs?: number): void;
+  /**
+   * A request ended with a response (`latencyUs` from its intended start) or an error (`latencyUs` < 0: none);
+   * `atMs` as for started().
+   */
+  finished(latencyUs: number, error: boolean, atMs?: number): void;
   dropped(): void;
   /** The buckets from the start to now; the last one may be partial. */
   points(): TimeSeriesPoint[];
@@ -25,9 +28,9 @@ export function createTimeSeries(now: () => number): TimeSeries {
   let current: TimeSeriesPoint = emptyPoint(0);
   points.push(current);
 
-  /** Closes buckets up to the current second; cheap when the second has not changed. */
-  const bucket = (): TimeSeriesPoint => {
-    const t = Math.floor((now() - startMs) / BUCKET_MS);
+  /** Closes buckets up to the second of `atMs` (default: now); cheap when the second has not changed. */
+  const bucket = (atMs = now()): TimeSeriesPoint => {
+    const t = Math.floor((atMs - startMs) / BUCKET_MS);
     if (t === current.t || t < 0) return current;
     close(current, interval);
     while (current.t < t) {
@@ -45,11 +48,11 @@ export function createTimeSeries(now: () => number): TimeSeries {
       current = emptyPoint(0);
       points.push(current);
     },
-    started() {
-      bucket().started++;
+    started(atMs) {
+      bucket(atMs).started++;
     },
-    finished(latencyUs, error) {
-      const p = bucket();
+    finished(latencyUs, error, atMs) {
+      const p = bucket(atMs);
       p.finished++;
       if (error) p.errors++;
       else recordUs(interval, latencyUs);

@@ -1,10 +1,14 @@
 // The contract between the HTTP layer (which measures) and the collector (which counts).
 import type { ErrorKind } from '../errors.ts';
 
-/** Where each finished request is recorded. Called on the hot path: no allocation inside. */
+/**
+ * Where each finished request is recorded. Called on the hot path: no allocation inside.
+ * `atMs`, when given, is the run clock's time the caller has just read (it already times the request): a sink
+ * that needs the time uses it instead of reading the clock again (~50 ns a read, twice per request).
+ */
 export interface MetricsSink {
   /** A request was handed to the pool (for the per-second series). */
-  started(requestId: number): void;
+  started(requestId: number, atMs?: number): void;
   /**
    * A response arrived in full (any status).
    * @param requestId index into the run's request names
@@ -20,6 +24,7 @@ export interface MetricsSink {
     bytesSent: number,
     bytesReceived: number,
     expected: boolean,
+    atMs?: number,
   ): void;
   /** The request got no complete response. */
   error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void;

@@ -4,7 +4,7 @@ import { UserError, didYouMean, type Diagnostic, type Location } from '../errors
 import { compileField } from '../generators/index.ts';
 import type { FieldValue } from '../generators/types.ts';
 import { maxVusOf, type HeaderSpec, type RequestSpec, type TestModel } from '../scenario/model.ts';
-import { compileTemplate } from '../template/compile.ts';
+import { compileTemplate, constantRender } from '../template/compile.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
 import type { CompiledRequest, Plan, PlannedScenario, SlotTable } from './types.ts';
@@ -107,7 +107,7 @@ function compileRequest(
   if (r.body) {
     body = render(r.body.text, r.body.format === 'json' ? 'json' : 'text', r.body.location);
     if (r.body.format === 'json' && !headers.some((h) => h.name === 'content-type')) {
-      headers.push({ name: 'content-type', render: () => 'application/json' });
+      headers.push({ name: 'content-type', render: constantRender('application/json') });
     }
   }
   const path = render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined);

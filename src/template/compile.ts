@@ -41,7 +41,7 @@ export function compileTemplate(t: Template, mode: EscapeMode, resolve: ResolveP
     }
   }
   const first = statics[0];
-  if (slots.length === 0) return () => first;
+  if (slots.length === 0) return constantRender(first);
   const n = slots.length;
   const slotOf = Int32Array.from(slots);
   const kindOf = Uint8Array.from(kinds);
@@ -53,6 +53,11 @@ export function compileTemplate(t: Template, mode: EscapeMode, resolve: ResolveP
     }
     return out;
   };
+}
+
+/** A render function that always returns `text`, marked as constant. */
+export function constantRender(text: string): RenderFn {
+  return Object.assign(() => text, { constant: text });
 }
 
 /** The placeholders of `t`, in order (repeats included), e.g. to check names before compiling. */

@@ -27,5 +27,8 @@ export type SlotRef = { slot: number } | { constant: string };
 /** Returns the slot or constant for a placeholder, or throws a UserError (unknown name). */
 export type ResolvePlaceholder = (part: Extract<TemplatePart, { kind: 'placeholder' }>) => SlotRef;
 
-/** A render function compiled once: reads the iteration's values by slot index. */
-export type RenderFn = (vars: readonly FieldValue[]) => string;
+/**
+ * A render function compiled once: reads the iteration's values by slot index. `constant` is set when the
+ * output never changes (no slots), so a caller can use the string once instead of rendering per request.
+ */
+export type RenderFn = ((vars: readonly FieldValue[]) => string) & { readonly constant?: string };
