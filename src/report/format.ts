@@ -1,4 +1,5 @@
-// Small number formatters shared by the text reports: durations, byte sizes, counts, latencies.
+// Small number formatters shared by the text and HTML reports, and the latency columns they all show.
+import type { LatencySummary } from './result-types.ts';
 
 /** `850ms`, `12.3s`, `1m02.3s`, `1h02m03s`. */
 export function formatDurationMs(ms: number): string {
@@ -44,3 +45,16 @@ export function formatLatencyMs(ms: number): string {
   if (ms < 1000) return ms.toFixed(1);
   return formatNumber(ms);
 }
+
+/** The latency statistics every table shows, in order: column label and LatencySummary field. */
+export const latencyStats: readonly (readonly [string, keyof LatencySummary])[] = [
+  ['min', 'min'],
+  ['mean', 'mean'],
+  ['p50', 'p50'],
+  ['p90', 'p90'],
+  ['p95', 'p95'],
+  ['p99', 'p99'],
+  ['p99.9', 'p999'],
+  ['max', 'max'],
+];
+

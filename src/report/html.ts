@@ -2,9 +2,9 @@
 // for one or more result files: summary tables, status/error breakdown, thresholds, latency by percentile, and
 // latency/throughput over time when the results carry a per-second `timeSeries`.
 import { decodeHistogram } from '../metrics/histogram.ts';
-import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
+import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { formatThresholdValue } from './render-thresholds.ts';
-import type { LatencySummary, RunResult } from './result-types.ts';
+import type { RunResult } from './result-types.ts';
 import { ninesLabel, spectrumPoints, usefulNines } from './spectrum.ts';
 import { escapeHtml, renderLineChart, type ChartSeries } from './svg-chart.ts';
 
@@ -41,23 +41,13 @@ export function readTimeSeries(result: RunResult): SeriesPoint[] | undefined {
   return points;
 }
 
-const latencyKeys: [string, keyof LatencySummary][] = [
-  ['min', 'min'],
-  ['mean', 'mean'],
-  ['p50', 'p50'],
-  ['p90', 'p90'],
-  ['p95', 'p95'],
-  ['p99', 'p99'],
-  ['p99.9', 'p999'],
-  ['max', 'max'],
-];
 
 function errorTotal(t: RunResult['totals']): number {
   return Object.values(t.errors).reduce((s, n) => s + n, 0);
 }
 
 function summaryTable(inputs: readonly ReportInput[]): string {
-  const head = ['run', 'request', 'requests', 'req/s', 'errors', 'unexpected', ...latencyKeys.map(([l]) => `${l} ms`)];
+  const head = ['run', 'request', 'requests', 'req/s', 'errors', 'unexpected', ...latencyStats.map(([l]) => `${l} ms`)];
   const rows: string[] = [];
   inputs.forEach(({ label, result }, i) => {
     const entries: [string, RunResult['requests'][string]][] = [...Object.entries(result.requests), ['total', result]];
@@ -69,7 +59,7 @@ function summaryTable(inputs: readonly ReportInput[]): string {
         `<td>${formatNumber(r.totals.rps, 1)}</td>`,
         `<td>${formatNumber(errorTotal(r.totals))}</td>`,
         `<td>${formatNumber(r.totals.unexpectedStatus)}</td>`,
-        ...latencyKeys.map(([, k]) => `<td>${r.latency.count === 0 ? '-' : formatLatencyMs(r.latency[k] as number)}</td>`),
+        ...latencyStats.map(([, k]) => `<td>${r.latency.count === 0 ? '-' : formatLatencyMs(r.latency[k] as number)}</td>`),
       ];
       rows.push(`<tr>${cells.join('')}</tr>`);
     }

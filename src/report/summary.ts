@@ -1,6 +1,6 @@
 // Renders the end-of-run summary (plain text, optionally coloured) from a RunResult; no I/O.
 import type { LatencySummary, RunResult } from './result-types.ts';
-import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
+import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
 
 const GREEN = '\x1b[32m';
@@ -13,17 +13,7 @@ export interface SummaryOptions {
 }
 
 /** Columns of the latency table: header and the summary field it shows. */
-const latencyColumns: [string, keyof LatencySummary][] = [
-  ['count', 'count'],
-  ['min', 'min'],
-  ['mean', 'mean'],
-  ['p50', 'p50'],
-  ['p90', 'p90'],
-  ['p95', 'p95'],
-  ['p99', 'p99'],
-  ['p99.9', 'p999'],
-  ['max', 'max'],
-];
+const latencyColumns: readonly (readonly [string, keyof LatencySummary])[] = [['count', 'count'], ...latencyStats];
 
 /** Lines of a table: first column left-aligned, the others right-aligned, two spaces apart. */
 function renderTable(rows: string[][], indent = ''): string[] {
