@@ -1,5 +1,6 @@
 // Compiles the scenario model into a Plan: templates into render functions, fields into bound
 // generators, placeholders into slot indexes, URLs into origin + path. Done once, before any request.
+import { readFileSync } from 'node:fs';
 import { UserError, didYouMean, type Diagnostic, type Location } from '../errors.ts';
 import { compileField } from '../generators/index.ts';
 import type { FieldValue } from '../generators/types.ts';
@@ -105,7 +106,12 @@ function compileRequest(
   const headers = headerSpecs.map((h) => ({ name: h.name.toLowerCase(), render: render(h.value, 'header', h.location) }));
   let body: RenderFn | undefined;
   if (r.body) {
-    body = render(r.body.text, r.body.format === 'json' ? 'json' : 'text', r.body.location);
+    try {
+      body = render(r.body.text, r.body.format === 'json' ? 'json' : 'text', r.body.location);
+    } catch (err) {
+      // An inline `json:` body was re-serialised: point at the scenario's own line, not at the serialised text.
+      throw r.body.file === undefined && r.body.format === 'json' && r.body.location ? relocateInline(err, r.body.location) : err;
+    }
     if (r.body.format === 'json' && !headers.some((h) => h.name === 'content-type')) {
       headers.push({ name: 'content-type', render: constantRender('application/json') });
     }
@@ -171,6 +177,33 @@ function splitUrl(path: string, target: string | undefined, at: Location): { ori
   const base = new URL(target);
   const prefix = base.pathname.replace(/\/$/, '');
   return { origin: base.origin, pathText: prefix + path };
+}
+
+/**
+ * Moves diagnostics found in re-serialised inline JSON back onto the scenario's own lines: to where the same
+ * placeholder text stands in the file, from the `json:` value on (the file is read only on this error path).
+ */
+function relocateInline(err: unknown, at: Location): unknown {
+  if (!(err instanceof UserError)) return err;
+  let lines: string[] = [];
+  try {
+    lines = readFileSync(at.file, 'utf8').split(/\r?\n/);
+  } catch {
+    // The file is gone: keep the value's own position.
+  }
+  return new UserError(
+    err.diagnostics.map((d) => {
+      const serialised = d.location?.lineText ?? '';
+      const from = (d.location?.column ?? 1) - 1;
+      const end = serialised.indexOf('}}', from);
+      const snippet = end >= 0 ? serialised.slice(from, end + 2) : '';
+      for (let i = at.line - 1; snippet !== '' && i < lines.length; i++) {
+        const col = lines[i].indexOf(snippet, i === at.line - 1 ? at.column - 1 : 0);
+        if (col >= 0) return { ...d, location: { file: at.file, line: i + 1, column: col + 1, lineText: lines[i] } };
+      }
+      return { ...d, location: at };
+    }),
+  );
 }
 
 function shift(loc: Location, columns: number): Location {

@@ -93,3 +93,28 @@ test('an unknown generator is reported with a hint', () => {
 test('relative paths without any target are a user error', () => {
   assert.throws(() => compileText(base.replace('target: http://127.0.0.1:9/api/\n', '')), /no target/);
 });
+
+test('a placeholder error in an inline json: body points at the scenario line, flow or block style', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'runner-inline-'));
+  const head = 'name: j\ntarget: http://127.0.0.1:9\nfields:\n  id: { gen: string, length: 4 }\nrequests:\n  - name: a\n    path: /a\n';
+  const tail = 'load: { executor: shared-iterations, vus: 1, iterations: 1 }\n';
+  const cases: [string, number, number, string][] = [
+    ['    json: { user: "{{id}}", other: "{{idd}}" }\n', 8, 37, '    json: { user: "{{id}}", other: "{{idd}}" }'],
+    ['    json:\n      user: "{{id}}"\n      other: "{{idd}}"\n', 10, 15, '      other: "{{idd}}"'],
+  ];
+  for (const [body, line, column, lineText] of cases) {
+    const file = join(dir, `s${line}.yaml`);
+    const text = head + body + tail;
+    writeFileSync(file, text);
+    assert.throws(
+      () => compilePlan(loadYamlScenario(text, file), { seed: 1, env: {} }),
+      (err: unknown) => {
+        assert.ok(err instanceof UserError);
+        const loc = err.diagnostics[0].location;
+        assert.deepEqual([loc?.line, loc?.column, loc?.lineText], [line, column, lineText]);
+        return true;
+      },
+    );
+  }
+});
