@@ -81,7 +81,7 @@ export interface HttpInput {
   maxCaptureSize?: number;
 }
 
-export type ThresholdInput = string | { threshold: string; abortOnFail?: boolean };
+export type ThresholdInput = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
 
 /** What YAML and code scenarios share. */
 interface CommonInput {

@@ -111,6 +111,8 @@ export interface ThresholdSpec {
   /** k6 expression, e.g. `p(99)<500`. */
   expression: string;
   abortOnFail: boolean;
+  /** With abortOnFail: run time before the threshold may stop the run (k6's delayAbortEval). */
+  delayAbortEvalMs: number;
   location?: Location;
 }
 

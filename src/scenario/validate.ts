@@ -157,15 +157,18 @@ function checkThresholds(c: Checker, raw: unknown): ThresholdSpec[] {
     list.forEach((item, i) => {
       const path = Array.isArray(value) ? ['thresholds', metric, i] : ['thresholds', metric];
       if (typeof item === 'string') {
-        out.push({ metric, expression: item, abortOnFail: false, location: c.locate(path) });
+        out.push({ metric, expression: item, abortOnFail: false, delayAbortEvalMs: 0, location: c.locate(path) });
         return;
       }
       const o = c.object(item, path, "an expression like 'p(99)<500' or '{ threshold: ..., abortOnFail: true }'");
       if (!o) return;
-      c.onlyKeys(o, path, ['threshold', 'abortOnFail']);
+      c.onlyKeys(o, path, ['threshold', 'abortOnFail', 'delayAbortEval']);
       const expression = c.string(o.threshold, [...path, 'threshold']);
       const abortOnFail = o.abortOnFail === undefined ? false : c.boolean(o.abortOnFail, [...path, 'abortOnFail']);
-      if (expression !== undefined) out.push({ metric, expression, abortOnFail: abortOnFail ?? false, location: c.locate([...path, 'threshold']) });
+      const delayAbortEvalMs = o.delayAbortEval === undefined ? 0 : c.duration(o.delayAbortEval, [...path, 'delayAbortEval']);
+      if (expression !== undefined && delayAbortEvalMs !== undefined) {
+        out.push({ metric, expression, abortOnFail: abortOnFail ?? false, delayAbortEvalMs, location: c.locate([...path, 'threshold']) });
+      }
     });
   }
   return out;

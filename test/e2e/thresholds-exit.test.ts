@@ -85,6 +85,20 @@ test('abortOnFail stops a 30 s run within seconds: exit 99, outcome aborted, the
   assert.match(r.stdout, /\(stopped the run: abortOnFail\)/);
 });
 
+test('delayAbortEval: an abortOnFail threshold may not stop the run before its delay', async () => {
+  writeFiles(dir, {
+    'delayed.yaml': scenario('  http_req_duration:\n    - { threshold: "p(99)<1", abortOnFail: true, delayAbortEval: 2500ms }', 'executor: constant-vus\n  vus: 2\n  duration: 30s'),
+  });
+  const started = Date.now();
+  const r = await runCli(dir, ['run', 'delayed.yaml', '--out', 'delayed.json']);
+  const tookMs = Date.now() - started;
+  assert.equal(r.code, 99, r.stderr);
+  assert.ok(tookMs >= 2500 && tookMs < 10_000, `took ${tookMs} ms`);
+  const result = JSON.parse(readFileSync(join(dir, 'delayed.json'), 'utf8'));
+  assert.equal(result.outcome, 'aborted');
+  assert.ok(result.durationMs >= 2500, `ran ${result.durationMs} ms`);
+});
+
 test('progress: plain lines on a non-TTY stderr, none with --quiet', async () => {
   writeFiles(dir, { 'prog.yaml': scenario('  http_reqs: ["count>0"]', 'executor: constant-vus\n  vus: 2\n  duration: 1500ms') });
   const r = await runCli(dir, ['run', 'prog.yaml'], { RUNNER_PROGRESS_INTERVAL_MS: '300' });

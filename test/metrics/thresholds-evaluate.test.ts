@@ -27,7 +27,7 @@ function result(): RunResult {
 }
 
 function verdict(metric: string, expression: string, r = result()) {
-  const [t] = compileThresholds([{ metric, expression, abortOnFail: false }], ['signup', 'login']);
+  const [t] = compileThresholds([{ metric, expression, abortOnFail: false, delayAbortEvalMs: 0 }], ['signup', 'login']);
   return evaluateThresholds([t], r)[0];
 }
 
@@ -69,9 +69,9 @@ test('the result-file shape, the failure flag and the summary block', () => {
   const r = result();
   const ts = compileThresholds(
     [
-      { metric: 'http_req_duration', expression: 'p(99)<1', abortOnFail: true },
-      { metric: 'http_req_duration', expression: 'avg<1000', abortOnFail: false },
-      { metric: 'http_reqs', expression: 'count>1', abortOnFail: false },
+      { metric: 'http_req_duration', expression: 'p(99)<1', abortOnFail: true, delayAbortEvalMs: 0 },
+      { metric: 'http_req_duration', expression: 'avg<1000', abortOnFail: false, delayAbortEvalMs: 0 },
+      { metric: 'http_reqs', expression: 'count>1', abortOnFail: false, delayAbortEvalMs: 0 },
     ],
     ['signup', 'login'],
   );

@@ -61,10 +61,10 @@ test('compileThresholds checks aggregations per metric kind and reports every pr
   const at = (line: number) => ({ file: 's.yaml', line, column: 5 });
   const ok = compileThresholds(
     [
-      { metric: 'http_req_duration', expression: 'p(99)<500', abortOnFail: false, location: at(1) },
-      { metric: 'http_req_failed', expression: 'rate<0.01', abortOnFail: true, location: at(2) },
-      { metric: 'http_reqs{name:signup}', expression: 'rate>10', abortOnFail: false, location: at(3) },
-      { metric: 'dropped_iterations', expression: 'count==0', abortOnFail: false, location: at(4) },
+      { metric: 'http_req_duration', expression: 'p(99)<500', abortOnFail: false, delayAbortEvalMs: 0, location: at(1) },
+      { metric: 'http_req_failed', expression: 'rate<0.01', abortOnFail: true, delayAbortEvalMs: 0, location: at(2) },
+      { metric: 'http_reqs{name:signup}', expression: 'rate>10', abortOnFail: false, delayAbortEvalMs: 0, location: at(3) },
+      { metric: 'dropped_iterations', expression: 'count==0', abortOnFail: false, delayAbortEvalMs: 0, location: at(4) },
     ],
     ['signup'],
   );
@@ -75,11 +75,11 @@ test('compileThresholds checks aggregations per metric kind and reports every pr
   try {
     compileThresholds(
       [
-        { metric: 'http_req_duration', expression: 'rate<0.1', abortOnFail: false, location: at(7) },
-        { metric: 'http_req_failed', expression: 'p(95)<1', abortOnFail: false, location: at(8) },
-        { metric: 'checks', expression: 'count>1', abortOnFail: false, location: at(9) },
-        { metric: 'http_reqs', expression: 'avg<1', abortOnFail: false, location: at(10) },
-        { metric: 'http_req_duration', expression: 'p99<1', abortOnFail: false, location: at(11) },
+        { metric: 'http_req_duration', expression: 'rate<0.1', abortOnFail: false, delayAbortEvalMs: 0, location: at(7) },
+        { metric: 'http_req_failed', expression: 'p(95)<1', abortOnFail: false, delayAbortEvalMs: 0, location: at(8) },
+        { metric: 'checks', expression: 'count>1', abortOnFail: false, delayAbortEvalMs: 0, location: at(9) },
+        { metric: 'http_reqs', expression: 'avg<1', abortOnFail: false, delayAbortEvalMs: 0, location: at(10) },
+        { metric: 'http_req_duration', expression: 'p99<1', abortOnFail: false, delayAbortEvalMs: 0, location: at(11) },
       ],
       ['signup'],
     );

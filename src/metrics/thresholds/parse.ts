@@ -71,6 +71,8 @@ export interface CompiledThreshold extends ParsedKey, ParsedExpression {
   /** The expression as written (`p(99)<500`). */
   expression: string;
   abortOnFail: boolean;
+  /** Run time before an abortOnFail threshold may stop the run. */
+  delayAbortEvalMs: number;
 }
 
 const EXPRESSION = /^\s*(avg|min|max|med|count|rate|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -150,7 +152,7 @@ export function compileThresholds(specs: readonly ThresholdSpec[], requestNames:
       });
       continue;
     }
-    out.push({ ...key, ...expr, key: spec.metric, expression: spec.expression, abortOnFail: spec.abortOnFail });
+    out.push({ ...key, ...expr, key: spec.metric, expression: spec.expression, abortOnFail: spec.abortOnFail, delayAbortEvalMs: spec.delayAbortEvalMs });
   }
   if (problems.length > 0) throw new UserError(problems);
   return out;

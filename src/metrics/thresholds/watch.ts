@@ -19,7 +19,7 @@ export interface ThresholdWatch {
 }
 
 /**
- * Every `intervalMs` (default 1 s), evaluates the thresholds marked abortOnFail on the numbers so far and calls
+ * Every `intervalMs` (default 1 s), evaluates the thresholds marked abortOnFail (once their delayAbortEval has passed) on the numbers so far and calls
  * `onFail` once with the first that fails. Off the hot path: it summarizes the collector's histograms, a few ms.
  */
 export function watchThresholds(
@@ -35,8 +35,11 @@ export function watchThresholds(
       ? null
       : setInterval(() => {
           const durationMs = run.elapsedMs();
+          // k6's delayAbortEval: a threshold that needs samples to mean anything waits before it may abort.
+          const due = live.filter((t) => durationMs >= t.delayAbortEvalMs);
+          if (due.length === 0) return;
           const { total, byName } = run.metrics.toRequestResults(durationMs);
-          const verdicts = evaluateThresholds(live, {
+          const verdicts = evaluateThresholds(due, {
             durationMs,
             totals: total.totals,
             latency: total.latency,
