@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
+import { createExpectTable } from '../plan/expect.ts';
 import { parseDuration } from '../scenario/duration.ts';
 import type { Vu } from '../scheduler/vu.ts';
 import type { RenderFn } from '../template/types.ts';
@@ -36,7 +37,7 @@ export interface HttpVuState {
   intendedStartMs: number | undefined;
 }
 
-const DEFAULT_EXPECT = new Uint8Array(600).fill(1, 200, 400);
+const DEFAULT_EXPECT = createExpectTable(undefined);
 const EMPTY_HEADERS: Readonly<Record<string, string | string[] | undefined>> = Object.freeze({});
 
 class CodeResponse implements HttpResponse {
@@ -92,8 +93,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     const key = list.join(',');
     let table = expects.get(key);
     if (!table) {
-      table = new Uint8Array(600);
-      for (const s of list) if (Number.isInteger(s) && s >= 0 && s < 600) table[s] = 1;
+      table = createExpectTable(list);
       expects.set(key, table);
     }
     return table;

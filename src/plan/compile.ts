@@ -8,6 +8,7 @@ import { maxVusOf, type HeaderSpec, type RequestSpec, type TestModel } from '../
 import { compileTemplate, constantRender } from '../template/compile.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
+import { createExpectTable } from './expect.ts';
 import type { CompiledRequest, Plan, PlannedScenario, SlotTable } from './types.ts';
 
 export interface CompileOptions {
@@ -123,9 +124,7 @@ function compileRequest(
     slots.captures.add(c.name);
     return { ...c, slot: slots.names.indexOf(c.name) };
   });
-  const expect = new Uint8Array(600);
-  if (r.expect.length === 0) expect.fill(1, 200, 400);
-  for (const s of r.expect) expect[s] = 1;
+  const expect = createExpectTable(r.expect.length === 0 ? undefined : r.expect);
   return {
     id,
     name: r.name,
