@@ -14,6 +14,8 @@ import { registerValidate } from './commands/validate.ts';
 /** A command's action stores its exit code here; commander itself only knows success. */
 export interface CommandResult {
   code: number;
+  /** Commander printed its own error message (a parse error); set through its output hook. */
+  errorPrinted?: boolean;
 }
 
 export function createProgram(io: Io, result: CommandResult): Command {
@@ -22,7 +24,14 @@ export function createProgram(io: Io, result: CommandResult): Command {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => {
+        result.errorPrinted = true;
+        write(s);
+      },
+    });
   registerRun(program, io, result);
   registerValidate(program, io, result);
   registerCompare(program, io, result);
@@ -40,6 +49,8 @@ export async function main(io: Io): Promise<number> {
     if (err instanceof CommanderError) {
       // Help and version are exits too, with code 0.
       if (err.exitCode === 0) return ExitCode.ok;
+      // A flag value rejected inside an action (--out kind, --fail-on request name): commander never printed it.
+      if (!result.errorPrinted) io.stderr.write(`error: ${err.message}\n`);
       return ExitCode.userError;
     }
     if (isUserError(err)) {

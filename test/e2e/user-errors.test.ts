@@ -84,6 +84,11 @@ describe('user errors exit 2 with a location and no stack trace', () => {
     assertUserError(bad, [new RegExp(`^${escape(file)}:4:1: error: unknown key 'requets'`, 'm'), /hint: did you mean 'requests'\?/]);
   });
 
+  test('a flag value rejected after parsing (--out kind) still prints its message', async () => {
+    const r = await runCli(['run', signupScenario, '--target', target, '--out', 'foo=bar.json']);
+    assertUserError(r, [/^error: --out takes a path, json=<path> or ndjson=<path>, got 'foo=bar\.json'$/m]);
+  });
+
   test('runner validate also checks thresholds', async () => {
     const file = await write('bad-threshold.yaml', `version: 1\nname: x\ntarget: ${target}\nrequests:\n  - name: a\n    path: /\n${load}thresholds:\n  http_req_duration: ['p(99) <<< 5']\n`);
     const bad = await runCli(['validate', file]);
