@@ -1,19 +1,16 @@
 // The bad-input corpus: every broken scenario, template and flag set in test/fixtures/bad/ runs through the
-// built CLI and must exit 2 with its golden stderr (`<name>.expected`): file:line:col where a file is
+// CLI (in-process: main(io), the code path of the binary without a Node start-up per case) and must exit 2 with its golden stderr (`<name>.expected`): file:line:col where a file is
 // involved, a hint, and never a stack trace. `<name>.args` holds the argv (one per line) when it is not
 // `run <name>.<ext>`. Fixtures named `pending-*` belong to parsers built in parallel (thresholds, TS
 // loading): they run as `todo` until their golden text is finalised at merge.
 // Regenerate goldens after a deliberate message change: UPDATE_GOLDEN=1 node --import tsx --test test/e2e/bad-input.test.ts
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runInProcess } from '../helpers/cli-in-process.ts';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const dir = fileURLToPath(new URL('../fixtures/bad/', import.meta.url));
 const update = process.env.UPDATE_GOLDEN === '1';
 
@@ -52,26 +49,19 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs one case with the built CLI; stderr has the fixtures folder written as `<fixtures>/`. */
+/** Runs one case in-process; stderr has the fixtures folder written as `<fixtures>/`. */
 async function runCase(c: Case): Promise<Outcome> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  const env: Record<string, string | undefined> = { ...process.env };
   delete env.RUNNER_BAD_INPUT_UNSET_TOKEN;
-  const raw = await run(process.execPath, [bin, ...c.args], { cwd: dir, env, timeout: 10_000 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+  const raw = await runInProcess(c.args, { cwd: dir, env });
   // Hints may name absolute paths ("looked for …").
   return { code: raw.code, stdout: raw.stdout, stderr: raw.stderr.split(dir).join('<fixtures>/') };
 }
 
-// Each case is its own process (~0.5 s of Node start-up here): run them four at a time, up front.
+// One after another: in-process cases share this process, and each takes milliseconds.
 const outcomes = new Map<string, Outcome>();
 before(async () => {
-  const queue = [...all];
-  const worker = async (): Promise<void> => {
-    for (let c = queue.shift(); c; c = queue.shift()) outcomes.set(c.name, await runCase(c));
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  for (const c of all) outcomes.set(c.name, await runCase(c));
 });
 
 for (const c of all) {
