@@ -10,6 +10,7 @@ import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor, redactRunResult, urlSecrets } from '../../report/redact.ts';
 import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
+import { escapeTerminalText } from '../../report/terminal-text.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import type { TestModel } from '../../scenario/model.ts';
@@ -81,7 +82,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   });
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
   const watch = watchThresholds(run, thresholds, (t) => {
-    io.stderr.write(`\nthreshold ${t.key}: '${t.expression}' failed (abortOnFail): stopping the run\n`);
+    io.stderr.write(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
   });
 
