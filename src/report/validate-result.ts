@@ -172,18 +172,22 @@ const threshold = record<ThresholdOutcome>({ expression: text, ok: flag, value: 
 
 const point = record<TimeSeriesPoint>({ t: count, started: count, finished: count, errors: count, dropped: count, p50: count, p99: count });
 
-const selfCheck = record<SelfCheckResult>({
-  eventLoopDelayP99Ms: count,
-  eventLoopDelayMaxMs: count,
-  cpuPercent: count,
-  eventLoopUtilization: count,
-  lateStartsP99Ms: nullable(count),
-  lateStartsMaxMs: nullable(count),
-  scheduledStarts: count,
-  droppedIterations: count,
-  saturated: flag,
-  reasons: list(text),
-});
+// eventLoopUtilization and droppedIterations came after the first files with a self-check: the summary defaults them.
+const selfCheck = record<SelfCheckResult>(
+  {
+    eventLoopDelayP99Ms: count,
+    eventLoopDelayMaxMs: count,
+    cpuPercent: count,
+    eventLoopUtilization: count,
+    lateStartsP99Ms: nullable(count),
+    lateStartsMaxMs: nullable(count),
+    scheduledStarts: count,
+    droppedIterations: count,
+    saturated: flag,
+    reasons: list(text),
+  },
+  ['eventLoopUtilization', 'droppedIterations'],
+);
 
 const runResult = record<RunResult>(
   {

@@ -76,6 +76,10 @@ test('read: what run --out writes, with a BOM, and without the optional sections
     'old.json',
   );
   assert.deepEqual(old.warnings, []);
+  const oldSelfCheck = edited((r) => {
+    r.selfCheck = { eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, cpuPercent: 3, lateStartsP99Ms: null, lateStartsMaxMs: null, scheduledStarts: 0, saturated: false, reasons: [] };
+  });
+  assert.equal(parseRunResult(oldSelfCheck, 'old.json').selfCheck?.cpuPercent, 3);
   assert.deepEqual(old.timeSeries, []);
   assert.deepEqual(Object.keys(old.scenarios), []);
 });

@@ -25,6 +25,11 @@ test('secrets that collide with base64 and JSON keys: the redacted result is sti
   assert.equal(back.totals.requests, result.totals.requests);
 });
 
+test('values shorter than MIN_SECRET_LENGTH are not secrets: a 2-3 character env value changes nothing', () => {
+  const result = fixtureResult();
+  assert.deepEqual(redactRunResult(result, createRedactor(['HI', 'AAA', 'cou'])), result);
+});
+
 test('two names that redact alike stay two entries', () => {
   const result = fixtureResult({ requests: ['a sk_one_secret', 'a sk_two_secret'] });
   const redacted = redactRunResult(result, createRedactor(['sk_one_secret', 'sk_two_secret']));
