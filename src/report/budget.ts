@@ -1,6 +1,7 @@
 // `--fail-on` budgets for `runner compare`: parse `p99>+10%`, `errors>+0.5pp`, `rps<-5%`, `p99{name:signup}>+5ms`
 // and check them against a Comparison.
 import { InvalidArgumentError } from 'commander';
+import { UserError } from '../errors.ts';
 import type { CompareStat, Comparison } from './compare.ts';
 
 export interface Budget {
@@ -42,23 +43,39 @@ export interface BudgetBreach {
   budget: Budget;
   /** 1-based index of the candidate run (run 0 is the base). */
   run: number;
-  /** The observed change in the budget's unit. */
-  observed: number;
+  /** The observed change in the budget's unit; null: a latency budget and one side had no responses, so it cannot be shown to hold. */
+  observed: number | null;
 }
 
 /**
  * Budgets each candidate exceeds. For statistics with a verdict (latencies, errors), a change past the bound
- * counts only when it is also beyond noise (verdict slower/faster in the budget's direction).
+ * counts only when it is also beyond noise (verdict slower/faster in the budget's direction). A latency budget
+ * where the base or the candidate got no response cannot hold: it is a breach with `observed: null`.
+ * A budget naming a request that some file lacks is a UserError: it could never be checked for that file.
  */
 export function checkBudgets(c: Comparison, budgets: readonly Budget[]): { breaches: BudgetBreach[]; withinNoise: BudgetBreach[] } {
   const breaches: BudgetBreach[] = [];
   const withinNoise: BudgetBreach[] = [];
   for (const budget of budgets) {
-    const row = c.rows.find((r) => r.name === (budget.requestName ?? 'total'));
-    if (!row) throw new InvalidArgumentError(`--fail-on '${budget.text}': no request is named '${budget.requestName}' in these results`);
+    // The total row is last: a request named 'total' is looked up among the request rows.
+    const row = budget.requestName === undefined ? c.rows[c.rows.length - 1] : c.rows.slice(0, -1).find((r) => r.name === budget.requestName);
+    if (!row) {
+      throw new UserError({ message: `--fail-on '${budget.text}': no request is named '${budget.requestName}' in these results`, hint: `request names: ${c.rows.slice(0, -1).map((r) => r.name).join(', ')}` });
+    }
+    const lacking = c.runs.filter((_, i) => row.values.count[i] === null).map((r) => r.file);
+    if (lacking.length > 0) {
+      throw new UserError({
+        message: `--fail-on '${budget.text}': ${lacking.join(', ')} ${lacking.length === 1 ? 'has' : 'have'} no request named '${budget.requestName}'`,
+        hint: 'a budget must be checkable in every file: compare results of the same scenario, or drop the {name:…}',
+      });
+    }
     row.changes.forEach((change, i) => {
       if (!change) return;
       const sc = change[budget.stat];
+      if (sc.delta === null) {
+        breaches.push({ budget, run: i + 1, observed: null });
+        return;
+      }
       const observed = budget.unit === '%' ? sc.pct : sc.delta;
       if (observed === null) return;
       const exceeded = budget.operator === '>' ? observed > budget.bound : observed < budget.bound;

@@ -8,15 +8,17 @@ import type { RequestResult, RunResult } from './result-types.ts';
 
 export const compareStats = ['count', 'rps', 'errors', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 export type CompareStat = (typeof compareStats)[number];
+/** Statistics of the latency histogram: none when a run got no response. */
+export const latencyCompareStats: readonly CompareStat[] = ['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'];
 
 /** Statistics with a bootstrap verdict, and the percentile (or 'mean') each one tests. */
 const tested: Partial<Record<CompareStat, number | 'mean'>> = { mean: 'mean', p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 };
 
 /** One statistic of one candidate against the base. */
 export interface StatChange {
-  /** candidate − base, in the stat's unit (ms, count, req/s; percentage points for errors). */
-  delta: number;
-  /** Relative change in % (null when the base is 0); for errors, the relative change of the rate. */
+  /** candidate − base, in the stat's unit (ms, count, req/s; percentage points for errors); null: a latency and one side has no responses. */
+  delta: number | null;
+  /** Relative change in % (null when the base is 0 or delta is null); for errors, the relative change of the rate. */
   pct: number | null;
   /** Beyond noise? Only for latency statistics and errors; undefined otherwise. */
   verdict?: Verdict;
@@ -27,7 +29,7 @@ export type RowVerdict = 'regression' | 'improvement' | 'mixed' | 'no change' | 
 export interface CompareRow {
   /** 'total' or a request name. */
   name: string;
-  /** values[stat][run]: ms for latencies, error rate in %, null when the run lacks this request. */
+  /** values[stat][run]: ms for latencies, error rate in %; null when the run lacks this request, or for a latency when it has no responses. */
   values: Record<CompareStat, (number | null)[]>;
   /** changes[candidate - 1][stat]; null when either side lacks the request. */
   changes: (Record<CompareStat, StatChange> | null)[];
@@ -37,26 +39,30 @@ export interface CompareRow {
 export interface Comparison {
   runs: { file: string; scenario: string; startedAt: string; outcome: string }[];
   rows: CompareRow[];
+  /** What makes the comparison doubtful: different scenarios, runs without responses. */
+  warnings: string[];
 }
 
 function errorCount(t: RequestResult['totals']): number {
   return Object.values(t.errors).reduce((s, n) => s + n, 0) + t.unexpectedStatus;
 }
 
-function statValues(r: RequestResult): Record<CompareStat, number> {
+/** The row's numbers for one run; latencies null when it got no response (an empty histogram has no p99, not 0 ms). */
+function statValues(r: RequestResult): Record<CompareStat, number | null> {
   const l = r.latency;
   const t = r.totals;
+  const ms = (v: number): number | null => (l.count === 0 ? null : v);
   return {
     count: t.requests,
     rps: t.rps,
     errors: t.requests === 0 ? 0 : (errorCount(t) / t.requests) * 100,
-    mean: l.mean,
-    p50: l.p50,
-    p90: l.p90,
-    p95: l.p95,
-    p99: l.p99,
-    p999: l.p999,
-    max: l.max,
+    mean: ms(l.mean),
+    p50: ms(l.p50),
+    p90: ms(l.p90),
+    p95: ms(l.p95),
+    p99: ms(l.p99),
+    p999: ms(l.p999),
+    max: ms(l.max),
   };
 }
 
@@ -87,7 +93,9 @@ function compareRow(name: string, parts: (RequestResult | undefined)[], seed: nu
     const cv = statValues(cand);
     const change = {} as Record<CompareStat, StatChange>;
     for (const s of compareStats) {
-      change[s] = { delta: cv[s] - bv[s], pct: bv[s] === 0 ? null : ((cv[s] - bv[s]) / bv[s]) * 100 };
+      const b = bv[s];
+      const c = cv[s];
+      change[s] = b === null || c === null ? { delta: null, pct: null } : { delta: c - b, pct: b === 0 ? null : ((c - b) / b) * 100 };
       const stat = tested[s];
       const bd = dists[0];
       const cd = dists[i];
@@ -103,14 +111,30 @@ function compareRow(name: string, parts: (RequestResult | undefined)[], seed: nu
 /** Compares `results[1..]` against `results[0]`; `files[i]` labels result i. Request rows come first, total last. */
 export function compareResults(results: readonly RunResult[], files: readonly string[]): Comparison {
   if (results.length < 2) throw new UserError({ message: 'compare needs at least two result files', hint: 'runner compare base.json candidate.json' });
-  const names: string[] = [];
-  for (const r of results) for (const n of Object.keys(r.requests)) if (!names.includes(n)) names.push(n);
+  const names = new Set<string>();
+  for (const r of results) for (const n of Object.keys(r.requests)) names.add(n);
   // The seed comes from the inputs: the same files always give the same verdicts.
   const seed = hashString(results.map((r) => r.latency.hdr).join('|'));
-  const rows = names.map((n) => compareRow(n, results.map((r) => r.requests[n]), seed));
+  // Own properties only: a request named `constructor` must not find Object.prototype's.
+  const rows = [...names].map((n) => compareRow(n, results.map((r) => (Object.hasOwn(r.requests, n) ? r.requests[n] : undefined)), seed));
   rows.push(compareRow('total', [...results], seed));
   return {
     runs: results.map((r, i) => ({ file: files[i], scenario: r.scenario.name, startedAt: r.startedAt, outcome: r.outcome })),
     rows,
+    warnings: comparisonWarnings(results, files),
   };
+}
+
+function comparisonWarnings(results: readonly RunResult[], files: readonly string[]): string[] {
+  const out: string[] = [];
+  const base = results[0].scenario;
+  results.forEach((r, i) => {
+    if (i > 0 && (r.scenario.name !== base.name || r.scenario.file !== base.file)) {
+      out.push(
+        `${files[i]} ran scenario '${r.scenario.name}' (${r.scenario.file}), the base ran '${base.name}' (${base.file}): different scenarios, the numbers may not be comparable`,
+      );
+    }
+    if (r.latency.count === 0) out.push(`${files[i]} has no responses (${r.totals.requests} requests, all failed): no latency to compare`);
+  });
+  return out;
 }

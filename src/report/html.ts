@@ -25,7 +25,14 @@ interface SeriesPoint {
   p99: number | null;
 }
 
-/** The result's per-second series (`t` in seconds since the start) when present and well-formed, else undefined. */
+/** A chart is ~760 px wide: more points than this only add bytes (a day is 86,400 seconds). */
+export const MAX_CHART_POINTS = 1500;
+
+/**
+ * The result's per-second series (`t` in seconds since the start) when present and well-formed, else undefined.
+ * A second without responses has no latency (null: a gap), not 0 ms. Long runs are cut into at most
+ * MAX_CHART_POINTS buckets: throughput and errors averaged per second, p50 averaged, p99 the bucket's worst.
+ */
 export function readTimeSeries(result: RunResult): SeriesPoint[] | undefined {
   const raw = (result as unknown as { timeSeries?: unknown }).timeSeries;
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
@@ -36,9 +43,33 @@ export function readTimeSeries(result: RunResult): SeriesPoint[] | undefined {
     const o = e as Record<string, unknown>;
     const t = num(o.t);
     if (t === null) return undefined;
-    points.push({ t, finished: num(o.finished) ?? 0, errors: num(o.errors) ?? 0, p50: num(o.p50), p99: num(o.p99) });
+    const finished = num(o.finished) ?? 0;
+    const errors = num(o.errors) ?? 0;
+    const responded = finished - errors > 0;
+    points.push({ t, finished, errors, p50: responded ? num(o.p50) : null, p99: responded ? num(o.p99) : null });
   }
-  return points;
+  return points.length > MAX_CHART_POINTS ? bucketPoints(points, Math.ceil(points.length / MAX_CHART_POINTS)) : points;
+}
+
+function bucketPoints(points: readonly SeriesPoint[], size: number): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  for (let i = 0; i < points.length; i += size) {
+    const group = points.slice(i, i + size);
+    const latencies = group.filter((p) => p.p50 !== null);
+    out.push({
+      t: group[0].t,
+      finished: group.reduce((s, p) => s + p.finished, 0) / group.length,
+      errors: group.reduce((s, p) => s + p.errors, 0) / group.length,
+      p50: latencies.length === 0 ? null : latencies.reduce((s, p) => s + (p.p50 as number), 0) / latencies.length,
+      p99: latencies.reduce<number | null>((m, p) => (p.p99 === null ? m : Math.max(m ?? 0, p.p99)), null),
+    });
+  }
+  return out;
+}
+
+/** `map[key]` when it is the map's own entry: a name like `constructor` must not find Object.prototype's. */
+function own<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 
@@ -70,9 +101,9 @@ function summaryTable(inputs: readonly ReportInput[]): string {
 function breakdownTable(inputs: readonly ReportInput[]): string {
   const keys: { label: string; get: (r: RunResult) => number; bad: boolean }[] = [];
   const statuses = [...new Set(inputs.flatMap((x) => Object.keys(x.result.totals.byStatus)))].sort((a, b) => Number(a) - Number(b));
-  for (const s of statuses) keys.push({ label: `status ${s}`, get: (r) => r.totals.byStatus[s] ?? 0, bad: !s.startsWith('2') });
+  for (const s of statuses) keys.push({ label: `status ${s}`, get: (r) => own(r.totals.byStatus, s) ?? 0, bad: !s.startsWith('2') });
   const kinds = [...new Set(inputs.flatMap((x) => Object.keys(x.result.totals.errors)))];
-  for (const k of kinds) keys.push({ label: `error: ${k}`, get: (r) => r.totals.errors[k] ?? 0, bad: true });
+  for (const k of kinds) keys.push({ label: `error: ${k}`, get: (r) => own(r.totals.errors, k) ?? 0, bad: true });
   keys.push({ label: 'unexpected status', get: (r) => r.totals.unexpectedStatus, bad: true });
   const head = `<tr><th></th>${inputs.map((x) => `<th>${escapeHtml(x.label)}</th>`).join('')}</tr>`;
   const body = keys
@@ -91,7 +122,7 @@ function breakdownTable(inputs: readonly ReportInput[]): string {
 function runFacts(inputs: readonly ReportInput[]): string {
   const rows = inputs.map(({ label, result: r }, i) => {
     const it = r.iterations;
-    return `<tr><td><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>${escapeHtml(label)}</td><td>${escapeHtml(r.scenario.name)}</td><td>${escapeHtml(r.target ?? '')}</td><td>${escapeHtml(r.startedAt)}</td><td>${formatDurationMs(r.durationMs)}</td><td class="${r.outcome === 'completed' ? '' : 'bad'}">${r.outcome}</td><td>${formatNumber(it.completed)} / ${formatNumber(it.failed)} / ${formatNumber(it.dropped)}</td><td>${formatBytes(r.totals.bytesSent)} / ${formatBytes(r.totals.bytesReceived)}</td><td>${r.scenario.seed}</td><td>${escapeHtml(r.runner)}</td></tr>`;
+    return `<tr><td><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>${escapeHtml(label)}</td><td>${escapeHtml(r.scenario.name)}</td><td>${escapeHtml(r.target ?? '')}</td><td>${escapeHtml(r.startedAt)}</td><td>${formatDurationMs(r.durationMs)}</td><td class="${r.outcome === 'completed' ? '' : 'bad'}">${escapeHtml(String(r.outcome))}</td><td>${formatNumber(it.completed)} / ${formatNumber(it.failed)} / ${formatNumber(it.dropped)}</td><td>${formatBytes(r.totals.bytesSent)} / ${formatBytes(r.totals.bytesReceived)}</td><td>${escapeHtml(String(r.scenario.seed))}</td><td>${escapeHtml(r.runner)}</td></tr>`;
   });
   return `<table><thead><tr><th>run</th><th>scenario</th><th>target</th><th>started</th><th>duration</th><th>outcome</th><th>iterations ok / failed / dropped</th><th>sent / received</th><th>seed</th><th>runner</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -114,7 +145,7 @@ function thresholdsSection(inputs: readonly ReportInput[]): string {
 function spectrumChart(inputs: readonly ReportInput[]): string {
   const hs = inputs.map((x) => decodeHistogram(x.result.latency.hdr));
   const maxNines = Math.ceil(usefulNines(Math.max(1, ...hs.map((h) => h.totalCount))));
-  const series: ChartSeries[] = hs.map((h, i) => ({ label: inputs[i].label, color: PALETTE[i % PALETTE.length], points: spectrumPoints(h, maxNines, 200), group: i }));
+  const series: ChartSeries[] = hs.map((h, i) => ({ label: h.totalCount === 0 ? `${inputs[i].label} (no responses)` : inputs[i].label, color: PALETTE[i % PALETTE.length], points: spectrumPoints(h, maxNines, 200), group: i }));
   const xTicks = Array.from({ length: maxNines + 1 }, (_, n) => ({ value: n, label: ninesLabel(n) }));
   return renderLineChart({ title: 'Latency by percentile (all requests)', xLabel: 'percentile (log “nines” axis)', yLabel: 'latency (ms)', series, xTicks });
 }

@@ -2,6 +2,7 @@
 import { decodeHistogram } from '../metrics/histogram.ts';
 import { formatLatencyMs } from './format.ts';
 import { ninesLabel, spectrumPoints, usefulNines } from './spectrum.ts';
+import { escapeTerminalText } from './terminal-text.ts';
 
 const MARKS = ['●', '○', '◆', '◇', '▲', '△'];
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
@@ -51,7 +52,7 @@ export function renderSpectrumPlot(series: readonly PlotSeries[], opts: { color:
     series
       .map((s, i) => {
         const mark = opts.color ? `${COLORS[i % COLORS.length]}${MARKS[i % MARKS.length]}${RESET}` : MARKS[i % MARKS.length];
-        return `${mark} ${s.label}`;
+        return `${mark} ${escapeTerminalText(s.label)}${hs[i].totalCount === 0 ? ' (no responses)' : ''}`;
       })
       .join('   '),
   );

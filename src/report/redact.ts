@@ -1,6 +1,9 @@
-// Keeps secret values (those that came from the environment: `${NAME}`, `{{ env.NAME }}`) out of every
-// output: the summary, the result file and error messages. Applied at those boundaries, never per request.
+// Keeps secret values (those that came from the environment: `${NAME}`, `{{ env.NAME }}`, and the password of a
+// `user:pass@` URL) out of every output: the summary, the result file and error messages. Applied at those
+// boundaries, never per request. The result file is redacted field by field, never as serialized text: a secret
+// must not turn a histogram's base64 or a JSON key into garbage.
 import { UserError, type Diagnostic } from '../errors.ts';
+import type { RunResult } from './result-types.ts';
 
 /** What a secret is replaced by. */
 export const REDACTED = '***';
@@ -10,15 +13,28 @@ export const REDACTED = '***';
  */
 export const MIN_SECRET_LENGTH = 4;
 
+/** `scheme://user:password@`: the password is replaced whatever its length. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi;
+
 export interface Redactor {
-  /** True when there is anything to redact. */
+  /** True when there are secrets to redact (URL passwords are redacted regardless). */
   readonly active: boolean;
-  /** `text` with every secret (raw or percent-encoded) replaced by `***`. */
+  /** `text` with every secret (raw or percent-encoded) and every URL password replaced by `***`. */
   text(text: string): string;
-  /** A deep copy of plain data (objects, arrays, strings) with secrets replaced in values and keys. */
-  value<T>(value: T): T;
   /** The error with secrets removed from its message, diagnostics and stack. */
   error(err: unknown): unknown;
+}
+
+/** The password of a `user:pass@host` URL, raw and decoded, to add to the secrets; none for other URLs. */
+export function urlSecrets(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  try {
+    const password = new URL(url).password;
+    if (password === '') return [];
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [];
+  }
 }
 
 export function createRedactor(secrets: readonly string[]): Redactor {
@@ -35,22 +51,9 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const active = list.length > 0;
 
   const text = (t: string): string => {
-    if (!active) return t;
-    let out = t;
+    let out = t.includes('://') ? t.replace(URL_PASSWORD, `$1:${REDACTED}@`) : t;
     for (const s of list) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return out;
-  };
-
-  const value = <T>(v: T): T => {
-    if (!active) return v;
-    if (typeof v === 'string') return text(v) as T;
-    if (Array.isArray(v)) return v.map(value) as T;
-    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[text(k)] = value(x);
-      return out as T;
-    }
-    return v;
   };
 
   const diagnostic = (d: Diagnostic): Diagnostic => ({
@@ -60,7 +63,6 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   });
 
   const error = (err: unknown): unknown => {
-    if (!active) return err;
     if (err instanceof UserError) return new UserError(err.diagnostics.map(diagnostic));
     if (err instanceof Error) {
       const stack = err.stack;
@@ -71,5 +73,42 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     return typeof err === 'string' ? text(err) : err;
   };
 
-  return { active, text, value, error };
+  return { active, text, error };
+}
+
+/**
+ * A copy of `map` with redacted keys. Two names that redact alike stay apart (`*** (2)`), so no entry is lost;
+ * Object.fromEntries keeps a key like `__proto__` as data.
+ */
+function redactKeys<T>(map: Record<string, T>, text: (t: string) => string, value: (v: T) => T = (v) => v): Record<string, T> {
+  const out = new Map<string, T>();
+  for (const [k, v] of Object.entries(map)) {
+    let key = text(k);
+    for (let n = 2; key !== k && out.has(key); n++) key = `${text(k)} (${n})`;
+    out.set(key, value(v));
+  }
+  return Object.fromEntries(out) as Record<string, T>;
+}
+
+/**
+ * The result with secrets replaced in the strings people wrote or the network sent: scenario name and file,
+ * target, request/check/scenario/threshold names, threshold expressions, warnings, iteration errors. Numbers,
+ * fixed keys, statuses, error classes and the base64 histograms are left exactly as they are.
+ */
+export function redactRunResult(result: RunResult, redactor: Redactor): RunResult {
+  const text = redactor.text;
+  const out: RunResult = {
+    ...result,
+    scenario: { ...result.scenario, name: text(result.scenario.name), file: text(result.scenario.file) },
+    requests: redactKeys(result.requests, text),
+    checks: redactKeys(result.checks, text),
+    warnings: result.warnings.map(text),
+    scenarios: redactKeys(result.scenarios, text),
+  };
+  if (result.target !== undefined) out.target = text(result.target);
+  if (result.iterationErrors !== undefined) {
+    out.iterationErrors = result.iterationErrors.map((e) => ({ ...e, message: text(e.message), ...(e.location === undefined ? {} : { location: text(e.location) }) }));
+  }
+  if (result.thresholds !== undefined) out.thresholds = redactKeys(result.thresholds, text, (list) => list.map((t) => ({ ...t, expression: text(t.expression) })));
+  return out;
 }

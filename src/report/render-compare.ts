@@ -2,6 +2,7 @@
 import type { BudgetBreach } from './budget.ts';
 import type { CompareStat, Comparison, CompareRow, StatChange } from './compare.ts';
 import { formatLatencyMs, formatNumber } from './format.ts';
+import { escapeTerminalText as safe } from './terminal-text.ts';
 
 const RED = '\x1b[31m';
 const GREEN = '\x1b[32m';
@@ -21,8 +22,9 @@ const labels: Record<CompareStat, string> = {
   max: 'max ms',
 };
 
-function formatValue(stat: CompareStat, v: number | null): string {
-  if (v === null) return '-';
+/** '-': the run lacks this request; '—': a latency of a run with no responses. */
+function formatValue(stat: CompareStat, v: number | null, hasRequest: boolean): string {
+  if (v === null) return hasRequest ? '—' : '-';
   if (stat === 'count') return formatNumber(v);
   if (stat === 'rps') return formatNumber(v, 1);
   if (stat === 'errors') return `${v.toFixed(2)}%`;
@@ -30,6 +32,7 @@ function formatValue(stat: CompareStat, v: number | null): string {
 }
 
 function formatDelta(stat: CompareStat, c: StatChange): string {
+  if (c.delta === null) return '';
   const sign = c.delta > 0 ? '+' : c.delta < 0 ? '-' : '±';
   const abs = Math.abs(c.delta);
   if (stat === 'errors') return `${sign}${abs.toFixed(2)}pp`;
@@ -85,10 +88,11 @@ function renderRow(row: CompareRow, runs: number, paint: (code: string, t: strin
   const header = ['', 'base', ...row.changes.flatMap((_, i) => [runs > 2 ? `run ${i + 2}` : 'candidate', 'Δ', 'Δ%', 'verdict'])];
   const lines: string[][] = [header];
   const stats = Object.keys(labels) as CompareStat[];
+  const has = (run: number): boolean => row.values.count[run] !== null;
   for (const stat of stats) {
-    const cells = [`  ${labels[stat]}`, formatValue(stat, row.values[stat][0])];
+    const cells = [`  ${labels[stat]}`, formatValue(stat, row.values[stat][0], has(0))];
     row.changes.forEach((c, i) => {
-      const value = formatValue(stat, row.values[stat][i + 1]);
+      const value = formatValue(stat, row.values[stat][i + 1], has(i + 1));
       if (!c) {
         cells.push(value, '', '', '');
         return;
@@ -99,7 +103,9 @@ function renderRow(row: CompareRow, runs: number, paint: (code: string, t: strin
     });
     lines.push(cells);
   }
-  return [paint(BOLD, `${row.name}: ${verdicts}`), ...table(lines)];
+  const silent = row.values.p50.map((v, i) => (v === null && has(i) ? (i === 0 ? 'base' : runs > 2 ? `run ${i + 1}` : 'candidate') : '')).filter((x) => x !== '');
+  const note = silent.length > 0 ? `  (no responses: ${silent.join(', ')}; no latency)` : '';
+  return [paint(BOLD, `${safe(row.name)}: ${verdicts}${note}`), ...table(lines)];
 }
 
 export interface RenderCompareOptions {
@@ -112,16 +118,22 @@ export interface RenderCompareOptions {
 export function renderComparison(c: Comparison, opts: RenderCompareOptions): string {
   const paint = (code: string, t: string): string => (opts.color ? `${code}${t}${RESET}` : t);
   const out: string[] = [];
-  c.runs.forEach((r, i) => out.push(`${i === 0 ? 'base' : c.runs.length > 2 ? `run ${i + 1}` : 'candidate'}: ${r.file}  (${r.scenario}, ${r.startedAt}, ${r.outcome})`));
+  c.runs.forEach((r, i) => out.push(`${i === 0 ? 'base' : c.runs.length > 2 ? `run ${i + 1}` : 'candidate'}: ${safe(r.file)}  (${safe(r.scenario)}, ${safe(r.startedAt)}, ${safe(r.outcome)})`));
+  for (const w of c.warnings) out.push(paint(RED, `warning: ${safe(w)}`));
   // With one request name its row equals the total: show the total only.
   const rows = c.rows.length === 2 ? [{ ...c.rows[1], name: `total (${c.rows[0].name})` }] : c.rows;
   for (const row of rows) out.push('', ...renderRow(row, c.runs.length, paint));
   out.push('', 'verdict: a bootstrap of each statistic from the two histograms (99 % interval, ≥ 1 % change); "~" = within noise');
   for (const b of opts.withinNoise ?? []) {
-    out.push(`budget ${b.budget.text}: run ${b.run + 1} observed ${b.observed.toFixed(2)}${b.budget.unit}, but within noise: not failed`);
+    out.push(`budget ${safe(b.budget.text)}: run ${b.run + 1} observed ${(b.observed ?? 0).toFixed(2)}${b.budget.unit}, but within noise: not failed`);
   }
   for (const b of opts.breaches ?? []) {
-    out.push(paint(RED, `budget exceeded: ${b.budget.text} (${c.runs[b.run].file}: ${b.observed > 0 ? '+' : ''}${b.observed.toFixed(2)}${b.budget.unit})`));
+    const file = safe(c.runs[b.run].file);
+    if (b.observed === null) {
+      out.push(paint(RED, `budget exceeded: ${safe(b.budget.text)} (no latency to check: the base or ${file} got no responses)`));
+    } else {
+      out.push(paint(RED, `budget exceeded: ${safe(b.budget.text)} (${file}: ${b.observed > 0 ? '+' : ''}${b.observed.toFixed(2)}${b.budget.unit})`));
+    }
   }
   return out.join('\n');
 }

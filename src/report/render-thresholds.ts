@@ -1,6 +1,7 @@
 // The thresholds block of the end summary: each expression ✓/✗ with the value it was measured at.
 import type { RunResult, ThresholdOutcome } from './result-types.ts';
 import { formatLatencyMs, formatNumber } from './format.ts';
+import { escapeTerminalText } from './terminal-text.ts';
 
 const GREEN = '\x1b[32m';
 const RED = '\x1b[31m';
@@ -21,7 +22,8 @@ export function renderThresholds(result: Pick<RunResult, 'thresholds'>, color: b
   const entries = Object.entries(result.thresholds ?? {});
   if (entries.length === 0) return [];
   const paint = (c: string, t: string): string => (color ? `${c}${t}${RESET}` : t);
-  const rows = entries.flatMap(([key, list]) => list.map((t) => ({ key, t })));
+  // Keys and expressions name requests from the scenario or a result file: escaped before they are measured and padded.
+  const rows = entries.flatMap(([key, list]) => list.map((t) => ({ key: escapeTerminalText(key), t: { ...t, expression: escapeTerminalText(t.expression) } })));
   const keyWidth = Math.max(...rows.map((r) => r.key.length));
   const exprWidth = Math.max(...rows.map((r) => r.t.expression.length));
   const out = ['thresholds:'];

@@ -1,8 +1,7 @@
-// Builds the versioned RunResult, writes it atomically and reads it back with a user-facing error on a bad file.
+// Builds the versioned RunResult and writes it atomically; read-result.ts reads it back.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../errors.ts';
 import type { RequestResult, RunResult } from './result-types.ts';
 
 export interface RunResultInput {
@@ -69,80 +68,4 @@ export async function writeResultAtomic(path: string, value: unknown): Promise<v
     await unlink(tmpPath).catch(() => undefined);
     throw err;
   }
-}
-
-/** 1-based line and column of a 0-based character offset. */
-function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Dotted paths of the required fields that are missing or of the wrong type. */
-function missingFields(r: Record<string, unknown>): string[] {
-  const need: [string, (v: unknown) => boolean][] = [
-    ['runner', (v) => typeof v === 'string'],
-    ['scenario', isObject],
-    ['scenario.name', (v) => typeof v === 'string'],
-    ['scenario.file', (v) => typeof v === 'string'],
-    ['scenario.seed', (v) => typeof v === 'number'],
-    ['startedAt', (v) => typeof v === 'string'],
-    ['durationMs', (v) => typeof v === 'number'],
-    ['totals', isObject],
-    ['totals.requests', (v) => typeof v === 'number'],
-    ['totals.byStatus', isObject],
-    ['totals.errors', isObject],
-    ['latency', isObject],
-    ['latency.count', (v) => typeof v === 'number'],
-    ['latency.hdr', (v) => typeof v === 'string'],
-    ['requests', isObject],
-  ];
-  const get = (path: string): unknown =>
-    path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), r);
-  return need.filter(([path, ok]) => !ok(get(path))).map(([path]) => path);
-}
-
-/** Reads a result file written by `writeResultAtomic`; throws a UserError naming the file on anything unusable. */
-export async function readRunResult(path: string): Promise<RunResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError({ message: `cannot read result file ${path} (${code})`, hint: 'pass the file written by `runner run --out`' });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    const detail = (err as Error).message;
-    const position = /at position (\d+)/.exec(detail);
-    const where = position ? lineColumnAt(text, Number(position[1])) : undefined;
-    throw new UserError({
-      message: `result file ${path} is not valid JSON: ${detail}`,
-      location: where ? { file: path, ...where } : undefined,
-      hint: 'a result file is the JSON written by `runner run --out`; was it truncated or edited?',
-    });
-  }
-  if (!isObject(parsed)) {
-    throw new UserError({ message: `result file ${path} does not hold a JSON object`, hint: 'pass the file written by `runner run --out`' });
-  }
-  if (parsed.version !== 1) {
-    throw new UserError({
-      message: `result file ${path} has version ${JSON.stringify(parsed.version)}; this runner reads version 1`,
-      hint: 'write it again with this runner, or read it with the runner version that wrote it',
-    });
-  }
-  const missing = missingFields(parsed);
-  if (missing.length > 0) {
-    throw new UserError({
-      message: `result file ${path} is missing or has invalid fields: ${missing.join(', ')}`,
-      hint: 'the file may have been edited by hand or written by another tool',
-    });
-  }
-  return parsed as unknown as RunResult;
 }

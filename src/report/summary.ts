@@ -2,6 +2,7 @@
 import type { LatencySummary, RunResult } from './result-types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
+import { escapeTerminalText as safe } from './terminal-text.ts';
 
 const GREEN = '\x1b[32m';
 const RED = '\x1b[31m';
@@ -39,21 +40,22 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   const t = result.totals;
   const out: string[] = [];
 
-  const target = result.target === undefined ? '' : `  target: ${result.target}`;
-  out.push(`scenario: ${result.scenario.name}${target}  duration: ${formatDurationMs(result.durationMs)}  outcome: ${result.outcome}`);
+  // Names, messages and the target come from the scenario, the network or a result file: escaped for the terminal.
+  const target = result.target === undefined ? '' : `  target: ${safe(result.target)}`;
+  out.push(`scenario: ${safe(result.scenario.name)}${target}  duration: ${formatDurationMs(result.durationMs)}  outcome: ${safe(result.outcome)}`);
   out.push(`seed: ${result.scenario.seed} (replay with --seed ${result.scenario.seed})`);
   out.push('');
 
   // The status and error lines keep the original program's exact wording: people grep for them.
   const statuses = Object.keys(t.byStatus).sort((a, b) => Number(a) - Number(b));
   for (const status of statuses) {
-    const line = `status: ${status} count: ${t.byStatus[status]}`;
+    const line = `status: ${safe(status)} count: ${t.byStatus[status]}`;
     const code = Number(status);
     out.push(code >= 200 && code < 300 ? paint(GREEN, line) : line);
   }
   const errorKinds = Object.keys(t.errors).filter((k) => t.errors[k] > 0);
   if (errorKinds.length === 0) out.push('errors: none');
-  for (const kind of errorKinds) out.push(paint(RED, `error: ${kind} count: ${t.errors[kind]}`));
+  for (const kind of errorKinds) out.push(paint(RED, `error: ${safe(kind)} count: ${t.errors[kind]}`));
   if (t.unexpectedStatus > 0) out.push(paint(RED, `unexpected status: ${t.unexpectedStatus}`));
   out.push('');
 
@@ -68,7 +70,7 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   out.push('');
 
   const header = ['latency (ms)', ...latencyColumns.map(([title]) => title)];
-  const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(name, r.latency));
+  const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(safe(name), r.latency));
   out.push(...renderTable([header, ...rows, latencyRow('total', result.latency)]));
   out.push(...renderServiceTime(result));
   out.push(...renderScenarios(result));
@@ -78,7 +80,7 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
     out.push('');
     const table = renderTable([
       ['check', 'passes', 'fails'],
-      ...checks.map(([name, c]) => [name, formatNumber(c.passes), formatNumber(c.fails)]),
+      ...checks.map(([name, c]) => [safe(name), formatNumber(c.passes), formatNumber(c.fails)]),
     ]);
     out.push(table[0], ...table.slice(1).map((line, i) => (checks[i][1].fails > 0 ? paint(RED, line) : line)));
   }
@@ -91,11 +93,11 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   if (thrown.length > 0) {
     out.push('');
     out.push('iteration errors (exceptions in scenario code):');
-    for (const e of thrown) out.push(paint(RED, `  ${formatNumber(e.count)} × ${e.message}${e.location ? `  at ${e.location}` : ''}`));
+    for (const e of thrown) out.push(paint(RED, `  ${formatNumber(e.count)} × ${safe(e.message)}${e.location ? `  at ${safe(e.location)}` : ''}`));
   }
 
   if (result.warnings.length > 0) out.push('');
-  for (const w of result.warnings) out.push(`warning: ${w}`);
+  for (const w of result.warnings) out.push(`warning: ${safe(w)}`);
   return out.join('\n');
 }
 
@@ -113,7 +115,7 @@ function renderServiceTime(result: RunResult): string[] {
     return ['latency = service time here (closed model: each request is timed from its send; no schedule to fall behind)'];
   }
   const header = ['service time (ms)', ...latencyColumns.map(([title]) => title)];
-  const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(name, r.serviceTime));
+  const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(safe(name), r.serviceTime));
   return [
     '',
     ...renderTable([header, ...rows, latencyRow('total', result.serviceTime)]),
@@ -126,8 +128,8 @@ function renderScenarios(result: RunResult): string[] {
   const entries = Object.entries(result.scenarios ?? {});
   if (entries.length < 2) return [];
   const rows = entries.map(([name, s]) => [
-    name,
-    s.executor,
+    safe(name),
+    safe(s.executor),
     formatNumber(s.iterations.started),
     formatNumber(s.iterations.dropped),
     formatNumber(s.totals.requests),
@@ -146,7 +148,7 @@ function renderSelfCheck(result: RunResult): string[] {
     const late = sc.lateStartsP99Ms === null ? '' : `  start lateness p99 ${formatLatencyMs(sc.lateStartsP99Ms)} ms`;
     out.push(`runner: CPU ${formatNumber(sc.cpuPercent, 1)}%  event loop busy ${Math.round((sc.eventLoopUtilization ?? 0) * 100)}%  delay p99 ${formatLatencyMs(sc.eventLoopDelayP99Ms)} ms${late}`);
     if (sc.saturated) {
-      out.push(`warning: runner was saturated (${sc.reasons.join(', ')}): the latencies describe runner more than the server; lower the load, or run runner on more or quieter cores`);
+      out.push(`warning: runner was saturated (${safe(sc.reasons.join(', '))}): the latencies describe runner more than the server; lower the load, or run runner on more or quieter cores`);
     }
   }
   const dropped = result.iterations.dropped;

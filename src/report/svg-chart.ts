@@ -47,9 +47,17 @@ export function renderLineChart(spec: ChartSpec): string {
   const m = { left: 64, right: 16, top: 16, bottom: 44 };
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
-  const all = spec.series.flatMap((s) => s.points);
-  const xMax = spec.xTicks ? Math.max(...spec.xTicks.map((t) => t.value)) : Math.max(1e-9, ...all.map((p) => p[0]));
-  const yTicks = niceTicks(Math.max(1e-9, ...all.map((p) => p[1])));
+  // Loops, not Math.max(...points): spreading a long series (a day of seconds) overflows the call stack.
+  let dataXMax = 1e-9;
+  let dataYMax = 1e-9;
+  for (const s of spec.series) {
+    for (const [x, y] of s.points) {
+      if (x > dataXMax) dataXMax = x;
+      if (y > dataYMax) dataYMax = y;
+    }
+  }
+  const xMax = spec.xTicks ? Math.max(...spec.xTicks.map((t) => t.value)) : dataXMax;
+  const yTicks = niceTicks(dataYMax);
   const yMax = yTicks[yTicks.length - 1] || 1;
   const xTicks = spec.xTicks ?? niceTicks(xMax, 8).map((v) => ({ value: v, label: fmt(v) }));
   const xEnd = Math.max(xMax, ...xTicks.map((t) => t.value)) || 1;

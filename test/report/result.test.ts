@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
-import { buildRunResult, readRunResult, writeResultAtomic } from '../../src/report/result.ts';
+import { readRunResult } from '../../src/report/read-result.ts';
+import { buildRunResult, writeResultAtomic } from '../../src/report/result.ts';
 import type { RunResultInput } from '../../src/report/result.ts';
 import { isUserError } from '../../src/errors.ts';
 
@@ -101,7 +102,8 @@ test('readRunResult reads back what was written', async () => {
   const path = join(dir, 'r.json');
   const result = buildRunResult(sampleInput());
   await writeResultAtomic(path, result);
-  assert.deepEqual(await readRunResult(path), JSON.parse(JSON.stringify(result)));
+  // The reader gives name maps a null prototype; compare the data.
+  assert.deepEqual(JSON.parse(JSON.stringify(await readRunResult(path))), JSON.parse(JSON.stringify(result)));
 });
 
 async function userErrorOf(promise: Promise<unknown>) {
@@ -140,11 +142,11 @@ test('readRunResult rejects a wrong version, missing fields and a missing file',
   await writeFile(path, JSON.stringify({ ...noLatency, scenario: { name: 'x', file: 'y' } }));
   const missing = await userErrorOf(readRunResult(path));
   assert.match(missing.message, /scenario\.seed/);
-  assert.match(missing.message, /latency\.hdr/);
+  assert.match(missing.message, /latency: missing/);
 
   await writeFile(path, '[1]');
   await userErrorOf(readRunResult(path));
 
   const notThere = await userErrorOf(readRunResult(join(dir, 'nope.json')));
-  assert.match(notThere.message, /nope\.json.*ENOENT/);
+  assert.match(notThere.message, /nope\.json does not exist/);
 });

@@ -5,7 +5,8 @@ import { checkBudgets, collectBudget, type Budget } from '../../report/budget.ts
 import { compareResults } from '../../report/compare.ts';
 import { renderSpectrumPlot } from '../../report/plot.ts';
 import { renderComparison } from '../../report/render-compare.ts';
-import { readRunResult } from '../../report/result.ts';
+import { escapeTerminalText } from '../../report/terminal-text.ts';
+import { readRunResult } from '../../report/read-result.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { resolve } from 'node:path';
@@ -30,10 +31,12 @@ export function registerCompare(program: Command, io: Io, result: CommandResult)
     .action(async (base: string, candidates: string[], flags: CompareFlags) => {
       const files = [base, ...candidates];
       const results = [];
-      for (const f of files) results.push(await readRunResult(resolve(io.cwd, f)));
+      for (const f of files) results.push(await readRunResult(resolve(io.cwd, f), f));
       const comparison = compareResults(results, files);
       const { breaches, withinNoise } = checkBudgets(comparison, flags.failOn ?? []);
       if (flags.json) {
+        // stdout stays pure JSON (warnings are in it too); a person reading the terminal still sees them.
+        for (const w of comparison.warnings) io.stderr.write(`warning: ${escapeTerminalText(w)}\n`);
         io.stdout.write(JSON.stringify({ ...comparison, budgets: { exceeded: breaches, withinNoise } }, null, 2) + '\n');
       } else {
         const color = useColor(io, io.stdout, flags.color);

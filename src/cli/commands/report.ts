@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { ExitCode } from '../../exit-codes.ts';
 import { renderHtmlReport } from '../../report/html.ts';
-import { readRunResult } from '../../report/result.ts';
+import { readRunResult } from '../../report/read-result.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { rename, writeFile } from 'node:fs/promises';
@@ -16,7 +16,7 @@ export function registerReport(program: Command, io: Io, result: CommandResult):
     .requiredOption('-o, --output <file>', 'the HTML file to write')
     .action(async (files: string[], flags: { output: string }) => {
       const inputs = [];
-      for (const f of files) inputs.push({ label: basename(f), result: await readRunResult(resolve(io.cwd, f)) });
+      for (const f of files) inputs.push({ label: basename(f), result: await readRunResult(resolve(io.cwd, f), f) });
       const out = resolve(io.cwd, flags.output);
       const tmp = `${out}.${process.pid}.tmp`;
       await writeFile(tmp, renderHtmlReport(inputs), 'utf8');

@@ -7,9 +7,10 @@ import { evaluateThresholds, thresholdsFailed, thresholdsToJson } from '../../me
 import { compileThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { writeResultAtomic } from '../../report/result.ts';
-import { createRedactor } from '../../report/redact.ts';
+import { createRedactor, redactRunResult, urlSecrets } from '../../report/redact.ts';
 import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
+import { escapeTerminalText } from '../../report/terminal-text.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import type { TestModel } from '../../scenario/model.ts';
@@ -81,7 +82,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   });
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
   const watch = watchThresholds(run, thresholds, (t) => {
-    io.stderr.write(`\nthreshold ${t.key}: '${t.expression}' failed (abortOnFail): stopping the run\n`);
+    io.stderr.write(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
   });
 
@@ -93,16 +94,19 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
       run.stop();
     } else run.abort();
   });
-  // Values from the environment are secrets: kept out of the result file, the summary and error messages.
-  const redact = createRedactor(plan.secrets);
+  // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
+  const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
     outputs.start(run);
-    const runResult = redact.value(await run.start());
-    if (thresholds.length > 0) runResult.thresholds = thresholdsToJson(evaluateThresholds(thresholds, runResult), watch.failed);
+    const measured = await run.start();
+    // Thresholds name requests as the scenario does: evaluate before the names are redacted.
+    if (thresholds.length > 0) measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured), watch.failed);
+    const runResult = redactRunResult(measured, redact);
     if (outTargets.json) await writeResultAtomic(resolve(io.cwd, outTargets.json), runResult);
     if (flags.summaryExport) await writeResultAtomic(resolve(io.cwd, flags.summaryExport), buildSummaryExport(runResult));
-    if (!flags.quiet) io.stdout.write(redact.text(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) })) + '\n');
+    // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
+    if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
     // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
     if (runResult.outcome === 'interrupted') return ExitCode.interrupted;
     if (thresholdsFailed(runResult.thresholds)) return ExitCode.thresholdsFailed;
