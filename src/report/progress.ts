@@ -111,7 +111,12 @@ export interface Progress {
   /** Add this to the run's sinks. */
   readonly sink: IntervalRecorder;
   start(source: ProgressSource): void;
-  /** Draws the final state (TTY) and stops the timer. */
+  /**
+   * Writes `text` (whole lines) to the same stream without losing it: on a TTY the block is erased first and
+   * drawn again below the text at the next tick, so a redraw never moves the cursor up over it.
+   */
+  print(text: string): void;
+  /** Draws the final state (TTY) and stops the timer. Call it before anything else is printed after the block. */
   stop(): void;
 }
 
@@ -146,11 +151,14 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
     };
   };
 
+  // Up to the first line of the block drawn last, clear to the end of the screen. Only valid while nothing else
+  // was written after the block: every other write goes through print(), and stop() forgets the block.
+  const erase = (): string => (drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : '');
+
   const draw = (): void => {
     const s = sample();
     if (opts.tty) {
-      // Up to the first line of the previous block, clear to the end of the screen, draw again.
-      const up = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : '';
+      const up = erase();
       const block = renderProgressBlock(s, opts.color);
       drawnLines = block.split('\n').length;
       opts.write(`${up}${block}\n`);
@@ -164,11 +172,19 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
       timer = setInterval(draw, intervalMs);
       timer.unref();
     },
+    print(text) {
+      if (opts.tty && timer) {
+        opts.write(erase() + text);
+        drawnLines = 0;
+      } else opts.write(text);
+    },
     stop() {
       if (!timer) return;
       clearInterval(timer);
       timer = null;
       if (opts.tty) draw();
+      // The final block stays on screen; what comes next (the summary) is printed below it, never over it.
+      drawnLines = 0;
     },
   };
 }
