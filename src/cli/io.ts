@@ -11,8 +11,31 @@ export interface Io {
   cwd: string;
   stdout: Stream;
   stderr: Stream;
-  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
-  onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Subscribes to SIGINT/SIGTERM/SIGHUP (a closed terminal stops a run like Ctrl-C); returns the unsubscribe function. */
+  onSignal(handler: (signal: StopSignal) => void): () => void;
+}
+
+/** The signals that stop a run (and, sent again, abort it). */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const stopSignals: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * process.stdout/stderr as a Stream that survives its reader going away (`| head -1`, a closed terminal): the
+ * write error (EPIPE, EIO) would otherwise be an uncaught 'error' event that kills runner before it writes the
+ * result file. After an error the stream drops what it is given.
+ */
+function processStream(stream: NodeJS.WriteStream): Stream {
+  let broken = false;
+  stream.on('error', () => {
+    broken = true;
+  });
+  return {
+    write(text) {
+      if (broken || stream.destroyed) return;
+      stream.write(text);
+    },
+    isTTY: stream.isTTY === true,
+  };
 }
 
 export function createProcessIo(): Io {
@@ -20,16 +43,13 @@ export function createProcessIo(): Io {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
-    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    stdout: processStream(process.stdout),
+    stderr: processStream(process.stderr),
     onSignal(handler) {
-      const onInt = () => handler('SIGINT');
-      const onTerm = () => handler('SIGTERM');
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
+      const listeners = stopSignals.map((signal) => [signal, () => handler(signal)] as const);
+      for (const [signal, listener] of listeners) process.on(signal, listener);
       return () => {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
+        for (const [signal, listener] of listeners) process.off(signal, listener);
       };
     },
   };
