@@ -71,3 +71,42 @@ test('the interval recorder swaps buffers and keeps running totals by status cla
   assert.deepEqual([...r.statusClasses], [1, 0, 1, 0, 1, 0]);
   assert.equal(r.errorsTotal(), 1);
 });
+
+/** A tiny terminal: lines of text, a cursor row; understands \n, CSI n F (up n, column 0) and CSI J (clear below). */
+function renderTerminal(output: string): string[] {
+  const screen: string[] = [''];
+  let row = 0;
+  for (const token of output.split(/(\x1b\[\d*[FJ]|\n)/)) {
+    if (token === '') continue;
+    if (token === '\n') {
+      row++;
+      if (screen.length <= row) screen.push('');
+    } else if (token.endsWith('F')) {
+      row = Math.max(0, row - Number(token.slice(2, -1) || '1'));
+      screen[row] = '';
+    } else if (token.endsWith('J')) {
+      screen.length = row + 1;
+      screen[row] = '';
+    } else screen[row] += token;
+  }
+  return screen;
+}
+
+test('on a TTY, text printed during the run and after stop() is never drawn over by the block', async () => {
+  let out = '';
+  const p = createProgress({ scenarios: [{ load: { executor: 'constant-vus', vus: 1, durationMs: 1000, startTimeMs: 0, gracefulStopMs: 0 } }] as never, requestNames: ['a'] }, { write: (t) => (out += t), tty: true, color: false, intervalMs: 10 });
+  let elapsed = 0;
+  p.start({ elapsedMs: () => (elapsed += 100), activeVus: 1, iterations: { completed: 0, failed: 0, dropped: 0 } });
+  await new Promise((r) => setTimeout(r, 40));
+  p.print('\nSIGINT: stopping\n');
+  await new Promise((r) => setTimeout(r, 40));
+  p.stop();
+  // What the run prints next (the summary, on the same terminal).
+  out += 'summary line 1\nsummary line 2\nlast line\n';
+  p.stop(); // a second stop (the CLI's finally) changes nothing
+  const screen = renderTerminal(out);
+  assert.equal(screen.filter((l) => l.startsWith('running')).length, 1, screen.join('\n'));
+  assert.ok(screen.includes('SIGINT: stopping'), screen.join('\n'));
+  assert.ok(screen.indexOf('SIGINT: stopping') < screen.findIndex((l) => l.startsWith('running')));
+  assert.deepEqual(screen.slice(-4), ['summary line 1', 'summary line 2', 'last line', '']);
+});
