@@ -3,6 +3,7 @@
 // with it and closes them after it. A stream that fails mid-run (a full disk) stops with a warning; the run goes on.
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
+import { UserError } from '../errors.ts';
 import { checkOutputPaths, describeOutput, type OutputPath } from '../report/output-path.ts';
 import { InvalidArgumentError } from 'commander';
 import type { MetricsSink } from '../metrics/types.ts';
@@ -50,7 +51,7 @@ export interface RunOutputPaths {
  * Checks every output of `runner run` before any work: a missing folder, a folder, a FIFO or device, an
  * unwritable path or two outputs on one file is a UserError naming the flag and the path (exit 2, no traffic).
  */
-export function checkRunOutputPaths(io: Io, out: OutTargets, flags: { hdrLog?: string; summaryExport?: string }): RunOutputPaths {
+export function checkRunOutputPaths(io: Io, scenarioFile: string, out: OutTargets, flags: { hdrLog?: string; summaryExport?: string }): RunOutputPaths {
   const named: [keyof RunOutputPaths, string, string | undefined][] = [
     ['json', '--out', out.json],
     ['ndjson', '--out ndjson=', out.ndjson],
@@ -58,8 +59,8 @@ export function checkRunOutputPaths(io: Io, out: OutTargets, flags: { hdrLog?: s
     ['summaryExport', '--summary-export', flags.summaryExport],
   ];
   const given = named.filter((n): n is [keyof RunOutputPaths, string, string] => n[2] !== undefined);
-  const list: OutputPath[] = given.map(([, flag, path]) => ({ flag, path: resolve(io.cwd, path) }));
-  const targets = checkOutputPaths(list);
+  const list: OutputPath[] = given.map(([, flag, path]) => ({ flag, path: resolve(io.cwd, path), given: path }));
+  const targets = checkOutputPaths(list, [resolve(io.cwd, scenarioFile)]);
   const paths: RunOutputPaths = {};
   given.forEach(([key], i) => (paths[key] = targets[i]));
   return paths;
@@ -101,12 +102,23 @@ export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): Run
     progress = createProgress(plan, { write: (t) => io.stderr.write(t), tty: io.stderr.isTTY, color: flags.color, intervalMs: envInterval(io) });
     sinks.push(progress.sink);
   }
+  // Paths were checked, but the file system can change since (a folder removed): still a user-facing error.
+  const opening = <T>(flag: string, path: string, open: () => T): T => {
+    try {
+      return open();
+    } catch (err) {
+      hdrLog?.close();
+      throw new UserError({ message: `${describeOutput({ flag, path })}: cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, hint: 'check the path and its folders' });
+    }
+  };
   if (flags.hdrLog) {
-    hdrLog = createHdrLog(flags.hdrLog, plan.requestNames, `Logged with runner ${VERSION}, latency in microseconds`, undefined, stopped('--hdr-log', flags.hdrLog));
+    const path = flags.hdrLog;
+    hdrLog = opening('--hdr-log', path, () => createHdrLog(path, plan.requestNames, `Logged with runner ${VERSION}, latency in microseconds`, undefined, stopped('--hdr-log', path)));
     sinks.push(hdrLog.sink);
   }
   if (flags.ndjson) {
-    ndjson = createNdjsonSink(flags.ndjson, plan.requestNames, stopped('--out ndjson=', flags.ndjson));
+    const path = flags.ndjson;
+    ndjson = opening('--out ndjson=', path, () => createNdjsonSink(path, plan.requestNames, stopped('--out ndjson=', path)));
     sinks.push(ndjson);
   }
   return {

@@ -8,6 +8,8 @@ import { UserError } from '../errors.ts';
 export interface OutputPath {
   flag: string;
   path: string;
+  /** The path as the user typed it, when it differs (a trailing `/` says "a folder", which resolve() drops). */
+  given?: string;
 }
 
 function statOrUndefined(stat: (p: string) => Stats, path: string): Stats | undefined {
@@ -41,6 +43,9 @@ function refuse(o: OutputPath, problem: string, hint: string): never {
  * reader comes. Throws a UserError naming the flag and the path.
  */
 export function checkOutputPath(o: OutputPath): string {
+  if (o.given !== undefined && /(^|\/)\.{0,2}\/*$/.test(o.given)) {
+    refuse(o, 'names a folder, not a file', `give a file name, e.g. ${o.given.replace(/\/+$/, '')}/result.json`);
+  }
   let target = o.path;
   let st: Stats | undefined;
   try {
@@ -87,10 +92,11 @@ export function checkOutputPath(o: OutputPath): string {
 }
 
 /**
- * Checks every output (all problems at once) and that no two outputs are the same file (one would overwrite the
- * other). Returns the paths to write, in order.
+ * Checks every output (all problems at once), that no two outputs are the same file (one would overwrite the
+ * other) and that none is one of `inputs` (absolute paths: the scenario, the result files read). Returns the
+ * paths to write, in order.
  */
-export function checkOutputPaths(outputs: readonly OutputPath[]): string[] {
+export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonly string[] = []): string[] {
   const problems: UserError[] = [];
   const targets: string[] = [];
   for (const o of outputs) {
@@ -102,7 +108,17 @@ export function checkOutputPaths(outputs: readonly OutputPath[]): string[] {
       targets.push(o.path);
     }
   }
+  const inputTargets = inputs.map((p) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  });
   for (let i = 0; i < outputs.length; i++) {
+    if (inputTargets.includes(targets[i])) {
+      problems.push(new UserError({ message: `${describeOutput(outputs[i])}: is an input of this command; it would be overwritten`, hint: 'write this output to another file' }));
+    }
     const j = targets.indexOf(targets[i]);
     if (j < i) {
       problems.push(new UserError({ message: `${describeOutput(outputs[i])}: is the same file as ${describeOutput(outputs[j])}`, hint: 'give each output its own file' }));

@@ -65,9 +65,17 @@ test('an output that is a folder is refused, every problem reported at once', as
   assert.match(stderr, /--out .*is a folder[\s\S]*--hdr-log .*is a folder/);
 });
 
-test('two outputs on one file are refused', async () => {
+test('two outputs on one file, or an output on the scenario itself, are refused', async () => {
   const same = join(dir, 'same.json');
   await refused(['--out', same, '--summary-export', same], same, /same file/);
+  await refused(['--hdr-log', 'small.yaml'], scenario, /is an input of this command/);
+  assert.match(readFileSync(scenario, 'utf8'), /^name: small/);
+});
+
+test('a path that names a folder (trailing slash, `.`) is refused, not written as a file named like the folder', async () => {
+  await refused(['--out', 'results/'], join(dir, 'results'), /names a folder/);
+  await refused(['--summary-export', '.'], dir, /names a folder/);
+  assert.equal(existsSync(join(dir, 'results')), false);
 });
 
 test('an unwritable output is refused (read-only folder or mount)', async (t) => {
@@ -156,5 +164,5 @@ test('runner report -o into a missing folder or onto a folder is exit 2 naming t
   assert.match(r.stderr, /is a folder/);
   r = await runInProcess(['report', resultFile, '-o', resultFile], dir);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /also an input/);
+  assert.match(r.stderr, /is an input of this command/);
 });

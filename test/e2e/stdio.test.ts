@@ -60,18 +60,21 @@ function completeResult(file: string, requests: number): void {
   assert.equal(r.totals.byStatus['200'], requests);
 }
 
-test('stdout closed by its reader before the summary: exit 0, result file complete', async () => {
+test('stdout closed by its reader before the summary: exit 0, result file complete, no Node warning from any output', async () => {
   const out = join(dir, 'stdout-closed.json');
   const before = server.count;
-  const child = spawn(process.execPath, [binPath, 'run', scenario('stdout-closed', shared), '--out', out], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  const outputs = ['--out', out, '--out', `ndjson=${join(dir, 's.ndjson')}`, '--hdr-log', join(dir, 'h.hlog'), '--summary-export', join(dir, 'sum.json')];
+  const child = spawn(process.execPath, [binPath, 'run', scenario('stdout-closed', shared), ...outputs], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   children.push(child);
   child.stdout.destroy(); // the reader went away
   const exit = await exited(child);
   assert.equal(exit.signal, null);
   assert.equal(exit.code, 0, exit.stderr);
   assert.doesNotMatch(exit.stderr, /EPIPE|internal error|\n\s+at /);
+  assert.doesNotMatch(exit.stderr, /\(node:\d+\)|Warning/);
   assert.equal(server.count - before, ITERATIONS);
   completeResult(out, ITERATIONS);
+  assert.equal(readFileSync(join(dir, 's.ndjson'), 'utf8').split('\n').filter((l) => l !== '').length, ITERATIONS);
 });
 
 test('stderr closed while progress lines are written: the run goes on, exit 0, result file complete', async () => {

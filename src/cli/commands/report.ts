@@ -8,7 +8,7 @@ import { readRunResult } from '../../report/result.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { writeFileAtomic } from '../../report/atomic-write.ts';
-import { checkOutputPath } from '../../report/output-path.ts';
+import { checkOutputPaths } from '../../report/output-path.ts';
 
 export function registerReport(program: Command, io: Io, result: CommandResult): void {
   program
@@ -18,13 +18,9 @@ export function registerReport(program: Command, io: Io, result: CommandResult):
     .requiredOption('-o, --output <file>', 'the HTML file to write')
     .action(async (files: string[], flags: { output: string }) => {
       // The output path first, before reading and rendering anything.
-      const out = checkOutputPath({ flag: '-o', path: resolve(io.cwd, flags.output) });
+      const [out] = checkOutputPaths([{ flag: '-o', path: resolve(io.cwd, flags.output), given: flags.output }], files.map((f) => resolve(io.cwd, f)));
       const inputs = [];
-      for (const f of files) {
-        const path = resolve(io.cwd, f);
-        if (path === out) throw new UserError({ message: `-o ${flags.output} is also an input; it would be overwritten`, hint: 'write the report to another file' });
-        inputs.push({ label: basename(f), result: await readRunResult(path) });
-      }
+      for (const f of files) inputs.push({ label: basename(f), result: await readRunResult(resolve(io.cwd, f)) });
       try {
         await writeFileAtomic(out, renderHtmlReport(inputs));
       } catch (err) {

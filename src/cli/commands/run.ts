@@ -66,7 +66,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
-  const paths = checkRunOutputPaths(io, parseOutTargets(flags.out), flags);
+  const paths = checkRunOutputPaths(io, file, parseOutTargets(flags.out), flags);
   const loaded = await loadScenario(file, io.cwd);
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
