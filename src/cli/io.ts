@@ -3,6 +3,8 @@
 export interface Stream {
   write(text: string): void;
   isTTY: boolean;
+  /** The terminal's width in columns, read at each call (it can be resized); undefined when not a TTY. */
+  columns?: () => number | undefined;
 }
 
 export interface Io {
@@ -35,6 +37,7 @@ function processStream(stream: NodeJS.WriteStream): Stream {
       stream.write(text);
     },
     isTTY: stream.isTTY === true,
+    columns: () => (stream.isTTY ? stream.columns : undefined),
   };
 }
 

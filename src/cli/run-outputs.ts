@@ -99,7 +99,7 @@ export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): Run
     printErr(`warning: ${w}\n`);
   };
   if (flags.progress) {
-    progress = createProgress(plan, { write: (t) => io.stderr.write(t), tty: io.stderr.isTTY, color: flags.color, intervalMs: envInterval(io) });
+    progress = createProgress(plan, { write: (t) => io.stderr.write(t), tty: io.stderr.isTTY, color: flags.color, intervalMs: envInterval(io), columns: io.stderr.columns });
     sinks.push(progress.sink);
   }
   // Paths were checked, but the file system can change since (a folder removed): still a user-facing error.

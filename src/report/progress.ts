@@ -105,6 +105,18 @@ export interface ProgressOptions {
   color: boolean;
   /** Default 500 ms on a TTY, 10 s otherwise. */
   intervalMs?: number;
+  /** The terminal's width: a block line wider than it takes several rows, and the redraw must go up over all. */
+  columns?: () => number | undefined;
+}
+
+/** Rows a block takes on a terminal `columns` wide (lines wrap); colour codes take no room. */
+export function blockRows(block: string, columns: number | undefined): number {
+  let rows = 0;
+  for (const line of block.split('\n')) {
+    const width = Array.from(line.replace(/\x1b\[[0-9;]*m/g, '')).length;
+    rows += columns !== undefined && columns > 0 ? Math.max(1, Math.ceil(width / columns)) : 1;
+  }
+  return rows;
 }
 
 export interface Progress {
@@ -127,7 +139,7 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
   let timer: NodeJS.Timeout | null = null;
   let source: ProgressSource | null = null;
   let lastMs = 0;
-  let drawnLines = 0;
+  let drawnRows = 0;
 
   const sample = (): ProgressState => {
     const src = source as ProgressSource;
@@ -153,14 +165,14 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
 
   // Up to the first line of the block drawn last, clear to the end of the screen. Only valid while nothing else
   // was written after the block: every other write goes through print(), and stop() forgets the block.
-  const erase = (): string => (drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : '');
+  const erase = (): string => (drawnRows > 0 ? `\x1b[${drawnRows}F\x1b[J` : '');
 
   const draw = (): void => {
     const s = sample();
     if (opts.tty) {
       const up = erase();
       const block = renderProgressBlock(s, opts.color);
-      drawnLines = block.split('\n').length;
+      drawnRows = blockRows(block, opts.columns?.());
       opts.write(`${up}${block}\n`);
     } else opts.write(`${renderProgressLine(s)}\n`);
   };
@@ -175,7 +187,7 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
     print(text) {
       if (opts.tty && timer) {
         opts.write(erase() + text);
-        drawnLines = 0;
+        drawnRows = 0;
       } else opts.write(text);
     },
     stop() {
@@ -184,7 +196,7 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
       timer = null;
       if (opts.tty) draw();
       // The final block stays on screen; what comes next (the summary) is printed below it, never over it.
-      drawnLines = 0;
+      drawnRows = 0;
     },
   };
 }

@@ -39,12 +39,12 @@ async function waitFor(what: string, ok: () => boolean, timeoutMs = 60_000): Pro
   }
 }
 
-/** Starts `runner run …args` in a new 150×50 tmux session; its exit code lands in `<name>.rc`. */
-function startInTerminal(name: string, args: string[]): string {
+/** Starts `runner run …args` in a new tmux session, `width`×50; its exit code lands in `<name>.rc`. */
+function startInTerminal(name: string, args: string[], width = 150): string {
   const rc = join(dir, `${name}.rc`);
   const quoted = args.map((a) => `'${a}'`).join(' ');
   const cmd = `cd '${dir}' && NO_COLOR=1 RUNNER_PROGRESS_INTERVAL_MS=50 '${process.execPath}' '${binPath}' run ${quoted}; echo $? > '${rc}'; sleep 120`;
-  tmux('new-session', '-d', '-s', name, '-x', '150', '-y', '50', cmd);
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '50', cmd);
   return rc;
 }
 
@@ -98,4 +98,14 @@ test('the Ctrl-C message stays on a terminal while the progress block goes on re
   assert.ok(text.indexOf('SIGINT: stopping') < text.lastIndexOf('running '), 'the block went on below the message');
   assert.match(text, /outcome: interrupted/);
   assert.match(text, /^runner: CPU /m);
+});
+
+test('on a terminal narrower than the block, the redraw goes up over its wrapped rows: one block on screen', { skip: hasTmux ? false : 'tmux not installed' }, async () => {
+  // 40 columns: the block's first line (~75 characters) wraps onto two rows.
+  const rc = startInTerminal('narrow', [scenario('narrow', ['executor: shared-iterations', 'vus: 2', 'iterations: 400'])], 40);
+  await waitFor('the run to end', () => existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '');
+  assert.equal(readFileSync(rc, 'utf8').trim(), '0');
+  const text = screen('narrow').join('\n');
+  assert.equal(text.match(/^running /gm)?.length, 1, text);
+  assert.equal(text.match(/^vus /gm)?.length, 1, text);
 });

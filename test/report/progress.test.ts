@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIntervalRecorder } from '../../src/metrics/interval.ts';
-import { createProgress, plannedWork, renderProgressBlock, renderProgressLine, type ProgressState } from '../../src/report/progress.ts';
+import { blockRows, createProgress, plannedWork, renderProgressBlock, renderProgressLine, type ProgressState } from '../../src/report/progress.ts';
 
 const state: ProgressState = {
   elapsedMs: 12_300,
@@ -109,4 +109,11 @@ test('on a TTY, text printed during the run and after stop() is never drawn over
   assert.ok(screen.includes('SIGINT: stopping'), screen.join('\n'));
   assert.ok(screen.indexOf('SIGINT: stopping') < screen.findIndex((l) => l.startsWith('running')));
   assert.deepEqual(screen.slice(-4), ['summary line 1', 'summary line 2', 'last line', '']);
+});
+
+test('blockRows: wrapped lines count as the rows they take; colour codes take none; exactly full width is one row', () => {
+  assert.equal(blockRows('a\nb\nc', undefined), 3);
+  assert.equal(blockRows('x'.repeat(75) + '\nshort\n', 40), 4);
+  assert.equal(blockRows('x'.repeat(40), 40), 1);
+  assert.equal(blockRows(`\x1b[32m${'█'.repeat(40)}\x1b[39m`, 40), 1);
 });
