@@ -88,3 +88,21 @@ test('a result file on a full disk: the summary is still printed, exit 2 naming 
   assert.match(r.stdout, /hit/, 'the summary is on stdout');
   assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
 });
+
+test('streams opened on a disk that is already full stop with a warning at their first write; exit 0', async (t) => {
+  if (mountError !== undefined) return t.skip(`needs root to mount a small tmpfs: ${mountError}`);
+  // Runs after the test above filled the disk; fill again in case it freed anything.
+  try {
+    writeFileSync(join(small, 'filler2'), Buffer.alloc(256 * 1024));
+  } catch {
+    // ENOSPC expected
+  }
+  const result = join(dir, 'result-2.json');
+  const r = await runInProcess(['run', scenario('full'), '--quiet', '--out', result, '--hdr-log', join(small, 'h2.hlog'), '--out', `ndjson=${join(small, 's2.ndjson')}`], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: --hdr-log .*h2\.hlog: write failed \(ENOSPC\)/);
+  assert.match(r.stderr, /warning: --out ndjson=.*s2\.ndjson: write failed \(ENOSPC\)/);
+  const written = JSON.parse(readFileSync(result, 'utf8'));
+  assert.equal(written.totals.requests, ITERATIONS);
+  assert.equal(written.warnings.filter((w: string) => /ENOSPC/.test(w)).length, 2);
+});
