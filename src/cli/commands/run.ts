@@ -108,7 +108,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
     const lost = await writeResultFiles(io, paths, runResult);
     if (!flags.quiet) io.stdout.write(redact.text(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) })) + '\n');
     if (lost) {
-      io.stderr.write(`runner: ${lost}; the numbers above are all that is left of this run\n`);
+      io.stderr.write(`runner: ${lost}; ${flags.quiet ? 'nothing of this run was kept (--quiet)' : 'the summary above is all that is left of this run'}\n`);
       return ExitCode.userError;
     }
     // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
@@ -133,7 +133,7 @@ async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunRes
     try {
       await writeResultAtomic(paths.summaryExport, buildSummaryExport(runResult));
     } catch (err) {
-      const w = `--summary-export ${paths.summaryExport}: write failed (${errorCode(err)}); the result file has the same numbers`;
+      const w = `--summary-export ${paths.summaryExport}: write failed (${errorCode(err)})${paths.json ? '; the result file has the same numbers' : ''}`;
       runResult.warnings.push(w);
       io.stderr.write(`warning: ${w}\n`);
     }
