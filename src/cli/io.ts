@@ -15,6 +15,12 @@ export interface Io {
   stderr: Stream;
   /** Subscribes to SIGINT/SIGTERM/SIGHUP (a closed terminal stops a run like Ctrl-C); returns the unsubscribe function. */
   onSignal(handler: (signal: StopSignal) => void): () => void;
+  /**
+   * Calls `hook` before each write to stdout/stderr that does not go through this Io (scenario code's
+   * console.log or process.stdout.write), so a live progress block can get out of its way; returns the function
+   * that stops it. Absent where nothing else can write (tests' fake Io).
+   */
+  onOtherWrites?(hook: () => void): () => void;
 }
 
 /** The signals that stop a run (and, sent again, abort it). */
@@ -31,10 +37,12 @@ function processStream(stream: NodeJS.WriteStream): Stream {
   stream.on('error', () => {
     broken = true;
   });
+  // Bound now, before onOtherWrites may wrap stream.write: the Io's own writes never call the hook.
+  const write = stream.write.bind(stream) as (text: string) => boolean;
   return {
     write(text) {
       if (broken || stream.destroyed) return;
-      stream.write(text);
+      write(text);
     },
     isTTY: stream.isTTY === true,
     columns: () => (stream.isTTY ? stream.columns : undefined),
@@ -54,6 +62,22 @@ export function createProcessIo(): Io {
       return () => {
         for (const [signal, listener] of listeners) process.off(signal, listener);
       };
+    },
+    onOtherWrites(hook) {
+      const streams = [process.stdout, process.stderr];
+      const originals = streams.map((s) => s.write);
+      const own = streams.map((s) => Object.hasOwn(s, 'write'));
+      streams.forEach((s, i) => {
+        s.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+          hook();
+          return (originals[i] as (...a: unknown[]) => boolean).apply(this, args);
+        } as typeof s.write;
+      });
+      return () =>
+        streams.forEach((s, i) => {
+          if (own[i]) s.write = originals[i];
+          else delete (s as { write?: unknown }).write;
+        });
     },
   };
 }

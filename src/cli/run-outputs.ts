@@ -121,15 +121,20 @@ export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): Run
     ndjson = opening('--out ndjson=', path, () => createNdjsonSink(path, plan.requestNames, stopped('--out ndjson=', path)));
     sinks.push(ndjson);
   }
+  // Scenario code writing to the terminal (console.log) would be drawn over by the next redraw: clear first.
+  let stopWatchingWrites: (() => void) | undefined;
   return {
     sinks,
     start(run) {
+      if (progress && io.stderr.isTTY && io.onOtherWrites) stopWatchingWrites = io.onOtherWrites(() => progress?.clear());
       progress?.start(run);
       hdrLog?.start(Date.now(), () => performance.now());
     },
     printErr,
     warnings,
     finish() {
+      stopWatchingWrites?.();
+      stopWatchingWrites = undefined;
       progress?.stop();
       hdrLog?.close();
       ndjson?.close();

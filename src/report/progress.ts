@@ -128,6 +128,8 @@ export interface Progress {
    * drawn again below the text at the next tick, so a redraw never moves the cursor up over it.
    */
   print(text: string): void;
+  /** Erases the block (TTY) before someone else writes to the terminal; it is drawn again at the next tick. */
+  clear(): void;
   /** Draws the final state (TTY) and stops the timer. Call it before anything else is printed after the block. */
   stop(): void;
 }
@@ -189,6 +191,11 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
         opts.write(erase() + text);
         drawnRows = 0;
       } else opts.write(text);
+    },
+    clear() {
+      if (!opts.tty || !timer || drawnRows === 0) return;
+      opts.write(erase());
+      drawnRows = 0;
     },
     stop() {
       if (!timer) return;

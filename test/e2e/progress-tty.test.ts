@@ -109,3 +109,27 @@ test('on a terminal narrower than the block, the redraw goes up over its wrapped
   assert.equal(text.match(/^running /gm)?.length, 1, text);
   assert.equal(text.match(/^vus /gm)?.length, 1, text);
 });
+
+test("scenario code's console.log during the run stays on a terminal; the block redraws below it", { skip: hasTmux ? false : 'tmux not installed' }, async () => {
+  const file = join(dir, 'logs.mts');
+  writeFileSync(
+    file,
+    [
+      "import { defineScenario, type IterationContext } from 'runner';",
+      'let n = 0;',
+      'async function one({ http }: IterationContext) {',
+      "  await http.get('/x');",
+      '  n++;',
+      '  if (n % 100 === 0) console.log(`log line ${n}`);',
+      '  if (n === 250) process.stderr.write(`stderr line ${n}\\n`);',
+      '}',
+      `export default defineScenario({ target: '${server.url}', load: { executor: 'shared-iterations', vus: 1, iterations: 400 }, iteration: one });`,
+    ].join('\n'),
+  );
+  const rc = startInTerminal('logs', [file]);
+  await waitFor('the run to end', () => existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '');
+  assert.equal(readFileSync(rc, 'utf8').trim(), '0');
+  const text = screen('logs').join('\n');
+  for (const line of ['log line 100', 'log line 200', 'stderr line 250', 'log line 300', 'log line 400']) assert.match(text, new RegExp(`^${line}$`, 'm'), text);
+  assert.equal(text.match(/^running /gm)?.length, 1, text);
+});
