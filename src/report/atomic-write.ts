@@ -16,7 +16,8 @@ async function writeTarget(path: string): Promise<string> {
 /**
  * Writes `text` to `path` through a temp file in the same folder (rename is atomic only within one file system),
  * fsync, then rename. A symbolic link is written through (its target is replaced, the link stays); anything but a
- * regular file (a FIFO, a device) is refused rather than replaced by one.
+ * regular file (a FIFO, a device) is refused rather than replaced by one; a file that exists keeps its permission
+ * bits (a private 0600 result does not become world-readable by being rewritten).
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const target = await writeTarget(path);
@@ -28,6 +29,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   try {
     const fh = await open(tmpPath, 'wx');
     try {
+      if (existing !== undefined) await fh.chmod(existing.mode & 0o7777);
       await fh.writeFile(text, 'utf8');
       await fh.sync();
     } finally {
