@@ -50,7 +50,9 @@ async function demo(): Promise<number> {
   // A reader that went away (`npm run demo | head -1`) must not crash the demo before it reports.
   process.stdout.on('error', () => undefined);
   // Ctrl-C reaches runner too (same process group); it stops and writes its result, which we still compare.
+  // So does the SIGHUP of a closed terminal: the API must outlive runner's stop to answer its last requests.
   process.on('SIGINT', () => {});
+  process.on('SIGHUP', () => {});
   const api = createExampleApi();
   try {
     const target = await api.listen();
