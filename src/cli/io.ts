@@ -3,6 +3,8 @@
 export interface Stream {
   write(text: string): void;
   isTTY: boolean;
+  /** The terminal's width in columns, read at each call (it can be resized); undefined when not a TTY. */
+  columns?: () => number | undefined;
 }
 
 export interface Io {
@@ -11,8 +13,40 @@ export interface Io {
   cwd: string;
   stdout: Stream;
   stderr: Stream;
-  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
-  onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Subscribes to SIGINT/SIGTERM/SIGHUP (a closed terminal stops a run like Ctrl-C); returns the unsubscribe function. */
+  onSignal(handler: (signal: StopSignal) => void): () => void;
+  /**
+   * Calls `hook` before each write to stdout/stderr that does not go through this Io (scenario code's
+   * console.log or process.stdout.write), so a live progress block can get out of its way; returns the function
+   * that stops it. Absent where nothing else can write (tests' fake Io).
+   */
+  onOtherWrites?(hook: () => void): () => void;
+}
+
+/** The signals that stop a run (and, sent again, abort it). */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const stopSignals: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * process.stdout/stderr as a Stream that survives its reader going away (`| head -1`, a closed terminal): the
+ * write error (EPIPE, EIO) would otherwise be an uncaught 'error' event that kills runner before it writes the
+ * result file. After an error the stream drops what it is given.
+ */
+function processStream(stream: NodeJS.WriteStream): Stream {
+  let broken = false;
+  stream.on('error', () => {
+    broken = true;
+  });
+  // Bound now, before onOtherWrites may wrap stream.write: the Io's own writes never call the hook.
+  const write = stream.write.bind(stream) as (text: string) => boolean;
+  return {
+    write(text) {
+      if (broken || stream.destroyed) return;
+      write(text);
+    },
+    isTTY: stream.isTTY === true,
+    columns: () => (stream.isTTY ? stream.columns : undefined),
+  };
 }
 
 export function createProcessIo(): Io {
@@ -20,17 +54,30 @@ export function createProcessIo(): Io {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
-    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    stdout: processStream(process.stdout),
+    stderr: processStream(process.stderr),
     onSignal(handler) {
-      const onInt = () => handler('SIGINT');
-      const onTerm = () => handler('SIGTERM');
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
+      const listeners = stopSignals.map((signal) => [signal, () => handler(signal)] as const);
+      for (const [signal, listener] of listeners) process.on(signal, listener);
       return () => {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
+        for (const [signal, listener] of listeners) process.off(signal, listener);
       };
+    },
+    onOtherWrites(hook) {
+      const streams = [process.stdout, process.stderr];
+      const originals = streams.map((s) => s.write);
+      const own = streams.map((s) => Object.hasOwn(s, 'write'));
+      streams.forEach((s, i) => {
+        s.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+          hook();
+          return (originals[i] as (...a: unknown[]) => boolean).apply(this, args);
+        } as typeof s.write;
+      });
+      return () =>
+        streams.forEach((s, i) => {
+          if (own[i]) s.write = originals[i];
+          else delete (s as { write?: unknown }).write;
+        });
     },
   };
 }

@@ -1,7 +1,10 @@
 // What `runner run` adds around a Run besides the result file: live progress, --hdr-log, --out ndjson=…,
-// --summary-export. Creates the sinks before the run, starts their timers with it and closes them after it.
+// --summary-export. Checks every output path before the run, creates the sinks before it, starts their timers
+// with it and closes them after it. A stream that fails mid-run (a full disk) stops with a warning; the run goes on.
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { checkOutputPaths, describeOutput, type OutputPath } from '../report/output-path.ts';
 import { InvalidArgumentError } from 'commander';
 import type { MetricsSink } from '../metrics/types.ts';
 import type { Plan } from '../plan/types.ts';
@@ -36,14 +39,46 @@ export function parseOutTargets(values: string | string[] | undefined): OutTarge
   return out;
 }
 
+/** Where `runner run` writes, as absolute paths to write (symbolic links resolved), all checked. */
+export interface RunOutputPaths {
+  json?: string;
+  ndjson?: string;
+  hdrLog?: string;
+  summaryExport?: string;
+}
+
+/**
+ * Checks every output of `runner run` before any work: a missing folder, a folder, a FIFO or device, an
+ * unwritable path or two outputs on one file is a UserError naming the flag and the path (exit 2, no traffic).
+ */
+export function checkRunOutputPaths(io: Io, scenarioFile: string, out: OutTargets, flags: { hdrLog?: string; summaryExport?: string }): RunOutputPaths {
+  const named: [keyof RunOutputPaths, string, string | undefined][] = [
+    ['json', '--out', out.json],
+    ['ndjson', '--out ndjson=', out.ndjson],
+    ['hdrLog', '--hdr-log', flags.hdrLog],
+    ['summaryExport', '--summary-export', flags.summaryExport],
+  ];
+  const given = named.filter((n): n is [keyof RunOutputPaths, string, string] => n[2] !== undefined);
+  const list: OutputPath[] = given.map(([, flag, path]) => ({ flag, path: resolve(io.cwd, path), given: path }));
+  const targets = checkOutputPaths(list, [resolve(io.cwd, scenarioFile)]);
+  const paths: RunOutputPaths = {};
+  given.forEach(([key], i) => (paths[key] = targets[i]));
+  return paths;
+}
+
 export interface RunOutputs {
   sinks: MetricsSink[];
   start(run: ProgressSource): void;
-  /** Stops timers, writes the last interval and closes files; safe to call twice. */
+  /** Writes whole lines to stderr without the live progress block drawing over them. */
+  printErr(text: string): void;
+  /** Outputs that stopped during the run (a full disk…), one sentence each; for the result's warnings. */
+  readonly warnings: string[];
+  /** Stops timers, draws the last progress, writes the last interval and closes files; safe to call twice. */
   finish(): void;
 }
 
 export interface RunOutputFlags {
+  /** Checked paths (checkRunOutputPaths). */
   hdrLog?: string;
   ndjson?: string;
   /** Show live progress (false with --quiet). */
@@ -56,25 +91,50 @@ export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): Run
   let progress: Progress | undefined;
   let hdrLog: HdrLog | undefined;
   let ndjson: NdjsonSink | undefined;
+  const warnings: string[] = [];
+  const printErr = (text: string): void => (progress ? progress.print(text) : io.stderr.write(text));
+  const stopped = (flag: string, path: string) => (err: NodeJS.ErrnoException): void => {
+    const w = `${describeOutput({ flag, path })}: write failed (${err.code ?? err.message}); this output stopped there, the run went on`;
+    warnings.push(w);
+    printErr(`warning: ${w}\n`);
+  };
   if (flags.progress) {
-    progress = createProgress(plan, { write: (t) => io.stderr.write(t), tty: io.stderr.isTTY, color: flags.color, intervalMs: envInterval(io) });
+    progress = createProgress(plan, { write: (t) => io.stderr.write(t), tty: io.stderr.isTTY, color: flags.color, intervalMs: envInterval(io), columns: io.stderr.columns });
     sinks.push(progress.sink);
   }
+  // Paths were checked, but the file system can change since (a folder removed): still a user-facing error.
+  const opening = <T>(flag: string, path: string, open: () => T): T => {
+    try {
+      return open();
+    } catch (err) {
+      hdrLog?.close();
+      throw new UserError({ message: `${describeOutput({ flag, path })}: cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, hint: 'check the path and its folders' });
+    }
+  };
   if (flags.hdrLog) {
-    hdrLog = createHdrLog(resolve(io.cwd, flags.hdrLog), plan.requestNames, `Logged with runner ${VERSION}, latency in microseconds`);
+    const path = flags.hdrLog;
+    hdrLog = opening('--hdr-log', path, () => createHdrLog(path, plan.requestNames, `Logged with runner ${VERSION}, latency in microseconds`, undefined, stopped('--hdr-log', path)));
     sinks.push(hdrLog.sink);
   }
   if (flags.ndjson) {
-    ndjson = createNdjsonSink(resolve(io.cwd, flags.ndjson), plan.requestNames);
+    const path = flags.ndjson;
+    ndjson = opening('--out ndjson=', path, () => createNdjsonSink(path, plan.requestNames, stopped('--out ndjson=', path)));
     sinks.push(ndjson);
   }
+  // Scenario code writing to the terminal (console.log) would be drawn over by the next redraw: clear first.
+  let stopWatchingWrites: (() => void) | undefined;
   return {
     sinks,
     start(run) {
+      if (progress && io.stderr.isTTY && io.onOtherWrites) stopWatchingWrites = io.onOtherWrites(() => progress?.clear());
       progress?.start(run);
       hdrLog?.start(Date.now(), () => performance.now());
     },
+    printErr,
+    warnings,
     finish() {
+      stopWatchingWrites?.();
+      stopWatchingWrites = undefined;
       progress?.stop();
       hdrLog?.close();
       ndjson?.close();

@@ -1,15 +1,17 @@
 // `npm run demo`: runs scenarios/signup.yaml against an in-process example API and checks, like the original
 // Go test did, that every signup runner saw succeed is a user the server stored.
-// Runs as <repo>/dist/example/demo.js; extra arguments (`npm run demo -- --iterations 500`) go to `runner run`.
+// Runs as <repo>/dist/example/demo.js; extra arguments (`npm run demo -- --iterations 500`) go to `runner run`,
+// except a result file (`--out r.json`), which the demo reads instead of its own temp file.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../exit-codes.ts';
 import type { RunResult } from '../report/result-types.ts';
 import { createExampleApi } from './api.ts';
+import { splitDemoArgs } from './demo-args.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'dist', 'cli', 'bin.js');
@@ -24,9 +26,18 @@ function runRunner(args: string[]): Promise<number> {
   });
 }
 
-/** `totals.byStatus["200"]` of the result file, or undefined when runner wrote none. */
-async function readOkCount(file: string): Promise<number | undefined> {
-  if (!existsSync(file)) return undefined;
+/** The file's modification time, or undefined when it does not exist. */
+async function modifiedMs(file: string): Promise<number | undefined> {
+  return (await stat(file).catch(() => undefined))?.mtimeMs;
+}
+
+/**
+ * `totals.byStatus["200"]` of the result file, or undefined when runner wrote none (a file the user named with
+ * --out may be left from an earlier run: it counts only when this run rewrote it).
+ */
+async function readOkCount(file: string, before: number | undefined): Promise<number | undefined> {
+  const now = await modifiedMs(file);
+  if (now === undefined || now === before) return undefined;
   const result = JSON.parse(await readFile(file, 'utf8')) as RunResult;
   return result.totals?.byStatus?.['200'] ?? 0;
 }
@@ -36,16 +47,22 @@ async function demo(): Promise<number> {
     process.stderr.write(`demo: ${bin} not found; run \`npm run build\` first\n`);
     return ExitCode.internal;
   }
+  // A reader that went away (`npm run demo | head -1`) must not crash the demo before it reports.
+  process.stdout.on('error', () => undefined);
   // Ctrl-C reaches runner too (same process group); it stops and writes its result, which we still compare.
+  // So does the SIGHUP of a closed terminal: the API must outlive runner's stop to answer its last requests.
   process.on('SIGINT', () => {});
+  process.on('SIGHUP', () => {});
   const api = createExampleApi();
   try {
     const target = await api.listen();
-    const out = join(await mkdtemp(join(tmpdir(), 'runner-demo-')), 'demo-result.json');
+    const args = splitDemoArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+    const out = args.out ?? join(await mkdtemp(join(tmpdir(), 'runner-demo-')), 'demo-result.json');
     process.stdout.write(`demo: example API on ${target}\n`);
-    const code = await runRunner([scenario, '--target', target, '--out', out, ...process.argv.slice(2)]);
+    const before = await modifiedMs(out);
+    const code = await runRunner([scenario, '--target', target, '--out', out, ...args.rest]);
     const stored = api.users().size;
-    const counted = await readOkCount(out);
+    const counted = await readOkCount(out, before);
     if (counted === undefined) {
       process.stdout.write(`demo: runner exited ${code} without writing ${out}; server stored ${stored} users\n`);
       return code === ExitCode.ok ? ExitCode.internal : code;

@@ -1,9 +1,9 @@
 // `--hdr-log run.hlog`: the standard HdrHistogram interval log (format 1.3), one line per second for the whole run
 // (untagged) and one per request name (`Tag=<name>`), readable by HistogramLogProcessor and HistogramLogAnalyzer.
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { HistogramLogWriter } from 'hdr-histogram-js';
 import { createHistogram, type Histogram } from '../metrics/histogram.ts';
 import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
+import { createOutputStream } from './output-stream.ts';
 
 /** Values are µs; interval max is written in ms, as the Java writer does with its unit ratio. */
 const MAX_VALUE_UNIT_RATIO = 1000;
@@ -31,12 +31,19 @@ export function renderHdrLogHeader(startEpochMs: number, comment: string): strin
 
 /**
  * Creates the log at `path` (truncating it). `requestNames[id]` names request id `id`; ids that share a name
- * share a tag. Lines are written synchronously once per `intervalMs` (small, off the hot path).
+ * share a tag. Lines are written synchronously once per `intervalMs` (small, off the hot path). A write error
+ * (a full disk) calls `onWriteError` once and stops the log; the run goes on.
  */
-export function createHdrLog(path: string, requestNames: readonly string[], comment: string, intervalMs = 1000): HdrLog {
-  const fd = openSync(path, 'w');
+export function createHdrLog(
+  path: string,
+  requestNames: readonly string[],
+  comment: string,
+  intervalMs = 1000,
+  onWriteError: (err: NodeJS.ErrnoException) => void = () => undefined,
+): HdrLog {
+  const file = createOutputStream(path, onWriteError);
   const recorder = createIntervalRecorder(requestNames.length, true);
-  const writer = new HistogramLogWriter((text) => void writeSync(fd, text));
+  const writer = new HistogramLogWriter((text) => file.write(text));
   const names = [...new Set(requestNames)];
   const byName: Histogram[] = names.map(() => createHistogram());
   const nameIndex = requestNames.map((n) => names.indexOf(n));
@@ -48,6 +55,8 @@ export function createHdrLog(path: string, requestNames: readonly string[], comm
   let closed = false;
 
   const flush = (): void => {
+    // A stopped log costs nothing more: the recorder keeps only the current interval.
+    if (file.failed) return void recorder.take();
     const endMs = now();
     const snapshot = recorder.take();
     total.reset();
@@ -70,7 +79,7 @@ export function createHdrLog(path: string, requestNames: readonly string[], comm
     start(startEpochMs, nowMs) {
       now = nowMs;
       originMs = intervalStartMs = nowMs();
-      writeSync(fd, renderHdrLogHeader(startEpochMs, comment));
+      file.write(renderHdrLogHeader(startEpochMs, comment));
       timer = setInterval(flush, intervalMs);
       timer.unref();
     },
@@ -81,7 +90,7 @@ export function createHdrLog(path: string, requestNames: readonly string[], comm
         clearInterval(timer);
         flush();
       }
-      closeSync(fd);
+      file.close();
     },
   };
 }

@@ -1,9 +1,9 @@
 // `--out ndjson=samples.ndjson`: one JSON line per finished request, through a bounded buffer written synchronously
 // when full, so memory never grows whatever the request rate; a slow disk slows the run instead of losing lines.
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ErrorKind } from '../errors.ts';
 import type { MetricsSink } from '../metrics/types.ts';
+import { createOutputStream, type OutputStream } from './output-stream.ts';
 
 /** Flush when the pending text reaches this many UTF-16 units (~64 KiB of mostly ASCII). */
 const FLUSH_AT = 64 * 1024;
@@ -19,15 +19,15 @@ export interface NdjsonSink extends MetricsSink {
 class NdjsonWriter implements NdjsonSink {
   lines = 0;
   private pending = '';
-  private readonly fd: number;
+  private readonly file: OutputStream;
   /** `{"t":` … pieces per request id, built once: `,"name":"<json-escaped>"`. */
   private readonly namePart: string[];
   private readonly timer: NodeJS.Timeout;
   private readonly origin = performance.timeOrigin;
   private closed = false;
 
-  constructor(path: string, requestNames: readonly string[]) {
-    this.fd = openSync(path, 'w');
+  constructor(path: string, requestNames: readonly string[], onWriteError: (err: NodeJS.ErrnoException) => void) {
+    this.file = createOutputStream(path, onWriteError);
     this.namePart = requestNames.map((n) => `,"name":${JSON.stringify(n)}`);
     this.timer = setInterval(() => this.flush(), 1000);
     this.timer.unref();
@@ -62,7 +62,8 @@ class NdjsonWriter implements NdjsonSink {
     const text = this.pending;
     this.pending = '';
     // Synchronous on purpose: it is the back-pressure. The event loop (and so the load) waits for the disk.
-    writeSync(this.fd, text);
+    // After a write error (a full disk) the stream drops what it is given: the run goes on without this output.
+    this.file.write(text);
   }
 
   close(): void {
@@ -70,14 +71,19 @@ class NdjsonWriter implements NdjsonSink {
     clearInterval(this.timer);
     this.flush();
     this.closed = true;
-    closeSync(this.fd);
+    this.file.close();
   }
 }
 
 /**
  * Lines: `{"t":<epoch ms at the end of the request>,"name":"signup","status":200,"latencyMs":1.234,"expected":true,"error":null}`;
- * a request with no response has `"status":0,"latencyMs":null,"error":"<kind>"`.
+ * a request with no response has `"status":0,"latencyMs":null,"error":"<kind>"`. A write error (a full disk) calls
+ * `onWriteError` once and stops this output; the run goes on.
  */
-export function createNdjsonSink(path: string, requestNames: readonly string[]): NdjsonSink {
-  return new NdjsonWriter(path, requestNames);
+export function createNdjsonSink(
+  path: string,
+  requestNames: readonly string[],
+  onWriteError: (err: NodeJS.ErrnoException) => void = () => undefined,
+): NdjsonSink {
+  return new NdjsonWriter(path, requestNames, onWriteError);
 }

@@ -105,13 +105,32 @@ export interface ProgressOptions {
   color: boolean;
   /** Default 500 ms on a TTY, 10 s otherwise. */
   intervalMs?: number;
+  /** The terminal's width: a block line wider than it takes several rows, and the redraw must go up over all. */
+  columns?: () => number | undefined;
+}
+
+/** Rows a block takes on a terminal `columns` wide (lines wrap); colour codes take no room. */
+export function blockRows(block: string, columns: number | undefined): number {
+  let rows = 0;
+  for (const line of block.split('\n')) {
+    const width = Array.from(line.replace(/\x1b\[[0-9;]*m/g, '')).length;
+    rows += columns !== undefined && columns > 0 ? Math.max(1, Math.ceil(width / columns)) : 1;
+  }
+  return rows;
 }
 
 export interface Progress {
   /** Add this to the run's sinks. */
   readonly sink: IntervalRecorder;
   start(source: ProgressSource): void;
-  /** Draws the final state (TTY) and stops the timer. */
+  /**
+   * Writes `text` (whole lines) to the same stream without losing it: on a TTY the block is erased first and
+   * drawn again below the text at the next tick, so a redraw never moves the cursor up over it.
+   */
+  print(text: string): void;
+  /** Erases the block (TTY) before someone else writes to the terminal; it is drawn again at the next tick. */
+  clear(): void;
+  /** Draws the final state (TTY) and stops the timer. Call it before anything else is printed after the block. */
   stop(): void;
 }
 
@@ -122,7 +141,7 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
   let timer: NodeJS.Timeout | null = null;
   let source: ProgressSource | null = null;
   let lastMs = 0;
-  let drawnLines = 0;
+  let drawnRows = 0;
 
   const sample = (): ProgressState => {
     const src = source as ProgressSource;
@@ -146,13 +165,16 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
     };
   };
 
+  // Up to the first line of the block drawn last, clear to the end of the screen. Only valid while nothing else
+  // was written after the block: every other write goes through print(), and stop() forgets the block.
+  const erase = (): string => (drawnRows > 0 ? `\x1b[${drawnRows}F\x1b[J` : '');
+
   const draw = (): void => {
     const s = sample();
     if (opts.tty) {
-      // Up to the first line of the previous block, clear to the end of the screen, draw again.
-      const up = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : '';
+      const up = erase();
       const block = renderProgressBlock(s, opts.color);
-      drawnLines = block.split('\n').length;
+      drawnRows = blockRows(block, opts.columns?.());
       opts.write(`${up}${block}\n`);
     } else opts.write(`${renderProgressLine(s)}\n`);
   };
@@ -164,11 +186,24 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
       timer = setInterval(draw, intervalMs);
       timer.unref();
     },
+    print(text) {
+      if (opts.tty && timer) {
+        opts.write(erase() + text);
+        drawnRows = 0;
+      } else opts.write(text);
+    },
+    clear() {
+      if (!opts.tty || !timer || drawnRows === 0) return;
+      opts.write(erase());
+      drawnRows = 0;
+    },
     stop() {
       if (!timer) return;
       clearInterval(timer);
       timer = null;
       if (opts.tty) draw();
+      // The final block stays on screen; what comes next (the summary) is printed below it, never over it.
+      drawnRows = 0;
     },
   };
 }

@@ -1,7 +1,5 @@
 // Builds the versioned RunResult and writes it atomically; read-result.ts reads it back.
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.ts';
 import type { RequestResult, RunResult } from './result-types.ts';
 
 export interface RunResultInput {
@@ -48,24 +46,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
   return input.target === undefined ? result : { ...result, target: input.target };
 }
 
-/**
- * Writes `value` as JSON (2-space indent) so readers never see a half-written file: a temp file in the same
- * directory (rename is only atomic within one file system), fsync, then rename over `path`.
- */
+/** Writes `value` as JSON (2-space indent), atomically: see writeFileAtomic. */
 export async function writeResultAtomic(path: string, value: unknown): Promise<void> {
-  const tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  try {
-    const fh = await open(tmpPath, 'wx');
-    try {
-      await fh.writeFile(text, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmpPath, path);
-  } catch (err) {
-    await unlink(tmpPath).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIntervalRecorder } from '../../src/metrics/interval.ts';
-import { createProgress, plannedWork, renderProgressBlock, renderProgressLine, type ProgressState } from '../../src/report/progress.ts';
+import { blockRows, createProgress, plannedWork, renderProgressBlock, renderProgressLine, type ProgressState } from '../../src/report/progress.ts';
 
 const state: ProgressState = {
   elapsedMs: 12_300,
@@ -70,4 +70,50 @@ test('the interval recorder swaps buffers and keeps running totals by status cla
   assert.deepEqual([b.requests, b.histograms[0].totalCount, b.histograms[1].totalCount], [0, 0, 0]);
   assert.deepEqual([...r.statusClasses], [1, 0, 1, 0, 1, 0]);
   assert.equal(r.errorsTotal(), 1);
+});
+
+/** A tiny terminal: lines of text, a cursor row; understands \n, CSI n F (up n, column 0) and CSI J (clear below). */
+function renderTerminal(output: string): string[] {
+  const screen: string[] = [''];
+  let row = 0;
+  for (const token of output.split(/(\x1b\[\d*[FJ]|\n)/)) {
+    if (token === '') continue;
+    if (token === '\n') {
+      row++;
+      if (screen.length <= row) screen.push('');
+    } else if (token.endsWith('F')) {
+      row = Math.max(0, row - Number(token.slice(2, -1) || '1'));
+      screen[row] = '';
+    } else if (token.endsWith('J')) {
+      screen.length = row + 1;
+      screen[row] = '';
+    } else screen[row] += token;
+  }
+  return screen;
+}
+
+test('on a TTY, text printed during the run and after stop() is never drawn over by the block', async () => {
+  let out = '';
+  const p = createProgress({ scenarios: [{ load: { executor: 'constant-vus', vus: 1, durationMs: 1000, startTimeMs: 0, gracefulStopMs: 0 } }] as never, requestNames: ['a'] }, { write: (t) => (out += t), tty: true, color: false, intervalMs: 10 });
+  let elapsed = 0;
+  p.start({ elapsedMs: () => (elapsed += 100), activeVus: 1, iterations: { completed: 0, failed: 0, dropped: 0 } });
+  await new Promise((r) => setTimeout(r, 40));
+  p.print('\nSIGINT: stopping\n');
+  await new Promise((r) => setTimeout(r, 40));
+  p.stop();
+  // What the run prints next (the summary, on the same terminal).
+  out += 'summary line 1\nsummary line 2\nlast line\n';
+  p.stop(); // a second stop (the CLI's finally) changes nothing
+  const screen = renderTerminal(out);
+  assert.equal(screen.filter((l) => l.startsWith('running')).length, 1, screen.join('\n'));
+  assert.ok(screen.includes('SIGINT: stopping'), screen.join('\n'));
+  assert.ok(screen.indexOf('SIGINT: stopping') < screen.findIndex((l) => l.startsWith('running')));
+  assert.deepEqual(screen.slice(-4), ['summary line 1', 'summary line 2', 'last line', '']);
+});
+
+test('blockRows: wrapped lines count as the rows they take; colour codes take none; exactly full width is one row', () => {
+  assert.equal(blockRows('a\nb\nc', undefined), 3);
+  assert.equal(blockRows('x'.repeat(75) + '\nshort\n', 40), 4);
+  assert.equal(blockRows('x'.repeat(40), 40), 1);
+  assert.equal(blockRows(`\x1b[32m${'█'.repeat(40)}\x1b[39m`, 40), 1);
 });

@@ -2,11 +2,13 @@
 import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { ExitCode } from '../../exit-codes.ts';
+import { UserError } from '../../errors.ts';
 import { renderHtmlReport } from '../../report/html.ts';
 import { readRunResult } from '../../report/read-result.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../report/atomic-write.ts';
+import { checkOutputPaths } from '../../report/output-path.ts';
 
 export function registerReport(program: Command, io: Io, result: CommandResult): void {
   program
@@ -15,12 +17,15 @@ export function registerReport(program: Command, io: Io, result: CommandResult):
     .argument('<results...>', 'result files (runner run --out)')
     .requiredOption('-o, --output <file>', 'the HTML file to write')
     .action(async (files: string[], flags: { output: string }) => {
+      // The output path first, before reading and rendering anything.
+      const [out] = checkOutputPaths([{ flag: '-o', path: resolve(io.cwd, flags.output), given: flags.output }], files.map((f) => resolve(io.cwd, f)));
       const inputs = [];
       for (const f of files) inputs.push({ label: basename(f), result: await readRunResult(resolve(io.cwd, f), f) });
-      const out = resolve(io.cwd, flags.output);
-      const tmp = `${out}.${process.pid}.tmp`;
-      await writeFile(tmp, renderHtmlReport(inputs), 'utf8');
-      await rename(tmp, out);
+      try {
+        await writeFileAtomic(out, renderHtmlReport(inputs));
+      } catch (err) {
+        throw new UserError({ message: `could not write -o ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, hint: 'check the free space and permissions there' });
+      }
       io.stdout.write(`wrote ${flags.output} (${inputs.length} run${inputs.length === 1 ? '' : 's'})\n`);
       result.code = ExitCode.ok;
     });

@@ -17,9 +17,9 @@ import type { TestModel } from '../../scenario/model.ts';
 import { applyShortcuts } from '../../scenario/shortcuts.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
-import { collectOut, createRunOutputs, parseOutTargets } from '../run-outputs.ts';
+import { checkRunOutputPaths, collectOut, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
 import { parseDurationFlag, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
-import { resolve } from 'node:path';
+import type { RunResult } from '../../report/result-types.ts';
 
 export interface RunFlags {
   target?: string;
@@ -66,23 +66,24 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
 }
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
+  // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
+  const paths = checkRunOutputPaths(io, file, parseOutTargets(flags.out), flags);
   const loaded = await loadScenario(file, io.cwd);
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
   // Bad threshold expressions are user errors now, before the first request.
   const thresholds = compileThresholds(plan.thresholds, plan.requestNames);
-  const outTargets = parseOutTargets(flags.out);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
   const outputs = createRunOutputs(io, plan, {
-    hdrLog: flags.hdrLog,
-    ndjson: outTargets.ndjson,
+    hdrLog: paths.hdrLog,
+    ndjson: paths.ndjson,
     progress: !flags.quiet,
     color: useColor(io, io.stderr, flags.color),
   });
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
   const watch = watchThresholds(run, thresholds, (t) => {
-    io.stderr.write(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
+    outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
   });
 
@@ -90,7 +91,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   const unsubscribe = io.onSignal((signal) => {
     signals++;
     if (signals === 1) {
-      io.stderr.write(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
+      outputs.printErr(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
       run.stop();
     } else run.abort();
   });
@@ -100,13 +101,20 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   try {
     outputs.start(run);
     const measured = await run.start();
+    // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
+    // warnings of an output that stopped (a full disk) reach the result file.
+    outputs.finish();
+    measured.warnings.push(...outputs.warnings);
     // Thresholds name requests as the scenario does: evaluate before the names are redacted.
     if (thresholds.length > 0) measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured), watch.failed);
     const runResult = redactRunResult(measured, redact);
-    if (outTargets.json) await writeResultAtomic(resolve(io.cwd, outTargets.json), runResult);
-    if (flags.summaryExport) await writeResultAtomic(resolve(io.cwd, flags.summaryExport), buildSummaryExport(runResult));
+    const lost = await writeResultFiles(io, paths, runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
     if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+    if (lost) {
+      io.stderr.write(`runner: ${lost}; ${flags.quiet ? 'nothing of this run was kept (--quiet)' : 'the summary above is all that is left of this run'}\n`);
+      return ExitCode.userError;
+    }
     // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
     if (runResult.outcome === 'interrupted') return ExitCode.interrupted;
     if (thresholdsFailed(runResult.thresholds)) return ExitCode.thresholdsFailed;
@@ -118,6 +126,33 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
     watch.stop();
     outputs.finish();
   }
+}
+
+/**
+ * Writes --summary-export, then the result file. A failed summary export is a warning (it lands in the result
+ * file); a failed result file is returned as a sentence (the caller still prints the summary, then exits 2).
+ */
+async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunResult): Promise<string | undefined> {
+  if (paths.summaryExport) {
+    try {
+      await writeResultAtomic(paths.summaryExport, buildSummaryExport(runResult));
+    } catch (err) {
+      const w = `--summary-export ${paths.summaryExport}: write failed (${errorCode(err)})${paths.json ? '; the result file has the same numbers' : ''}`;
+      runResult.warnings.push(w);
+      io.stderr.write(`warning: ${w}\n`);
+    }
+  }
+  if (!paths.json) return undefined;
+  try {
+    await writeResultAtomic(paths.json, runResult);
+    return undefined;
+  } catch (err) {
+    return `could not write the result file ${paths.json} (${errorCode(err)})`;
+  }
+}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 }
 
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {
