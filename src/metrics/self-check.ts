@@ -13,6 +13,17 @@ const RESOLUTION_MS = 10;
  */
 const MIN_LOOP_SAMPLES = 200;
 
+/**
+ * CPU and event-loop busy time are measured from this long after the start: the first second holds module
+ * loading, JIT compilation and connection set-up, which alone read as 100% busy (a 3-iteration run was
+ * called saturated every time).
+ */
+const WARM_UP_MS = 1_000;
+/** …and judged only over at least this much of the run after the warm-up. */
+const MIN_JUDGED_MS = 1_000;
+/** Scheduled starts needed before their p99 lateness is judged (in a handful, p99 is the first, cold one). */
+const MIN_LATE_SAMPLES = 100;
+
 /** Above any of these, runner was the bottleneck. */
 export const SATURATION = {
   /** Event-loop delay p99: callbacks (responses, timers) waited this long to run. */
@@ -32,22 +43,38 @@ export interface SelfCheck {
   stop(droppedIterations: number): SelfCheckResult;
 }
 
+interface Snapshot {
+  cpu: NodeJS.CpuUsage;
+  wallNs: bigint;
+  elu: ReturnType<typeof performance.eventLoopUtilization>;
+}
+
+function snapshot(): Snapshot {
+  return { cpu: process.cpuUsage(), wallNs: process.hrtime.bigint(), elu: performance.eventLoopUtilization() };
+}
+
 export function startSelfCheck(): SelfCheck {
   const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   loop.enable();
   const late: Histogram = createHistogram();
-  const cpuStart = process.cpuUsage();
-  const wallStart = process.hrtime.bigint();
-  const eluStart = performance.eventLoopUtilization();
+  const start = snapshot();
+  let warm: Snapshot | undefined;
+  // unref: a short run must not wait for it. Fires late when the loop is blocked: the window then starts later.
+  const warmTimer = setTimeout(() => (warm = snapshot()), WARM_UP_MS).unref();
   return {
     lateStart(lateMs) {
       recordUs(late, lateMs * 1000);
     },
     stop(droppedIterations) {
       loop.disable();
-      const elu = performance.eventLoopUtilization(eluStart).utilization;
-      const cpu = process.cpuUsage(cpuStart);
-      const wallUs = Number(process.hrtime.bigint() - wallStart) / 1000;
+      clearTimeout(warmTimer);
+      // Figures over the warm window when there is one long enough to judge, else over the whole (short) run.
+      const endNs = process.hrtime.bigint();
+      const judged = warm !== undefined && Number(endNs - warm.wallNs) / 1e6 >= MIN_JUDGED_MS;
+      const from = judged ? warm! : start;
+      const elu = performance.eventLoopUtilization(from.elu).utilization;
+      const cpu = process.cpuUsage(from.cpu);
+      const wallUs = Number(endNs - from.wallNs) / 1000;
       const loopMs = (ns: number) => (loop.count === 0 ? 0 : Math.max(0, round3(ns / 1e6 - RESOLUTION_MS)));
       const scheduled = late.totalCount;
       const result: SelfCheckResult = {
@@ -63,9 +90,9 @@ export function startSelfCheck(): SelfCheck {
         reasons: [],
       };
       if (loop.count >= MIN_LOOP_SAMPLES && result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
-      if (result.cpuPercent > SATURATION.cpuPercent) result.reasons.push(`CPU ${result.cpuPercent}% of a core`);
-      if (result.eventLoopUtilization > SATURATION.eventLoopUtilization) result.reasons.push(`event loop busy ${Math.round(result.eventLoopUtilization * 100)}% of the time`);
-      if (result.lateStartsP99Ms !== null && result.lateStartsP99Ms > SATURATION.lateStartsP99Ms) result.reasons.push(`scheduled starts p99 ${result.lateStartsP99Ms} ms late`);
+      if (judged && result.cpuPercent > SATURATION.cpuPercent) result.reasons.push(`CPU ${result.cpuPercent}% of a core`);
+      if (judged && result.eventLoopUtilization > SATURATION.eventLoopUtilization) result.reasons.push(`event loop busy ${Math.round(result.eventLoopUtilization * 100)}% of the time`);
+      if (scheduled >= MIN_LATE_SAMPLES && result.lateStartsP99Ms !== null && result.lateStartsP99Ms > SATURATION.lateStartsP99Ms) result.reasons.push(`scheduled starts p99 ${result.lateStartsP99Ms} ms late`);
       result.saturated = result.reasons.length > 0;
       return result;
     },

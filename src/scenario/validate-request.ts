@@ -1,10 +1,11 @@
 // Validates a scenario's request list (method, path, headers, body, expect, captures, think time);
 // template files are read here, relative to the scenario.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Checker, Path } from './checker.ts';
 import { parseJsonPath } from './json-path.ts';
+import { LIMITS } from './limits.ts';
 import type { BodySpec, CaptureSpec, HeaderSpec, RequestSpec } from './model.ts';
+import { FileRefusal, readUserFile } from './read-file.ts';
 
 const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'expect', 'capture', 'think', 'timeout'];
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -65,7 +66,7 @@ function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, ind
   const expect = obj.expect === undefined ? [] : checkExpect(c, obj.expect, at('expect'));
   const captures = obj.capture === undefined ? [] : checkCaptures(c, obj.capture, at('capture'));
   const think = obj.think === undefined ? undefined : checkThink(c, obj.think, at('think'));
-  const timeoutMs = obj.timeout === undefined ? undefined : c.duration(obj.timeout, at('timeout'), false);
+  const timeoutMs = obj.timeout === undefined ? undefined : c.duration(obj.timeout, at('timeout'), false, LIMITS.timeoutMs);
   if (name === undefined || method === undefined || pathText === undefined || body === null || !expect || !captures) return undefined;
   return {
     name,
@@ -93,19 +94,18 @@ function checkBody(c: Checker, obj: Record<string, unknown>, path: Path, baseDir
     const rel = c.string(obj.template, [...path, 'template'], "a path to a file, e.g. 'templates/user.json'");
     if (rel === undefined) return null;
     const file = resolve(baseDir, rel);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      c.fail([...path, 'template'], `cannot read template '${rel}' (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`, `paths are relative to the scenario file's folder: looked for ${file}`);
+    const bytes = readUserFile(file);
+    if (bytes instanceof FileRefusal) {
+      c.fail([...path, 'template'], `cannot read template '${rel}' (${bytes.reason})`, bytes.hint ?? `paths are relative to the scenario file's folder: looked for ${file}`);
       return null;
     }
+    const text = decodeTemplate(c, bytes, rel, [...path, 'template']);
+    if (text === undefined) return null;
     return { kind: 'template', format: file.endsWith('.json') ? 'json' : 'text', text, file, location: { file, line: 1, column: 1 } };
   }
   if (obj.json !== undefined) {
     // An inline JSON body: serialised once, then treated as a JSON template whose strings may hold placeholders.
-    return { kind: 'template', format: 'json', text: JSON.stringify(obj.json), location: c.locate([...path, 'json']) };
+    return { kind: 'template', format: 'json', text: inlineJsonTemplate(obj.json), location: c.locate([...path, 'json']) };
   }
   if (obj.body !== undefined) {
     const text = c.string(obj.body, [...path, 'body'], "for a JSON object use 'json:' instead of 'body:'");
@@ -113,6 +113,64 @@ function checkBody(c: Checker, obj: Record<string, unknown>, path: Path, baseDir
     return { kind: 'template', format: 'text', text, location: c.locate([...path, 'body']) };
   }
   return undefined;
+}
+
+/** A string that is one placeholder and nothing else: `{{age}}`, `{{ env.TOKEN }}`, `${TOKEN}`. */
+const WHOLE_PLACEHOLDER = /^(\{\{[ \t]*(env\.)?[A-Za-z_][A-Za-z0-9_]*[ \t]*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\})$/;
+
+/**
+ * An inline `json:` value as JSON template text. A string that is exactly one placeholder is written bare, in
+ * value position, as in a `.json` template: `{ age: "{{age}}" }` sends `{"age":42}` for an int field and
+ * `{"age":"x"}` for a string field. Any other string keeps its placeholders inside the string: `"id-{{age}}"`
+ * sends `"id-42"`.
+ */
+export function inlineJsonTemplate(value: unknown): string {
+  if (typeof value === 'string') return WHOLE_PLACEHOLDER.test(value) ? value : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => inlineJsonTemplate(v === undefined ? null : v)).join(',')}]`;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    const items: string[] = [];
+    for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') items.push(`${JSON.stringify(k)}:${inlineJsonTemplate(v)}`);
+    return `{${items.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * A body template's text, sent byte for byte: bodies go out as UTF-8, so a file that is not valid UTF-8 (a
+ * PNG, Latin-1 text) would be mangled (each bad byte sent as U+FFFD): it is refused. A UTF-8 byte-order mark
+ * is dropped; it belongs to the file, not the body.
+ */
+function decodeTemplate(c: Checker, bytes: Buffer, rel: string, path: Path): string | undefined {
+  try {
+    // fatal: throw on invalid UTF-8; ignoreBOM false (the default): strip a leading BOM.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    c.fail(path, `template '${rel}' is not UTF-8 text (byte ${at} is 0x${bytes[at].toString(16).padStart(2, '0')}): binary bodies are not supported`, 'runner sends template bodies as UTF-8 text: convert the file to UTF-8, or send binary data base64-encoded');
+    return undefined;
+  }
+}
+
+/** Offset of the first byte that does not decode as UTF-8. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest prefix that decodes, by bisection: with `stream` an unfinished sequence at the cut is not an
+  // error, so whether a prefix decodes is monotone in its length.
+  const ok = (n: number) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return Math.min(lo, bytes.length - 1);
 }
 
 function checkExpect(c: Checker, raw: unknown, path: Path): number[] | undefined {

@@ -45,7 +45,11 @@ export const rampingVus: Executor<RampingVus> = {
     const endMs = startMs + config.stages.reduce((sum, s) => sum + s.durationMs, 0);
     const slots: Slot[] = [];
     const vus: Vu[] = [];
-    const finished = new AbortController();
+    let finished = false;
+    /** Pending gracefulRampDown waits, ended together when the scenario ends. */
+    const rampDownWaits = new Set<AbortController>();
+    // untilDeadlineOrStop takes a cancel signal; nothing cancels these waits but the run's stop.
+    const never = new AbortController().signal;
 
     const loop = async (slot: Slot, vu: Vu): Promise<void> => {
       while (slot.wanted && !vu.interrupted && !rt.stopSignal.aborted && clock.now() < endMs) await rt.iterate(vu);
@@ -55,8 +59,12 @@ export const rampingVus: Executor<RampingVus> = {
       slot.wanted = false;
       const generation = ++slot.generation;
       if (!slot.loop) return;
-      void clock.sleep(config.gracefulRampDownMs, finished.signal).then(() => {
-        if (!finished.signal.aborted && slot.generation === generation && slot.loop) slot.vu?.interrupt();
+      // Its own signal per wait: many ramp-downs waiting on one shared signal pile listeners onto it.
+      const wait = new AbortController();
+      rampDownWaits.add(wait);
+      void clock.sleep(config.gracefulRampDownMs, wait.signal).then(() => {
+        rampDownWaits.delete(wait);
+        if (!finished && slot.generation === generation && slot.loop) slot.vu?.interrupt();
       });
     };
     const setCount = (count: number): void => {
@@ -79,13 +87,14 @@ export const rampingVus: Executor<RampingVus> = {
 
     for (const step of rampingVuSteps(config.startVUs, config.stages)) {
       if (startMs + step.atMs >= endMs && step.atMs > 0) break;
-      await untilDeadlineOrStop(startMs + step.atMs, rt, finished.signal);
+      await untilDeadlineOrStop(startMs + step.atMs, rt, never);
       if (rt.stopSignal.aborted) break;
       setCount(step.vus);
     }
-    await untilDeadlineOrStop(endMs, rt, finished.signal);
+    await untilDeadlineOrStop(endMs, rt, never);
     const running = slots.map((s) => s.loop).filter((p): p is Promise<void> => p !== null);
     await gracefulStop(running, vus, config.gracefulStopMs, rt);
-    finished.abort();
+    finished = true;
+    for (const wait of rampDownWaits) wait.abort();
   },
 };
