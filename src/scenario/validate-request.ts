@@ -170,7 +170,22 @@ function firstInvalidUtf8(bytes: Buffer): number {
     if (ok(mid)) lo = mid;
     else hi = mid - 1;
   }
-  return Math.min(lo, bytes.length - 1);
+  let at = lo;
+  if (!decodes(bytes.subarray(0, lo))) {
+    // The prefix ends in an unfinished sequence (the bad byte broke it): point at its lead byte.
+    while (at > 0 && (bytes[at - 1] & 0xc0) === 0x80) at--;
+    at = Math.max(0, at - 1);
+  }
+  return Math.min(at, bytes.length - 1);
+}
+
+function decodes(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkExpect(c: Checker, raw: unknown, path: Path): number[] | undefined {
