@@ -52,11 +52,16 @@ export class Checker {
   /** An integer within [min, max]. */
   int(value: unknown, path: Path, min: number, max = Number.MAX_SAFE_INTEGER, hint?: string): number | undefined {
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-    if (typeof value === 'number' && value > max && max !== Number.MAX_SAFE_INTEGER) {
-      return this.fail(path, `${describe(value)} is over the limit of ${formatLimit(max)}`, hint ?? `use a whole number from ${min} to ${formatLimit(max)}`);
-    }
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${formatLimit(max)}`;
     return this.fail(path, `expected a whole number ${range}, got ${describe(value)}`, hint ?? numberHint(value, path, `use a whole number ${range}`, Math.max(min, 1)));
+  }
+
+  /** A whole number within [min, max] where `max` is one of LIMITS: a value above it is "over the limit". */
+  bounded(value: unknown, path: Path, min: number, max: number): number | undefined {
+    if (typeof value === 'number' && value > max) {
+      return this.fail(path, `${describe(value)} is over the limit of ${formatLimit(max)}`, `use a whole number from ${min} to ${formatLimit(max)}`);
+    }
+    return this.int(value, path, min, max);
   }
 
   /** A positive (or zero, when `allowZero`) number, at most `max`. */

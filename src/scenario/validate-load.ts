@@ -43,8 +43,8 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
   switch (executor) {
     case 'shared-iterations':
     case 'per-vu-iterations': {
-      const vus = obj.vus === undefined ? 1 : c.int(obj.vus, at('vus'), 1, LIMITS.vus);
-      const iterations = obj.iterations === undefined ? 1 : c.int(obj.iterations, at('iterations'), 1, LIMITS.iterations);
+      const vus = obj.vus === undefined ? 1 : c.bounded(obj.vus, at('vus'), 1, LIMITS.vus);
+      const iterations = obj.iterations === undefined ? 1 : c.bounded(obj.iterations, at('iterations'), 1, LIMITS.iterations);
       const maxDurationMs = optDuration('maxDuration', DEFAULT_MAX_DURATION_MS);
       if (vus === undefined || iterations === undefined || maxDurationMs === undefined) return undefined;
       if (executor === 'shared-iterations' && vus > iterations) {
@@ -54,7 +54,7 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
       return { executor, ...base, vus, iterations, maxDurationMs };
     }
     case 'constant-vus': {
-      const vus = obj.vus === undefined ? 1 : c.int(obj.vus, at('vus'), 1, LIMITS.vus);
+      const vus = obj.vus === undefined ? 1 : c.bounded(obj.vus, at('vus'), 1, LIMITS.vus);
       const durationMs = c.duration(required('duration'), at('duration'), false);
       if (vus === undefined || durationMs === undefined) return undefined;
       return { executor, ...base, vus, durationMs };
@@ -79,7 +79,7 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
       return { executor, ...base, startRate, timeUnitMs, stages, ...vus };
     }
     case 'ramping-vus': {
-      const startVUs = obj.startVUs === undefined ? 1 : c.int(obj.startVUs, at('startVUs'), 0, LIMITS.vus);
+      const startVUs = obj.startVUs === undefined ? 1 : c.bounded(obj.startVUs, at('startVUs'), 0, LIMITS.vus);
       const stages = validateStages(c, required('stages'), at('stages'), LIMITS.vus);
       const gracefulRampDownMs = optDuration('gracefulRampDown', DEFAULT_GRACEFUL_STOP_MS);
       if (startVUs === undefined || !stages || gracefulRampDownMs === undefined) return undefined;
@@ -89,8 +89,8 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
 }
 
 function arrivalVus(c: Checker, obj: Record<string, unknown>, path: Path) {
-  const preAllocatedVUs = obj.preAllocatedVUs === undefined ? undefined : c.int(obj.preAllocatedVUs, [...path, 'preAllocatedVUs'], 1, LIMITS.vus);
-  const maxVUs = obj.maxVUs === undefined ? undefined : c.int(obj.maxVUs, [...path, 'maxVUs'], 1, LIMITS.vus);
+  const preAllocatedVUs = obj.preAllocatedVUs === undefined ? undefined : c.bounded(obj.preAllocatedVUs, [...path, 'preAllocatedVUs'], 1, LIMITS.vus);
+  const maxVUs = obj.maxVUs === undefined ? undefined : c.bounded(obj.maxVUs, [...path, 'maxVUs'], 1, LIMITS.vus);
   if (preAllocatedVUs === undefined && obj.preAllocatedVUs !== undefined) return undefined;
   if (maxVUs === undefined && obj.maxVUs !== undefined) return undefined;
   const pre = preAllocatedVUs ?? Math.min(maxVUs ?? 100, 100);

@@ -102,12 +102,12 @@ function checkHttp(c: Checker, raw: unknown): HttpSettings | undefined {
   if (!obj) return undefined;
   c.onlyKeys(obj, ['http'], httpKeys);
   const at = (k: string) => ['http', k];
-  if (obj.connections !== undefined) http.connections = c.int(obj.connections, at('connections'), 1, LIMITS.connections);
+  if (obj.connections !== undefined) http.connections = c.bounded(obj.connections, at('connections'), 1, LIMITS.connections);
   if (obj.timeout !== undefined) http.timeoutMs = c.duration(obj.timeout, at('timeout'), false, LIMITS.timeoutMs) ?? http.timeoutMs;
-  if (obj.pipelining !== undefined) http.pipelining = c.int(obj.pipelining, at('pipelining'), 1, LIMITS.pipelining) ?? 1;
+  if (obj.pipelining !== undefined) http.pipelining = c.bounded(obj.pipelining, at('pipelining'), 1, LIMITS.pipelining) ?? 1;
   if (obj.insecure !== undefined) http.insecure = c.boolean(obj.insecure, at('insecure')) ?? false;
-  if (obj.maxRedirects !== undefined) http.maxRedirects = c.int(obj.maxRedirects, at('maxRedirects'), 0, LIMITS.maxRedirects) ?? 0;
-  if (obj.maxCaptureSize !== undefined) http.maxCaptureBytes = c.int(obj.maxCaptureSize, at('maxCaptureSize'), 1, LIMITS.captureBytes) ?? http.maxCaptureBytes;
+  if (obj.maxRedirects !== undefined) http.maxRedirects = c.bounded(obj.maxRedirects, at('maxRedirects'), 0, LIMITS.maxRedirects) ?? 0;
+  if (obj.maxCaptureSize !== undefined) http.maxCaptureBytes = c.bounded(obj.maxCaptureSize, at('maxCaptureSize'), 1, LIMITS.captureBytes) ?? http.maxCaptureBytes;
   return http;
 }
 
