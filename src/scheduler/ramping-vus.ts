@@ -13,20 +13,20 @@ export interface VuStep {
 /**
  * The steps of a ramp: the count moves one VU at a time, evenly over each stage (0→10 over 10 s adds a
  * VU every second, the first at 1 s), like k6; a stage of 0 s jumps at once. The first step is at 0.
+ * Made lazily: stages swinging between 0 and 100,000 VUs would otherwise allocate millions of steps up front.
  */
-export function rampingVuSteps(startVUs: number, stages: readonly Stage[]): VuStep[] {
-  const steps: VuStep[] = [{ atMs: 0, vus: startVUs }];
+export function* rampingVuSteps(startVUs: number, stages: readonly Stage[]): Generator<VuStep> {
+  yield { atMs: 0, vus: startVUs };
   let from = startVUs;
   let stageStartMs = 0;
   for (const stage of stages) {
     const to = Math.round(stage.target);
     const n = Math.abs(to - from);
     const sign = Math.sign(to - from);
-    for (let i = 1; i <= n; i++) steps.push({ atMs: stageStartMs + (stage.durationMs * i) / n, vus: from + i * sign });
+    for (let i = 1; i <= n; i++) yield { atMs: stageStartMs + (stage.durationMs * i) / n, vus: from + i * sign };
     from = to;
     stageStartMs += stage.durationMs;
   }
-  return steps;
 }
 
 /** One VU position; position i is wanted while the count is above i. */
@@ -67,8 +67,14 @@ export const rampingVus: Executor<RampingVus> = {
         if (!finished && slot.generation === generation && slot.loop) slot.vu?.interrupt();
       });
     };
+    // Slots below `current` are wanted, the rest not: a step touches only the slots between the old count and
+    // the new one (visiting every slot on every step made a ramp to 100,000 VUs quadratic).
+    let current = 0;
     const setCount = (count: number): void => {
-      for (let i = 0; i < Math.max(count, slots.length); i++) {
+      const from = Math.min(current, count);
+      const to = Math.max(current, count);
+      current = count;
+      for (let i = from; i < to; i++) {
         let slot = slots[i];
         if (i < count) {
           if (!slot) slots.push((slot = { vu: null, wanted: false, loop: null, generation: 0 }));
