@@ -8,10 +8,10 @@ import { createHistogram, recordUs, type Histogram } from './histogram.ts';
 const RESOLUTION_MS = 10;
 
 /**
- * Event-loop samples (one per RESOLUTION_MS) needed before its p99 is judged: in a sub-second run p99 is the
- * maximum, and one start-up stall (module loading, JIT) would call an idle runner saturated.
+ * Event-loop samples needed (in the warm window) before its p99 is judged: with a handful, p99 is the maximum.
+ * A blocked loop takes few samples (one per stall), so this stays small; the warm-up keeps start-up stalls out.
  */
-const MIN_LOOP_SAMPLES = 200;
+const MIN_LOOP_SAMPLES = 10;
 
 /**
  * CPU and event-loop busy time are measured from this long after the start: the first second holds module
@@ -60,7 +60,11 @@ export function startSelfCheck(): SelfCheck {
   const start = snapshot();
   let warm: Snapshot | undefined;
   // unref: a short run must not wait for it. Fires late when the loop is blocked: the window then starts later.
-  const warmTimer = setTimeout(() => (warm = snapshot()), WARM_UP_MS).unref();
+  const warmTimer = setTimeout(() => {
+    warm = snapshot();
+    // Event-loop delay too is judged over the warm window only.
+    loop.reset();
+  }, WARM_UP_MS).unref();
   return {
     lateStart(lateMs) {
       recordUs(late, lateMs * 1000);
@@ -68,7 +72,8 @@ export function startSelfCheck(): SelfCheck {
     stop(droppedIterations) {
       loop.disable();
       clearTimeout(warmTimer);
-      // Figures over the warm window when there is one long enough to judge, else over the whole (short) run.
+      // CPU and busy share over the warm window when it is long enough to judge, else over the whole (short) run;
+      // the event-loop delay histogram restarts at the warm-up whenever the run got that far.
       const endNs = process.hrtime.bigint();
       const judged = warm !== undefined && Number(endNs - warm.wallNs) / 1e6 >= MIN_JUDGED_MS;
       const from = judged ? warm! : start;
@@ -89,7 +94,7 @@ export function startSelfCheck(): SelfCheck {
         saturated: false,
         reasons: [],
       };
-      if (loop.count >= MIN_LOOP_SAMPLES && result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
+      if (judged && loop.count >= MIN_LOOP_SAMPLES && result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
       if (judged && result.cpuPercent > SATURATION.cpuPercent) result.reasons.push(`CPU ${result.cpuPercent}% of a core`);
       if (judged && result.eventLoopUtilization > SATURATION.eventLoopUtilization) result.reasons.push(`event loop busy ${Math.round(result.eventLoopUtilization * 100)}% of the time`);
       if (scheduled >= MIN_LATE_SAMPLES && result.lateStartsP99Ms !== null && result.lateStartsP99Ms > SATURATION.lateStartsP99Ms) result.reasons.push(`scheduled starts p99 ${result.lateStartsP99Ms} ms late`);
