@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findJsonTemplateError } from '../../src/template/json-check.ts';
-import { inlineJsonTemplate } from '../../src/scenario/validate-request.ts';
+import { inlineJsonTemplate } from '../../src/scenario/request-body.ts';
 
 test('templates that render JSON whatever the values are', () => {
   for (const t of [
