@@ -1,5 +1,6 @@
 // Run: one object per run. Owns the pools, metrics, clock and stop signal; runs every scenario of a
 // plan at the same time and returns the RunResult. No global state: two runs never share anything.
+import { setMaxListeners } from 'node:events';
 import { createChecks, type Checks } from './flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
 import { createIterationErrors, type IterationErrors } from './flow/iteration-errors.ts';
@@ -75,6 +76,10 @@ export class Run {
     this.plan = plan;
     this.options = options;
     this.warnings = [...(options.warnings ?? [])];
+    // The stop signal is shared on purpose by every scenario (a start-time sleep, the executor's deadline, its
+    // tick): a few listeners each. Node warns past 10; the bound grows with the scenarios, so a per-VU or
+    // per-request listener (the real leak) would still be reported.
+    setMaxListeners(10 + 4 * plan.scenarios.length, this.stopController.signal);
     this.clock = options.clock ?? createRealClock();
     this.timeSeries = createTimeSeries(() => this.clock.now());
     this.metrics = createCollector(plan.requestNames, this.timeSeries);

@@ -1,20 +1,30 @@
 // Parsers for flag values: each throws commander's InvalidArgumentError with a hint, so a bad flag exits 2.
 import { InvalidArgumentError } from 'commander';
 import { parseDuration, parseRate, parseStages } from '../scenario/duration.ts';
+import { LIMITS, formatLimit, formatLimitMs } from '../scenario/limits.ts';
 
-export function parsePositiveInt(flag: string, min = 1) {
+/** Each count flag's bound, from the one table of limits. */
+const intFlagMax: Record<string, number> = { '--vus': LIMITS.vus, '--iterations': LIMITS.iterations, '--connections': LIMITS.connections };
+/** Each duration flag's bound; the rest take LIMITS.durationMs. */
+const durationFlagMax: Record<string, number> = { '--timeout': LIMITS.timeoutMs };
+
+/** A whole number from `min` to the flag's bound in LIMITS (--vus, --iterations, --connections). */
+export function parsePositiveInt(flag: string, min = 1, max: number = intFlagMax[flag] ?? Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     if (!/^\d+$/.test(value.trim()) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
       throw new InvalidArgumentError(`${flag} takes a whole number ≥ ${min}, got '${value}'`);
     }
+    if (Number(value) > max) throw new InvalidArgumentError(`${flag} ${value.trim()} is over the limit of ${formatLimit(max)}`);
     return Number(value);
   };
 }
 
-export function parseDurationFlag(flag: string) {
+/** A positive duration of at most the flag's bound (LIMITS.durationMs, or LIMITS.timeoutMs for --timeout). */
+export function parseDurationFlag(flag: string, maxMs: number = durationFlagMax[flag] ?? LIMITS.durationMs) {
   return (value: string): number => {
     const ms = parseDuration(value);
     if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`${flag} takes a positive duration like 30s, 500ms or 1m30s, got '${value}'`);
+    if (ms > maxMs) throw new InvalidArgumentError(`${flag} ${value.trim()} is over the limit of ${formatLimitMs(maxMs)}`);
     return ms;
   };
 }
@@ -44,12 +54,26 @@ export function parseRateFlag(value: string): { rate: number; timeUnitMs: number
   // parseRate refuses 0; parse the time unit with a 1 in its place.
   const parsed = parseRate(zero ? text.replace(/^0+(\.0+)?/, '1') : text);
   if (parsed === undefined) throw new InvalidArgumentError(`--rate takes iterations per second like 500, or per unit like 500/1m or 10/100ms, got '${value}'`);
+  if (parsed.timeUnitMs > LIMITS.durationMs) throw new InvalidArgumentError(`--rate ${value}: the time unit is over the limit of ${formatLimitMs(LIMITS.durationMs)}`);
+  if (!zero) checkRatePerSec('--rate', parsed.rate, parsed.timeUnitMs, value);
   return zero ? { rate: 0, timeUnitMs: parsed.timeUnitMs } : parsed;
+}
+
+/** Past LIMITS.ratePerSec the tick loop would do nothing but start iterations, and never see Ctrl-C. */
+export function checkRatePerSec(flag: string, rate: number, timeUnitMs: number, written: string): void {
+  if ((rate * 1000) / timeUnitMs > LIMITS.ratePerSec) {
+    throw new InvalidArgumentError(`${flag} ${written} is over the limit of ${formatLimit(LIMITS.ratePerSec)} iterations/s`);
+  }
 }
 
 /** `--stages 10s:100,30s:100,10s:0`: duration:target pairs. */
 export function parseStagesFlag(value: string): { durationMs: number; target: number }[] {
   const stages = parseStages(value);
   if (stages === undefined) throw new InvalidArgumentError(`--stages takes duration:target pairs like 10s:100,30s:100,10s:0, got '${value}'`);
+  for (const s of stages) {
+    if (s.durationMs > LIMITS.durationMs) throw new InvalidArgumentError(`--stages: a stage duration is over the limit of ${formatLimitMs(LIMITS.durationMs)}`);
+    // Targets are VUs, or a rate with --rate; the smaller bound applies here, the rate is checked with its unit later.
+    if (s.target > Math.max(LIMITS.vus, LIMITS.ratePerSec)) throw new InvalidArgumentError(`--stages: target ${s.target} is over the limit of ${formatLimit(Math.max(LIMITS.vus, LIMITS.ratePerSec))}`);
+  }
   return stages;
 }

@@ -8,10 +8,21 @@ import { createHistogram, recordUs, type Histogram } from './histogram.ts';
 const RESOLUTION_MS = 10;
 
 /**
- * Event-loop samples (one per RESOLUTION_MS) needed before its p99 is judged: in a sub-second run p99 is the
- * maximum, and one start-up stall (module loading, JIT) would call an idle runner saturated.
+ * Event-loop samples needed (in the warm window) before its p99 is judged: with a handful, p99 is the maximum.
+ * A blocked loop takes few samples (one per stall), so this stays small; the warm-up keeps start-up stalls out.
  */
-const MIN_LOOP_SAMPLES = 200;
+const MIN_LOOP_SAMPLES = 10;
+
+/**
+ * CPU and event-loop busy time are measured from this long after the start: the first second holds module
+ * loading, JIT compilation and connection set-up, which alone read as 100% busy (a 3-iteration run was
+ * called saturated every time).
+ */
+const WARM_UP_MS = 1_000;
+/** …and judged only over at least this much of the run after the warm-up. */
+const MIN_JUDGED_MS = 1_000;
+/** Scheduled starts needed before their p99 lateness is judged (in a handful, p99 is the first, cold one). */
+const MIN_LATE_SAMPLES = 100;
 
 /** Above any of these, runner was the bottleneck. */
 export const SATURATION = {
@@ -32,22 +43,43 @@ export interface SelfCheck {
   stop(droppedIterations: number): SelfCheckResult;
 }
 
+interface Snapshot {
+  cpu: NodeJS.CpuUsage;
+  wallNs: bigint;
+  elu: ReturnType<typeof performance.eventLoopUtilization>;
+}
+
+function snapshot(): Snapshot {
+  return { cpu: process.cpuUsage(), wallNs: process.hrtime.bigint(), elu: performance.eventLoopUtilization() };
+}
+
 export function startSelfCheck(): SelfCheck {
   const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   loop.enable();
   const late: Histogram = createHistogram();
-  const cpuStart = process.cpuUsage();
-  const wallStart = process.hrtime.bigint();
-  const eluStart = performance.eventLoopUtilization();
+  const start = snapshot();
+  let warm: Snapshot | undefined;
+  // unref: a short run must not wait for it. Fires late when the loop is blocked: the window then starts later.
+  const warmTimer = setTimeout(() => {
+    warm = snapshot();
+    // Event-loop delay too is judged over the warm window only.
+    loop.reset();
+  }, WARM_UP_MS).unref();
   return {
     lateStart(lateMs) {
       recordUs(late, lateMs * 1000);
     },
     stop(droppedIterations) {
       loop.disable();
-      const elu = performance.eventLoopUtilization(eluStart).utilization;
-      const cpu = process.cpuUsage(cpuStart);
-      const wallUs = Number(process.hrtime.bigint() - wallStart) / 1000;
+      clearTimeout(warmTimer);
+      // CPU and busy share over the warm window when it is long enough to judge, else over the whole (short) run;
+      // the event-loop delay histogram restarts at the warm-up whenever the run got that far.
+      const endNs = process.hrtime.bigint();
+      const judged = warm !== undefined && Number(endNs - warm.wallNs) / 1e6 >= MIN_JUDGED_MS;
+      const from = judged ? warm! : start;
+      const elu = performance.eventLoopUtilization(from.elu).utilization;
+      const cpu = process.cpuUsage(from.cpu);
+      const wallUs = Number(endNs - from.wallNs) / 1000;
       const loopMs = (ns: number) => (loop.count === 0 ? 0 : Math.max(0, round3(ns / 1e6 - RESOLUTION_MS)));
       const scheduled = late.totalCount;
       const result: SelfCheckResult = {
@@ -62,10 +94,10 @@ export function startSelfCheck(): SelfCheck {
         saturated: false,
         reasons: [],
       };
-      if (loop.count >= MIN_LOOP_SAMPLES && result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
-      if (result.cpuPercent > SATURATION.cpuPercent) result.reasons.push(`CPU ${result.cpuPercent}% of a core`);
-      if (result.eventLoopUtilization > SATURATION.eventLoopUtilization) result.reasons.push(`event loop busy ${Math.round(result.eventLoopUtilization * 100)}% of the time`);
-      if (result.lateStartsP99Ms !== null && result.lateStartsP99Ms > SATURATION.lateStartsP99Ms) result.reasons.push(`scheduled starts p99 ${result.lateStartsP99Ms} ms late`);
+      if (judged && loop.count >= MIN_LOOP_SAMPLES && result.eventLoopDelayP99Ms > SATURATION.eventLoopDelayP99Ms) result.reasons.push(`event-loop delay p99 ${result.eventLoopDelayP99Ms} ms`);
+      if (judged && result.cpuPercent > SATURATION.cpuPercent) result.reasons.push(`CPU ${result.cpuPercent}% of a core`);
+      if (judged && result.eventLoopUtilization > SATURATION.eventLoopUtilization) result.reasons.push(`event loop busy ${Math.round(result.eventLoopUtilization * 100)}% of the time`);
+      if (scheduled >= MIN_LATE_SAMPLES && result.lateStartsP99Ms !== null && result.lateStartsP99Ms > SATURATION.lateStartsP99Ms) result.reasons.push(`scheduled starts p99 ${result.lateStartsP99Ms} ms late`);
       result.saturated = result.reasons.length > 0;
       return result;
     },

@@ -6,6 +6,7 @@ import { compileField } from '../generators/index.ts';
 import type { FieldValue } from '../generators/types.ts';
 import { maxVusOf, type HeaderSpec, type RequestSpec, type TestModel } from '../scenario/model.ts';
 import { compileTemplate, constantRender } from '../template/compile.ts';
+import { findJsonTemplateError } from '../template/json-check.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
 import { createExpectTable } from './expect.ts';
@@ -113,6 +114,8 @@ function compileRequest(
       // An inline `json:` body was re-serialised: point at the scenario's own line, not at the serialised text.
       throw r.body.file === undefined && r.body.format === 'json' && r.body.location ? relocateInline(err, r.body.location) : err;
     }
+    // A `.json` template must render JSON whatever its fields hold; inline `json:` is serialised by runner.
+    if (r.body.format === 'json' && r.body.file !== undefined) checkJsonTemplate(r.body.text, r.body.file);
     if (r.body.format === 'json' && !headers.some((h) => h.name === 'content-type')) {
       headers.push({ name: 'content-type', render: constantRender('application/json') });
     }
@@ -203,6 +206,21 @@ function relocateInline(err: unknown, at: Location): unknown {
       return { ...d, location: at };
     }),
   );
+}
+
+function checkJsonTemplate(text: string, file: string): void {
+  const error = findJsonTemplateError(text);
+  if (!error) return;
+  const before = text.slice(0, error.offset);
+  const line = before.split('\n').length;
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const lineEnd = text.indexOf('\n', lineStart);
+  const lineText = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
+  throw new UserError({
+    message: `template is not JSON: ${error.message}`,
+    location: { file, line, column: error.offset - lineStart + 1, lineText },
+    hint: "a '.json' template must be JSON once its placeholders are filled: a placeholder may stand for a whole value or sit inside a string",
+  });
 }
 
 function shift(loc: Location, columns: number): Location {

@@ -1,6 +1,7 @@
 // Small typed readers over a plain object that collect every problem with its position.
 import { didYouMean, type Diagnostic, type Location } from '../errors.ts';
 import { parseDuration } from './duration.ts';
+import { LIMITS, formatLimit, formatLimitMs } from './limits.ts';
 
 export type Path = readonly (string | number)[];
 /** Where a path is in the source; `key` asks for the key rather than the value. */
@@ -51,19 +52,33 @@ export class Checker {
   /** An integer within [min, max]. */
   int(value: unknown, path: Path, min: number, max = Number.MAX_SAFE_INTEGER, hint?: string): number | undefined {
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${formatLimit(max)}`;
     return this.fail(path, `expected a whole number ${range}, got ${describe(value)}`, hint ?? numberHint(value, path, `use a whole number ${range}`, Math.max(min, 1)));
   }
 
-  /** A positive (or zero, when `allowZero`) number. */
-  number(value: unknown, path: Path, allowZero = false): number | undefined {
+  /** A whole number within [min, max] where `max` is one of LIMITS: a value above it is "over the limit". */
+  bounded(value: unknown, path: Path, min: number, max: number): number | undefined {
+    if (typeof value === 'number' && value > max) {
+      return this.fail(path, `${describe(value)} is over the limit of ${formatLimit(max)}`, `use a whole number from ${min} to ${formatLimit(max)}`);
+    }
+    return this.int(value, path, min, max);
+  }
+
+  /** A positive (or zero, when `allowZero`) number, at most `max`. */
+  number(value: unknown, path: Path, allowZero = false, max = Number.MAX_VALUE, hint?: string): number | undefined {
+    if (typeof value === 'number' && Number.isFinite(value) && value > max) {
+      return this.fail(path, `${describe(value)} is over the limit of ${formatLimit(max)}`, hint ?? `use at most ${formatLimit(max)}`);
+    }
     if (typeof value === 'number' && Number.isFinite(value) && (value > 0 || (allowZero && value === 0))) return value;
     return this.fail(path, `expected a ${allowZero ? 'non-negative' : 'positive'} number, got ${describe(value)}`, numberHint(value, path, allowZero ? 'it cannot be negative' : 'it must be greater than 0', 10));
   }
 
-  /** A duration string such as `5s`; returns milliseconds. */
-  duration(value: unknown, path: Path, allowZero = true): number | undefined {
+  /** A duration string such as `5s` of at most `maxMs`; returns milliseconds. */
+  duration(value: unknown, path: Path, allowZero = true, maxMs: number = LIMITS.durationMs): number | undefined {
     const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms !== undefined && ms > maxMs) {
+      return this.fail(path, `duration ${describe(value)} is over the limit of ${formatLimitMs(maxMs)}`, `use at most ${formatLimitMs(maxMs)}: longer timers are not kept`);
+    }
     if (ms !== undefined && (allowZero || ms > 0)) return ms;
     const hint =
       ms === 0

@@ -71,7 +71,7 @@ function resolvePlugin(entry: string): Plugin {
 }
 
 /** Compiles, imports and validates a `.ts/.mts/.js/.mjs` scenario. Throws UserError for anything the user can fix. */
-export async function loadScriptScenario(file: string): Promise<TestModel> {
+export async function loadScriptScenario(file: string, opts: { loadFromFlags?: boolean } = {}): Promise<TestModel> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -102,7 +102,7 @@ export async function loadScriptScenario(file: string): Promise<TestModel> {
     await unlink(bundlePath).catch(() => undefined);
     if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
   }
-  return toModel(mod, file, source, origin);
+  return toModel(mod, file, source, origin, opts);
 }
 
 async function bundle(file: string, outfile: string, entry: string): Promise<string> {
@@ -163,7 +163,7 @@ function importError(err: unknown, origin: ScriptOrigin, file: string): UserErro
   });
 }
 
-function toModel(mod: Record<string, unknown>, file: string, source: string, origin: ScriptOrigin): TestModel {
+function toModel(mod: Record<string, unknown>, file: string, source: string, origin: ScriptOrigin, opts: { loadFromFlags?: boolean }): TestModel {
   const raw = mod.default;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const k6Style = typeof raw === 'function';
@@ -200,5 +200,5 @@ function toModel(mod: Record<string, unknown>, file: string, source: string, ori
       locateError: (err) => locateScriptError(err, origin),
     };
   }
-  return validateScenario(rest, { file, locate, flow });
+  return validateScenario(rest, { file, locate, flow, loadFromFlags: opts.loadFromFlags });
 }

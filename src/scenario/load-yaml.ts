@@ -1,5 +1,5 @@
 // Reads a YAML scenario: parse with positions (the default schema runs no code), then validate.
-import { Lexer, LineCounter, parseDocument, isMap, isScalar, isPair, type Document, type Node } from 'yaml';
+import { Lexer, LineCounter, parseDocument, isCollection, isMap, isScalar, isPair, visit, type Document, type Node } from 'yaml';
 import { UserError, type Diagnostic, type Location } from '../errors.ts';
 import type { Path } from './checker.ts';
 import type { TestModel } from './model.ts';
@@ -8,7 +8,7 @@ import { validateScenario } from './validate.ts';
 /** Aliases a document may expand (yaml's own default): more looks like a resource-exhaustion attack. */
 const MAX_ALIAS_COUNT = 100;
 
-export function loadYamlScenario(text: string, file: string): TestModel {
+export function loadYamlScenario(text: string, file: string, opts: { loadFromFlags?: boolean } = {}): TestModel {
   const lineCounter = new LineCounter();
   // The core schema only, and no YAML 1.1 extras (!!binary, !!set, !!omap, !!timestamp): plain JSON-like data.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, schema: 'core', resolveKnownTags: false });
@@ -27,11 +27,42 @@ export function loadYamlScenario(text: string, file: string): TestModel {
     }));
     throw new UserError(diagnostics);
   }
+  const keyProblems = collectionKeys(doc, text, at);
+  if (keyProblems.length > 0) throw new UserError(keyProblems);
   const locate = (path: Path, key = false): Location | undefined => {
     const offset = offsetOf(doc, path, key);
     return offset === undefined ? undefined : at(offset);
   };
-  return validateScenario(toPlainData(doc, file), { file, locate });
+  return validateScenario(toPlainData(doc, file), { file, locate, loadFromFlags: opts.loadFromFlags });
+}
+
+/**
+ * Mapping keys that are themselves mappings or lists. The usual cause is an unquoted placeholder: YAML reads
+ * `age: {{age}}` as a flow mapping whose key is the mapping `{age}`, and plain data would turn it into the
+ * string "{ age }" (a body `{"age":{"{ age }":null}}`, sent silently). No scenario key is ever a collection.
+ */
+function collectionKeys(doc: Document, text: string, at: (offset: number) => Location): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (!isCollection(key) || !key.range) return;
+      const start = key.range[0];
+      // `{{x}}`: the outer '{' opens the flow mapping, the key mapping starts at the inner one.
+      if (text[start] === '{' && text[start - 1] === '{') {
+        const close = text.indexOf('}}', start);
+        const written = close < 0 ? text.slice(start - 1, key.range[1]) : text.slice(start - 1, close + 2);
+        out.push({
+          message: `unquoted placeholder ${written}: YAML reads {{…}} as a mapping, not as text`,
+          location: at(start - 1),
+          hint: `quote it: "${written}"`,
+        });
+      } else {
+        out.push({ message: 'a mapping or list cannot be a key', location: at(start), hint: 'keys are plain words; quote the text if it starts with { or [' });
+      }
+    },
+  });
+  return out;
 }
 
 /** The document as plain data; an alias expansion past the limit (a "billion laughs" file) is the user's error. */

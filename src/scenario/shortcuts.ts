@@ -1,6 +1,7 @@
 // Turns the CLI load flags (--vus, --iterations, --duration, --rate, --stages) into an ordinary executor
 // config, with k6's meaning where k6 has the flag, so no executor knows that shortcuts exist.
 import { UserError } from '../errors.ts';
+import { LIMITS, formatLimit } from './limits.ts';
 import { maxVusOf, type ExecutorConfig, type Stage, type TestModel } from './model.ts';
 
 export interface LoadShortcuts {
@@ -31,6 +32,18 @@ export function arrivalVusFor(peakPerSec: number, vus: number | undefined): { pr
   return { preAllocatedVUs, maxVUs };
 }
 
+/** --stages targets are VUs, or with --rate iterations per its time unit: both bounded by LIMITS. */
+function checkStageTargets(stages: Stage[], rate: LoadShortcuts['rate']): void {
+  for (const s of stages) {
+    if (rate === undefined && s.target > LIMITS.vus) {
+      throw new UserError({ message: `--stages: target ${s.target} VUs is over the limit of ${formatLimit(LIMITS.vus)}`, hint: 'lower the target' });
+    }
+    if (rate !== undefined && (s.target * 1000) / rate.timeUnitMs > LIMITS.ratePerSec) {
+      throw new UserError({ message: `--stages: target rate ${s.target} per ${rate.timeUnitMs} ms is over the limit of ${formatLimit(LIMITS.ratePerSec)} iterations/s`, hint: 'lower the target, or lengthen the time unit of --rate' });
+    }
+  }
+}
+
 function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
@@ -56,6 +69,7 @@ function shortcutLoad(current: ExecutorConfig, flags: LoadShortcuts): ExecutorCo
     if (stages !== undefined && durationMs !== undefined) throw new UserError({ message: '--duration does not combine with --stages', hint: 'the stages set the duration: their durations add up' });
   }
   if (stages !== undefined) {
+    checkStageTargets(stages, rate);
     if (rate !== undefined) {
       // --rate gives the start rate and the time unit of the stage targets.
       const peak = Math.max(rate.rate, ...stages.map((s) => s.target));

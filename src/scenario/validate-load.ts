@@ -1,6 +1,7 @@
 // Validates a `load:` mapping into one executor config; every executor checks its own keys.
 import { didYouMean } from '../errors.ts';
 import type { Checker, Path } from './checker.ts';
+import { LIMITS, formatLimit } from './limits.ts';
 import type { ExecutorConfig, ExecutorKind, Stage } from './model.ts';
 
 const common = ['executor', 'startTime', 'gracefulStop'] as const;
@@ -42,8 +43,8 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
   switch (executor) {
     case 'shared-iterations':
     case 'per-vu-iterations': {
-      const vus = obj.vus === undefined ? 1 : c.int(obj.vus, at('vus'), 1);
-      const iterations = obj.iterations === undefined ? 1 : c.int(obj.iterations, at('iterations'), 1);
+      const vus = obj.vus === undefined ? 1 : c.bounded(obj.vus, at('vus'), 1, LIMITS.vus);
+      const iterations = obj.iterations === undefined ? 1 : c.bounded(obj.iterations, at('iterations'), 1, LIMITS.iterations);
       const maxDurationMs = optDuration('maxDuration', DEFAULT_MAX_DURATION_MS);
       if (vus === undefined || iterations === undefined || maxDurationMs === undefined) return undefined;
       if (executor === 'shared-iterations' && vus > iterations) {
@@ -53,7 +54,7 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
       return { executor, ...base, vus, iterations, maxDurationMs };
     }
     case 'constant-vus': {
-      const vus = obj.vus === undefined ? 1 : c.int(obj.vus, at('vus'), 1);
+      const vus = obj.vus === undefined ? 1 : c.bounded(obj.vus, at('vus'), 1, LIMITS.vus);
       const durationMs = c.duration(required('duration'), at('duration'), false);
       if (vus === undefined || durationMs === undefined) return undefined;
       return { executor, ...base, vus, durationMs };
@@ -63,20 +64,23 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
       const timeUnitMs = obj.timeUnit === undefined ? 1000 : c.duration(obj.timeUnit, at('timeUnit'), false);
       const durationMs = c.duration(required('duration'), at('duration'), false);
       const vus = arrivalVus(c, obj, path);
-      if (rate === undefined || timeUnitMs === undefined || durationMs === undefined || !vus) return undefined;
+      const rateOk = rate !== undefined && timeUnitMs !== undefined && rateWithinLimit(c, rate, timeUnitMs, at('rate'));
+      if (!rateOk || durationMs === undefined || !vus) return undefined;
       return { executor, ...base, rate, timeUnitMs, durationMs, ...vus };
     }
     case 'ramping-arrival-rate': {
       const startRate = obj.startRate === undefined ? 0 : c.number(obj.startRate, at('startRate'), true);
       const timeUnitMs = obj.timeUnit === undefined ? 1000 : c.duration(obj.timeUnit, at('timeUnit'), false);
-      const stages = validateStages(c, required('stages'), at('stages'));
+      const stages = validateStages(c, required('stages'), at('stages'), Number.MAX_VALUE);
       const vus = arrivalVus(c, obj, path);
-      if (startRate === undefined || timeUnitMs === undefined || !stages || !vus) return undefined;
+      if (startRate === undefined || timeUnitMs === undefined || !stages) return undefined;
+      const ratesOk = [rateWithinLimit(c, startRate, timeUnitMs, at('startRate')), ...stages.map((s, i) => rateWithinLimit(c, s.target, timeUnitMs, [...path, 'stages', i, 'target']))];
+      if (ratesOk.includes(false) || !vus) return undefined;
       return { executor, ...base, startRate, timeUnitMs, stages, ...vus };
     }
     case 'ramping-vus': {
-      const startVUs = obj.startVUs === undefined ? 1 : c.int(obj.startVUs, at('startVUs'), 0);
-      const stages = validateStages(c, required('stages'), at('stages'));
+      const startVUs = obj.startVUs === undefined ? 1 : c.bounded(obj.startVUs, at('startVUs'), 0, LIMITS.vus);
+      const stages = validateStages(c, required('stages'), at('stages'), LIMITS.vus);
       const gracefulRampDownMs = optDuration('gracefulRampDown', DEFAULT_GRACEFUL_STOP_MS);
       if (startVUs === undefined || !stages || gracefulRampDownMs === undefined) return undefined;
       return { executor, ...base, startVUs, stages, gracefulRampDownMs };
@@ -85,8 +89,8 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
 }
 
 function arrivalVus(c: Checker, obj: Record<string, unknown>, path: Path) {
-  const preAllocatedVUs = obj.preAllocatedVUs === undefined ? undefined : c.int(obj.preAllocatedVUs, [...path, 'preAllocatedVUs'], 1);
-  const maxVUs = obj.maxVUs === undefined ? undefined : c.int(obj.maxVUs, [...path, 'maxVUs'], 1);
+  const preAllocatedVUs = obj.preAllocatedVUs === undefined ? undefined : c.bounded(obj.preAllocatedVUs, [...path, 'preAllocatedVUs'], 1, LIMITS.vus);
+  const maxVUs = obj.maxVUs === undefined ? undefined : c.bounded(obj.maxVUs, [...path, 'maxVUs'], 1, LIMITS.vus);
   if (preAllocatedVUs === undefined && obj.preAllocatedVUs !== undefined) return undefined;
   if (maxVUs === undefined && obj.maxVUs !== undefined) return undefined;
   const pre = preAllocatedVUs ?? Math.min(maxVUs ?? 100, 100);
@@ -98,7 +102,20 @@ function arrivalVus(c: Checker, obj: Record<string, unknown>, path: Path) {
   return { preAllocatedVUs: pre, maxVUs: max };
 }
 
-function validateStages(c: Checker, raw: unknown, path: Path): Stage[] | undefined {
+/**
+ * An arrival rate of at most LIMITS.ratePerSec iterations per second, whatever its time unit: beyond it the
+ * tick loop would spend its whole time starting (or dropping) iterations and never see Ctrl-C.
+ */
+function rateWithinLimit(c: Checker, rate: number, timeUnitMs: number, path: Path): boolean {
+  const perSec = (rate * 1000) / timeUnitMs;
+  if (perSec <= LIMITS.ratePerSec) return true;
+  const unit = timeUnitMs === 1000 ? '' : ` per ${timeUnitMs} ms (${formatLimit(Math.round(perSec))}/s)`;
+  c.fail(path, `rate ${formatLimit(rate)}${unit} is over the limit of ${formatLimit(LIMITS.ratePerSec)} iterations/s`, 'one runner process cannot start more: lower the rate, or lengthen timeUnit');
+  return false;
+}
+
+/** `maxTarget`: VUs for ramping-vus; arrival rates are checked against their time unit by the caller. */
+function validateStages(c: Checker, raw: unknown, path: Path, maxTarget: number): Stage[] | undefined {
   const list = c.array(raw, path);
   if (!list) return undefined;
   if (list.length === 0) return c.fail(path, 'stages must not be empty', "add e.g. '- { duration: 30s, target: 10 }'");
@@ -108,7 +125,7 @@ function validateStages(c: Checker, raw: unknown, path: Path): Stage[] | undefin
     if (!obj) return;
     c.onlyKeys(obj, [...path, i], ['duration', 'target']);
     const durationMs = c.duration(obj.duration, [...path, i, 'duration']);
-    const target = c.number(obj.target, [...path, i, 'target'], true);
+    const target = c.number(obj.target, [...path, i, 'target'], true, maxTarget);
     if (durationMs !== undefined && target !== undefined) stages.push({ durationMs, target });
   });
   return stages.length === list.length ? stages : undefined;

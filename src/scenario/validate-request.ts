@@ -1,10 +1,10 @@
-// Validates a scenario's request list (method, path, headers, body, expect, captures, think time);
-// template files are read here, relative to the scenario.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// Validates a scenario's request list (method, path, headers, expect, captures, think time); the body is
+// checked in request-body.ts.
 import type { Checker, Path } from './checker.ts';
 import { parseJsonPath } from './json-path.ts';
-import type { BodySpec, CaptureSpec, HeaderSpec, RequestSpec } from './model.ts';
+import { LIMITS } from './limits.ts';
+import type { CaptureSpec, HeaderSpec, RequestSpec } from './model.ts';
+import { checkBody } from './request-body.ts';
 
 const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'expect', 'capture', 'think', 'timeout'];
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -65,7 +65,7 @@ function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, ind
   const expect = obj.expect === undefined ? [] : checkExpect(c, obj.expect, at('expect'));
   const captures = obj.capture === undefined ? [] : checkCaptures(c, obj.capture, at('capture'));
   const think = obj.think === undefined ? undefined : checkThink(c, obj.think, at('think'));
-  const timeoutMs = obj.timeout === undefined ? undefined : c.duration(obj.timeout, at('timeout'), false);
+  const timeoutMs = obj.timeout === undefined ? undefined : c.duration(obj.timeout, at('timeout'), false, LIMITS.timeoutMs);
   if (name === undefined || method === undefined || pathText === undefined || body === null || !expect || !captures) return undefined;
   return {
     name,
@@ -80,39 +80,6 @@ function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, ind
     location: c.locate(path),
     pathLocation: c.locate(at(pathKey)),
   };
-}
-
-/** Returns the body, undefined for none, or null when invalid. */
-function checkBody(c: Checker, obj: Record<string, unknown>, path: Path, baseDir: string): BodySpec | undefined | null {
-  const given = ['body', 'json', 'template'].filter((k) => obj[k] !== undefined);
-  if (given.length > 1) {
-    c.fail([...path, given[1]], `give only one of 'body', 'json', 'template' (found ${given.join(', ')})`, "'body' is text, 'json' an inline JSON value, 'template' a file: keep one", true);
-    return null;
-  }
-  if (obj.template !== undefined) {
-    const rel = c.string(obj.template, [...path, 'template'], "a path to a file, e.g. 'templates/user.json'");
-    if (rel === undefined) return null;
-    const file = resolve(baseDir, rel);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      c.fail([...path, 'template'], `cannot read template '${rel}' (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`, `paths are relative to the scenario file's folder: looked for ${file}`);
-      return null;
-    }
-    return { kind: 'template', format: file.endsWith('.json') ? 'json' : 'text', text, file, location: { file, line: 1, column: 1 } };
-  }
-  if (obj.json !== undefined) {
-    // An inline JSON body: serialised once, then treated as a JSON template whose strings may hold placeholders.
-    return { kind: 'template', format: 'json', text: JSON.stringify(obj.json), location: c.locate([...path, 'json']) };
-  }
-  if (obj.body !== undefined) {
-    const text = c.string(obj.body, [...path, 'body'], "for a JSON object use 'json:' instead of 'body:'");
-    if (text === undefined) return null;
-    return { kind: 'template', format: 'text', text, location: c.locate([...path, 'body']) };
-  }
-  return undefined;
 }
 
 function checkExpect(c: Checker, raw: unknown, path: Path): number[] | undefined {

@@ -5,7 +5,8 @@ import { UserError, didYouMean } from '../errors.ts';
 import { compileField, generators } from '../generators/index.ts';
 import { GeneratorArgError } from '../generators/types.ts';
 import { Checker, describe, type Locate, type Path } from './checker.ts';
-import type { FieldSpec, FlowSpec, HttpSettings, ScenarioSpec, TestModel, ThresholdSpec } from './model.ts';
+import type { ExecutorConfig, FieldSpec, FlowSpec, HttpSettings, ScenarioSpec, TestModel, ThresholdSpec } from './model.ts';
+import { LIMITS } from './limits.ts';
 import { validateLoad } from './validate-load.ts';
 import { NAME, checkHeaders, checkRequests } from './validate-request.ts';
 
@@ -18,7 +19,15 @@ export interface ValidateOptions {
   locate: Locate;
   /** A TS scenario's iteration function, when the flow is code rather than requests. */
   flow?: Extract<FlowSpec, { kind: 'function' }>;
+  /** CLI load flags will replace the load (scenario/shortcuts.ts): a missing `load:` is then no error. */
+  loadFromFlags?: boolean;
 }
+
+/**
+ * The load of a scenario without `load:` whose load comes from the CLI flags; the flags replace or adjust it
+ * (k6's default too: one VU, one iteration — so `--vus N` alone runs N VUs once each).
+ */
+const FLAG_BASE_LOAD: ExecutorConfig = { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDurationMs: 10 * 60_000, startTimeMs: 0, gracefulStopMs: 30_000 };
 
 /** Validates `raw` into a TestModel or throws a UserError listing every problem. */
 export function validateScenario(raw: unknown, opts: ValidateOptions): TestModel {
@@ -93,12 +102,12 @@ function checkHttp(c: Checker, raw: unknown): HttpSettings | undefined {
   if (!obj) return undefined;
   c.onlyKeys(obj, ['http'], httpKeys);
   const at = (k: string) => ['http', k];
-  if (obj.connections !== undefined) http.connections = c.int(obj.connections, at('connections'), 1, 1_000_000);
-  if (obj.timeout !== undefined) http.timeoutMs = c.duration(obj.timeout, at('timeout'), false) ?? http.timeoutMs;
-  if (obj.pipelining !== undefined) http.pipelining = c.int(obj.pipelining, at('pipelining'), 1, 100) ?? 1;
+  if (obj.connections !== undefined) http.connections = c.bounded(obj.connections, at('connections'), 1, LIMITS.connections);
+  if (obj.timeout !== undefined) http.timeoutMs = c.duration(obj.timeout, at('timeout'), false, LIMITS.timeoutMs) ?? http.timeoutMs;
+  if (obj.pipelining !== undefined) http.pipelining = c.bounded(obj.pipelining, at('pipelining'), 1, LIMITS.pipelining) ?? 1;
   if (obj.insecure !== undefined) http.insecure = c.boolean(obj.insecure, at('insecure')) ?? false;
-  if (obj.maxRedirects !== undefined) http.maxRedirects = c.int(obj.maxRedirects, at('maxRedirects'), 0, 100) ?? 0;
-  if (obj.maxCaptureSize !== undefined) http.maxCaptureBytes = c.int(obj.maxCaptureSize, at('maxCaptureSize'), 1, 1 << 30) ?? http.maxCaptureBytes;
+  if (obj.maxRedirects !== undefined) http.maxRedirects = c.bounded(obj.maxRedirects, at('maxRedirects'), 0, LIMITS.maxRedirects) ?? 0;
+  if (obj.maxCaptureSize !== undefined) http.maxCaptureBytes = c.bounded(obj.maxCaptureSize, at('maxCaptureSize'), 1, LIMITS.captureBytes) ?? http.maxCaptureBytes;
   return http;
 }
 
@@ -184,11 +193,11 @@ function checkScenarioBody(
 ): ScenarioSpec | undefined {
   // A misspelt key ('laod') was already reported as unknown, with a did-you-mean: no second error for it.
   const misspelt = (key: string) => Object.keys(obj).some((k) => k !== key && didYouMean(k, [key]) !== undefined);
-  if (obj.load === undefined) {
+  if (obj.load === undefined && !opts.loadFromFlags) {
     if (misspelt('load')) return undefined;
-    return c.fail(path, `scenario '${name}' has no 'load'`, "add e.g. 'load: { executor: shared-iterations, vus: 10, iterations: 100 }'");
+    return c.fail(path, `scenario '${name}' has no 'load'`, "add e.g. 'load: { executor: shared-iterations, vus: 10, iterations: 100 }', or pass --vus and --duration");
   }
-  const load = validateLoad(c, obj.load, [...path, 'load']);
+  const load = obj.load === undefined ? FLAG_BASE_LOAD : validateLoad(c, obj.load, [...path, 'load']);
   let flow: FlowSpec | undefined = opts.flow;
   if (!flow) {
     if (obj.requests === undefined) return misspelt('requests') ? undefined : c.fail(path, `scenario '${name}' has no 'requests'`, "add a list under 'requests:'");

@@ -8,20 +8,31 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Node's setTimeout limit: a longer delay fires after 1 ms (with a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function createRealClock(): Clock {
+  const now = () => performance.now();
   return {
-    now: () => performance.now(),
+    now,
     sleep(ms, signal) {
-      if (ms <= 0 || signal?.aborted) return Promise.resolve();
+      if (!(ms > 0) || signal?.aborted) return Promise.resolve();
+      const dueMs = now() + ms;
       return new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout;
         const onAbort = () => {
           clearTimeout(timer);
           resolve();
         };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
+        // Delays past Node's timer limit are slept in steps, never handed to setTimeout whole.
+        const arm = (leftMs: number) => {
+          timer = setTimeout(() => {
+            if (leftMs > MAX_TIMER_MS) return arm(dueMs - now());
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          }, Math.min(leftMs, MAX_TIMER_MS));
+        };
+        arm(ms);
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     },

@@ -13,20 +13,20 @@ export interface VuStep {
 /**
  * The steps of a ramp: the count moves one VU at a time, evenly over each stage (0→10 over 10 s adds a
  * VU every second, the first at 1 s), like k6; a stage of 0 s jumps at once. The first step is at 0.
+ * Made lazily: stages swinging between 0 and 100,000 VUs would otherwise allocate millions of steps up front.
  */
-export function rampingVuSteps(startVUs: number, stages: readonly Stage[]): VuStep[] {
-  const steps: VuStep[] = [{ atMs: 0, vus: startVUs }];
+export function* rampingVuSteps(startVUs: number, stages: readonly Stage[]): Generator<VuStep> {
+  yield { atMs: 0, vus: startVUs };
   let from = startVUs;
   let stageStartMs = 0;
   for (const stage of stages) {
     const to = Math.round(stage.target);
     const n = Math.abs(to - from);
     const sign = Math.sign(to - from);
-    for (let i = 1; i <= n; i++) steps.push({ atMs: stageStartMs + (stage.durationMs * i) / n, vus: from + i * sign });
+    for (let i = 1; i <= n; i++) yield { atMs: stageStartMs + (stage.durationMs * i) / n, vus: from + i * sign };
     from = to;
     stageStartMs += stage.durationMs;
   }
-  return steps;
 }
 
 /** One VU position; position i is wanted while the count is above i. */
@@ -45,7 +45,11 @@ export const rampingVus: Executor<RampingVus> = {
     const endMs = startMs + config.stages.reduce((sum, s) => sum + s.durationMs, 0);
     const slots: Slot[] = [];
     const vus: Vu[] = [];
-    const finished = new AbortController();
+    let finished = false;
+    /** Pending gracefulRampDown waits, ended together when the scenario ends. */
+    const rampDownWaits = new Set<AbortController>();
+    // untilDeadlineOrStop takes a cancel signal; nothing cancels these waits but the run's stop.
+    const never = new AbortController().signal;
 
     const loop = async (slot: Slot, vu: Vu): Promise<void> => {
       while (slot.wanted && !vu.interrupted && !rt.stopSignal.aborted && clock.now() < endMs) await rt.iterate(vu);
@@ -55,12 +59,22 @@ export const rampingVus: Executor<RampingVus> = {
       slot.wanted = false;
       const generation = ++slot.generation;
       if (!slot.loop) return;
-      void clock.sleep(config.gracefulRampDownMs, finished.signal).then(() => {
-        if (!finished.signal.aborted && slot.generation === generation && slot.loop) slot.vu?.interrupt();
+      // Its own signal per wait: many ramp-downs waiting on one shared signal pile listeners onto it.
+      const wait = new AbortController();
+      rampDownWaits.add(wait);
+      void clock.sleep(config.gracefulRampDownMs, wait.signal).then(() => {
+        rampDownWaits.delete(wait);
+        if (!finished && slot.generation === generation && slot.loop) slot.vu?.interrupt();
       });
     };
+    // Slots below `current` are wanted, the rest not: a step touches only the slots between the old count and
+    // the new one (visiting every slot on every step made a ramp to 100,000 VUs quadratic).
+    let current = 0;
     const setCount = (count: number): void => {
-      for (let i = 0; i < Math.max(count, slots.length); i++) {
+      const from = Math.min(current, count);
+      const to = Math.max(current, count);
+      current = count;
+      for (let i = from; i < to; i++) {
         let slot = slots[i];
         if (i < count) {
           if (!slot) slots.push((slot = { vu: null, wanted: false, loop: null, generation: 0 }));
@@ -79,13 +93,14 @@ export const rampingVus: Executor<RampingVus> = {
 
     for (const step of rampingVuSteps(config.startVUs, config.stages)) {
       if (startMs + step.atMs >= endMs && step.atMs > 0) break;
-      await untilDeadlineOrStop(startMs + step.atMs, rt, finished.signal);
+      await untilDeadlineOrStop(startMs + step.atMs, rt, never);
       if (rt.stopSignal.aborted) break;
       setCount(step.vus);
     }
-    await untilDeadlineOrStop(endMs, rt, finished.signal);
+    await untilDeadlineOrStop(endMs, rt, never);
     const running = slots.map((s) => s.loop).filter((p): p is Promise<void> => p !== null);
     await gracefulStop(running, vus, config.gracefulStopMs, rt);
-    finished.abort();
+    finished = true;
+    for (const wait of rampDownWaits) wait.abort();
   },
 };

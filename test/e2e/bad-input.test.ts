@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runInProcess } from '../helpers/cli-in-process.ts';
+import { runInProcess } from './in-process.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/bad/', import.meta.url));
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -53,7 +53,7 @@ interface Outcome {
 async function runCase(c: Case): Promise<Outcome> {
   const env: Record<string, string | undefined> = { ...process.env };
   delete env.RUNNER_BAD_INPUT_UNSET_TOKEN;
-  const raw = await runInProcess(c.args, { cwd: dir, env });
+  const raw = await runInProcess(c.args, dir, env);
   // Hints may name absolute paths ("looked for …").
   return { code: raw.code, stdout: raw.stdout, stderr: raw.stderr.split(dir).join('<fixtures>/') };
 }

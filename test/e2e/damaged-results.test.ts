@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runInProcess, type InProcessResult } from '../helpers/in-process-cli.ts';
+import { runInProcess, type InProcessResult } from './in-process.ts';
 import { fixtureResult } from '../helpers/result-fixture.ts';
 
 const STACK_FRAME = /^\s+at .+[(:]\d+/m;

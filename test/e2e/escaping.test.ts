@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { runInProcess } from '../helpers/in-process-cli.ts';
+import { runInProcess } from './in-process.ts';
 import { runCli } from './cli.ts';
 
 /** C0 except \n, DEL, C1, bidi controls: none may reach a terminal (NO_COLOR is set, so not even colours). */

@@ -1,4 +1,5 @@
-// Runs the CLI in this process (`main(io)`) with a fake Io that collects what it printed: no spawn, same code path.
+// Runs the CLI inside the test process (`main(io)` with a fake Io): the same parsing, loading and exit codes as
+// the built binary, without a Node start-up per case. Use runCli (cli.ts) where a real process matters.
 import { main } from '../../src/cli/main.ts';
 import type { Io } from '../../src/cli/io.ts';
 
@@ -8,8 +9,8 @@ export interface InProcessResult {
   stderr: string;
 }
 
-/** `runner ...args` in process, from `cwd`, with NO_COLOR set and no TTY. */
-export async function runInProcess(args: string[], cwd: string, env: Record<string, string> = {}): Promise<InProcessResult> {
+/** `runner ...args` in `cwd`, NO_COLOR set, no TTY, no signals; never rejects on a non-zero exit. */
+export async function runInProcess(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<InProcessResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { runInProcess } from '../helpers/in-process-cli.ts';
+import { runInProcess } from './in-process.ts';
 import { runCli } from './cli.ts';
 
 const PASSWORD = 'hunter2-pw';

@@ -6,12 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { runInProcess, type InProcessResult } from '../helpers/cli-in-process.ts';
+import { runInProcess, type InProcessResult } from './in-process.ts';
 import { repoRoot, runCli, signupScenario, tempDir } from './cli.ts';
 
 /** The CLI in-process (no Node start-up per case), from the repo root unless told. */
 function cli(args: string[], cwd = repoRoot): Promise<InProcessResult> {
-  return runInProcess(args, { cwd, env: process.env });
+  return runInProcess(args, cwd, process.env);
 }
 
 /** A stack frame line as Node prints them. */

@@ -10,7 +10,7 @@ import { compareResults } from '../../src/report/compare.ts';
 import { renderHtmlReport, readTimeSeries } from '../../src/report/html.ts';
 import { renderSpectrumPlot } from '../../src/report/plot.ts';
 import { renderComparison } from '../../src/report/render-compare.ts';
-import { runInProcess } from '../helpers/in-process-cli.ts';
+import { runInProcess } from '../e2e/in-process.ts';
 import { fixtureResult } from '../helpers/result-fixture.ts';
 
 const base = fixtureResult();

@@ -68,7 +68,8 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
   const paths = checkRunOutputPaths(io, file, parseOutTargets(flags.out), flags);
-  const loaded = await loadScenario(file, io.cwd);
+  const loadFromFlags = [flags.vus, flags.iterations, flags.duration, flags.rate, flags.stages].some((f) => f !== undefined);
+  const loaded = await loadScenario(file, io.cwd, { loadFromFlags });
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
