@@ -58,6 +58,8 @@ export const errorKinds = [
   'tls',
   'protocol',
   'aborted',
+  /** Refused before sending: a header value, path or method that HTTP (and undici) does not allow. */
+  'invalid_request',
   'other',
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];

@@ -69,6 +69,8 @@ export class Run {
   /** One per code iteration function, shared by the scenarios that run it. */
   private readonly codeFlows = new Map<object, CodeFlow>();
   private readonly warnings: string[];
+  /** The first message of each error class, for the summary. */
+  private readonly errorMessages: Record<string, string> = Object.create(null);
   private startedAtMs = 0;
 
   constructor(plan: Plan, options: RunOptions = {}) {
@@ -88,6 +90,7 @@ export class Run {
       now: () => this.clock.now(),
       connected: (origin) => this.pools.connected(origin),
       maxBodyBytes: plan.http.maxCaptureBytes,
+      firstError: (kind, message) => (this.errorMessages[kind] ??= message),
     };
   }
 
@@ -134,6 +137,7 @@ export class Run {
       metrics: this.metrics.toRequestResults(durationMs),
       checks: this.checks.toJSON(),
       iterationErrors: this.iterationErrors.toJSON(),
+      errorMessages: { ...this.errorMessages },
       warnings: this.warnings,
       scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),

@@ -2,6 +2,7 @@
 // order, apply captures, pause for think time. The iteration stops at the first request that fails.
 import type { Dispatcher } from 'undici';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
+import { requestProblem } from '../http/request-check.ts';
 import type { CompiledRequest } from '../plan/types.ts';
 import { parseJsonPath, selectJsonPath, type PathSegment } from '../scenario/json-path.ts';
 import type { Vu } from '../scheduler/vu.ts';
@@ -29,29 +30,15 @@ interface Step {
   dynamic: { at: number; render: RenderFn }[];
   dispatcher: Dispatcher;
   keepHeaders: boolean;
+  /** Nothing rendered per request can make it unsendable: the Exchange skips its check. */
+  prechecked: boolean;
   captures: { slot: number; from: 'json' | 'header'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
   statusCheckId: number;
 }
 
 /** Builds the iteration function for a scenario's steps; everything per request is resolved here, once. */
 export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
-  const prepared: Step[] = steps.map((req) => ({
-    // The status check first, so the summary lists a request's checks in the order they are made.
-    statusCheckId: env.checks.id(`${req.name}: status is expected`),
-    req,
-    headers: req.headers.flatMap((h) => [h.name, h.render.constant ?? '']),
-    dynamic: req.headers.flatMap((h, i) => (h.render.constant === undefined ? [{ at: 2 * i + 1, render: h.render }] : [])),
-    dispatcher: env.dispatcher(req.origin),
-    keepHeaders: req.captures.some((c) => c.from === 'header'),
-    captures: req.captures.map((c) => ({
-      slot: c.slot,
-      from: c.from,
-      segments: c.from === 'json' ? (parseJsonPath(c.path) ?? []) : [],
-      header: c.from === 'header' ? c.path : '',
-      checkId: env.checks.id(`${req.name}: captured ${c.name}`),
-      name: c.name,
-    })),
-  }));
+  const prepared: Step[] = steps.map((req) => prepareStep(req, env));
 
   return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
     const vars = vu.vars;
@@ -80,6 +67,7 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
         intendedStartMs: intended,
         keepBody: req.needsBody,
         keepHeaders: step.keepHeaders,
+        prechecked: step.prechecked,
       });
       intended = undefined;
       vu.current = ex;
@@ -95,6 +83,33 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
       }
     }
     return vu.interrupted ? 'aborted' : 'completed';
+  };
+}
+
+function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
+  const headers = req.headers.flatMap((h) => [h.name, h.render.constant ?? '']);
+  const dynamic = req.headers.flatMap((h, i) => (h.render.constant === undefined ? [{ at: 2 * i + 1, render: h.render }] : []));
+  // Placeholders in a path are percent-encoded and its literal text was checked at load time; constant header
+  // values (environment values included) are checked once here. Rendered header values need a check per request.
+  const path = req.path.constant ?? '/';
+  const prechecked = dynamic.length === 0 && requestProblem(req.method, path, headers) === undefined;
+  return {
+    // The status check first, so the summary lists a request's checks in the order they are made.
+    statusCheckId: env.checks.id(`${req.name}: status is expected`),
+    req,
+    headers,
+    dynamic,
+    dispatcher: env.dispatcher(req.origin),
+    keepHeaders: req.captures.some((c) => c.from === 'header'),
+    prechecked,
+    captures: req.captures.map((c) => ({
+      slot: c.slot,
+      from: c.from,
+      segments: c.from === 'json' ? (parseJsonPath(c.path) ?? []) : [],
+      header: c.from === 'header' ? c.path : '',
+      checkId: env.checks.id(`${req.name}: captured ${c.name}`),
+      name: c.name,
+    })),
   };
 }
 

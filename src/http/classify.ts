@@ -5,6 +5,8 @@ import type { ErrorKind } from '../errors.ts';
 export const RUNNER_TIMEOUT = 'RUNNER_TIMEOUT';
 export const RUNNER_CONNECT_TIMEOUT = 'RUNNER_CONNECT_TIMEOUT';
 export const RUNNER_ABORTED = 'RUNNER_ABORTED';
+/** A request undici would refuse to send (bad header value, path, method): failed before it reached the pool. */
+export const RUNNER_INVALID_REQUEST = 'RUNNER_INVALID_REQUEST';
 /** A redirect that cannot be followed: back to a URL already visited, or to another origin. */
 export const RUNNER_BAD_REDIRECT = 'RUNNER_BAD_REDIRECT';
 
@@ -36,6 +38,7 @@ const byCode: Record<string, ErrorKind> = {
   // Too many redirects is the server's doing, seen as a protocol fault.
   UND_ERR_REDIRECT: 'protocol',
   [RUNNER_BAD_REDIRECT]: 'protocol',
+  [RUNNER_INVALID_REQUEST]: 'invalid_request',
 };
 
 const tlsCodes = new Set([

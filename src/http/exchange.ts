@@ -3,8 +3,9 @@
 import type { Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
 import type { MetricsSink } from '../metrics/types.ts';
-import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
+import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_INVALID_REQUEST, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
 import type { InFlight, Tracked } from './in-flight.ts';
+import { requestProblem } from './request-check.ts';
 
 /** What a request needs from the run; one per run, shared by every exchange. */
 export interface ExchangeContext {
@@ -15,6 +16,8 @@ export interface ExchangeContext {
   /** Sockets connected to an origin now: tells a connect timeout from a queueing one. */
   connected: (origin: string) => number;
   maxBodyBytes: number;
+  /** Told each failure's class and message (the run keeps the first message of each class for the summary). */
+  firstError?: (kind: ErrorKind, message: string) => void;
 }
 
 export interface ExchangeRequest {
@@ -33,6 +36,11 @@ export interface ExchangeRequest {
   intendedStartMs?: number;
   keepBody: boolean;
   keepHeaders: boolean;
+  /**
+   * Method, path and headers already known to be sendable (checked at load time, nothing rendered since):
+   * skips the per-request check that keeps a request undici would refuse out of the pool.
+   */
+  prechecked?: boolean;
 }
 
 const NO_HEADERS: Record<string, string | string[] | undefined> = {};
@@ -64,6 +72,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   private chunks: Buffer[] | null = null;
   private chunkBytes = 0;
   private resolve: ((ex: Exchange) => void) | null = null;
+  /** True while inside dispatcher.dispatch(): an error reported then is undici refusing the request. */
+  private dispatching = false;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -82,13 +92,22 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     this.startMs = this.ctx.now();
     this.ctx.metrics.started(req.requestId, this.startMs);
     this.ctx.inFlight.add(this, req.timeoutMs, this.startMs);
+    // undici refuses such a request and then stalls the Pool slot it was handed (see request-check.ts): fail it here.
+    const problem = req.prechecked === true ? undefined : requestProblem(req.method, req.path, req.headers);
+    if (problem !== undefined) {
+      this.fail(new RunnerRequestError(RUNNER_INVALID_REQUEST, problem));
+      return done;
+    }
     try {
+      this.dispatching = true;
       req.dispatcher.dispatch(
         { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
         this,
       );
     } catch (err) {
       this.fail(err);
+    } finally {
+      this.dispatching = false;
     }
     return done;
   }
@@ -150,9 +169,15 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    // Refused during dispatch (a check request-check.ts does not mirror): the request never left runner.
+    const code = (err as { code?: unknown }).code;
+    if (this.dispatching && (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')) {
+      this.fail(new RunnerRequestError(RUNNER_INVALID_REQUEST, `undici refused the request: ${err.message}`));
+      return;
+    }
     // undici checks a request's own arguments before it starts; an invalid argument after the start can only
     // come from following a redirect (a loop back to a visited URL, a Location the pool cannot reach).
-    if (this.started && (err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG') {
+    if (this.started && code === 'UND_ERR_INVALID_ARG') {
       this.fail(new RunnerRequestError(RUNNER_BAD_REDIRECT, err.message));
       return;
     }
@@ -186,6 +211,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     this.chunks = null;
     this.error = classifyError(err);
     this.errorMessage = err instanceof Error ? err.message : String(err);
+    this.ctx.firstError?.(this.error, this.errorMessage);
     this.ctx.metrics.error(this.req.requestId, this.error, this.bytesSent, this.bytesReceived);
     this.finish();
   }

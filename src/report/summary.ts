@@ -53,7 +53,11 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   }
   const errorKinds = Object.keys(t.errors).filter((k) => t.errors[k] > 0);
   if (errorKinds.length === 0) out.push('errors: none');
-  for (const kind of errorKinds) out.push(paint(RED, `error: ${kind} count: ${t.errors[kind]}`));
+  for (const kind of errorKinds) {
+    // The first message of the class says what happened (e.g. which header undici refused); one line of it.
+    const message = result.errorMessages?.[kind]?.split('\n')[0];
+    out.push(paint(RED, `error: ${kind} count: ${t.errors[kind]}${message ? `  (first: ${message})` : ''}`));
+  }
   if (t.unexpectedStatus > 0) out.push(paint(RED, `unexpected status: ${t.unexpectedStatus}`));
   out.push('');
 
