@@ -10,6 +10,7 @@ import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor } from '../../report/redact.ts';
 import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
+import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import type { TestModel } from '../../scenario/model.ts';
@@ -105,6 +106,9 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
     if (!flags.quiet) io.stdout.write(redact.text(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) })) + '\n');
     // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
     if (runResult.outcome === 'interrupted') return ExitCode.interrupted;
+    const silent = noResponses(runResult);
+    if (silent) io.stderr.write(`\n${redact.text(silent)}\n`);
+    if (silent) return ExitCode.noResponses;
     if (thresholdsFailed(runResult.thresholds)) return ExitCode.thresholdsFailed;
     return runResult.outcome === 'completed' ? ExitCode.ok : ExitCode.interrupted;
   } catch (err) {
