@@ -91,6 +91,7 @@ export class Run {
       connected: (origin) => this.pools.connected(origin),
       maxBodyBytes: plan.http.maxCaptureBytes,
       firstError: (kind, message) => (this.errorMessages[kind] ??= message),
+      pipelining: plan.http.pipelining > 1,
     };
   }
 

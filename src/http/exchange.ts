@@ -16,6 +16,11 @@ export interface ExchangeContext {
   /** Sockets connected to an origin now: tells a connect timeout from a queueing one. */
   connected: (origin: string) => number;
   maxBodyBytes: number;
+  /**
+   * `http.pipelining` > 1: requests are dispatched with `blocking: false`, else undici waits for each response's
+   * headers before writing the next request on the socket and never pipelines (client-h1.js `busy`).
+   */
+  pipelining?: boolean;
   /** Told each failure's class and message (the run keeps the first message of each class for the summary). */
   firstError?: (kind: ErrorKind, message: string) => void;
 }
@@ -42,6 +47,12 @@ export interface ExchangeRequest {
    */
   prechecked?: boolean;
 }
+
+/**
+ * Methods RFC 9110 calls idempotent: undici pipelines only requests marked idempotent (its default is GET and
+ * HEAD only) and holds a POST or PATCH until the socket is idle, as RFC 9112 §9.3.2 asks of clients.
+ */
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 const NO_HEADERS: Record<string, string | string[] | undefined> = {};
 
@@ -101,7 +112,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     try {
       this.dispatching = true;
       req.dispatcher.dispatch(
-        { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
+        this.ctx.pipelining === true
+          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: idempotentMethods.has(req.method) }
+          : { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
         this,
       );
     } catch (err) {
