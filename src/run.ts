@@ -82,13 +82,14 @@ export class Run {
     this.metrics = createCollector(plan.requestNames, this.timeSeries);
     this.scenarioIterations = plan.scenarios.map(() => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }));
     this.checks = createChecks();
-    this.pools = createPools(plan.http);
+    this.pools = createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
     this.exchange = {
       metrics: teeSinks(this.metrics, options.sinks ?? []),
       inFlight: this.inFlight,
       now: () => this.clock.now(),
-      connected: (origin) => this.pools.connected(origin),
+      connectedSince: (origin, sinceMs) => this.pools.connectedSince(origin, sinceMs),
+      markAlive: (origin) => this.pools.markAlive(origin),
       maxBodyBytes: plan.http.maxCaptureBytes,
       firstError: (kind, message) => (this.errorMessages[kind] ??= message),
       pipelining: plan.http.pipelining > 1,

@@ -32,6 +32,12 @@ const byCode: Record<string, ErrorKind> = {
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'protocol',
   UND_ERR_INFO: 'protocol',
   HPE_INVALID_CONSTANT: 'protocol',
+  // undici asserts on response shapes its parser lets through but it cannot handle, e.g. a 101 without an
+  // Upgrade header (client-h1.js onUpgrade): a protocol fault of the server, not a runner bug.
+  ERR_ASSERTION: 'protocol',
+  // Out of file descriptors (per process, per system): runner's limit, not the target's fault.
+  EMFILE: 'fd_limit',
+  ENFILE: 'fd_limit',
   UND_ERR_ABORTED: 'aborted',
   ABORT_ERR: 'aborted',
   [RUNNER_ABORTED]: 'aborted',
@@ -52,9 +58,24 @@ const tlsCodes = new Set([
   'ERR_TLS_HANDSHAKE_TIMEOUT',
 ]);
 
+/**
+ * undici reports a response it cannot take as UND_ERR_SOCKET, the code of a socket closed under a request, and
+ * tells them apart only by message (client-h1.js onHeadersComplete): an unsolicited 101 Switching Protocols
+ * ('bad upgrade') and a 100 Continue to a request that sent no Expect ('bad response'). The server broke the
+ * protocol there; nothing closed. These exact messages are the one place runner reads message text.
+ */
+const socketMessages: Readonly<Record<string, ErrorKind>> = {
+  'bad upgrade': 'protocol',
+  'bad response': 'protocol',
+};
+
 export function classifyError(err: unknown): ErrorKind {
-  const e = err as { code?: unknown; name?: unknown; cause?: unknown } | null;
+  const e = err as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (code === 'UND_ERR_SOCKET' && typeof e?.message === 'string') {
+    const kind = socketMessages[e.message];
+    if (kind) return kind;
+  }
   if (code !== undefined) {
     const kind = byCode[code];
     if (kind) return kind;

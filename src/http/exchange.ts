@@ -13,8 +13,13 @@ export interface ExchangeContext {
   inFlight: InFlight;
   /** Milliseconds on a monotonic clock (performance.now()). */
   now: () => number;
-  /** Sockets connected to an origin now: tells a connect timeout from a queueing one. */
-  connected: (origin: string) => number;
+  /**
+   * Whether a socket to the origin was connected at some moment since `sinceMs`: tells a connect timeout (never
+   * connected while the request waited) from a request queued behind busy sockets.
+   */
+  connectedSince: (origin: string, sinceMs: number) => boolean;
+  /** A socket to the origin is alive now; called before runner destroys one by aborting a request sent on it. */
+  markAlive?: (origin: string) => void;
   maxBodyBytes: number;
   /**
    * `http.pipelining` > 1: requests are dispatched with `blocking: false`, else undici waits for each response's
@@ -199,8 +204,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
 
   /** Called by InFlight when the deadline passes. */
   expire(): void {
-    const queued = !this.started && this.ctx.connected(this.req.origin) === 0;
-    const code = queued ? RUNNER_CONNECT_TIMEOUT : RUNNER_TIMEOUT;
+    // Not yet written to a socket, and no socket to the origin lived while it waited: the connect never completed.
+    // (Reading only "connected now" called a request queued behind busy sockets a connect timeout whenever the
+    // requests ahead of it expired in the same sweep and their aborts had just destroyed those sockets.)
+    const neverConnected = !this.started && !this.ctx.connectedSince(this.req.origin, this.startMs);
+    const code = neverConnected ? RUNNER_CONNECT_TIMEOUT : RUNNER_TIMEOUT;
     this.giveUp(new RunnerRequestError(code, `no response within ${this.req.timeoutMs} ms`));
   }
 
@@ -211,6 +219,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
 
   private giveUp(err: RunnerRequestError): void {
     if (this.settled) return;
+    // The abort below destroys the socket this request was written to: requests queued behind it must still
+    // know that a socket was alive.
+    if (this.started) this.ctx.markAlive?.(this.req.origin);
     this.fail(err);
     // An abort destroys the socket: the pool reconnects for the next request.
     this.controller?.abort(err);

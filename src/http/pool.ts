@@ -6,8 +6,14 @@ import type { HttpSettings } from '../scenario/model.ts';
 
 export interface Pools {
   get(origin: string): Dispatcher;
-  /** Sockets connected to `origin` right now. */
-  connected(origin: string): number;
+  /**
+   * Whether a socket to `origin` was connected at some moment since `sinceMs` (the clock passed to createPools):
+   * connected now, or connected or closed since then, or reported alive by markAlive. A request that waited that
+   * long behind a live socket was queued; only one that never saw a connection is a connect timeout.
+   */
+  connectedSince(origin: string, sinceMs: number): boolean;
+  /** A socket to `origin` is alive now (runner is about to destroy it, e.g. by aborting the request on it). */
+  markAlive(origin: string): void;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -17,8 +23,20 @@ const KEEP_ALIVE_MS = 4_000;
 /** undici's own timers are coarse (~1 s); they stay only as a backstop behind runner's deadlines. */
 const BACKSTOP_MS = 1_500;
 
-export function createPools(http: HttpSettings & { connections: number }): Pools {
+/** Milliseconds of the last connect, disconnect or markAlive, per origin; read only when a deadline passes. */
+function createLiveness(now: () => number) {
+  const lastMs = new Map<string, number>();
+  return {
+    note: (origin: string) => void lastMs.set(origin, now()),
+    since: (origin: string, sinceMs: number) => (lastMs.get(origin) ?? -Infinity) >= sinceMs,
+    /** Listener for a dispatcher's 'connect'/'disconnect' events; their origin is a URL. */
+    listener: (origin: URL | string) => void lastMs.set(typeof origin === 'string' ? origin : origin.origin, now()),
+  };
+}
+
+export function createPools(http: HttpSettings & { connections: number }, now: () => number = () => performance.now()): Pools {
   const pools = new Map<string, Pool>();
+  const liveness = createLiveness(now);
   const dispatchers = new Map<string, Dispatcher>();
   const timeoutMs = http.timeoutMs + BACKSTOP_MS;
   const options = {
@@ -30,21 +48,23 @@ export function createPools(http: HttpSettings & { connections: number }): Pools
     bodyTimeout: timeoutMs,
     connect: { timeout: timeoutMs, rejectUnauthorized: !http.insecure },
   };
-  if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects);
+  if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects, liveness);
   return {
     get(origin) {
       let d = dispatchers.get(origin);
       if (!d) {
         const pool = new Pool(origin, options);
+        pool.on('connect', liveness.listener).on('disconnect', liveness.listener);
         pools.set(origin, pool);
         d = pool;
         dispatchers.set(origin, d);
       }
       return d;
     },
-    connected(origin) {
-      return pools.get(origin)?.stats.connected ?? 0;
+    connectedSince(origin, sinceMs) {
+      return (pools.get(origin)?.stats.connected ?? 0) > 0 || liveness.since(origin, sinceMs);
     },
+    markAlive: liveness.note,
     async close() {
       await Promise.all([...pools.values()].map((p) => p.close()));
     },
@@ -55,13 +75,16 @@ export function createPools(http: HttpSettings & { connections: number }): Pools
 }
 
 /** One Agent for every origin, following at most `maxRedirects` redirects per request, to any origin. */
-function createRedirectingPools(options: Agent.Options, maxRedirects: number): Pools {
+function createRedirectingPools(options: Agent.Options, maxRedirects: number, liveness: ReturnType<typeof createLiveness>): Pools {
   const agent = new Agent(options);
+  agent.on('connect', liveness.listener).on('disconnect', liveness.listener);
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: maxRedirects }));
   return {
     get: () => dispatcher,
     // Agent.stats builds an object per call: fine, it is only asked when a deadline passes.
-    connected: (origin) => (agent.stats as Record<string, { connected: number } | undefined>)[origin]?.connected ?? 0,
+    connectedSince: (origin, sinceMs) =>
+      ((agent.stats as Record<string, { connected: number } | undefined>)[origin]?.connected ?? 0) > 0 || liveness.since(origin, sinceMs),
+    markAlive: liveness.note,
     close: () => agent.close(),
     destroy: () => agent.destroy(),
   };

@@ -1,0 +1,60 @@
+// Error classes say what happened, seen from a raw `net` server on 127.0.0.1: an unsolicited 1xx/101 is a
+// protocol fault, not `closed`; requests queued behind a hanging server (pipelined or not) are `timeout`, not
+// `connect_timeout`; a socket the server really closes is still `closed`.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { assertBooksBalance, runFault } from './harness.ts';
+import { OK_RESPONSE, startRawServer, type RawServer, type RawSocketState } from './raw-server.ts';
+
+const servers: RawServer[] = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+async function raw(onRequest: (s: RawSocketState) => void): Promise<RawServer> {
+  const s = await startRawServer(onRequest);
+  servers.push(s);
+  return s;
+}
+
+/** [what the server answers, the class runner must report (or a status), requests]. */
+const table: [string, string, string | { status: string }][] = [
+  ['101 Switching Protocols (with Upgrade) to a request that asked for no upgrade', 'HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n', 'protocol'],
+  ['101 Switching Protocols without an Upgrade header', 'HTTP/1.1 101 Switching Protocols\r\n\r\n', 'protocol'],
+  ['100 Continue to a request that sent no Expect, then 200', `HTTP/1.1 100 Continue\r\n\r\n${OK_RESPONSE}`, 'protocol'],
+  ['103 Early Hints, then 200 (informational, allowed)', `HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n${OK_RESPONSE}`, { status: '200' }],
+];
+
+for (const [name, answer, expected] of table) {
+  test(`error class: ${name} → ${typeof expected === 'string' ? expected : expected.status}`, async () => {
+    const s = await raw((st) => st.socket.write(answer));
+    const { result, wallMs } = await runFault({ target: s.url, vus: 2, iterations: 4, timeout: '1s' });
+    assertBooksBalance(result);
+    assert.equal(result.totals.requests, 4);
+    if (typeof expected === 'string') assert.deepEqual(result.totals.errors, { [expected]: 4 }, JSON.stringify(result.errorMessages));
+    else assert.deepEqual(result.totals.byStatus, { [expected.status]: 4 }, JSON.stringify(result.totals));
+    assert.equal(s.count, 4, 'each request reached the server once');
+    assert.ok(wallMs < 5_000, `took ${wallMs} ms`);
+  });
+}
+
+test('error class: 102 Processing, then the server closes → closed (the socket really closed)', async () => {
+  const s = await raw((st) => st.socket.end('HTTP/1.1 102 Processing\r\n\r\n'));
+  const { result } = await runFault({ target: s.url, vus: 2, iterations: 4, timeout: '1s' });
+  assertBooksBalance(result);
+  assert.deepEqual(result.totals.errors, { closed: 4 });
+});
+
+for (const [label, http, vus] of [
+  ['pipelining: 4 on 1 connection, 8 VUs', 'connections: 1\npipelining: 4', 8],
+  ['no pipelining, 2 connections, 8 VUs', 'connections: 2', 8],
+] as [string, string, number][]) {
+  test(`error class: a server that accepts and never answers, ${label} → all timeout, none connect_timeout`, async () => {
+    const s = await raw(() => {});
+    const { result, wallMs } = await runFault({ target: s.url, vus, iterations: vus, timeout: '500ms', http });
+    assertBooksBalance(result);
+    // The requests queued behind the busy sockets expire in the same sweep as those on the sockets, whose aborts
+    // destroy the sockets: they were queued behind a live connection, not waiting for a connect.
+    assert.deepEqual(result.totals.errors, { timeout: vus }, JSON.stringify(result.totals.errors));
+    assert.ok(s.connections >= 1);
+    assert.ok(wallMs < 5_000, `took ${wallMs} ms`);
+  });
+}
