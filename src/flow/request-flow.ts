@@ -2,7 +2,7 @@
 // order, apply captures, pause for think time. The iteration stops at the first request that fails.
 import type { Dispatcher } from 'undici';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
-import { requestProblem } from '../http/request-check.ts';
+import { headerValueProblem, requestProblem } from '../http/request-check.ts';
 import type { CompiledRequest } from '../plan/types.ts';
 import { parseJsonPath, selectJsonPath, type PathSegment } from '../scenario/json-path.ts';
 import type { Vu } from '../scheduler/vu.ts';
@@ -49,9 +49,16 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
       if (vu.interrupted) return 'aborted';
       const req = step.req;
       let headers = step.headers;
+      let prechecked = step.prechecked;
       if (step.dynamic.length > 0) {
         headers = headers.slice();
-        for (const d of step.dynamic) headers[d.at] = d.render(vars);
+        // Only the rendered values can be unsendable (a field's Hangul or control character): when all are fine
+        // the Exchange skips its whole-request check; when one is not, that check fails the request.
+        for (const d of step.dynamic) {
+          const value = d.render(vars);
+          headers[d.at] = value;
+          if (prechecked && headerValueProblem(headers[d.at - 1], value) !== undefined) prechecked = false;
+        }
       }
       const ex = new Exchange(env.exchange, {
         requestId: req.id,
@@ -67,7 +74,7 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
         intendedStartMs: intended,
         keepBody: req.needsBody,
         keepHeaders: step.keepHeaders,
-        prechecked: step.prechecked,
+        prechecked,
       });
       intended = undefined;
       vu.current = ex;
@@ -95,7 +102,8 @@ function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
   // Placeholders in a path are percent-encoded and its literal text was checked at load time; constant header
   // values (environment values included) are checked once here. Rendered header values need a check per request.
   const path = req.path.constant ?? '/';
-  const prechecked = dynamic.length === 0 && requestProblem(req.method, path, headers) === undefined;
+  // With dynamic values, this holds for the constant part; each request then checks only its rendered values.
+  const prechecked = requestProblem(req.method, path, headers) === undefined;
   return {
     // The status check first, so the summary lists a request's checks in the order they are made.
     statusCheckId: env.checks.id(`${req.name}: status is expected`),

@@ -2,7 +2,7 @@
 // template files are read here, relative to the scenario.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { headerNameProblem, headerValueProblem, pathProblem } from '../http/request-check.ts';
+import { headerValueProblem, pathProblem, staticHeaderNameProblem } from '../http/request-check.ts';
 import type { Checker, Path } from './checker.ts';
 import { parseJsonPath } from './json-path.ts';
 import type { BodySpec, CaptureSpec, HeaderSpec, RequestSpec } from './model.ts';
@@ -20,7 +20,7 @@ export function checkHeaders(c: Checker, raw: unknown, path: Path): HeaderSpec[]
       c.fail([...path, name], `'${name}' is not a valid header name`, 'header names are letters, digits and !#$%&\'*+-.^_`|~ (no spaces)', true);
       continue;
     }
-    const refused = headerNameProblem(name);
+    const refused = staticHeaderNameProblem(name);
     if (refused) {
       c.fail([...path, name], refused, 'remove this header: runner and undici set it when needed', true);
       continue;
