@@ -21,7 +21,11 @@ const byCode: Record<string, ErrorKind> = {
   ECONNRESET: 'reset',
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'closed',
-  UND_ERR_CLOSED: 'closed',
+  // The pool was closed or destroyed by runner (the run ending) while the request waited or was sent:
+  // runner's doing, as an abort is; 'closed' is the server closing the socket.
+  UND_ERR_CLOSED: 'aborted',
+  UND_ERR_DESTROYED: 'aborted',
+  UND_ERR_ABORT: 'aborted',
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EAI_NONAME: 'dns',
