@@ -8,7 +8,8 @@ export const ExitCode = {
   /**
    * Requests were sent and not one got an HTTP response (target down, every request refused or timed out):
    * nothing was measured. Low, like 1 and 2, and outside k6's 97–110 so it means one thing here.
-   * Precedence: interrupted (130) > noResponses (3) > thresholdsFailed (99).
+   * Only for a run that completed: interrupted (130) and a run an abortOnFail threshold stopped (99) keep
+   * their codes; for a completed run, noResponses (3) wins over thresholdsFailed (99).
    */
   noResponses: 3,
   /** A threshold or a compare budget failed. */

@@ -3,10 +3,14 @@
 import type { RunResult } from './result-types.ts';
 import { formatNumber } from './format.ts';
 
-/** The message for a run where no request got a response, or undefined when at least one did (or none was sent). */
-export function noResponses(result: Pick<RunResult, 'totals'>): string | undefined {
+/**
+ * The message for a completed run where no request got a response, or undefined when at least one did, none
+ * was sent, or the run did not complete: a run stopped by a signal (130) or by an abortOnFail threshold (99)
+ * keeps that exit code, which already says it is not a pass.
+ */
+export function noResponses(result: Pick<RunResult, 'totals' | 'outcome'>): string | undefined {
   const t = result.totals;
-  if (t.requests === 0) return undefined;
+  if (result.outcome !== 'completed' || t.requests === 0) return undefined;
   for (const status in t.byStatus) if (t.byStatus[status] > 0) return undefined;
   const errors = Object.entries(t.errors)
     .filter(([, n]) => n > 0)

@@ -83,10 +83,21 @@ test('one response, even a 500, is a measured run: thresholds decide (99), else 
   assert.equal(plain.code, ExitCode.ok);
 });
 
-test('noResponses(): undefined when nothing was sent or something answered', () => {
-  const totals = (requests: number, byStatus: Record<string, number>, errors: Record<string, number>) => ({
+test('an abortOnFail threshold that stops a dead-target run keeps exit 99', async () => {
+  const thresholds = 'thresholds:\n  http_req_failed: [{ threshold: rate<0.5, abortOnFail: true }]';
+  const yaml = scenario(`http://127.0.0.1:${await freePort()}`, thresholds).replace('iterations: 4 }', 'iterations: 400000 }');
+  const r = await runInProcess(yaml, ['--quiet']);
+  assert.equal(r.code, ExitCode.thresholdsFailed, r.stderr);
+  assert.doesNotMatch(r.stderr, /no request got a response/);
+});
+
+test('noResponses(): undefined when nothing was sent, something answered, or the run did not complete', () => {
+  const totals = (requests: number, byStatus: Record<string, number>, errors: Record<string, number>, outcome: 'completed' | 'interrupted' | 'aborted' = 'completed') => ({
+    outcome,
     totals: { requests, byStatus, errors, unexpectedStatus: 0, bytesSent: 0, bytesReceived: 0, rps: 0 },
   });
+  assert.equal(noResponses(totals(10, {}, { aborted: 10 }, 'aborted')), undefined);
+  assert.equal(noResponses(totals(10, {}, { refused: 10 }, 'interrupted')), undefined);
   assert.equal(noResponses(totals(0, {}, {})), undefined);
   assert.equal(noResponses(totals(3, { '503': 1 }, { refused: 2 })), undefined);
   assert.match(noResponses(totals(1500, {}, { refused: 1000, timeout: 500 })) ?? '', /1,500 sent: 1,000 refused, 500 timeout/);
