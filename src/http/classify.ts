@@ -48,6 +48,9 @@ const byCode: Record<string, ErrorKind> = {
   // Too many redirects is the server's doing, seen as a protocol fault.
   UND_ERR_REDIRECT: 'protocol',
   [RUNNER_BAD_REDIRECT]: 'protocol',
+  // A Location header that is not a URL ('//x y'): runner parses no URL per request, only the redirect
+  // interceptor does, so this is the server's doing.
+  ERR_INVALID_URL: 'protocol',
   [RUNNER_INVALID_REQUEST]: 'invalid_request',
 };
 

@@ -58,3 +58,14 @@ for (const [label, http, vus] of [
     assert.ok(wallMs < 5_000, `took ${wallMs} ms`);
   });
 }
+
+test('error class: a redirect to a Location that is not a URL → protocol (was other); the pool keeps working', async () => {
+  let n = 0;
+  // Odd requests get the bad redirect, even ones a 200: the redirect's failure must not disturb the others.
+  const s = await raw((st) => st.socket.write(++n % 2 === 1 ? 'HTTP/1.1 302 Found\r\nLocation: //x y\r\nContent-Length: 0\r\n\r\n' : OK_RESPONSE));
+  const { result } = await runFault({ target: s.url, vus: 1, iterations: 6, timeout: '1s', http: 'maxRedirects: 2' });
+  assertBooksBalance(result);
+  assert.deepEqual(result.totals.errors, { protocol: 3 }, JSON.stringify(result.errorMessages));
+  assert.deepEqual(result.totals.byStatus, { '200': 3 });
+  assert.equal(s.count, 6);
+});

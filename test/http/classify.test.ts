@@ -20,6 +20,7 @@ const table: [string, { code?: string; name?: string; message?: string }, string
   ['pool destroyed by runner', { code: 'UND_ERR_DESTROYED' }, 'aborted'],
   ['pool closed by runner', { code: 'UND_ERR_CLOSED' }, 'aborted'],
   ['runner refused to send', { code: 'RUNNER_INVALID_REQUEST' }, 'invalid_request'],
+  ['a redirect to a Location that is not a URL', { code: 'ERR_INVALID_URL', name: 'TypeError', message: 'Invalid URL' }, 'protocol'],
 ];
 
 for (const [label, err, kind] of table) {
