@@ -5,6 +5,7 @@ import type { ErrorKind } from '../errors.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_INVALID_REQUEST, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
 import type { InFlight, Tracked } from './in-flight.ts';
+import type { RefusableDispatchOptions } from './pool.ts';
 import { requestProblem } from './request-check.ts';
 
 /** What a request needs from the run; one per run, shared by every exchange. */
@@ -88,8 +89,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   private chunks: Buffer[] | null = null;
   private chunkBytes = 0;
   private resolve: ((ex: Exchange) => void) | null = null;
-  /** True while inside dispatcher.dispatch(): an error reported then is undici refusing the request. */
-  private dispatching = false;
+  /** undici refused this request before sending it; read by the pool's Client so it does not stall (pool.ts). */
+  refused = false;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -115,17 +116,13 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
       return done;
     }
     try {
-      this.dispatching = true;
-      req.dispatcher.dispatch(
+      const options: RefusableDispatchOptions =
         this.ctx.pipelining === true
-          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: idempotentMethods.has(req.method) }
-          : { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
-        this,
-      );
+          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: idempotentMethods.has(req.method), refusal: this }
+          : { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, refusal: this };
+      req.dispatcher.dispatch(options, this);
     } catch (err) {
       this.fail(err);
-    } finally {
-      this.dispatching = false;
     }
     return done;
   }
@@ -187,9 +184,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    // Refused during dispatch (a check request-check.ts does not mirror): the request never left runner.
+    // Refused by undici before it started (a check request-check.ts does not mirror): during dispatch(), or later
+    // when the Pool takes it from its queue. The request never left runner.
     const code = (err as { code?: unknown }).code;
-    if (this.dispatching && (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')) {
+    if (!this.started && (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')) {
+      this.refused = true;
       this.fail(new RunnerRequestError(RUNNER_INVALID_REQUEST, `undici refused the request: ${err.message}`));
       return;
     }

@@ -1,7 +1,7 @@
 // The run's own HTTP dispatchers: one undici Pool per origin, shared by every VU. Never the global dispatcher.
 // With redirects on, one Agent (a Pool per origin inside) instead: a Pool can only reach its own origin, and
 // undici's redirect interceptor on a Pool sends a cross-origin Location's path to the wrong host.
-import { Agent, Pool, interceptors, type Dispatcher } from 'undici';
+import { Agent, Client, Pool, interceptors, type Dispatcher } from 'undici';
 import type { HttpSettings } from '../scenario/model.ts';
 
 export interface Pools {
@@ -16,6 +16,31 @@ export interface Pools {
   markAlive(origin: string): void;
   close(): Promise<void>;
   destroy(): Promise<void>;
+}
+
+/**
+ * Dispatch options carrying the request's own refusal flag, set by its handler when undici refused it. A
+ * reference, not a flag on the options: the redirect interceptor copies the options on the way down.
+ */
+export interface RefusableDispatchOptions extends Dispatcher.DispatchOptions {
+  refusal?: { refused: boolean };
+}
+
+/**
+ * A Client that never tells its Pool "busy" for a request it refused. undici's Client reports a refused request
+ * (an invalid header value, path, method) to the handler and returns false from dispatch(), which the Pool reads
+ * as "busy: wait for my drain" — no drain ever comes, and the Pool never uses that connection slot again
+ * (undici 7.30, pool-base.js kDispatch). runner checks requests before dispatch (request-check.ts); this guards
+ * against a check it does not mirror: the Exchange flags its refusal, and this returns true.
+ */
+class RefusalSafeClient extends Client {
+  override dispatch(opts: RefusableDispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return super.dispatch(opts, handler) || opts.refusal?.refused === true;
+  }
+}
+
+function createRefusalSafeClient(origin: URL, opts: object): Dispatcher {
+  return new RefusalSafeClient(origin, opts as Client.Options);
 }
 
 /** Keep-alive below common server defaults (Node 5 s, nginx 75 s) so the client closes first. */
@@ -47,6 +72,7 @@ export function createPools(http: HttpSettings & { connections: number }, now: (
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connect: { timeout: timeoutMs, rejectUnauthorized: !http.insecure },
+    factory: createRefusalSafeClient,
   };
   if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects, liveness);
   return {
@@ -75,8 +101,9 @@ export function createPools(http: HttpSettings & { connections: number }, now: (
 }
 
 /** One Agent for every origin, following at most `maxRedirects` redirects per request, to any origin. */
-function createRedirectingPools(options: Agent.Options, maxRedirects: number, liveness: ReturnType<typeof createLiveness>): Pools {
-  const agent = new Agent(options);
+function createRedirectingPools(options: Pool.Options, maxRedirects: number, liveness: ReturnType<typeof createLiveness>): Pools {
+  // Always a Pool per origin (undici's Agent uses a bare Client when connections is 1), with the safe Clients.
+  const agent = new Agent({ ...options, factory: (origin, opts) => new Pool(origin, { ...(opts as Pool.Options), factory: createRefusalSafeClient }) });
   agent.on('connect', liveness.listener).on('disconnect', liveness.listener);
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: maxRedirects }));
   return {

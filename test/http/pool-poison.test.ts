@@ -11,6 +11,11 @@ import { Run } from '../../src/run.ts';
 import { loadScriptScenario } from '../../src/scenario/load-ts.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { loadYamlScenario } from '../../src/scenario/load-yaml.ts';
+import { Exchange } from '../../src/http/exchange.ts';
+import { InFlight } from '../../src/http/in-flight.ts';
+import { createPools } from '../../src/http/pool.ts';
+import { createCollector } from '../../src/metrics/collector.ts';
+import { createExpectTable } from '../../src/plan/expect.ts';
 import { assertBooksBalance } from '../faults/harness.ts';
 
 const servers: TestServer[] = [];
@@ -68,3 +73,41 @@ test('code scenario: ctx.http with a refused header, a path with a space and a b
   assert.ok(server.received.every((r) => r.path === '/x' && r.method === 'GET'));
   assert.ok(wallMs < 10_000, `took ${wallMs} ms`);
 });
+
+for (const maxRedirects of [0, 3]) {
+  test(`a refusal runner's own check missed (prechecked) still leaves the pool working (maxRedirects ${maxRedirects})`, async () => {
+    // The guard behind the check: the pool's Client does not report "busy" for a request undici refused.
+    const server = await serve();
+    const pools = createPools({ timeoutMs: 1000, pipelining: 1, insecure: false, maxRedirects, maxCaptureBytes: 1024, connections: 1 });
+    const now = () => performance.now();
+    const inFlight = new InFlight(now);
+    const ctx = { metrics: createCollector(['hit']), inFlight, now, connectedSince: () => false, maxBodyBytes: 1024 };
+    const send = (headers: string[]) =>
+      new Exchange(ctx, {
+        requestId: 0,
+        dispatcher: pools.get(server.url),
+        origin: server.url,
+        method: 'GET',
+        path: '/',
+        headers,
+        timeoutMs: 1000,
+        expect: createExpectTable(undefined),
+        keepBody: false,
+        keepHeaders: false,
+        prechecked: true,
+      }).send();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const bad = await send(['x-name', '김민준']);
+        assert.equal(bad.error, 'invalid_request', bad.errorMessage);
+        assert.match(bad.errorMessage, /^undici refused the request: invalid x-name header$/);
+        const good = await send(['x-name', 'plain']);
+        assert.equal(good.status, 200, `good request after a refused one: ${good.error} ${good.errorMessage}`);
+      }
+      assert.equal(server.count, 3);
+    } finally {
+      inFlight.stop();
+      await pools.destroy();
+    }
+  });
+}
