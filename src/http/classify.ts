@@ -7,6 +7,8 @@ export const RUNNER_CONNECT_TIMEOUT = 'RUNNER_CONNECT_TIMEOUT';
 export const RUNNER_ABORTED = 'RUNNER_ABORTED';
 /** A request undici would refuse to send (bad header value, path, method): failed before it reached the pool. */
 export const RUNNER_INVALID_REQUEST = 'RUNNER_INVALID_REQUEST';
+/** A pipelined request whose socket closed before its response, which undici would silently write again. */
+export const RUNNER_RESENT = 'RUNNER_RESENT';
 /** A redirect that cannot be followed: back to a URL already visited, or to another origin. */
 export const RUNNER_BAD_REDIRECT = 'RUNNER_BAD_REDIRECT';
 
@@ -21,6 +23,7 @@ const byCode: Record<string, ErrorKind> = {
   ECONNRESET: 'reset',
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'closed',
+  [RUNNER_RESENT]: 'closed',
   // The pool was closed or destroyed by runner (the run ending) while the request waited or was sent:
   // runner's doing, as an abort is; 'closed' is the server closing the socket.
   UND_ERR_CLOSED: 'aborted',

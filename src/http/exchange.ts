@@ -3,7 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
 import type { MetricsSink } from '../metrics/types.ts';
-import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_INVALID_REQUEST, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
+import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_INVALID_REQUEST, RUNNER_RESENT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
 import type { InFlight, Tracked } from './in-flight.ts';
 import type { RefusableDispatchOptions } from './pool.ts';
 import { requestProblem } from './request-check.ts';
@@ -85,6 +85,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
   private started = false;
+  /** Redirect hop of the last start (0: the request itself). */
+  private hop = 0;
   private startMs = 0;
   private chunks: Buffer[] | null = null;
   private chunkBytes = 0;
@@ -127,8 +129,17 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     return done;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: Dispatcher.DispatchController, context?: { history?: readonly unknown[] }): void {
     this.controller = controller;
+    // The redirect interceptor starts each hop with a longer history; the same hop starting again is undici
+    // re-writing a pipelined request whose socket closed before its response. A silent retry: the server gets
+    // it twice and runner counts it once. It fails as 'closed' instead, and is not written again.
+    const hop = context?.history?.length ?? 0;
+    if (this.started && hop === this.hop && !this.settled) {
+      this.giveUp(new RunnerRequestError(RUNNER_RESENT, 'the connection closed before the response (pipelined); not sent again'));
+      return;
+    }
+    this.hop = hop;
     this.started = true;
     // Timed out or aborted while queued for a socket: do not send it at all.
     if (this.settled) controller.abort(new RunnerRequestError(RUNNER_ABORTED, 'request given up before it was sent'));

@@ -69,3 +69,19 @@ test('error class: a redirect to a Location that is not a URL → protocol (was 
   assert.deepEqual(result.totals.byStatus, { '200': 3 });
   assert.equal(s.count, 6);
 });
+
+test('pipelining: the server answers the first request on a socket and closes it: the unanswered pipelined ones are closed, never silently sent again', async () => {
+  // undici re-writes idempotent requests that were pipelined on a socket that closed (client-h1.js): the server
+  // got 16 requests for runner's 8 before the fix. Every request the server got is now one runner counted.
+  const s = await raw((st) => {
+    if (st.received === 1) st.socket.end(OK_RESPONSE);
+  });
+  const { result, wallMs } = await runFault({ target: s.url, vus: 8, iterations: 8, timeout: '2s', http: 'connections: 1\npipelining: 4' });
+  assertBooksBalance(result);
+  assert.equal(result.totals.requests, 8);
+  const ok = result.totals.byStatus['200'] ?? 0;
+  assert.ok(ok >= 1, JSON.stringify(result.totals));
+  assert.deepEqual(Object.keys(result.totals.errors), ['closed'], JSON.stringify(result.totals.errors));
+  assert.equal(s.count, result.totals.requests, `the server got ${s.count} requests, runner counted ${result.totals.requests}`);
+  assert.ok(wallMs < 5_000, `took ${wallMs} ms`);
+});
