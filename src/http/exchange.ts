@@ -243,6 +243,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     this.ctx.inFlight.remove(this);
     this.status = 0;
     this.chunks = null;
+    // Never handed to a socket (refused, connect timeout, invalid, given up while queued): nothing was sent.
+    if (!this.started) this.bytesSent = 0;
     this.error = classifyError(err);
     this.errorMessage = err instanceof Error ? err.message : String(err);
     this.ctx.firstError?.(this.error, this.errorMessage);

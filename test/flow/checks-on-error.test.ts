@@ -32,6 +32,7 @@ async function runWithChecksThreshold(target: string) {
 test('refused: every request fails its status check, and checks: rate>0.99 fails', async () => {
   const { result, verdict } = await runWithChecksThreshold(`http://127.0.0.1:${await freePort()}`);
   assert.deepEqual(result.totals.errors, { refused: 6 });
+  assert.equal(result.totals.bytesSent, 0, 'no connection, nothing sent (was counted as sent)');
   assert.deepEqual(result.checks, { 'hit: status is expected': { passes: 0, fails: 6 } });
   assert.equal(verdict.value, 0);
   assert.equal(verdict.ok, false);

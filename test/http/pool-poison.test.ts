@@ -69,6 +69,8 @@ test('code scenario: ctx.http with a refused header, a path with a space and a b
   assert.deepEqual(result.requests['bad'].totals.errors, { invalid_request: 15 });
   assert.deepEqual(result.requests['good'].totals.byStatus, { '200': 15 });
   assert.deepEqual(result.totals.errors, { invalid_request: 15 });
+  assert.equal(result.requests['bad'].totals.bytesSent, 0, 'a request never sent sends no bytes');
+  assert.ok(result.requests['good'].totals.bytesSent > 0);
   assert.equal(server.count, 15);
   assert.ok(server.received.every((r) => r.path === '/x' && r.method === 'GET'));
   assert.ok(wallMs < 10_000, `took ${wallMs} ms`);
