@@ -58,6 +58,10 @@ export const errorKinds = [
   'tls',
   'protocol',
   'aborted',
+  /** Refused before sending: a header value, path or method that HTTP (and undici) does not allow. */
+  'invalid_request',
+  /** runner ran out of file descriptors (EMFILE/ENFILE): raise `ulimit -n` or lower `http.connections`. */
+  'fd_limit',
   'other',
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];

@@ -70,6 +70,8 @@ export class Run {
   /** One per code iteration function, shared by the scenarios that run it. */
   private readonly codeFlows = new Map<object, CodeFlow>();
   private readonly warnings: string[];
+  /** The first message of each error class, for the summary. */
+  private readonly errorMessages: Record<string, string> = Object.create(null);
   private startedAtMs = 0;
 
   constructor(plan: Plan, options: RunOptions = {}) {
@@ -85,14 +87,17 @@ export class Run {
     this.metrics = createCollector(plan.requestNames, this.timeSeries);
     this.scenarioIterations = plan.scenarios.map(() => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }));
     this.checks = createChecks();
-    this.pools = createPools(plan.http);
+    this.pools = createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
     this.exchange = {
       metrics: teeSinks(this.metrics, options.sinks ?? []),
       inFlight: this.inFlight,
       now: () => this.clock.now(),
-      connected: (origin) => this.pools.connected(origin),
+      connectedSince: (origin, sinceMs) => this.pools.connectedSince(origin, sinceMs),
+      markAlive: (origin) => this.pools.markAlive(origin),
       maxBodyBytes: plan.http.maxCaptureBytes,
+      firstError: (kind, message) => (this.errorMessages[kind] ??= message),
+      pipelining: plan.http.pipelining > 1,
     };
   }
 
@@ -139,6 +144,7 @@ export class Run {
       metrics: this.metrics.toRequestResults(durationMs),
       checks: this.checks.toJSON(),
       iterationErrors: this.iterationErrors.toJSON(),
+      errorMessages: { ...this.errorMessages },
       warnings: this.warnings,
       scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),

@@ -2,6 +2,7 @@
 // order, apply captures, pause for think time. The iteration stops at the first request that fails.
 import type { Dispatcher } from 'undici';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
+import { headerValueProblem, requestProblem } from '../http/request-check.ts';
 import type { CompiledRequest } from '../plan/types.ts';
 import { parseJsonPath, selectJsonPath, type PathSegment } from '../scenario/json-path.ts';
 import type { Vu } from '../scheduler/vu.ts';
@@ -29,29 +30,15 @@ interface Step {
   dynamic: { at: number; render: RenderFn }[];
   dispatcher: Dispatcher;
   keepHeaders: boolean;
+  /** Nothing rendered per request can make it unsendable: the Exchange skips its check. */
+  prechecked: boolean;
   captures: { slot: number; from: 'json' | 'header'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
   statusCheckId: number;
 }
 
 /** Builds the iteration function for a scenario's steps; everything per request is resolved here, once. */
 export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
-  const prepared: Step[] = steps.map((req) => ({
-    // The status check first, so the summary lists a request's checks in the order they are made.
-    statusCheckId: env.checks.id(`${req.name}: status is expected`),
-    req,
-    headers: req.headers.flatMap((h) => [h.name, h.render.constant ?? '']),
-    dynamic: req.headers.flatMap((h, i) => (h.render.constant === undefined ? [{ at: 2 * i + 1, render: h.render }] : [])),
-    dispatcher: env.dispatcher(req.origin),
-    keepHeaders: req.captures.some((c) => c.from === 'header'),
-    captures: req.captures.map((c) => ({
-      slot: c.slot,
-      from: c.from,
-      segments: c.from === 'json' ? (parseJsonPath(c.path) ?? []) : [],
-      header: c.from === 'header' ? c.path : '',
-      checkId: env.checks.id(`${req.name}: captured ${c.name}`),
-      name: c.name,
-    })),
-  }));
+  const prepared: Step[] = steps.map((req) => prepareStep(req, env));
 
   return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
     const vars = vu.vars;
@@ -62,9 +49,16 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
       if (vu.interrupted) return 'aborted';
       const req = step.req;
       let headers = step.headers;
+      let prechecked = step.prechecked;
       if (step.dynamic.length > 0) {
         headers = headers.slice();
-        for (const d of step.dynamic) headers[d.at] = d.render(vars);
+        // Only the rendered values can be unsendable (a field's Hangul or control character): when all are fine
+        // the Exchange skips its whole-request check; when one is not, that check fails the request.
+        for (const d of step.dynamic) {
+          const value = d.render(vars);
+          headers[d.at] = value;
+          if (prechecked && headerValueProblem(headers[d.at - 1], value) !== undefined) prechecked = false;
+        }
       }
       const ex = new Exchange(env.exchange, {
         requestId: req.id,
@@ -80,13 +74,17 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
         intendedStartMs: intended,
         keepBody: req.needsBody,
         keepHeaders: step.keepHeaders,
+        prechecked,
       });
       intended = undefined;
       vu.current = ex;
       await ex.send();
       vu.current = null;
-      if (ex.error !== undefined) return ex.error === 'aborted' ? 'aborted' : 'failed';
-      env.checks.record(step.statusCheckId, ex.expected);
+      // No response is not the expected status: the check fails (else `checks: rate>0.99` passes at 100 % refused).
+      // A request the run itself aborted while stopping says nothing about the server: no check.
+      if (ex.error === 'aborted') return 'aborted';
+      env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
+      if (ex.error !== undefined) return 'failed';
       if (!ex.expected) return 'failed';
       if (step.captures.length > 0 && !applyCaptures(step, ex, vars, env.checks)) return 'failed';
       if (req.think) {
@@ -95,6 +93,34 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
       }
     }
     return vu.interrupted ? 'aborted' : 'completed';
+  };
+}
+
+function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
+  const headers = req.headers.flatMap((h) => [h.name, h.render.constant ?? '']);
+  const dynamic = req.headers.flatMap((h, i) => (h.render.constant === undefined ? [{ at: 2 * i + 1, render: h.render }] : []));
+  // Placeholders in a path are percent-encoded and its literal text was checked at load time; constant header
+  // values (environment values included) are checked once here. Rendered header values need a check per request.
+  const path = req.path.constant ?? '/';
+  // With dynamic values, this holds for the constant part; each request then checks only its rendered values.
+  const prechecked = requestProblem(req.method, path, headers) === undefined;
+  return {
+    // The status check first, so the summary lists a request's checks in the order they are made.
+    statusCheckId: env.checks.id(`${req.name}: status is expected`),
+    req,
+    headers,
+    dynamic,
+    dispatcher: env.dispatcher(req.origin),
+    keepHeaders: req.captures.some((c) => c.from === 'header'),
+    prechecked,
+    captures: req.captures.map((c) => ({
+      slot: c.slot,
+      from: c.from,
+      segments: c.from === 'json' ? (parseJsonPath(c.path) ?? []) : [],
+      header: c.from === 'header' ? c.path : '',
+      checkId: env.checks.id(`${req.name}: captured ${c.name}`),
+      name: c.name,
+    })),
   };
 }
 

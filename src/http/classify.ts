@@ -5,6 +5,10 @@ import type { ErrorKind } from '../errors.ts';
 export const RUNNER_TIMEOUT = 'RUNNER_TIMEOUT';
 export const RUNNER_CONNECT_TIMEOUT = 'RUNNER_CONNECT_TIMEOUT';
 export const RUNNER_ABORTED = 'RUNNER_ABORTED';
+/** A request undici would refuse to send (bad header value, path, method): failed before it reached the pool. */
+export const RUNNER_INVALID_REQUEST = 'RUNNER_INVALID_REQUEST';
+/** A pipelined request whose socket closed before its response, which undici would silently write again. */
+export const RUNNER_RESENT = 'RUNNER_RESENT';
 /** A redirect that cannot be followed: back to a URL already visited, or to another origin. */
 export const RUNNER_BAD_REDIRECT = 'RUNNER_BAD_REDIRECT';
 
@@ -19,7 +23,12 @@ const byCode: Record<string, ErrorKind> = {
   ECONNRESET: 'reset',
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'closed',
-  UND_ERR_CLOSED: 'closed',
+  [RUNNER_RESENT]: 'closed',
+  // The pool was closed or destroyed by runner (the run ending) while the request waited or was sent:
+  // runner's doing, as an abort is; 'closed' is the server closing the socket.
+  UND_ERR_CLOSED: 'aborted',
+  UND_ERR_DESTROYED: 'aborted',
+  UND_ERR_ABORT: 'aborted',
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EAI_NONAME: 'dns',
@@ -30,12 +39,22 @@ const byCode: Record<string, ErrorKind> = {
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'protocol',
   UND_ERR_INFO: 'protocol',
   HPE_INVALID_CONSTANT: 'protocol',
+  // undici asserts on response shapes its parser lets through but it cannot handle, e.g. a 101 without an
+  // Upgrade header (client-h1.js onUpgrade): a protocol fault of the server, not a runner bug.
+  ERR_ASSERTION: 'protocol',
+  // Out of file descriptors (per process, per system): runner's limit, not the target's fault.
+  EMFILE: 'fd_limit',
+  ENFILE: 'fd_limit',
   UND_ERR_ABORTED: 'aborted',
   ABORT_ERR: 'aborted',
   [RUNNER_ABORTED]: 'aborted',
   // Too many redirects is the server's doing, seen as a protocol fault.
   UND_ERR_REDIRECT: 'protocol',
   [RUNNER_BAD_REDIRECT]: 'protocol',
+  // A Location header that is not a URL ('//x y'): runner parses no URL per request, only the redirect
+  // interceptor does, so this is the server's doing.
+  ERR_INVALID_URL: 'protocol',
+  [RUNNER_INVALID_REQUEST]: 'invalid_request',
 };
 
 const tlsCodes = new Set([
@@ -49,9 +68,24 @@ const tlsCodes = new Set([
   'ERR_TLS_HANDSHAKE_TIMEOUT',
 ]);
 
+/**
+ * undici reports a response it cannot take as UND_ERR_SOCKET, the code of a socket closed under a request, and
+ * tells them apart only by message (client-h1.js onHeadersComplete): an unsolicited 101 Switching Protocols
+ * ('bad upgrade') and a 100 Continue to a request that sent no Expect ('bad response'). The server broke the
+ * protocol there; nothing closed. These exact messages are the one place runner reads message text.
+ */
+const socketMessages: Readonly<Record<string, ErrorKind>> = {
+  'bad upgrade': 'protocol',
+  'bad response': 'protocol',
+};
+
 export function classifyError(err: unknown): ErrorKind {
-  const e = err as { code?: unknown; name?: unknown; cause?: unknown } | null;
+  const e = err as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (code === 'UND_ERR_SOCKET' && typeof e?.message === 'string') {
+    const kind = socketMessages[e.message];
+    if (kind) return kind;
+  }
   if (code !== undefined) {
     const kind = byCode[code];
     if (kind) return kind;

@@ -3,8 +3,10 @@
 import type { Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
 import type { MetricsSink } from '../metrics/types.ts';
-import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
+import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_INVALID_REQUEST, RUNNER_RESENT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
 import type { InFlight, Tracked } from './in-flight.ts';
+import type { RefusableDispatchOptions } from './pool.ts';
+import { requestProblem } from './request-check.ts';
 
 /** What a request needs from the run; one per run, shared by every exchange. */
 export interface ExchangeContext {
@@ -12,9 +14,21 @@ export interface ExchangeContext {
   inFlight: InFlight;
   /** Milliseconds on a monotonic clock (performance.now()). */
   now: () => number;
-  /** Sockets connected to an origin now: tells a connect timeout from a queueing one. */
-  connected: (origin: string) => number;
+  /**
+   * Whether a socket to the origin was connected at some moment since `sinceMs`: tells a connect timeout (never
+   * connected while the request waited) from a request queued behind busy sockets.
+   */
+  connectedSince: (origin: string, sinceMs: number) => boolean;
+  /** A socket to the origin is alive now; called before runner destroys one by aborting a request sent on it. */
+  markAlive?: (origin: string) => void;
   maxBodyBytes: number;
+  /**
+   * `http.pipelining` > 1: requests are dispatched with `blocking: false`, else undici waits for each response's
+   * headers before writing the next request on the socket and never pipelines (client-h1.js `busy`).
+   */
+  pipelining?: boolean;
+  /** Told each failure's class and message (the run keeps the first message of each class for the summary). */
+  firstError?: (kind: ErrorKind, message: string) => void;
 }
 
 export interface ExchangeRequest {
@@ -33,7 +47,18 @@ export interface ExchangeRequest {
   intendedStartMs?: number;
   keepBody: boolean;
   keepHeaders: boolean;
+  /**
+   * Method, path and headers already known to be sendable (checked at load time, nothing rendered since):
+   * skips the per-request check that keeps a request undici would refuse out of the pool.
+   */
+  prechecked?: boolean;
 }
+
+/**
+ * Methods RFC 9110 calls idempotent: undici pipelines only requests marked idempotent (its default is GET and
+ * HEAD only) and holds a POST or PATCH until the socket is idle, as RFC 9112 §9.3.2 asks of clients.
+ */
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 const NO_HEADERS: Record<string, string | string[] | undefined> = {};
 
@@ -60,10 +85,14 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
   private started = false;
+  /** Redirect hop of the last start (0: the request itself). */
+  private hop = 0;
   private startMs = 0;
   private chunks: Buffer[] | null = null;
   private chunkBytes = 0;
   private resolve: ((ex: Exchange) => void) | null = null;
+  /** undici refused this request before sending it; read by the pool's Client so it does not stall (pool.ts). */
+  refused = false;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -82,19 +111,35 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     this.startMs = this.ctx.now();
     this.ctx.metrics.started(req.requestId, this.startMs);
     this.ctx.inFlight.add(this, req.timeoutMs, this.startMs);
+    // undici refuses such a request and then stalls the Pool slot it was handed (see request-check.ts): fail it here.
+    const problem = req.prechecked === true ? undefined : requestProblem(req.method, req.path, req.headers);
+    if (problem !== undefined) {
+      this.fail(new RunnerRequestError(RUNNER_INVALID_REQUEST, problem));
+      return done;
+    }
     try {
-      req.dispatcher.dispatch(
-        { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body },
-        this,
-      );
+      const options: RefusableDispatchOptions =
+        this.ctx.pipelining === true
+          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: idempotentMethods.has(req.method), refusal: this }
+          : { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, refusal: this };
+      req.dispatcher.dispatch(options, this);
     } catch (err) {
       this.fail(err);
     }
     return done;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: Dispatcher.DispatchController, context?: { history?: readonly unknown[] }): void {
     this.controller = controller;
+    // The redirect interceptor starts each hop with a longer history; the same hop starting again is undici
+    // re-writing a pipelined request whose socket closed before its response. A silent retry: the server gets
+    // it twice and runner counts it once. It fails as 'closed' instead, and is not written again.
+    const hop = context?.history?.length ?? 0;
+    if (this.started && hop === this.hop && !this.settled) {
+      this.giveUp(new RunnerRequestError(RUNNER_RESENT, 'the connection closed before the response (pipelined); not sent again'));
+      return;
+    }
+    this.hop = hop;
     this.started = true;
     // Timed out or aborted while queued for a socket: do not send it at all.
     if (this.settled) controller.abort(new RunnerRequestError(RUNNER_ABORTED, 'request given up before it was sent'));
@@ -150,9 +195,17 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    // Refused by undici before it started (a check request-check.ts does not mirror): during dispatch(), or later
+    // when the Pool takes it from its queue. The request never left runner.
+    const code = (err as { code?: unknown }).code;
+    if (!this.started && (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')) {
+      this.refused = true;
+      this.fail(new RunnerRequestError(RUNNER_INVALID_REQUEST, `undici refused the request: ${err.message}`));
+      return;
+    }
     // undici checks a request's own arguments before it starts; an invalid argument after the start can only
     // come from following a redirect (a loop back to a visited URL, a Location the pool cannot reach).
-    if (this.started && (err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG') {
+    if (this.started && code === 'UND_ERR_INVALID_ARG') {
       this.fail(new RunnerRequestError(RUNNER_BAD_REDIRECT, err.message));
       return;
     }
@@ -161,8 +214,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
 
   /** Called by InFlight when the deadline passes. */
   expire(): void {
-    const queued = !this.started && this.ctx.connected(this.req.origin) === 0;
-    const code = queued ? RUNNER_CONNECT_TIMEOUT : RUNNER_TIMEOUT;
+    // Not yet written to a socket, and no socket to the origin lived while it waited: the connect never completed.
+    // (Reading only "connected now" called a request queued behind busy sockets a connect timeout whenever the
+    // requests ahead of it expired in the same sweep and their aborts had just destroyed those sockets.)
+    const neverConnected = !this.started && !this.ctx.connectedSince(this.req.origin, this.startMs);
+    const code = neverConnected ? RUNNER_CONNECT_TIMEOUT : RUNNER_TIMEOUT;
     this.giveUp(new RunnerRequestError(code, `no response within ${this.req.timeoutMs} ms`));
   }
 
@@ -173,6 +229,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
 
   private giveUp(err: RunnerRequestError): void {
     if (this.settled) return;
+    // The abort below destroys the socket this request was written to: requests queued behind it must still
+    // know that a socket was alive.
+    if (this.started) this.ctx.markAlive?.(this.req.origin);
     this.fail(err);
     // An abort destroys the socket: the pool reconnects for the next request.
     this.controller?.abort(err);
@@ -184,8 +243,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     this.ctx.inFlight.remove(this);
     this.status = 0;
     this.chunks = null;
+    // Never handed to a socket (refused, connect timeout, invalid, given up while queued): nothing was sent.
+    if (!this.started) this.bytesSent = 0;
     this.error = classifyError(err);
     this.errorMessage = err instanceof Error ? err.message : String(err);
+    this.ctx.firstError?.(this.error, this.errorMessage);
     this.ctx.metrics.error(this.req.requestId, this.error, this.bytesSent, this.bytesReceived);
     this.finish();
   }

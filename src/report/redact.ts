@@ -92,7 +92,8 @@ function redactKeys<T>(map: Record<string, T>, text: (t: string) => string, valu
 
 /**
  * The result with secrets replaced in the strings people wrote or the network sent: scenario name and file,
- * target, request/check/scenario/threshold names, threshold expressions, warnings, iteration errors. Numbers,
+ * target, request/check/scenario/threshold names, threshold expressions, warnings, iteration errors, the first
+ * message of each error class. Numbers,
  * fixed keys, statuses, error classes and the base64 histograms are left exactly as they are.
  */
 export function redactRunResult(result: RunResult, redactor: Redactor): RunResult {
@@ -109,6 +110,8 @@ export function redactRunResult(result: RunResult, redactor: Redactor): RunResul
   if (result.iterationErrors !== undefined) {
     out.iterationErrors = result.iterationErrors.map((e) => ({ ...e, message: text(e.message), ...(e.location === undefined ? {} : { location: text(e.location) }) }));
   }
+  // undici's first message per error class can quote a header value or URL that held a secret.
+  if (result.errorMessages !== undefined) out.errorMessages = redactKeys(result.errorMessages, (k) => k, text);
   if (result.thresholds !== undefined) out.thresholds = redactKeys(result.thresholds, text, (list) => list.map((t) => ({ ...t, expression: text(t.expression) })));
   return out;
 }

@@ -55,6 +55,8 @@ export interface RunResult extends RequestResult {
   checks: Record<string, { passes: number; fails: number }>;
   /** Exceptions thrown by scenario code that failed iterations: the first distinct messages, with counts. */
   iterationErrors?: { message: string; count: number; location?: string }[];
+  /** The first message of each error class (`totals.errors` key → message), so the summary can say what happened. */
+  errorMessages?: Record<string, string>;
   /** Notes the summary must show (e.g. TLS verification off). */
   warnings: string[];
   /** Threshold verdicts by metric key (`http_req_duration{name:signup}`); absent when the scenario has none. */

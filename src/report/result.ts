@@ -15,6 +15,7 @@ export interface RunResultInput {
   metrics: { total: RequestResult; byName: Record<string, RequestResult> };
   checks?: RunResult['checks'];
   iterationErrors?: RunResult['iterationErrors'];
+  errorMessages?: RunResult['errorMessages'];
   warnings?: string[];
   scenarios?: RunResult['scenarios'];
   timeSeries?: RunResult['timeSeries'];
@@ -42,6 +43,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
     timeSeries: input.timeSeries ?? [],
   };
   if (input.selfCheck !== undefined) result.selfCheck = input.selfCheck;
+  if (input.errorMessages !== undefined && Object.keys(input.errorMessages).length > 0) result.errorMessages = input.errorMessages;
   // Only present when known; JSON would drop an undefined anyway, but the object should match the file.
   return input.target === undefined ? result : { ...result, target: input.target };
 }

@@ -13,6 +13,11 @@ export interface SummaryOptions {
   color: boolean;
 }
 
+/** What to do about an error class that is runner's own limit, not the target's behaviour. */
+const errorHints: Readonly<Record<string, string>> = {
+  fd_limit: "runner ran out of file descriptors ('too many open files'): raise the limit (ulimit -n 65536) or lower http.connections",
+};
+
 /** Columns of the latency table: header and the summary field it shows. */
 const latencyColumns: readonly (readonly [string, keyof LatencySummary])[] = [['count', 'count'], ...latencyStats];
 
@@ -55,7 +60,14 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   }
   const errorKinds = Object.keys(t.errors).filter((k) => t.errors[k] > 0);
   if (errorKinds.length === 0) out.push('errors: none');
-  for (const kind of errorKinds) out.push(paint(RED, `error: ${safe(kind)} count: ${t.errors[kind]}`));
+  for (const kind of errorKinds) {
+    // The first message of the class says what happened (e.g. which header undici refused); one line of it.
+    // Own keys only: a result file is input (a key like 'constructor' must not reach Object.prototype).
+    const given = result.errorMessages && Object.hasOwn(result.errorMessages, kind) ? result.errorMessages[kind] : undefined;
+    const message = typeof given === 'string' ? given.split('\n')[0] : undefined;
+    out.push(paint(RED, `error: ${safe(kind)} count: ${t.errors[kind]}${message ? `  (first: ${safe(message)})` : ''}`));
+    if (Object.hasOwn(errorHints, kind)) out.push(`  hint: ${errorHints[kind]}`);
+  }
   if (t.unexpectedStatus > 0) out.push(paint(RED, `unexpected status: ${t.unexpectedStatus}`));
   out.push('');
 

@@ -201,6 +201,7 @@ const runResult = record<RunResult>(
     outcome: oneOf(['completed', 'interrupted', 'aborted'] as const),
     ...requestFields,
     iterations,
+    errorMessages: map(text),
     requests: map(requestResult),
     checks: map(record<{ passes: number; fails: number }>({ passes: count, fails: count })),
     iterationErrors: list(record<{ message: string; count: number; location?: string }>({ message: text, count, location: text }, ['location'])),
@@ -210,7 +211,7 @@ const runResult = record<RunResult>(
     timeSeries: list(point),
     selfCheck,
   },
-  ['serviceTime', 'target', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck'],
+  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

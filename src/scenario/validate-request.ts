@@ -1,5 +1,6 @@
 // Validates a scenario's request list (method, path, headers, expect, captures, think time); the body is
 // checked in request-body.ts.
+import { headerValueProblem, pathProblem, staticHeaderNameProblem } from '../http/request-check.ts';
 import type { Checker, Path } from './checker.ts';
 import { parseJsonPath } from './json-path.ts';
 import { LIMITS } from './limits.ts';
@@ -19,7 +20,18 @@ export function checkHeaders(c: Checker, raw: unknown, path: Path): HeaderSpec[]
       c.fail([...path, name], `'${name}' is not a valid header name`, 'header names are letters, digits and !#$%&\'*+-.^_`|~ (no spaces)', true);
       continue;
     }
+    const refused = staticHeaderNameProblem(name);
+    if (refused) {
+      c.fail([...path, name], refused, 'remove this header: runner and undici set it when needed', true);
+      continue;
+    }
     const text = typeof value === 'number' ? String(value) : c.string(value, [...path, name]);
+    // The literal text is checked now; values substituted into placeholders are checked per request at run time.
+    const problem = text === undefined ? undefined : headerValueProblem(name, literalText(text));
+    if (problem) {
+      c.fail([...path, name], problem, 'header values are Latin-1 text without control characters: percent-encode or base64 other text');
+      continue;
+    }
     if (text !== undefined) headers.push({ name, value: text, location: c.locate([...path, name]) });
   }
   return headers;
@@ -59,6 +71,9 @@ function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, ind
   if (pathText !== undefined && !pathText.startsWith('/') && !/^https?:\/\//.test(pathText)) {
     c.fail(at(pathKey), `'${pathText}' is neither a path starting with '/' nor an http(s) URL`, "e.g. '/users/{{id}}' or 'http://127.0.0.1:8080/users'");
   }
+  const startsWell = pathText !== undefined && (pathText.startsWith('/') || /^https?:\/\//.test(pathText));
+  const badPath = startsWell ? pathProblem(literalText(pathText)) : undefined;
+  if (badPath) c.fail(at(pathKey), badPath, 'write a space as %20; values put in by {{placeholders}} are percent-encoded for you');
   const name = obj.name === undefined ? `${method ?? 'GET'} ${pathText ?? index}` : c.string(obj.name, at('name'));
   const headers = obj.headers === undefined ? [] : checkHeaders(c, obj.headers, at('headers'));
   const body = checkBody(c, obj, path, baseDir);
@@ -80,6 +95,11 @@ function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, ind
     location: c.locate(path),
     pathLocation: c.locate(at(pathKey)),
   };
+}
+
+/** A template's text with each placeholder masked by letters of the same length: the rest is sent as written. */
+function literalText(template: string): string {
+  return template.replace(/\{\{[^}]*\}\}|\$\{[^}]*\}/g, (m) => 'x'.repeat(m.length));
 }
 
 function checkExpect(c: Checker, raw: unknown, path: Path): number[] | undefined {

@@ -1,5 +1,5 @@
 // A target that is down is a result, not a crash: the run completes, every request is counted as `refused`, and
-// the result file is written and holds together.
+// the result file is written and holds together. It is not a pass either: exit 3 (no request got a response).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,12 +14,13 @@ after(async () => {
   await tmp.cleanup();
 });
 
-test('signup.yaml against a closed port: completes, 1,000 × refused, result file written', async () => {
+test('signup.yaml against a closed port: completes, 1,000 × refused, result file written, exit 3', async () => {
   // freePort() returns a port nothing listens on (it was bound, then closed): connects are refused.
   const port = await freePort();
   const out = join(tmp.dir, 'dead.json');
   const r = await runCli(['run', signupScenario, '--target', `http://127.0.0.1:${port}`, '--iterations', '1000', '--out', out, '--seed', '1']);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /^error: no request got a response \(1,000 sent: 1,000 refused\)/m);
   assert.doesNotMatch(r.stderr, /^\s+at /m);
   assert.match(r.stdout, /refused/);
   assert.match(r.stdout, /1,000|1000/);

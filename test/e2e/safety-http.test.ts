@@ -32,7 +32,12 @@ test('TLS: verified by default (self-signed → tls); --insecure gets 200s and t
   closers.push(() => server.close());
   const file = join(dir, 'tls.yaml');
   writeFileSync(file, `target: ${server.url}\nrequests:\n  - { name: hit, path: / }\nload: { executor: shared-iterations, vus: 1, iterations: 3 }\n`);
-  const verified = await exec(process.execPath, [bin, 'run', file, '--no-color'], { cwd: dir });
+  // No request got a response: exit 3 (ExitCode.noResponses), so execFile rejects with the output attached.
+  const verified = await exec(process.execPath, [bin, 'run', file, '--no-color'], { cwd: dir }).then(
+    () => assert.fail('a run with no response must not exit 0'),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+  assert.equal(verified.code, 3);
   assert.match(verified.stdout, /error: tls count: 3/);
   assert.doesNotMatch(verified.stdout, /warning: TLS/);
   assert.equal(server.count, 0);

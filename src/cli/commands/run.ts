@@ -11,6 +11,7 @@ import { createRedactor, redactRunResult, urlSecrets } from '../../report/redact
 import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../report/terminal-text.ts';
+import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import type { TestModel } from '../../scenario/model.ts';
@@ -118,6 +119,9 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
     }
     // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
     if (runResult.outcome === 'interrupted') return ExitCode.interrupted;
+    const silent = noResponses(runResult);
+    if (silent) io.stderr.write(`\n${redact.text(silent)}\n`);
+    if (silent) return ExitCode.noResponses;
     if (thresholdsFailed(runResult.thresholds)) return ExitCode.thresholdsFailed;
     return runResult.outcome === 'completed' ? ExitCode.ok : ExitCode.interrupted;
   } catch (err) {
