@@ -2,6 +2,7 @@
 // plan at the same time and returns the RunResult. No global state: two runs never share anything.
 import { createChecks, type Checks } from './flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
+import { createFaultScopes, ScopeInterrupted, type FaultScopes } from './flow/fault-scope.ts';
 import { createIterationErrors, type IterationErrors } from './flow/iteration-errors.ts';
 import { createRequestFlow, type IterationOutcome } from './flow/request-flow.ts';
 import { createRng, deriveSeed } from './generators/rng.ts';
@@ -9,7 +10,7 @@ import type { Rng } from './generators/types.ts';
 import type { ExchangeContext } from './http/exchange.ts';
 import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
-import { createCollector, type Collector } from './metrics/collector.ts';
+import { createCollector, MAX_REQUEST_NAMES, OTHER_NAME, type Collector } from './metrics/collector.ts';
 import { teeSinks } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
@@ -70,6 +71,12 @@ export class Run {
   private readonly codeFlows = new Map<object, CodeFlow>();
   private readonly warnings: string[];
   private startedAtMs = 0;
+  /** Which code iteration, setup or teardown an error escaping scenario code belongs to. */
+  private readonly faults: FaultScopes = createFaultScopes();
+  /** Errors from scenario code that no running call could take (it had ended, or none was running). */
+  private strayErrors = 0;
+  /** Cuts short the setup() or teardown() running now (set while one runs). */
+  private interruptPhase: (() => void) | null = null;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -110,10 +117,28 @@ export class Run {
     let selfCheck: SelfCheckResult | undefined;
     try {
       const flows = this.plan.scenarios.map((s) => this.createFlow(s));
-      for (const code of this.codeFlows.values()) await code.setup();
-      await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
+      let setupDone = true;
       for (const code of this.codeFlows.values()) {
+        // A setup() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
+        this.interruptPhase = () => code.interrupt();
+        try {
+          if (!this.stopSignal.aborted) await code.setup();
+        } catch (err) {
+          if (!(err instanceof ScopeInterrupted)) throw err;
+          this.warnings.push('setup() was interrupted before it finished: no iteration was started');
+          setupDone = false;
+        } finally {
+          this.interruptPhase = null;
+        }
+        if (!setupDone || this.stopSignal.aborted) break;
+      }
+      if (setupDone) await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
+      // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
+      if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+      for (const code of setupDone ? this.codeFlows.values() : []) {
+        this.interruptPhase = () => code.interrupt();
         const problem = await code.teardown();
+        this.interruptPhase = null;
         if (problem) this.warnings.push(problem);
       }
     } finally {
@@ -123,6 +148,7 @@ export class Run {
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     const durationMs = this.clock.now() - this.startedAtMs;
+    this.warnNames();
     return buildRunResult({
       runner: VERSION,
       scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
@@ -146,8 +172,8 @@ export class Run {
     const out: Record<string, ScenarioResult> = {};
     for (const s of this.plan.scenarios) {
       const iterations = { ...this.scenarioIterations[s.index] };
-      // Code scenarios name their requests at run time; alone in a file, every request is theirs.
-      const ids = s.steps ? s.steps.map((step) => step.id) : this.plan.scenarios.length === 1 ? this.metrics.requestNames.map((_, id) => id) : [];
+      // Code scenarios name their requests at run time, each in its own scope (setup/teardown: scope '').
+      const ids = s.steps ? s.steps.map((step) => step.id) : this.metrics.idsIn(s.name);
       const r = this.metrics.summarizeIds(ids, durationMs);
       out[s.name] = {
         executor: s.load.executor,
@@ -166,6 +192,7 @@ export class Run {
    * `outcome`: 'interrupted' for a signal, 'aborted' when runner itself stops the run (a threshold's abortOnFail).
    */
   stop(outcome: 'interrupted' | 'aborted' = 'interrupted'): void {
+    this.interruptPhase?.();
     if (this.stopController.signal.aborted) return;
     this.outcome = outcome;
     this.stopController.abort();
@@ -176,10 +203,55 @@ export class Run {
 
   /** Hard stop: abort everything in flight now (outcome `aborted`: requests were cut short). What was measured is kept. */
   abort(): void {
+    this.interruptPhase?.();
     this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
     this.inFlight.abortAll();
+  }
+
+  /** Adds a warning to the result (e.g. from the process-level guard). */
+  warn(text: string): void {
+    this.warnings.push(text);
+  }
+
+  /** True while the caller runs inside scenario code (an iteration, setup or teardown) of this run. */
+  inScenarioCode(): boolean {
+    return this.faults.getStore() !== undefined;
+  }
+
+  /**
+   * An error that escaped scenario code (uncaught in a timer callback, an unhandled rejection): fails the
+   * iteration (or setup/teardown) it came from when that is still running; else it is counted by message in
+   * iterationErrors and summed up in a warning. Returns whether a running call took it.
+   */
+  scenarioFault(err: unknown): boolean {
+    if (this.faults.getStore()?.fail(err)) return true;
+    this.strayErrors++;
+    this.iterationErrors.record(err);
+    return false;
+  }
+
+  /** The metric id of a code request's name within its scenario; sinks learn each new name before its first sample. */
+  private requestId(name: string, scope: string): number {
+    const before = this.metrics.requestNames.length;
+    const id = this.metrics.register(name, scope);
+    if (this.metrics.requestNames.length > before) this.exchange.metrics.named?.(id, name);
+    return id;
+  }
+
+  /** Warnings about request names: the cap, and errors no call could take. */
+  private warnNames(): void {
+    const folded = this.metrics.folded();
+    if (folded) {
+      this.warnings.push(
+        `${folded.atLeast ? 'more than ' : ''}${folded.names} distinct request names past the first ${MAX_REQUEST_NAMES} were counted together as '${OTHER_NAME}' ` +
+          `(${folded.requests} requests): give requests a fixed name, e.g. http.get(\`/users/\${id}\`, { name: 'GET /users/:id' }) (k6's name tag)`,
+      );
+    }
+    if (this.strayErrors > 0) {
+      this.warnings.push(`${this.strayErrors} error(s) escaped scenario code outside any running iteration (a timer or an unawaited promise): counted under iteration errors`);
+    }
   }
 
   private async runScenario(s: PlannedScenario, flow: IterationFn): Promise<void> {
@@ -246,7 +318,7 @@ export class Run {
         code = createCodeFlow(s.iteration, {
           exchange: this.exchange,
           dispatcher: (origin) => this.pools.get(origin),
-          requestId: (name) => this.metrics.register(name),
+          requestId: (name, scope) => this.requestId(name, scope),
           target: this.plan.target,
           timeoutMs: this.plan.http.timeoutMs,
           headers: s.headers ?? [],
@@ -255,6 +327,7 @@ export class Run {
           sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
           fieldNames: this.plan.fields.map((f) => f.name),
           seed: this.plan.seed,
+          faults: this.faults,
         });
         this.codeFlows.set(s.iteration, code);
       }

@@ -7,7 +7,10 @@ import type { MetricsSink } from './types.ts';
 
 /** One interval's data; the histograms stay valid until the next `take()`. */
 export interface IntervalSnapshot {
-  /** Latency (µs) by request id when created with `perRequest`, else one histogram for all ids. */
+  /**
+   * Latency (µs) by request id when created with `perRequest`, else one histogram for all ids. Sparse: an id
+   * with no sample yet may have no entry (forEach skips it).
+   */
   histograms: readonly Histogram[];
   /** Requests finished in the interval (responses + errors). */
   requests: number;
@@ -53,7 +56,9 @@ class Recorder implements IntervalRecorder {
 
   response(requestId: number, status: number, latencyUs: number): void {
     const b = this.current;
-    recordUs(b.histograms[this.perRequest ? requestId : 0], latencyUs);
+    const i = this.perRequest ? requestId : 0;
+    // Ids registered at run time (code scenarios) get their histogram on first use.
+    recordUs(b.histograms[i] ?? (b.histograms[i] = createHistogram()), latencyUs);
     b.counts[0]++;
     const cls = (status / 100) | 0;
     this.statusClasses[cls >= 1 && cls <= 5 ? cls : 0]++;
@@ -70,7 +75,7 @@ class Recorder implements IntervalRecorder {
   take(): IntervalSnapshot {
     const done = this.current;
     const next = this.spare;
-    for (const h of next.histograms) h.reset();
+    for (const h of next.histograms) h?.reset();
     next.counts.fill(0);
     this.current = next;
     this.spare = done;

@@ -22,6 +22,10 @@ class TeeSink implements MetricsSink {
     const s = this.sinks;
     for (let i = 0; i < s.length; i++) s[i].error(requestId, kind, bytesSent, bytesReceived);
   }
+
+  named(requestId: number, name: string): void {
+    for (const s of this.sinks) s.named?.(requestId, name);
+  }
 }
 
 /** `first` alone when there is nothing to add (no indirection on the hot path), else a tee in order. */

@@ -40,6 +40,18 @@ export function createHdrLog(path: string, requestNames: readonly string[], comm
   const names = [...new Set(requestNames)];
   const byName: Histogram[] = names.map(() => createHistogram());
   const nameIndex = requestNames.map((n) => names.indexOf(n));
+  /** Index into `names` of a request name, adding it (names learned at run time by code scenarios). */
+  const indexOfName = (name: string): number => {
+    let i = names.indexOf(name);
+    if (i === -1) {
+      i = names.push(name) - 1;
+      byName.push(createHistogram());
+    }
+    return i;
+  };
+  recorder.named = (id, name) => {
+    nameIndex[id] = indexOfName(name);
+  };
   const total = createHistogram();
   let timer: NodeJS.Timeout | null = null;
   let now: () => number = () => 0;
@@ -56,7 +68,8 @@ export function createHdrLog(path: string, requestNames: readonly string[], comm
       h.reset();
       h.tag = names[i];
     });
-    snapshot.histograms.forEach((h, id) => byName[nameIndex[id]].add(h));
+    // An id nobody named (a bug upstream) is logged under its number rather than dropped or thrown on.
+    snapshot.histograms.forEach((h, id) => byName[(nameIndex[id] ??= indexOfName(`#${id}`))].add(h));
     for (const h of byName) total.add(h);
     const startSec = (intervalStartMs - originMs) / 1000;
     const endSec = (endMs - originMs) / 1000;

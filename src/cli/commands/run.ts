@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../exit-codes.ts';
 import { randomSeed } from '../../generators/rng.ts';
 import { compilePlan } from '../../plan/compile.ts';
-import { evaluateThresholds, thresholdsFailed, thresholdsToJson } from '../../metrics/thresholds/evaluate.ts';
-import { compileThresholds } from '../../metrics/thresholds/parse.ts';
+import { evaluateThresholds, thresholdsFailed, thresholdsToJson, unseenNameWarnings } from '../../metrics/thresholds/evaluate.ts';
+import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor } from '../../report/redact.ts';
@@ -17,6 +17,7 @@ import { applyShortcuts } from '../../scenario/shortcuts.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { collectOut, createRunOutputs, parseOutTargets } from '../run-outputs.ts';
+import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 import { parseDurationFlag, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
 import { resolve } from 'node:path';
 
@@ -65,12 +66,22 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
 }
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
+  // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
+  const guard = guardScenarioCode(resolve(io.cwd, file));
+  try {
+    return await runGuarded(io, file, flags, guard);
+  } finally {
+    guard.release();
+  }
+}
+
+async function runGuarded(io: Io, file: string, flags: RunFlags, guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd);
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
   // Bad threshold expressions are user errors now, before the first request.
-  const thresholds = compileThresholds(plan.thresholds, plan.requestNames);
+  const thresholds = compilePlanThresholds(plan);
   const outTargets = parseOutTargets(flags.out);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
   const outputs = createRunOutputs(io, plan, {
@@ -80,6 +91,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
     color: useColor(io, io.stderr, flags.color),
   });
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
+  guard.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
     io.stderr.write(`\nthreshold ${t.key}: '${t.expression}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
@@ -99,7 +111,10 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   try {
     outputs.start(run);
     const runResult = redact.value(await run.start());
-    if (thresholds.length > 0) runResult.thresholds = thresholdsToJson(evaluateThresholds(thresholds, runResult), watch.failed);
+    if (thresholds.length > 0) {
+      runResult.thresholds = thresholdsToJson(evaluateThresholds(thresholds, runResult, true), watch.failed);
+      runResult.warnings.push(...unseenNameWarnings(thresholds, runResult));
+    }
     if (outTargets.json) await writeResultAtomic(resolve(io.cwd, outTargets.json), runResult);
     if (flags.summaryExport) await writeResultAtomic(resolve(io.cwd, flags.summaryExport), buildSummaryExport(runResult));
     if (!flags.quiet) io.stdout.write(redact.text(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) })) + '\n');
