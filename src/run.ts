@@ -236,7 +236,7 @@ export class Run {
   private requestId(name: string, scope: string): number {
     const before = this.metrics.requestNames.length;
     const id = this.metrics.register(name, scope);
-    if (this.metrics.requestNames.length > before) this.exchange.metrics.named?.(id, name);
+    if (this.metrics.requestNames.length > before) this.exchange.metrics.named?.(id, this.metrics.requestNames[id]);
     return id;
   }
 

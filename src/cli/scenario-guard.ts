@@ -66,6 +66,9 @@ export function guardScenarioCode(scenarioPath: string): ScenarioGuard {
   process.exit = guardedExit;
   process.on('uncaughtException', onFault);
   process.on('unhandledRejection', onFault);
+  // A scenario awaiting a promise that never settles, with no timer or socket left, would let Node's event loop
+  // drain and the process end with exit 0, no summary and no result file. Hold it open until release().
+  const keepAlive = setInterval(() => {}, 1 << 30);
 
   return {
     attach(r) {
@@ -75,6 +78,7 @@ export function guardScenarioCode(scenarioPath: string): ScenarioGuard {
     release() {
       if (released) return;
       released = true;
+      clearInterval(keepAlive);
       if (process.exit === guardedExit) process.exit = originalExit;
       process.off('uncaughtException', onFault);
       process.off('unhandledRejection', onFault);
