@@ -1,6 +1,6 @@
 // Run: one object per run. Owns the pools, metrics, clock and stop signal; runs every scenario of a
 // plan at the same time and returns the RunResult. No global state: two runs never share anything.
-import { createChecks, type Checks } from './flow/checks.ts';
+import { createChecks, MAX_CHECK_NAMES, OTHER_CHECKS, type Checks } from './flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
 import { createFaultScopes, ScopeInterrupted, type FaultScopes } from './flow/fault-scope.ts';
 import { createIterationErrors, type IterationErrors } from './flow/iteration-errors.ts';
@@ -248,6 +248,9 @@ export class Run {
         `${folded.atLeast ? 'more than ' : ''}${folded.names} distinct request names past the first ${MAX_REQUEST_NAMES} were counted together as '${OTHER_NAME}' ` +
           `(${folded.requests} requests): give requests a fixed name, e.g. http.get(\`/users/\${id}\`, { name: 'GET /users/:id' }) (k6's name tag)`,
       );
+    }
+    if (this.checks.folded() > 0) {
+      this.warnings.push(`more than ${MAX_CHECK_NAMES} distinct check names: the rest were counted together as '${OTHER_CHECKS}'; keep check names fixed (put ids in the value, not the name)`);
     }
     if (this.strayErrors > 0) {
       this.warnings.push(`${this.strayErrors} error(s) escaped scenario code outside any running iteration (a timer or an unawaited promise): counted under iteration errors`);

@@ -220,8 +220,10 @@ class RunCollector implements Collector {
     });
     const total = summarizeParts(this.parts, durationMs);
     // One name (the usual case) means that name is the total: skip summarizing (and encoding) the same data twice.
-    if (groups.size === 1) for (const name of groups.keys()) byName[name] = structuredClone(total);
-    else for (const [name, group] of groups) byName[name] = summarizeParts(group, durationMs);
+    // defineProperty, not `byName[name] =`: a request named `__proto__` would set the prototype and vanish.
+    const put = (name: string, r: RequestResult): void => void Object.defineProperty(byName, name, { value: r, enumerable: true, writable: true, configurable: true });
+    if (groups.size === 1) for (const name of groups.keys()) put(name, structuredClone(total));
+    else for (const [name, group] of groups) put(name, summarizeParts(group, durationMs));
     return { total, byName };
   }
 
