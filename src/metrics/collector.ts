@@ -60,6 +60,11 @@ export interface Collector extends MetricsSink {
   toRequestResults(durationMs: number): CollectedResults;
   /** One RequestResult for the sum of the given request ids (e.g. one scenario's). */
   summarizeIds(ids: readonly number[], durationMs: number): RequestResult;
+  /**
+   * Like toRequestResults, but `byName` holds only `names` (those that exist): what the live threshold watch
+   * needs each second, without summarizing (and encoding) every one of up to a thousand names.
+   */
+  summarizeNames(names: readonly string[], durationMs: number): CollectedResults;
 }
 
 /** Indexes into `PerRequest.counters`. */
@@ -225,6 +230,18 @@ class RunCollector implements Collector {
     if (groups.size === 1) for (const name of groups.keys()) put(name, structuredClone(total));
     else for (const [name, group] of groups) put(name, summarizeParts(group, durationMs));
     return { total, byName };
+  }
+
+  summarizeNames(names: readonly string[], durationMs: number): CollectedResults {
+    const byName: Record<string, RequestResult> = {};
+    for (const name of new Set(names)) {
+      const ids: number[] = [];
+      this.requestNames.forEach((n, id) => {
+        if (n === name) ids.push(id);
+      });
+      if (ids.length > 0) Object.defineProperty(byName, name, { value: this.summarizeIds(ids, durationMs), enumerable: true, writable: true, configurable: true });
+    }
+    return { total: summarizeParts(this.parts, durationMs), byName };
   }
 
   summarizeIds(ids: readonly number[], durationMs: number): RequestResult {

@@ -194,3 +194,15 @@ test('histograms are created on first record and the open model keeps two per na
   assert.equal(byName.open.serviceTime.max, 2);
   assert.equal(byName.unused.latency.count, 0);
 });
+
+test('summarizeNames() gives the total and only the names asked for (the live threshold watch)', () => {
+  const c = createCollector(['a', 'b', 'a']);
+  c.response(0, 200, 1000, 1000, 0, 0, true);
+  c.response(1, 200, 1000, 1000, 0, 0, true);
+  c.response(2, 500, 1000, 1000, 0, 0, false);
+  const { total, byName } = c.summarizeNames(['a', 'missing', 'a'], 1000);
+  assert.deepEqual(Object.keys(byName), ['a']);
+  assert.deepEqual(byName.a.totals.byStatus, { '200': 1, '500': 1 });
+  assert.equal(total.totals.requests, 3);
+  assert.deepEqual(total, c.toRequestResults(1000).total);
+});
