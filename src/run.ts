@@ -1,8 +1,9 @@
 // Run: one object per run. Owns the pools, metrics, clock and stop signal; runs every scenario of a
 // plan at the same time and returns the RunResult. No global state: two runs never share anything.
-import { createChecks, MAX_CHECK_NAMES, OTHER_CHECKS, type Checks } from './flow/checks.ts';
+import { createChecks, type Checks } from './flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
-import { createFaultScopes, ScopeInterrupted, type FaultScopes } from './flow/fault-scope.ts';
+import { createCodeLifecycle, type CodeLifecycle } from './flow/code-lifecycle.ts';
+import { createFaultScopes, type FaultScopes } from './flow/fault-scope.ts';
 import { createIterationErrors, type IterationErrors } from './flow/iteration-errors.ts';
 import { createRequestFlow, type IterationOutcome } from './flow/request-flow.ts';
 import { createRng, deriveSeed } from './generators/rng.ts';
@@ -10,7 +11,8 @@ import type { Rng } from './generators/types.ts';
 import type { ExchangeContext } from './http/exchange.ts';
 import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
-import { createCollector, MAX_REQUEST_NAMES, OTHER_NAME, type Collector } from './metrics/collector.ts';
+import { cardinalityWarnings } from './metrics/cardinality.ts';
+import { createCollector, type Collector } from './metrics/collector.ts';
 import { teeSinks } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
@@ -75,8 +77,8 @@ export class Run {
   private readonly faults: FaultScopes = createFaultScopes();
   /** Errors from scenario code that no running call could take (it had ended, or none was running). */
   private strayErrors = 0;
-  /** Cuts short the setup() or teardown() running now (set while one runs). */
-  private interruptPhase: (() => void) | null = null;
+  /** setup() and teardown() of the code scenarios. */
+  private lifecycle: CodeLifecycle | null = null;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -117,29 +119,13 @@ export class Run {
     let selfCheck: SelfCheckResult | undefined;
     try {
       const flows = this.plan.scenarios.map((s) => this.createFlow(s));
-      let setupDone = true;
-      for (const code of this.codeFlows.values()) {
-        // A setup() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
-        this.interruptPhase = () => code.interrupt();
-        try {
-          if (!this.stopSignal.aborted) await code.setup();
-        } catch (err) {
-          if (!(err instanceof ScopeInterrupted)) throw err;
-          this.warnings.push('setup() was interrupted before it finished: no iteration was started');
-          setupDone = false;
-        } finally {
-          this.interruptPhase = null;
-        }
-        if (!setupDone || this.stopSignal.aborted) break;
-      }
-      if (setupDone) await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
-      // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
-      if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
-      for (const code of setupDone ? this.codeFlows.values() : []) {
-        this.interruptPhase = () => code.interrupt();
-        const problem = await code.teardown();
-        this.interruptPhase = null;
-        if (problem) this.warnings.push(problem);
+      this.lifecycle = createCodeLifecycle([...this.codeFlows.values()], (t) => this.warnings.push(t));
+      // A setup() or teardown() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
+      if (await this.lifecycle.setup(this.stopSignal)) {
+        await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
+        // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
+        if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+        await this.lifecycle.teardown();
       }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
@@ -192,7 +178,7 @@ export class Run {
    * `outcome`: 'interrupted' for a signal, 'aborted' when runner itself stops the run (a threshold's abortOnFail).
    */
   stop(outcome: 'interrupted' | 'aborted' = 'interrupted'): void {
-    this.interruptPhase?.();
+    this.lifecycle?.interrupt();
     if (this.stopController.signal.aborted) return;
     this.outcome = outcome;
     this.stopController.abort();
@@ -203,7 +189,7 @@ export class Run {
 
   /** Hard stop: abort everything in flight now (outcome `aborted`: requests were cut short). What was measured is kept. */
   abort(): void {
-    this.interruptPhase?.();
+    this.lifecycle?.interrupt();
     this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
@@ -240,18 +226,9 @@ export class Run {
     return id;
   }
 
-  /** Warnings about request names: the cap, and errors no call could take. */
+  /** Warnings about names past the caps, and errors no call could take. */
   private warnNames(): void {
-    const folded = this.metrics.folded();
-    if (folded) {
-      this.warnings.push(
-        `${folded.atLeast ? 'more than ' : ''}${folded.names} distinct request names past the first ${MAX_REQUEST_NAMES} were counted together as '${OTHER_NAME}' ` +
-          `(${folded.requests} requests): give requests a fixed name, e.g. http.get(\`/users/\${id}\`, { name: 'GET /users/:id' }) (k6's name tag)`,
-      );
-    }
-    if (this.checks.folded() > 0) {
-      this.warnings.push(`more than ${MAX_CHECK_NAMES} distinct check names: the rest were counted together as '${OTHER_CHECKS}'; keep check names fixed (put ids in the value, not the name)`);
-    }
+    this.warnings.push(...cardinalityWarnings(this.metrics.folded(), this.checks.folded()));
     if (this.strayErrors > 0) {
       this.warnings.push(`${this.strayErrors} error(s) escaped scenario code outside any running iteration (a timer or an unawaited promise): counted under iteration errors`);
     }
