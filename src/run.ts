@@ -214,7 +214,7 @@ export class Run {
   scenarioFault(err: unknown): boolean {
     if (this.faults.getStore()?.fail(err)) return true;
     this.strayErrors++;
-    this.iterationErrors.record(err);
+    this.iterationErrors.record(err, this.plan.scenarios.find((s) => s.iteration)?.iteration?.locateError);
     return false;
   }
 

@@ -25,7 +25,7 @@ export interface ScenarioGuard {
 /** Thrown into scenario code that calls process.exit() during a run. */
 export class ScenarioExitCalled extends Error {
   constructor(readonly exitCode: string | number | null | undefined) {
-    super(`process.exit(${exitCode ?? ''}) was called by scenario code; runner stopped the run instead of exiting`);
+    super(`process.exit(${exitCode ?? ''}) was called by scenario code; runner does not let scenario code end its process`);
     this.name = 'ScenarioExitCalled';
   }
 }
