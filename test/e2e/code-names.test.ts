@@ -104,3 +104,20 @@ test('a script inventing a name per URL: 1,000 names, the rest counted as (other
     await server.close();
   }
 });
+
+test('--hdr-log and --out ndjson= with a code scenario end and name every request (--hdr-log hung for good)', async () => {
+  const server = await startTestServer({ behaviour: { kind: 'respond', status: 200, body: 'plain text' } });
+  try {
+    const hlog = join(tmp.dir, 'one.hlog');
+    const ndjson = join(tmp.dir, 'one.ndjson');
+    const file = join(repoRoot, 'test', 'fixtures', 'ts', 'runtime-error.ts');
+    const { code, stderr } = await runCli(['run', file, '--target', server.url, '--hdr-log', hlog, '--out', `ndjson=${ndjson}`, '-q'], { timeoutMs: 30_000 });
+    assert.equal(code, 0, stderr);
+    assert.equal(server.count, 6);
+    assert.match(await readFile(hlog, 'utf8'), /^Tag=text,/m);
+    const lines = (await readFile(ndjson, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { name: string });
+    assert.deepEqual(lines.map((l) => l.name), Array(6).fill('text'));
+  } finally {
+    await server.close();
+  }
+});
