@@ -4,7 +4,7 @@ import { createChecks, type Checks } from './flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
 import { createCodeLifecycle, type CodeLifecycle } from './flow/code-lifecycle.ts';
 import { createFaultScopes, type FaultScopes } from './flow/fault-scope.ts';
-import { createIterationErrors, type IterationErrors } from './flow/iteration-errors.ts';
+import { createIterationErrors, errorMessage, type IterationErrors } from './flow/iteration-errors.ts';
 import { createRequestFlow, type IterationOutcome } from './flow/request-flow.ts';
 import { createRng, deriveSeed } from './generators/rng.ts';
 import type { Rng } from './generators/types.ts';
@@ -13,7 +13,7 @@ import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
 import { cardinalityWarnings } from './metrics/cardinality.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
-import { teeSinks } from './metrics/tee.ts';
+import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
@@ -77,6 +77,8 @@ export class Run {
   private readonly faults: FaultScopes = createFaultScopes();
   /** Errors from scenario code that no running call could take (it had ended, or none was running). */
   private strayErrors = 0;
+  /** The collector and the other sinks; a sink that throws is dropped there and reported in a warning. */
+  private readonly tee: Tee;
   /** setup() and teardown() of the code scenarios. */
   private lifecycle: CodeLifecycle | null = null;
 
@@ -91,8 +93,9 @@ export class Run {
     this.checks = createChecks();
     this.pools = createPools(plan.http);
     this.inFlight = new InFlight(() => this.clock.now());
+    this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
-      metrics: teeSinks(this.metrics, options.sinks ?? []),
+      metrics: this.tee.sink,
       inFlight: this.inFlight,
       now: () => this.clock.now(),
       connected: (origin) => this.pools.connected(origin),
@@ -226,9 +229,10 @@ export class Run {
     return id;
   }
 
-  /** Warnings about names past the caps, and errors no call could take. */
+  /** Warnings about names past the caps, outputs that failed, and errors no call could take. */
   private warnNames(): void {
     this.warnings.push(...cardinalityWarnings(this.metrics.folded(), this.checks.folded()));
+    for (const d of this.tee.dropped()) this.warnings.push(`an output stopped recording samples during the run: ${errorMessage(d.error)}`);
     if (this.strayErrors > 0) {
       this.warnings.push(`${this.strayErrors} error(s) escaped scenario code outside any running iteration (a timer or an unawaited promise): counted under iteration errors`);
     }
