@@ -113,7 +113,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, guard: Scenario
     const runResult = redact.value(await run.start());
     if (thresholds.length > 0) {
       runResult.thresholds = thresholdsToJson(evaluateThresholds(thresholds, runResult, true), watch.failed);
-      runResult.warnings.push(...unseenNameWarnings(thresholds, runResult));
+      runResult.warnings.push(...unseenNameWarnings(thresholds, runResult).map((w) => redact.text(w)));
     }
     if (outTargets.json) await writeResultAtomic(resolve(io.cwd, outTargets.json), runResult);
     if (flags.summaryExport) await writeResultAtomic(resolve(io.cwd, flags.summaryExport), buildSummaryExport(runResult));
