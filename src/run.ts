@@ -3,15 +3,18 @@
 import { setMaxListeners } from 'node:events';
 import { createChecks, type Checks } from './flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
-import { createIterationErrors, type IterationErrors } from './flow/iteration-errors.ts';
+import { createCodeLifecycle, type CodeLifecycle } from './flow/code-lifecycle.ts';
+import { createFaultScopes, type FaultScopes } from './flow/fault-scope.ts';
+import { createIterationErrors, errorMessage, type IterationErrors } from './flow/iteration-errors.ts';
 import { createRequestFlow, type IterationOutcome } from './flow/request-flow.ts';
 import { createRng, deriveSeed } from './generators/rng.ts';
 import type { Rng } from './generators/types.ts';
 import type { ExchangeContext } from './http/exchange.ts';
 import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
+import { cardinalityWarnings } from './metrics/cardinality.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
-import { teeSinks } from './metrics/tee.ts';
+import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
@@ -73,6 +76,14 @@ export class Run {
   /** The first message of each error class, for the summary. */
   private readonly errorMessages: Record<string, string> = Object.create(null);
   private startedAtMs = 0;
+  /** Which code iteration, setup or teardown an error escaping scenario code belongs to. */
+  private readonly faults: FaultScopes = createFaultScopes();
+  /** Errors from scenario code that no running call could take (it had ended, or none was running). */
+  private strayErrors = 0;
+  /** The collector and the other sinks; a sink that throws is dropped there and reported in a warning. */
+  private readonly tee: Tee;
+  /** setup() and teardown() of the code scenarios. */
+  private lifecycle: CodeLifecycle | null = null;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -89,8 +100,9 @@ export class Run {
     this.checks = createChecks();
     this.pools = createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
+    this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
-      metrics: teeSinks(this.metrics, options.sinks ?? []),
+      metrics: this.tee.sink,
       inFlight: this.inFlight,
       now: () => this.clock.now(),
       connectedSince: (origin, sinceMs) => this.pools.connectedSince(origin, sinceMs),
@@ -120,11 +132,13 @@ export class Run {
     let selfCheck: SelfCheckResult | undefined;
     try {
       const flows = this.plan.scenarios.map((s) => this.createFlow(s));
-      for (const code of this.codeFlows.values()) await code.setup();
-      await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
-      for (const code of this.codeFlows.values()) {
-        const problem = await code.teardown();
-        if (problem) this.warnings.push(problem);
+      this.lifecycle = createCodeLifecycle([...this.codeFlows.values()], (t) => this.warnings.push(t));
+      // A setup() or teardown() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
+      if (await this.lifecycle.setup(this.stopSignal)) {
+        await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
+        // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
+        if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+        await this.lifecycle.teardown();
       }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
@@ -133,6 +147,7 @@ export class Run {
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     const durationMs = this.clock.now() - this.startedAtMs;
+    this.warnNames();
     return buildRunResult({
       runner: VERSION,
       scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
@@ -157,8 +172,8 @@ export class Run {
     const out: Record<string, ScenarioResult> = {};
     for (const s of this.plan.scenarios) {
       const iterations = { ...this.scenarioIterations[s.index] };
-      // Code scenarios name their requests at run time; alone in a file, every request is theirs.
-      const ids = s.steps ? s.steps.map((step) => step.id) : this.plan.scenarios.length === 1 ? this.metrics.requestNames.map((_, id) => id) : [];
+      // Code scenarios name their requests at run time, each in its own scope (setup/teardown: scope '').
+      const ids = s.steps ? s.steps.map((step) => step.id) : this.metrics.idsIn(s.name);
       const r = this.metrics.summarizeIds(ids, durationMs);
       out[s.name] = {
         executor: s.load.executor,
@@ -177,6 +192,7 @@ export class Run {
    * `outcome`: 'interrupted' for a signal, 'aborted' when runner itself stops the run (a threshold's abortOnFail).
    */
   stop(outcome: 'interrupted' | 'aborted' = 'interrupted'): void {
+    this.lifecycle?.interrupt();
     if (this.stopController.signal.aborted) return;
     this.outcome = outcome;
     this.stopController.abort();
@@ -187,10 +203,50 @@ export class Run {
 
   /** Hard stop: abort everything in flight now (outcome `aborted`: requests were cut short). What was measured is kept. */
   abort(): void {
+    this.lifecycle?.interrupt();
     this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
     this.inFlight.abortAll();
+  }
+
+  /** Adds a warning to the result (e.g. from the process-level guard). */
+  warn(text: string): void {
+    this.warnings.push(text);
+  }
+
+  /** True while the caller runs inside scenario code (an iteration, setup or teardown) of this run. */
+  inScenarioCode(): boolean {
+    return this.faults.getStore() !== undefined;
+  }
+
+  /**
+   * An error that escaped scenario code (uncaught in a timer callback, an unhandled rejection): fails the
+   * iteration (or setup/teardown) it came from when that is still running; else it is counted by message in
+   * iterationErrors and summed up in a warning. Returns whether a running call took it.
+   */
+  scenarioFault(err: unknown): boolean {
+    if (this.faults.getStore()?.fail(err)) return true;
+    this.strayErrors++;
+    this.iterationErrors.record(err, this.plan.scenarios.find((s) => s.iteration)?.iteration?.locateError);
+    return false;
+  }
+
+  /** The metric id of a code request's name within its scenario; sinks learn each new name before its first sample. */
+  private requestId(name: string, scope: string): number {
+    const before = this.metrics.requestNames.length;
+    const id = this.metrics.register(name, scope);
+    if (this.metrics.requestNames.length > before) this.exchange.metrics.named?.(id, this.metrics.requestNames[id]);
+    return id;
+  }
+
+  /** Warnings about names past the caps, outputs that failed, and errors no call could take. */
+  private warnNames(): void {
+    this.warnings.push(...cardinalityWarnings(this.metrics.folded(), this.checks.folded()));
+    for (const d of this.tee.dropped()) this.warnings.push(`an output stopped recording samples during the run: ${errorMessage(d.error)}`);
+    if (this.strayErrors > 0) {
+      this.warnings.push(`${this.strayErrors} error(s) escaped scenario code outside any running iteration (a timer or an unawaited promise): counted under iteration errors`);
+    }
   }
 
   private async runScenario(s: PlannedScenario, flow: IterationFn): Promise<void> {
@@ -257,7 +313,7 @@ export class Run {
         code = createCodeFlow(s.iteration, {
           exchange: this.exchange,
           dispatcher: (origin) => this.pools.get(origin),
-          requestId: (name) => this.metrics.register(name),
+          requestId: (name, scope) => this.requestId(name, scope),
           target: this.plan.target,
           timeoutMs: this.plan.http.timeoutMs,
           headers: s.headers ?? [],
@@ -266,6 +322,7 @@ export class Run {
           sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
           fieldNames: this.plan.fields.map((f) => f.name),
           seed: this.plan.seed,
+          faults: this.faults,
         });
         this.codeFlows.set(s.iteration, code);
       }

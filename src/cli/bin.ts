@@ -6,4 +6,7 @@ import { main } from './main.ts';
 process.setSourceMapsEnabled(true);
 main(createProcessIo()).then((code) => {
   process.exitCode = code;
+  // Scenario code may leave timers or sockets behind (a setInterval, a teardown that never settled): once the
+  // result is written they must not keep runner running. Unref'd: a normal run exits before it fires.
+  setTimeout(() => process.exit(code), 1000).unref();
 });

@@ -8,7 +8,13 @@ export interface Checks {
   toJSON(): Record<string, { passes: number; fails: number }>;
   /** Total fails so far. */
   fails(): number;
+  /** Lookups of names past MAX_CHECK_NAMES (counted under OTHER_CHECKS). */
+  folded(): number;
 }
+
+/** Distinct check names kept; later new names are counted together under OTHER_CHECKS (a name per URL or id would grow without end). */
+export const MAX_CHECK_NAMES = 1000;
+export const OTHER_CHECKS = '(other checks)';
 
 export function createChecks(): Checks {
   const names: string[] = [];
@@ -16,10 +22,15 @@ export function createChecks(): Checks {
   const passes: number[] = [];
   const failsById: number[] = [];
   let failTotal = 0;
+  let folded = 0;
   return {
     id(name) {
       let id = ids.get(name);
       if (id === undefined) {
+        if (names.length >= MAX_CHECK_NAMES && name !== OTHER_CHECKS) {
+          folded++;
+          return this.id(OTHER_CHECKS);
+        }
         id = names.length;
         ids.set(name, id);
         names.push(name);
@@ -37,9 +48,11 @@ export function createChecks(): Checks {
     },
     toJSON() {
       const out: Record<string, { passes: number; fails: number }> = {};
-      names.forEach((name, i) => (out[name] = { passes: passes[i], fails: failsById[i] }));
+      // defineProperty: a check named `__proto__` would otherwise set the prototype and vanish.
+      names.forEach((name, i) => Object.defineProperty(out, name, { value: { passes: passes[i], fails: failsById[i] }, enumerable: true, writable: true, configurable: true }));
       return out;
     },
     fails: () => failTotal,
+    folded: () => folded,
   };
 }

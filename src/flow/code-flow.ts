@@ -9,6 +9,7 @@ import type { FlowSpec } from '../scenario/model.ts';
 import { Vu } from '../scheduler/vu.ts';
 import { createGenerators } from './code-generators.ts';
 import { createHttp, IterationAborted, type CodeHttpEnv, type HttpVuState } from './code-http.ts';
+import { runInFaultScope, ScopeInterrupted, type FaultScopes } from './fault-scope.ts';
 import type { Checks } from './checks.ts';
 import type { Checks as CheckMap, IterationContext, SetupContext } from './context.ts';
 import { errorMessage, type IterationErrors } from './iteration-errors.ts';
@@ -24,6 +25,8 @@ export interface CodeFlowEnv extends CodeHttpEnv {
   /** Field names in slot order (their values are drawn into `vu.vars` before each iteration). */
   fieldNames: readonly string[];
   seed: number;
+  /** Where errors that escape scenario code (timers, unawaited promises) find the call they belong to. */
+  faults: FaultScopes;
 }
 
 /** What one VU keeps between iterations: its http client, generators and the context parts that never change. */
@@ -34,12 +37,17 @@ interface VuRuntime extends HttpVuState {
 }
 
 export interface CodeFlow {
-  /** Runs setup() (if any) and keeps its result for the iterations; a throw is a UserError with its position. */
+  /**
+   * Runs setup() (if any) and keeps its result for the iterations; a throw is a UserError with its position.
+   * Rejects with ScopeInterrupted when interrupt() cut it short.
+   */
   setup(): Promise<void>;
   /** One iteration function per scenario running this code. */
   iterationFor(scenario: string): (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number) => Promise<IterationOutcome>;
-  /** Runs teardown() (if any); returns its error message, or undefined. */
+  /** Runs teardown() (if any); returns its error message (or that it was interrupted), or undefined. */
   teardown(): Promise<string | undefined>;
+  /** Cuts setup() or teardown() short, even when they await a promise that never settles. */
+  interrupt(): void;
 }
 
 export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
@@ -59,9 +67,10 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
     return all;
   };
 
-  const createVuRuntime = (vu: Vu, rng: Rng): VuRuntime => {
+  const createVuRuntime = (vu: Vu, rng: Rng, scope: string): VuRuntime => {
     const rt: VuRuntime = {
       vu,
+      scope,
       intendedStartMs: undefined,
       rng,
       base: undefined as unknown as SetupContext,
@@ -84,14 +93,16 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
 
   // setup and teardown run on a VU of their own (id 0), with a stream of their own.
   const setupVu = new Vu(0, env.fieldNames.length);
-  const setupRt = createVuRuntime(setupVu, createRng(deriveSeed(env.seed, hashString('setup'))));
+  const setupRt = createVuRuntime(setupVu, createRng(deriveSeed(env.seed, hashString('setup'))), '');
 
   return {
     async setup() {
       if (!spec.setup) return;
+      const setup = spec.setup;
       try {
-        data = await spec.setup(setupRt.base as never);
+        data = await runInFaultScope(env.faults, setupVu, () => Promise.resolve(setup(setupRt.base as never)));
       } catch (err) {
+        if (err instanceof ScopeInterrupted || err instanceof IterationAborted) throw new ScopeInterrupted();
         throw new UserError({
           message: `setup() threw: ${errorMessage(err)}`,
           location: spec.locateError?.(err),
@@ -104,7 +115,7 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
       const runtimes = new WeakMap<Vu, VuRuntime>();
       return async (vu, rng, intendedStartMs, iteration) => {
         let rt = runtimes.get(vu);
-        if (!rt) runtimes.set(vu, (rt = createVuRuntime(vu, rng)));
+        if (!rt) runtimes.set(vu, (rt = createVuRuntime(vu, rng, scenario)));
         rt.rng = rng;
         rt.intendedStartMs = intendedStartMs;
         rt.info.iterations = vu.iterations;
@@ -112,9 +123,11 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
         for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i];
         const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data };
         try {
-          await spec.iteration(ctx as never);
+          // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an
+          // interrupt ends it as aborted even if it awaits something that never settles.
+          await runInFaultScope(env.faults, vu, () => Promise.resolve(spec.iteration(ctx as never)));
         } catch (err) {
-          if (err instanceof IterationAborted || vu.interrupted) return 'aborted';
+          if (err instanceof IterationAborted || err instanceof ScopeInterrupted || vu.interrupted) return 'aborted';
           env.errors.record(err, spec.locateError);
           return 'failed';
         }
@@ -123,14 +136,20 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
     },
 
     async teardown() {
-      if (!spec.teardown) return undefined;
+      const teardown = spec.teardown;
+      if (!teardown) return undefined;
       try {
-        await spec.teardown({ ...setupRt.base, data } as never);
+        await runInFaultScope(env.faults, setupVu, () => Promise.resolve(teardown({ ...setupRt.base, data } as never)));
         return undefined;
       } catch (err) {
+        if (err instanceof ScopeInterrupted || err instanceof IterationAborted) return 'teardown() was interrupted before it finished';
         const loc = spec.locateError?.(err);
         return `teardown() threw: ${errorMessage(err)}${loc ? ` (${loc.file}:${loc.line}:${loc.column})` : ''}`;
       }
+    },
+
+    interrupt() {
+      setupVu.interrupt();
     },
   };
 }

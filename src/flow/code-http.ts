@@ -13,8 +13,8 @@ import type { Http, HttpResponse, RequestBody, RequestOptions } from './context.
 export interface CodeHttpEnv {
   exchange: ExchangeContext;
   dispatcher(origin: string): Dispatcher;
-  /** The metric id of a request name, registered on first use. */
-  requestId(name: string): number;
+  /** The metric id of a request name within a scenario (`scope`; '' for setup/teardown), registered on first use. */
+  requestId(name: string, scope: string): number;
   /** Base URL for paths; undefined when the scenario has none. */
   target?: string;
   timeoutMs: number;
@@ -33,6 +33,8 @@ export class IterationAborted extends Error {
 /** Per-VU request state the flow updates between iterations. */
 export interface HttpVuState {
   vu: Vu;
+  /** The scenario this VU runs ('' for setup/teardown): its requests are counted in that scenario's table. */
+  scope: string;
   /** The open model's intended start, used by the first request of an iteration only. */
   intendedStartMs: number | undefined;
 }
@@ -131,7 +133,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     const timeoutMs = opts?.timeout === undefined ? env.timeoutMs : typeof opts.timeout === 'number' ? opts.timeout : parseDuration(opts.timeout);
     if (timeoutMs === undefined || !(timeoutMs > 0)) throw new TypeError(`http: timeout ${JSON.stringify(opts?.timeout)} is not a positive duration like '5s' or a number of ms`);
     const ex = new Exchange(env.exchange, {
-      requestId: env.requestId(name),
+      requestId: env.requestId(name, state.scope),
       dispatcher: env.dispatcher(origin),
       origin,
       method: upper,

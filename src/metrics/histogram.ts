@@ -17,11 +17,27 @@ export const HIGHEST_US = 3_600_000_000;
  * our own records are clamped and never trigger it.
  */
 export function createHistogram(): Histogram {
+  return buildHistogram(HIGHEST_US);
+}
+
+/** Counts array of a small histogram: values up to ~4 ms, ~16 KB instead of ~94 KB for the whole hour. */
+const SMALL_HIGHEST_US = 4096;
+
+/**
+ * A histogram that starts small and grows (autoResize) to the largest value recorded into it, up to HIGHEST_US
+ * (recordUs clamps): ~16 KB while values stay under ~4 ms, ~50 KB up to 1 s. Same counts and percentiles as
+ * createHistogram(). For what exists many times over: one per request name (code scenarios name hundreds).
+ */
+export function createGrowingHistogram(): Histogram {
+  return buildHistogram(SMALL_HIGHEST_US);
+}
+
+function buildHistogram(highestUs: number): Histogram {
   return build({
     bitBucketSize: 32,
     autoResize: true,
     lowestDiscernibleValue: LOWEST_US,
-    highestTrackableValue: HIGHEST_US,
+    highestTrackableValue: highestUs,
     numberOfSignificantValueDigits: 3,
     useWebAssembly: false,
   });

@@ -1,13 +1,16 @@
 // Interval histograms for live views and interval logs: a MetricsSink that records into the current interval,
 // swapped for a fresh one on each tick (double-buffered, so a tick allocates nothing).
 import type { ErrorKind } from '../errors.ts';
-import { createHistogram, recordUs } from './histogram.ts';
+import { createGrowingHistogram, createHistogram, recordUs } from './histogram.ts';
 import type { Histogram } from './histogram.ts';
 import type { MetricsSink } from './types.ts';
 
 /** One interval's data; the histograms stay valid until the next `take()`. */
 export interface IntervalSnapshot {
-  /** Latency (µs) by request id when created with `perRequest`, else one histogram for all ids. */
+  /**
+   * Latency (µs) by request id when created with `perRequest`, else one histogram for all ids. Sparse: an id
+   * with no sample yet may have no entry (forEach skips it).
+   */
   histograms: readonly Histogram[];
   /** Requests finished in the interval (responses + errors). */
   requests: number;
@@ -53,7 +56,9 @@ class Recorder implements IntervalRecorder {
 
   response(requestId: number, status: number, latencyUs: number): void {
     const b = this.current;
-    recordUs(b.histograms[this.perRequest ? requestId : 0], latencyUs);
+    const i = this.perRequest ? requestId : 0;
+    // Ids registered at run time (code scenarios) get their histogram on first use.
+    recordUs(b.histograms[i] ?? (b.histograms[i] = createGrowingHistogram()), latencyUs);
     b.counts[0]++;
     const cls = (status / 100) | 0;
     this.statusClasses[cls >= 1 && cls <= 5 ? cls : 0]++;
@@ -70,7 +75,15 @@ class Recorder implements IntervalRecorder {
   take(): IntervalSnapshot {
     const done = this.current;
     const next = this.spare;
-    for (const h of next.histograms) h.reset();
+    // A per-request histogram unused for a whole interval is dropped (~90 KB each): memory follows the names
+    // in use now, not every name the run ever saw (code scenarios can name thousands).
+    const hs = next.histograms;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i];
+      if (h === undefined) continue;
+      if (this.perRequest && h.totalCount === 0) delete hs[i];
+      else h.reset();
+    }
     next.counts.fill(0);
     this.current = next;
     this.spare = done;

@@ -28,4 +28,9 @@ export interface MetricsSink {
   ): void;
   /** The request got no complete response. */
   error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void;
+  /**
+   * A request id was added during the run (code scenarios name their requests at run time), before its first
+   * sample. A sink that shows names must take them from here too, not only from the plan's list.
+   */
+  named?(requestId: number, name: string): void;
 }

@@ -45,9 +45,20 @@ export function createHdrLog(
   const recorder = createIntervalRecorder(requestNames.length, true);
   const writer = new HistogramLogWriter((text) => file.write(text));
   const names = [...new Set(requestNames)];
-  const byName: Histogram[] = names.map(() => createHistogram());
   const nameIndex = requestNames.map((n) => names.indexOf(n));
+  /** Index into `names` of a request name, adding it (names learned at run time by code scenarios). */
+  const indexOfName = (name: string): number => {
+    const i = names.indexOf(name);
+    return i === -1 ? names.push(name) - 1 : i;
+  };
+  recorder.named = (id, name) => {
+    nameIndex[id] = indexOfName(name);
+  };
   const total = createHistogram();
+  /** Written for a name with no sample in the interval: one shared empty histogram, re-tagged per line. */
+  const empty = createHistogram();
+  /** Per name shared by several ids (the same name in two scenarios): where their interval is summed. */
+  const sums: Histogram[] = [];
   let timer: NodeJS.Timeout | null = null;
   let now: () => number = () => 0;
   let intervalStartMs = 0;
@@ -60,16 +71,33 @@ export function createHdrLog(
     const endMs = now();
     const snapshot = recorder.take();
     total.reset();
-    // reset() also clears the tag.
-    byName.forEach((h, i) => {
-      h.reset();
-      h.tag = names[i];
+    // The recorder's own histograms are written as they are (no copy per name: a code scenario may name
+    // a thousand requests); only a name shared by several ids is summed, into `sums`.
+    const byName = new Map<number, Histogram>();
+    snapshot.histograms.forEach((h, id) => {
+      if (h.totalCount === 0) return;
+      // An id nobody named (a bug upstream) is logged under its number rather than dropped or thrown on.
+      const n = (nameIndex[id] ??= indexOfName(`#${id}`));
+      const seen = byName.get(n);
+      if (seen === undefined) byName.set(n, h);
+      else {
+        const sum = (sums[n] ??= createHistogram());
+        if (seen !== sum) {
+          sum.reset();
+          sum.add(seen);
+          byName.set(n, sum);
+        }
+        sum.add(h);
+      }
+      total.add(h);
     });
-    snapshot.histograms.forEach((h, id) => byName[nameIndex[id]].add(h));
-    for (const h of byName) total.add(h);
     const startSec = (intervalStartMs - originMs) / 1000;
     const endSec = (endMs - originMs) / 1000;
-    for (const h of byName) writer.outputIntervalHistogram(h, startSec, endSec, MAX_VALUE_UNIT_RATIO);
+    names.forEach((name, i) => {
+      const h = byName.get(i) ?? empty;
+      h.tag = name;
+      writer.outputIntervalHistogram(h, startSec, endSec, MAX_VALUE_UNIT_RATIO);
+    });
     writer.outputIntervalHistogram(total, startSec, endSec, MAX_VALUE_UNIT_RATIO);
     intervalStartMs = endMs;
   };

@@ -17,6 +17,11 @@ export class Vu {
   readonly state: Record<string, unknown> = {};
   /** Iterations this VU has started. */
   iterations = 0;
+  /**
+   * Called by interrupt(): a code iteration sets it to end itself as aborted even when the scenario's code
+   * awaits a promise that never settles (an interrupt must bound every iteration).
+   */
+  onInterrupt: (() => void) | null = null;
 
   constructor(
     /** 1-based within its scenario. */
@@ -29,5 +34,6 @@ export class Vu {
   interrupt(): void {
     this.interrupted = true;
     this.current?.abort();
+    this.onInterrupt?.();
   }
 }

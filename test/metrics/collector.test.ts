@@ -1,7 +1,7 @@
 // Collector counts: the invariants between totals, statuses, errors and histograms, per request and merged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCollector } from '../../src/metrics/collector.ts';
+import { createCollector, MAX_REQUEST_NAMES, OTHER_NAME } from '../../src/metrics/collector.ts';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
 import type { RequestResult } from '../../src/report/result-types.ts';
 import type { ErrorKind } from '../../src/errors.ts';
@@ -139,4 +139,70 @@ test('register() adds names at run time; known names keep their id', () => {
   assert.deepEqual(byName['GET /me'].totals.errors, { reset: 1 });
   assert.equal(total.totals.requests, 3);
   assert.throws(() => c.response(2, 200, 1, 1, 0, 0, true), RangeError);
+});
+
+test('register() scopes ids per scenario: the same name in two scopes is two ids, merged by name', () => {
+  const c = createCollector(['plan']);
+  const a = c.register('GET /x', 'browse');
+  const b = c.register('GET /x', 'buy');
+  assert.notEqual(a, b);
+  assert.equal(c.register('GET /x', 'browse'), a);
+  assert.equal(c.register('plan'), 0, "scope '' holds the plan's names");
+  assert.deepEqual(c.idsIn('browse'), [a]);
+  assert.deepEqual(c.idsIn('buy'), [b]);
+  c.response(a, 200, 1000, 1000, 0, 0, true);
+  c.response(b, 200, 1000, 1000, 0, 0, true);
+  c.response(b, 500, 1000, 1000, 0, 0, false);
+  assert.equal(c.summarizeIds(c.idsIn('buy'), 1000).totals.requests, 2);
+  assert.equal(c.toRequestResults(1000).byName['GET /x'].totals.requests, 3);
+});
+
+test(`past ${MAX_REQUEST_NAMES} ids, new names share '${OTHER_NAME}' per scope; memory stays bounded`, () => {
+  const before = process.memoryUsage().arrayBuffers;
+  const c = createCollector([]);
+  const names = 20_000;
+  for (let i = 0; i < names; i++) {
+    const id = c.register(`GET /user/${i}`, 'default');
+    c.response(id, 200, 500 + (i % 1000), 400 + (i % 1000), 10, 10, true);
+  }
+  assert.equal(c.requestNames.length, MAX_REQUEST_NAMES + 1);
+  assert.equal(c.requestNames.at(-1), OTHER_NAME);
+  // A known name keeps its id; a folded one keeps going to the scope's (other).
+  assert.equal(c.register('GET /user/0', 'default'), 0);
+  assert.equal(c.register('GET /user/19999', 'default'), MAX_REQUEST_NAMES);
+  assert.deepEqual(c.folded(), { names: names - MAX_REQUEST_NAMES, atLeast: false, requests: names - MAX_REQUEST_NAMES });
+  const { total, byName } = c.toRequestResults(1000);
+  assert.equal(total.totals.requests, names);
+  assert.equal(byName[OTHER_NAME].totals.requests, names - MAX_REQUEST_NAMES);
+  assert.equal(byName[OTHER_NAME].latency.count, names - MAX_REQUEST_NAMES);
+  // 1,001 ids with one small histogram each (closed model: latency = service time) — ~16 MB, not 20,000 × 3 × 94 KB.
+  const grewMb = (process.memoryUsage().arrayBuffers - before) / 1e6;
+  assert.ok(grewMb < 100, `array buffers grew ${grewMb.toFixed(0)} MB`);
+});
+
+test('histograms are created on first record and the open model keeps two per name, not three', () => {
+  const c = createCollector(['closed', 'open', 'unused']);
+  c.response(0, 200, 1000, 1000, 0, 0, true);
+  c.response(1, 200, 3000, 1000, 0, 0, true);
+  c.response(1, 200, 2000, 2000, 0, 0, true); // equal values after the pair exists go to the pair
+  const { byName } = c.toRequestResults(1000);
+  assert.equal(byName.closed.latency.count, 1);
+  assert.equal(byName.closed.serviceTime.count, 1);
+  assert.equal(byName.open.latency.count, 2);
+  assert.equal(byName.open.serviceTime.count, 2);
+  assert.equal(byName.open.latency.max, 3.001);
+  assert.equal(byName.open.serviceTime.max, 2);
+  assert.equal(byName.unused.latency.count, 0);
+});
+
+test('summarizeNames() gives the total and only the names asked for (the live threshold watch)', () => {
+  const c = createCollector(['a', 'b', 'a']);
+  c.response(0, 200, 1000, 1000, 0, 0, true);
+  c.response(1, 200, 1000, 1000, 0, 0, true);
+  c.response(2, 500, 1000, 1000, 0, 0, false);
+  const { total, byName } = c.summarizeNames(['a', 'missing', 'a'], 1000);
+  assert.deepEqual(Object.keys(byName), ['a']);
+  assert.deepEqual(byName.a.totals.byStatus, { '200': 1, '500': 1 });
+  assert.equal(total.totals.requests, 3);
+  assert.deepEqual(total, c.toRequestResults(1000).total);
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
-import { evaluateThresholds, thresholdsFailed, thresholdsToJson } from '../../src/metrics/thresholds/evaluate.ts';
+import { evaluateThresholds, thresholdsFailed, thresholdsToJson, unseenNameWarnings } from '../../src/metrics/thresholds/evaluate.ts';
 import { compileThresholds } from '../../src/metrics/thresholds/parse.ts';
 import { buildRunResult } from '../../src/report/result.ts';
 import { renderSummary } from '../../src/report/summary.ts';
@@ -90,4 +90,17 @@ test('the result-file shape, the failure flag and the summary block', () => {
   assert.match(text, /✓ http_req_duration {2}avg<1000 {2}avg=\d+/);
   assert.match(text, /✓ http_reqs {10}count>1 {3}count=1,100/);
   assert.match(text, /1 of 3 thresholds failed/);
+});
+
+test('a run-time {name:X} that no request used is skipped mid-run and fails at the end, with a warning', () => {
+  const [t] = compileThresholds([{ metric: 'http_req_duration{name:chekout}', expression: 'p(99)<100', abortOnFail: true, delayAbortEvalMs: 0 }], ['signup', 'login'], {
+    namesAtRunTime: true,
+  });
+  const r = result();
+  assert.deepEqual(evaluateThresholds([t], r).map((v) => [v.value, v.ok]), [[null, true]], 'live: the name may still come');
+  assert.deepEqual(evaluateThresholds([t], r, true).map((v) => [v.value, v.ok]), [[null, false]]);
+  assert.deepEqual(unseenNameWarnings([t], r), ["threshold http_req_duration{name:chekout}: no request was named 'chekout', so it failed; request names: signup, login"]);
+  const [known] = compileThresholds([{ metric: 'http_req_duration{name:login}', expression: 'p(99)<100', abortOnFail: false, delayAbortEvalMs: 0 }], ['signup', 'login'], { namesAtRunTime: true });
+  assert.deepEqual(unseenNameWarnings([known], r), []);
+  assert.equal(evaluateThresholds([known], r, true)[0].ok, true);
 });

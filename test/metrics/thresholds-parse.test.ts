@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUserError } from '../../src/errors.ts';
-import { compileThresholds, parseExpression, parseKey } from '../../src/metrics/thresholds/parse.ts';
+import { compileThresholds, parseExpression, parseKey, compilePlanThresholds } from '../../src/metrics/thresholds/parse.ts';
+import type { Plan } from '../../src/plan/types.ts';
 
 const good: [string, unknown][] = [
   ['p(99)<500', { aggregation: { kind: 'percentile', percentile: 99 }, operator: '<', value: 500 }],
@@ -92,4 +93,20 @@ test('compileThresholds checks aggregations per metric kind and reports every pr
     assert.match(err.diagnostics[2].hint ?? '', /checks takes: rate/);
     assert.match(err.diagnostics[3].hint ?? '', /count, rate/);
   }
+});
+
+test('a {name:X} the plan does not list is accepted only when a code scenario may name it at run time', () => {
+  const names = ['signup'];
+  assert.deepEqual(parseKey('http_req_duration{name:GET /me}', names, { namesAtRunTime: true }), {
+    metric: 'http_req_duration',
+    requestName: 'GET /me',
+    nameAtRunTime: true,
+  });
+  assert.deepEqual(parseKey('http_req_duration{name:signup}', names, { namesAtRunTime: true }), { metric: 'http_req_duration', requestName: 'signup' });
+  assert.ok('error' in parseKey('http_req_duration{name:GET /me}', names));
+  const spec = { metric: 'http_reqs{name:checkout}', expression: 'count>0', abortOnFail: false, delayAbortEvalMs: 0 };
+  const code = { iteration: () => undefined } as unknown as Plan['scenarios'][number];
+  const yaml = { steps: [] } as unknown as Plan['scenarios'][number];
+  assert.equal(compilePlanThresholds({ thresholds: [spec], requestNames: [], scenarios: [code] })[0].nameAtRunTime, true);
+  assert.throws(() => compilePlanThresholds({ thresholds: [spec], requestNames: [], scenarios: [yaml] }), /no request is named 'checkout'/);
 });

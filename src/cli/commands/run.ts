@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../exit-codes.ts';
 import { randomSeed } from '../../generators/rng.ts';
 import { compilePlan } from '../../plan/compile.ts';
-import { evaluateThresholds, thresholdsFailed, thresholdsToJson } from '../../metrics/thresholds/evaluate.ts';
-import { compileThresholds } from '../../metrics/thresholds/parse.ts';
+import { evaluateThresholds, thresholdsFailed, thresholdsToJson, unseenNameWarnings } from '../../metrics/thresholds/evaluate.ts';
+import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor, redactRunResult, urlSecrets } from '../../report/redact.ts';
@@ -19,8 +19,10 @@ import { applyShortcuts } from '../../scenario/shortcuts.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { checkRunOutputPaths, collectOut, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
+import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 import { parseDurationFlag, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
 import type { RunResult } from '../../report/result-types.ts';
+import { resolve } from 'node:path';
 
 export interface RunFlags {
   target?: string;
@@ -69,13 +71,23 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
   const paths = checkRunOutputPaths(io, file, parseOutTargets(flags.out), flags);
+  // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
+  const guard = guardScenarioCode(resolve(io.cwd, file));
+  try {
+    return await runGuarded(io, file, flags, paths, guard);
+  } finally {
+    guard.release();
+  }
+}
+
+async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard): Promise<number> {
   const loadFromFlags = [flags.vus, flags.iterations, flags.duration, flags.rate, flags.stages].some((f) => f !== undefined);
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags });
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
   // Bad threshold expressions are user errors now, before the first request.
-  const thresholds = compileThresholds(plan.thresholds, plan.requestNames);
+  const thresholds = compilePlanThresholds(plan);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
   const outputs = createRunOutputs(io, plan, {
     hdrLog: paths.hdrLog,
@@ -84,6 +96,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
     color: useColor(io, io.stderr, flags.color),
   });
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
+  guard.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
@@ -108,7 +121,10 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
     outputs.finish();
     measured.warnings.push(...outputs.warnings);
     // Thresholds name requests as the scenario does: evaluate before the names are redacted.
-    if (thresholds.length > 0) measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured), watch.failed);
+    if (thresholds.length > 0) {
+      measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured, true), watch.failed);
+      measured.warnings.push(...unseenNameWarnings(thresholds, measured));
+    }
     const runResult = redactRunResult(measured, redact);
     const lost = await writeResultFiles(io, paths, runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".

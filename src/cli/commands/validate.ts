@@ -6,7 +6,7 @@ import { UserError } from '../../errors.ts';
 import { typecheckScenario } from '../typecheck.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import { compilePlan } from '../../plan/compile.ts';
-import { compileThresholds } from '../../metrics/thresholds/parse.ts';
+import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { maxVusOf } from '../../scenario/model.ts';
 import type { Io } from '../io.ts';
@@ -31,7 +31,7 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
       const model = await loadScenario(file, io.cwd);
       // Compiling also checks generators, templates and placeholders; env values are not needed to be real.
       const plan = compilePlan(model, { seed: 0, env: io.env, target: model.target ?? 'http://127.0.0.1' });
-      compileThresholds(plan.thresholds, plan.requestNames);
+      compilePlanThresholds(plan);
       const lines = [`ok: ${file}: scenario '${model.name}'`];
       for (const s of model.scenarios) {
         const steps = s.flow.kind === 'requests' ? `${s.flow.requests.length} request(s)` : 'code iteration';

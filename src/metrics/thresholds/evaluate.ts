@@ -90,16 +90,33 @@ function measure(t: CompiledThreshold, data: ThresholdData, cache: Map<string, R
   }
 }
 
+/** True for a `{name:X}` accepted for a code scenario that no request of this data used (yet). */
+function nameUnseen(t: CompiledThreshold, data: ThresholdData): boolean {
+  return t.nameAtRunTime === true && t.requestName !== undefined && !Object.hasOwn(data.requests, t.requestName);
+}
+
 /**
  * Evaluates every threshold. A metric with no samples (no requests, no checks) passes with value null, as in
- * k6, where thresholds on metrics without data are not evaluated.
+ * k6, where thresholds on metrics without data are not evaluated. `final` (the end of the run): a `{name:X}`
+ * that only a code scenario could have used, and none did, fails with value null: most likely a typo, and a
+ * threshold that can never be checked must not pass silently (see unseenNameWarnings). Mid-run it is skipped.
  */
-export function evaluateThresholds(thresholds: readonly CompiledThreshold[], data: ThresholdData): ThresholdVerdict[] {
+export function evaluateThresholds(thresholds: readonly CompiledThreshold[], data: ThresholdData, final = false): ThresholdVerdict[] {
   const cache = new Map<string, ReturnType<typeof decodeHistogram>>();
   return thresholds.map((threshold) => {
+    if (nameUnseen(threshold, data)) return { threshold, value: null, ok: !final };
     const value = measure(threshold, data, cache);
     return { threshold, value, ok: value === null ? true : compare(value, threshold.operator, threshold.value) };
   });
+}
+
+/** One warning per `{name:X}` threshold that no request of the run was named: what the run did name instead. */
+export function unseenNameWarnings(thresholds: readonly CompiledThreshold[], data: ThresholdData): string[] {
+  const seen = Object.keys(data.requests);
+  const shown = seen.length > 10 ? `${seen.slice(0, 10).join(', ')}, … (${seen.length})` : seen.join(', ') || 'none';
+  return thresholds
+    .filter((t) => nameUnseen(t, data))
+    .map((t) => `threshold ${t.key}: no request was named '${t.requestName}', so it failed; request names: ${shown}`);
 }
 
 /**

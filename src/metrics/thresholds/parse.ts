@@ -10,6 +10,7 @@
 // Which aggregations a metric takes depends on its kind, as in k6: trend (`avg min max med p(N)`, in ms),
 // rate (`rate`, 0..1), counter (`count rate`, rate per second).
 import { didYouMean, UserError, type Diagnostic } from '../../errors.ts';
+import type { Plan } from '../../plan/types.ts';
 import type { ThresholdSpec } from '../../scenario/model.ts';
 
 export type MetricKind = 'trend' | 'rate' | 'counter';
@@ -62,6 +63,16 @@ export interface ParsedKey {
   metric: ThresholdMetric;
   /** The `{name:X}` filter: one request name; undefined for the whole run. */
   requestName?: string;
+  /**
+   * True when `requestName` is not among the plan's names but a code scenario may name a request so at run
+   * time: checked at the end instead (a name no request used fails, with a warning).
+   */
+  nameAtRunTime?: boolean;
+}
+
+export interface ThresholdNameOptions {
+  /** Code scenarios name requests at run time: accept a `{name:X}` the plan does not list. */
+  namesAtRunTime?: boolean;
 }
 
 /** One threshold ready to evaluate. */
@@ -95,7 +106,7 @@ export function parseExpression(text: string): ParsedExpression | { error: strin
 }
 
 /** Parses `http_req_duration{name:signup}`; returns a message on error. */
-export function parseKey(text: string, requestNames: readonly string[]): ParsedKey | { error: string; hint?: string } {
+export function parseKey(text: string, requestNames: readonly string[], opts: ThresholdNameOptions = {}): ParsedKey | { error: string; hint?: string } {
   const m = KEY.exec(text);
   if (!m) return { error: `threshold metric '${text}' is not a metric name like 'http_req_duration' or 'http_req_duration{name:signup}'` };
   const metric = m[1];
@@ -114,6 +125,7 @@ export function parseKey(text: string, requestNames: readonly string[]): ParsedK
   }
   const requestName = m[3];
   if (!requestNames.includes(requestName)) {
+    if (opts.namesAtRunTime && requestName !== '') return { metric: metric as ThresholdMetric, requestName, nameAtRunTime: true };
     const guess = didYouMean(requestName, requestNames);
     return { error: `threshold metric '${text}': no request is named '${requestName}'`, hint: guess ?? `request names: ${requestNames.join(', ')}` };
   }
@@ -128,11 +140,11 @@ function aggregationName(a: Aggregation): string {
  * Checks and compiles every threshold of a scenario; throws one UserError listing all problems, each at the
  * expression's file:line:col. Call right after the plan is compiled, before the first request.
  */
-export function compileThresholds(specs: readonly ThresholdSpec[], requestNames: readonly string[]): CompiledThreshold[] {
+export function compileThresholds(specs: readonly ThresholdSpec[], requestNames: readonly string[], opts: ThresholdNameOptions = {}): CompiledThreshold[] {
   const problems: Diagnostic[] = [];
   const out: CompiledThreshold[] = [];
   for (const spec of specs) {
-    const key = parseKey(spec.metric, requestNames);
+    const key = parseKey(spec.metric, requestNames, opts);
     if ('error' in key) {
       problems.push({ message: key.error, location: spec.location, hint: key.hint });
       continue;
@@ -156,4 +168,12 @@ export function compileThresholds(specs: readonly ThresholdSpec[], requestNames:
   }
   if (problems.length > 0) throw new UserError(problems);
   return out;
+}
+
+/**
+ * The plan's thresholds, compiled: a `{name:X}` must name one of the plan's requests, unless a scenario is code
+ * (its request names are known only at run time; such a name is checked at the end of the run).
+ */
+export function compilePlanThresholds(plan: Pick<Plan, 'thresholds' | 'requestNames' | 'scenarios'>): CompiledThreshold[] {
+  return compileThresholds(plan.thresholds, plan.requestNames, { namesAtRunTime: plan.scenarios.some((s) => s.iteration !== undefined) });
 }

@@ -38,7 +38,9 @@ export function watchThresholds(
           // k6's delayAbortEval: a threshold that needs samples to mean anything waits before it may abort.
           const due = live.filter((t) => durationMs >= t.delayAbortEvalMs);
           if (due.length === 0) return;
-          const { total, byName } = run.metrics.toRequestResults(durationMs);
+          // Only the names the thresholds filter on: a code scenario may have named a thousand requests.
+          const names = due.flatMap((t) => (t.requestName === undefined ? [] : [t.requestName]));
+          const { total, byName } = run.metrics.summarizeNames(names, durationMs);
           const verdicts = evaluateThresholds(due, {
             durationMs,
             totals: total.totals,
