@@ -73,15 +73,7 @@ class Scan {
   }
 
   private object(): void {
-    this.i++;
-    this.ws();
-    if (this.t[this.i] === '}') {
-      this.i++;
-      return;
-    }
-    for (;;) {
-      this.ws();
-      if (this.t[this.i] === '}') this.fail('a trailing comma before \'}\' is not JSON');
+    this.list('}', () => {
       if (this.t[this.i] !== '"') this.fail('an object key must be a double-quoted string');
       this.string();
       this.ws();
@@ -89,42 +81,36 @@ class Scan {
       this.i++;
       this.ws();
       this.value();
-      this.ws();
-      const c = this.t[this.i];
-      if (c === ',') {
-        this.i++;
-        continue;
-      }
-      if (c === '}') {
-        this.i++;
-        return;
-      }
-      this.fail("expected ',' or '}'");
-    }
+    });
   }
 
   private array(): void {
+    this.list(']', () => this.value());
+  }
+
+  /** The comma-separated items of an object or array, from its opening bracket past `close`. */
+  private list(close: '}' | ']', item: () => void): void {
     this.i++;
     this.ws();
-    if (this.t[this.i] === ']') {
+    if (this.t[this.i] === close) {
       this.i++;
       return;
     }
     for (;;) {
       this.ws();
-      if (this.t[this.i] === ']') this.fail("a trailing comma before ']' is not JSON");
-      this.value();
+      if (this.t[this.i] === close) this.fail(`a trailing comma before '${close}' is not JSON`);
+      item();
       this.ws();
       const c = this.t[this.i];
       if (c === ',') {
         this.i++;
         continue;
       }
-      if (c === ']') {
+      if (c === close) {
         this.i++;
         return;
       }
-      this.fail("expected ',' or ']'");
+      this.fail(`expected ',' or '${close}'`);
     }
   }
 
