@@ -33,8 +33,13 @@ export interface CliOptions {
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const bin = opts.bin ?? binPath;
   if (!existsSync(bin)) throw new Error(`${bin} not found: run \`npm run build\` first`);
+  return spawnCollect(process.execPath, [bin, ...args], opts);
+}
+
+/** Runs any command (NO_COLOR=1 added), collecting its output; SIGKILLed by its pid after the timeout (60 s). */
+export function spawnCollect(command: string, args: string[], opts: Omit<CliOptions, 'bin'> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+    const child = spawn(command, args, { cwd: opts.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

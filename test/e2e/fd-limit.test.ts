@@ -2,13 +2,12 @@
 // file descriptor limit of 64 (`ulimit -n 64` in a shell that then execs node) and opens up to 200 sockets to a
 // healthy server in this process. A real process, because the limit is the process's own.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { binPath, readResult, sum, tempDir } from './cli.ts';
+import { binPath, readResult, spawnCollect, sum, tempDir, type CliResult } from './cli.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let server: TestServer;
@@ -23,24 +22,9 @@ after(async () => {
 });
 
 /** Runs the built CLI with at most `fds` open files; killed (by its pid) after 60 s. */
-function runLimited(fds: number, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runLimited(fds: number, args: string[]): Promise<CliResult> {
   assert.ok(existsSync(binPath), 'run `npm run build` first');
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', `ulimit -n ${fds} && exec "$0" "$@"`, process.execPath, binPath, ...args], {
-      cwd: tmp.dir,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return spawnCollect('/bin/sh', ['-c', `ulimit -n ${fds} && exec "$0" "$@"`, process.execPath, binPath, ...args], { cwd: tmp.dir });
 }
 
 test('EMFILE: connects past the fd limit are fd_limit with a ulimit hint; the rest succeed; books balance', async () => {

@@ -1,12 +1,11 @@
 // `npm run demo -- --out r.json` writes the result where the user asked (relative to where npm was typed) and the
 // other runner flags pass through; the argument split is a pure function, table-tested.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { splitDemoArgs } from '../../src/example/demo-args.ts';
-import { repoRoot, tempDir } from '../e2e/cli.ts';
+import { repoRoot, spawnCollect, tempDir } from '../e2e/cli.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -29,17 +28,7 @@ test('splitDemoArgs takes the result-file --out out, in every spelling, and pass
 test('npm run demo -- --out r.json --iterations 40 --vus 4 --quiet: the result lands in the folder npm ran from', async () => {
   const stale = join(dir, 'r.json');
   writeFileSync(stale, 'left from an earlier run');
-  const child = spawn('npm', ['--prefix', repoRoot, 'run', 'demo', '--', '--out', 'r.json', '--iterations', '40', '--vus', '4', '--quiet'], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  clearTimeout(timer);
+  const { code, stdout, stderr } = await spawnCollect('npm', ['--prefix', repoRoot, 'run', 'demo', '--', '--out', 'r.json', '--iterations', '40', '--vus', '4', '--quiet'], { cwd: dir });
   assert.equal(code, 0, stdout + stderr);
   assert.match(stdout, /server stored 40 users; runner counted 40 × 200 — match/);
   assert.ok(existsSync(stale));
