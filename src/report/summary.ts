@@ -2,7 +2,7 @@
 import type { LatencySummary, RunResult } from './result-types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
-import { escapeTerminalText as safe } from './terminal-text.ts';
+import { escapeTerminalText as safe } from '../terminal-text.ts';
 
 const GREEN = '\x1b[32m';
 const RED = '\x1b[31m';

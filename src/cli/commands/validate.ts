@@ -8,9 +8,11 @@ import { ExitCode } from '../../exit-codes.ts';
 import { compilePlan } from '../../plan/compile.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { loadScenario } from '../../scenario/load.ts';
+import { escapeTerminalText as safe } from '../../terminal-text.ts';
 import { maxVusOf } from '../../scenario/model.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
+import { guardScenarioCode } from '../scenario-guard.ts';
 
 export function registerValidate(program: Command, io: Io, result: CommandResult): void {
   program
@@ -28,16 +30,24 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
         if (problems.length > 0) throw new UserError(problems);
         typechecked = true;
       }
-      const model = await loadScenario(file, io.cwd);
+      // As in run: a script's top level that calls process.exit() or leaves a rejection is a load error, not an exit.
+      const guard = guardScenarioCode(resolve(io.cwd, file));
+      let model: Awaited<ReturnType<typeof loadScenario>>;
+      try {
+        model = await loadScenario(file, io.cwd);
+      } finally {
+        guard.release();
+      }
       // Compiling also checks generators, templates and placeholders; env values are not needed to be real.
       const plan = compilePlan(model, { seed: 0, env: io.env, target: model.target ?? 'http://127.0.0.1' });
       compilePlanThresholds(plan);
-      const lines = [`ok: ${file}: scenario '${model.name}'`];
+      // Names come from the scenario file: escaped for the terminal.
+      const lines = [`ok: ${safe(file)}: scenario '${safe(model.name)}'`];
       for (const s of model.scenarios) {
         const steps = s.flow.kind === 'requests' ? `${s.flow.requests.length} request(s)` : 'code iteration';
-        lines.push(`  ${s.name}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
+        lines.push(`  ${safe(s.name)}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
       }
-      lines.push(`  fields: ${plan.fields.map((f) => f.name).join(', ') || 'none'}`);
+      lines.push(`  fields: ${safe(plan.fields.map((f) => f.name).join(', ')) || 'none'}`);
       if (typechecked) lines.push('  types: no errors (tsc)');
       io.stdout.write(lines.join('\n') + '\n');
       result.code = ExitCode.ok;
