@@ -66,6 +66,10 @@ export const errorKinds = [
   'invalid_request',
   /** runner ran out of file descriptors (EMFILE/ENFILE): raise `ulimit -n` or lower `http.connections`. */
   'fd_limit',
+  /** No route to the target's host or network (EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN). */
+  'unreachable',
+  /** No free local port to connect from (EADDRNOTAVAIL): ephemeral ports exhausted, runner's side. */
+  'ports_exhausted',
   'other',
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];
