@@ -70,6 +70,22 @@ test('validate: a script whose top level calls process.exit(3) is a load error (
   }
 });
 
+test('validate: a rejection left unhandled, a throw or process.exit in a top-level timer is a load error, not ok or a crash', async () => {
+  const tail = "export default { target: 'http://127.0.0.1:1', load: { executor: 'shared-iterations', vus: 1, iterations: 1 }, requests: [{ path: '/' }] };\n";
+  const cases: [string, string, RegExp][] = [
+    ['rejects.ts', "Promise.reject(new Error('boom at top'));\n", /rejects\.ts:1:1: error: the scenario's top level left an error: boom at top/],
+    ['timer-throws.ts', "setTimeout(() => { throw new Error('timer boom'); }, 0);\n", /timer-throws\.ts:1:1: error: the scenario's top level left an error: timer boom/],
+    ['timer-exits.ts', 'setTimeout(() => process.exit(4), 0);\n', /timer-exits\.ts:1:1: error: .*process\.exit\(4\) was called by scenario code/],
+  ];
+  for (const [name, head, why] of cases) {
+    await writeFile(join(dir, name), head + tail);
+    const r = await runCli(['validate', join(dir, name)], { timeoutMs: 30_000, cwd: dir });
+    assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, why);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack');
+  }
+});
+
 test('validate prints scenario names escaped', async () => {
   await writeFile(join(dir, 'names.yaml'), 'name: "a\x1b[31mb"\ntarget: http://127.0.0.1:1\nrequests:\n  - path: /\nload: { executor: shared-iterations, vus: 1, iterations: 1 }\n');
   const r = await runInProcess(['validate', 'names.yaml'], dir);

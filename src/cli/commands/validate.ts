@@ -12,7 +12,7 @@ import { escapeTerminalText as safe } from '../../terminal-text.ts';
 import { maxVusOf } from '../../scenario/model.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
-import { guardScenarioCode } from '../scenario-guard.ts';
+import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 
 export function registerValidate(program: Command, io: Io, result: CommandResult): void {
   program
@@ -31,10 +31,17 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
         typechecked = true;
       }
       // As in run: a script's top level that calls process.exit() or leaves a rejection is a load error, not an exit.
-      const guard = guardScenarioCode(resolve(io.cwd, file));
+      const path = resolve(io.cwd, file);
+      const guard = guardScenarioCode(path);
       let model: Awaited<ReturnType<typeof loadScenario>>;
       try {
         model = await loadScenario(file, io.cwd);
+        // A rejection left unhandled or a throw in a timer at the top level: run counts it as an iteration
+        // error; validate, which runs no iteration, reports it. One turn of the event loop lets them surface.
+        const faults = await topLevelFaults(guard);
+        if (faults.length > 0) {
+          throw new UserError(faults.map((err) => ({ message: `the scenario's top level left an error: ${err instanceof Error ? err.message : String(err)}`, location: { file: path, line: 1, column: 1 }, hint: 'await or catch promises at the top level; scenario code belongs in iteration/setup/teardown' })));
+        }
       } finally {
         guard.release();
       }
@@ -52,4 +59,13 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
       io.stdout.write(lines.join('\n') + '\n');
       result.code = ExitCode.ok;
     });
+}
+
+/** Errors the scenario's top level raised outside the load (unhandled rejections, timer throws), after one event-loop turn. */
+async function topLevelFaults(guard: ScenarioGuard): Promise<unknown[]> {
+  const faults: unknown[] = [];
+  guard.attach({ scenarioFault: (err) => (faults.push(err), true), inScenarioCode: () => false, warn: () => {}, stop: () => {} });
+  await new Promise((done) => setTimeout(done, 0));
+  await new Promise((done) => setImmediate(done));
+  return faults;
 }
