@@ -59,6 +59,19 @@ test('a refused env value in a header: exit 2 at the header, named, not shown, n
   assert.equal(server.count, 0, 'no request sent');
 });
 
+test('the same for a TypeScript scenario\'s default headers', async () => {
+  await writeFile(
+    join(dir, 'code.ts'),
+    "export default {\n  target: 'http://127.0.0.1:1',\n  headers: { authorization: '{{env.TOKEN}}' },\n  load: { executor: 'shared-iterations', vus: 1, iterations: 1 },\n  iteration: async ({ http }) => { await http.get('/'); },\n};\n",
+  );
+  for (const cmd of ['run', 'validate']) {
+    const r = await runInProcess([cmd, 'code.ts'], dir, { TOKEN: SECRET });
+    assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
+    assert.match(r.stderr, /^code\.ts:3:29: error: invalid authorization header: the value of env\.TOKEN holds a character outside Latin-1/);
+    assert.doesNotMatch(r.stderr, /ключ|s3cret/);
+  }
+});
+
 test('env values undici accepts still run: CR/LF become spaces, Latin-1 is fine', async () => {
   const r = await runInProcess(['run', 'fine.yaml', '--quiet'], dir, { TOKEN: 'Bearer caf\u00e9', MULTI: 'a\r\nb' });
   assert.equal(r.code, 0, r.stderr);
