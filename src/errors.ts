@@ -1,4 +1,5 @@
 // User-facing diagnostics (file:line:col + hint) and the classes of network failure.
+import { escapeTerminalText } from './terminal-text.ts';
 
 /** A place in a user's file. `line` and `column` are 1-based. */
 export interface Location {
@@ -32,18 +33,21 @@ export function isUserError(err: unknown): err is UserError {
 
 /**
  * Renders one diagnostic the way compilers do: `file:line:col: message`, the line, a caret, the hint.
- * `displayFile` shortens the file name (e.g. relative to the working directory).
+ * `displayFile` shortens the file name (e.g. relative to the working directory). Every part is escaped for the
+ * terminal: a file name, a scenario line or a name quoted in a message may hold control characters.
  */
 export function renderDiagnostic(d: Diagnostic, displayFile: (file: string) => string = (f) => f): string {
   const lines: string[] = [];
-  const where = d.location ? `${displayFile(d.location.file)}:${d.location.line}:${d.location.column}: ` : '';
-  lines.push(`${where}error: ${d.message}`);
+  const where = d.location ? `${escapeTerminalText(displayFile(d.location.file))}:${d.location.line}:${d.location.column}: ` : '';
+  lines.push(`${where}error: ${escapeTerminalText(d.message)}`);
   if (d.location?.lineText !== undefined) {
     const text = d.location.lineText.replace(/\t/g, ' ');
-    lines.push(`  ${String(d.location.line).padStart(4)} | ${text}`);
-    lines.push(`       | ${' '.repeat(Math.max(0, d.location.column - 1))}^`);
+    // The caret sits under the same character once the text before it is escaped (`\e` is two columns).
+    const caretAt = escapeTerminalText(text.slice(0, Math.max(0, d.location.column - 1))).length;
+    lines.push(`  ${String(d.location.line).padStart(4)} | ${escapeTerminalText(text)}`);
+    lines.push(`       | ${' '.repeat(caretAt)}^`);
   }
-  if (d.hint) lines.push(`  hint: ${d.hint}`);
+  if (d.hint) lines.push(`  hint: ${escapeTerminalText(d.hint)}`);
   return lines.join('\n');
 }
 
@@ -62,6 +66,10 @@ export const errorKinds = [
   'invalid_request',
   /** runner ran out of file descriptors (EMFILE/ENFILE): raise `ulimit -n` or lower `http.connections`. */
   'fd_limit',
+  /** No route to the target's host or network (EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN). */
+  'unreachable',
+  /** No free local port to connect from (EADDRNOTAVAIL): ephemeral ports exhausted, runner's side. */
+  'ports_exhausted',
   'other',
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];

@@ -3,13 +3,28 @@
 import { Command, CommanderError } from 'commander';
 import { isAbsolute, relative } from 'node:path';
 import { ExitCode } from '../exit-codes.ts';
-import { isUserError, renderDiagnostic } from '../errors.ts';
+import { isUserError, renderDiagnostic, UserError } from '../errors.ts';
+import { createRedactor } from '../report/redact.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 import { VERSION } from '../version.ts';
 import type { Io } from './io.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerValidate } from './commands/validate.ts';
+
+/**
+ * Text for stderr that did not come from runner alone (argv, a scenario line, an error's stack): each line
+ * escaped for the terminal, and the password of any `scheme://user:pass@` URL redacted. A diagnostic can be
+ * raised before the plan (and its redactor) exists, e.g. a YAML error on the line holding the target URL.
+ */
+function printable(text: string): string {
+  const redacted = createRedactor([]).text(text);
+  return redacted
+    .split('\n')
+    .map((line) => escapeTerminalText(line))
+    .join('\n');
+}
 
 /** A command's action stores its exit code here; commander itself only knows success. */
 export interface CommandResult {
@@ -29,7 +44,7 @@ export function createProgram(io: Io, result: CommandResult): Command {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => {
         result.errorPrinted = true;
-        write(s);
+        write(printable(s));
       },
     });
   registerRun(program, io, result);
@@ -50,7 +65,7 @@ export async function main(io: Io): Promise<number> {
       // Help and version are exits too, with code 0.
       if (err.exitCode === 0) return ExitCode.ok;
       // A flag value rejected inside an action (--out kind, --fail-on request name): commander never printed it.
-      if (!result.errorPrinted) io.stderr.write(`error: ${err.message}\n`);
+      if (!result.errorPrinted) io.stderr.write(`error: ${printable(err.message)}\n`);
       return ExitCode.userError;
     }
     if (isUserError(err)) {
@@ -58,10 +73,12 @@ export async function main(io: Io): Promise<number> {
         const rel = relative(io.cwd, file);
         return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
       };
-      for (const d of err.diagnostics) io.stderr.write(renderDiagnostic(d, display) + '\n');
+      // URL passwords out first (createRedactor redacts them whatever its secrets), then escaped by renderDiagnostic.
+      const safe = createRedactor([]).error(new UserError(err.diagnostics)) as UserError;
+      for (const d of safe.diagnostics) io.stderr.write(renderDiagnostic(d, display) + '\n');
       return ExitCode.userError;
     }
-    io.stderr.write(`runner: internal error (a bug in runner, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(`runner: internal error (a bug in runner, please report it):\n${printable(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     return ExitCode.internal;
   }
 }

@@ -25,14 +25,20 @@ export function collectOut(value: string, previous: string[] | undefined): strin
   return [...(previous ?? []), value];
 }
 
-/** Splits `--out` values: `ndjson=path`, `json=path` or a plain path (the result file). */
+/**
+ * Splits `--out` values: `ndjson=path`, `json=path` or a plain path (the result file). `json=` or `ndjson=`
+ * with nothing after it, and a bare `json`/`ndjson` (a kind without `=`), are refused: each would otherwise
+ * be read as a file named so in the working folder.
+ */
 export function parseOutTargets(values: string | string[] | undefined): OutTargets {
   const out: OutTargets = {};
   for (const v of values === undefined ? [] : Array.isArray(values) ? values : [values]) {
-    const m = /^([a-z]+)=(.+)$/.exec(v);
+    const m = /^([a-z]+)=(.*)$/.exec(v);
     const kind = m ? m[1] : 'json';
     const path = m ? m[2] : v;
     if (kind !== 'json' && kind !== 'ndjson') throw new InvalidArgumentError(`--out takes a path, json=<path> or ndjson=<path>, got '${v}'`);
+    if (m && path === '') throw new InvalidArgumentError(`--out ${kind}= has no path after '=': give one, e.g. --out ${kind}=result.${kind}`);
+    if (v === 'json' || v === 'ndjson') throw new InvalidArgumentError(`--out ${v}: did you mean ${v}=<path>? (to write a file named '${v}', give ./${v})`);
     if (out[kind] !== undefined) throw new InvalidArgumentError(`--out ${kind} given twice`);
     out[kind] = path;
   }

@@ -120,7 +120,8 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
         rt.intendedStartMs = intendedStartMs;
         rt.info.iterations = vu.iterations;
         const fields: Record<string, string | number> = {};
-        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i];
+        // The first slots are fields, which generators fill with strings and numbers (captures come after).
+        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i] as string | number;
         const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data };
         try {
           // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an

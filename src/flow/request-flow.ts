@@ -6,7 +6,7 @@ import { headerValueProblem, requestProblem } from '../http/request-check.ts';
 import type { CompiledRequest } from '../plan/types.ts';
 import { parseJsonPath, selectJsonPath, type PathSegment } from '../scenario/json-path.ts';
 import type { Vu } from '../scheduler/vu.ts';
-import type { Rng } from '../generators/types.ts';
+import type { FieldValue, Rng } from '../generators/types.ts';
 import type { RenderFn } from '../template/types.ts';
 import type { Checks } from './checks.ts';
 
@@ -124,7 +124,7 @@ function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
   };
 }
 
-function applyCaptures(step: Step, ex: Exchange, vars: (string | number)[], checks: Checks): boolean {
+function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Checks): boolean {
   let json: unknown;
   let parsed = false;
   let ok = true;
@@ -146,7 +146,8 @@ function applyCaptures(step: Step, ex: Exchange, vars: (string | number)[], chec
     }
     const usable = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean';
     checks.record(c.checkId, usable);
-    if (usable) vars[c.slot] = typeof value === 'boolean' ? String(value) : (value as string | number);
+    // The JSON type is kept: a captured true or 42 goes into a JSON value position as true or 42.
+    if (usable) vars[c.slot] = value as FieldValue;
     else ok = false;
   }
   return ok;

@@ -1,7 +1,10 @@
 // The contract between field specs and the code that draws values.
 
-/** A value a field or capture holds; placeholders render it. */
-export type FieldValue = string | number;
+/**
+ * A value a field or capture holds; placeholders render it. Generators draw strings and numbers; a JSON capture
+ * keeps its JSON type (number, boolean), so in a JSON value position it is sent as 42 or true, not "42"/"true".
+ */
+export type FieldValue = string | number | boolean;
 
 /** A seeded pseudo-random stream (never Math.random). */
 export interface Rng {

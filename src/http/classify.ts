@@ -16,12 +16,23 @@ const byCode: Record<string, ErrorKind> = {
   ECONNREFUSED: 'refused',
   UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
   [RUNNER_CONNECT_TIMEOUT]: 'connect_timeout',
+  // The kernel gave up on the connect (SYN unanswered); on an established socket see classifyError.
   ETIMEDOUT: 'connect_timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
   [RUNNER_TIMEOUT]: 'timeout',
   ECONNRESET: 'reset',
+  // Writing to a socket the peer closed; ECONNABORTED: the connection was aborted locally (a TCP error).
   EPIPE: 'reset',
+  ECONNABORTED: 'reset',
+  // No route: ICMP host/network unreachable, or a network that is down.
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  EHOSTDOWN: 'unreachable',
+  ENETDOWN: 'unreachable',
+  // connect() found no free local (ephemeral) port; EADDRINUSE is the same when a local address is bound first.
+  EADDRNOTAVAIL: 'ports_exhausted',
+  EADDRINUSE: 'ports_exhausted',
   UND_ERR_SOCKET: 'closed',
   [RUNNER_RESENT]: 'closed',
   // The pool was closed or destroyed by runner (the run ending) while the request waited or was sent:
@@ -55,6 +66,10 @@ const byCode: Record<string, ErrorKind> = {
   // interceptor does, so this is the server's doing.
   ERR_INVALID_URL: 'protocol',
   [RUNNER_INVALID_REQUEST]: 'invalid_request',
+  // undici's own argument checks (a header or option it refuses) and what it does not support: not sent.
+  UND_ERR_INVALID_ARG: 'invalid_request',
+  UND_ERR_NOT_SUPPORTED: 'invalid_request',
+  UND_ERR_PRX_TLS: 'tls',
 };
 
 const tlsCodes = new Set([
@@ -86,6 +101,9 @@ export function classifyError(err: unknown): ErrorKind {
     const kind = socketMessages[e.message];
     if (kind) return kind;
   }
+  // ETIMEDOUT on an established socket (`read ETIMEDOUT`: TCP retransmissions or keep-alive probes gave up)
+  // is the request timing out, not the connect.
+  if (code === 'ETIMEDOUT' && typeof (e as { syscall?: unknown }).syscall === 'string' && (e as { syscall: string }).syscall !== 'connect') return 'timeout';
   if (code !== undefined) {
     const kind = byCode[code];
     if (kind) return kind;
@@ -96,6 +114,9 @@ export function classifyError(err: unknown): ErrorKind {
   if (name === 'HTTPParserError') return 'protocol';
   if (name === 'AbortError') return 'aborted';
   if (e?.cause && e.cause !== err) return classifyError(e.cause);
+  // net.connect with autoSelectFamily (happy eyeballs) fails with an AggregateError of one error per address.
+  const errors = (e as { errors?: unknown } | null)?.errors;
+  if (Array.isArray(errors) && errors.length > 0) return classifyError(errors[0]);
   return 'other';
 }
 

@@ -10,6 +10,7 @@ import { findJsonTemplateError } from '../template/json-check.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
 import { createExpectTable } from './expect.ts';
+import { envHeaderProblem } from './static-request-check.ts';
 import type { CompiledRequest, Plan, PlannedScenario, SlotTable } from './types.ts';
 
 export interface CompileOptions {
@@ -56,7 +57,11 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
       for (const h of model.headers) {
         try {
           const at = h.location ?? { file: model.file, line: 1, column: 1 };
-          headers.push({ name: h.name.toLowerCase(), render: compileTemplate(parseTemplate(h.value, at), 'header', resolve) });
+          const t = parseTemplate(h.value, at);
+          const render = compileTemplate(t, 'header', resolve);
+          const problem = envHeaderProblem(h.name.toLowerCase(), t, render, opts.env, at);
+          if (problem) throw new UserError(problem);
+          headers.push({ name: h.name.toLowerCase(), render });
         } catch (err) {
           collect(err, diagnostics);
         }
@@ -64,7 +69,8 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
     }
     return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length };
   });
-  if (diagnostics.length > 0) throw new UserError(diagnostics);
+  // A default header is compiled into every request: its problem is reported once.
+  if (diagnostics.length > 0) throw new UserError(diagnostics.filter((d, i) => diagnostics.findIndex((o) => JSON.stringify(o) === JSON.stringify(d)) === i));
   const needsTarget = scenarios.some((s) => s.steps?.some((r) => r.origin === ''));
   if (needsTarget) {
     throw new UserError({ message: 'no target: requests use relative paths but the scenario has no target', location: { file: model.file, line: 1, column: 1 }, hint: "add 'target: http://host:port' to the scenario or pass --target URL" });
@@ -105,7 +111,15 @@ function compileRequest(
     compileTemplate(parseTemplate(text, at ?? fallback), mode, resolve);
 
   const headerSpecs = mergeHeaders(model.headers, r.headers);
-  const headers = headerSpecs.map((h) => ({ name: h.name.toLowerCase(), render: render(h.value, 'header', h.location) }));
+  const headers = headerSpecs.map((h) => {
+    const at = h.location ?? fallback;
+    const t = parseTemplate(h.value, at);
+    const compiled = compileTemplate(t, 'header', resolve);
+    // An env value undici would refuse: a load error here, not invalid_request on every request of the run.
+    const problem = envHeaderProblem(h.name.toLowerCase(), t, compiled, env, at);
+    if (problem) throw new UserError(problem);
+    return { name: h.name.toLowerCase(), render: compiled };
+  });
   let body: RenderFn | undefined;
   if (r.body) {
     try {

@@ -43,6 +43,8 @@ function refuse(o: OutputPath, problem: string, hint: string): never {
  * reader comes. Throws a UserError naming the flag and the path.
  */
 export function checkOutputPath(o: OutputPath): string {
+  // An empty path resolves to the working folder: say what is wrong, not that a folder was named.
+  if (o.given === '') throw new UserError({ message: `${o.flag.endsWith('=') ? o.flag : `${o.flag} ''`}: the path is empty`, hint: `give a file name, e.g. ${o.flag}${o.flag.endsWith('=') ? '' : ' '}result.json` });
   if (o.given !== undefined && /(^|\/)\.{0,2}\/*$/.test(o.given)) {
     refuse(o, 'names a folder, not a file', `give a file name, e.g. ${o.given.replace(/\/+$/, '')}/result.json`);
   }

@@ -2,7 +2,7 @@
 import { decodeHistogram } from '../metrics/histogram.ts';
 import { formatLatencyMs } from './format.ts';
 import { ninesLabel, spectrumPoints, usefulNines } from './spectrum.ts';
-import { escapeTerminalText } from './terminal-text.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 
 const MARKS = ['●', '○', '◆', '◇', '▲', '△'];
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];

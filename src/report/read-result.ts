@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import type { RunResult } from './result-types.ts';
-import { escapeTerminalText } from './terminal-text.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 import { describeProblems, validateRunResult } from './validate-result.ts';
 
 /** The result version this runner writes and reads. */

@@ -2,7 +2,7 @@
 import type { BudgetBreach } from './budget.ts';
 import type { CompareStat, Comparison, CompareRow, StatChange } from './compare.ts';
 import { formatLatencyMs, formatNumber } from './format.ts';
-import { escapeTerminalText as safe } from './terminal-text.ts';
+import { escapeTerminalText as safe } from '../terminal-text.ts';
 
 const RED = '\x1b[31m';
 const GREEN = '\x1b[32m';

@@ -1,7 +1,7 @@
 // The thresholds block of the end summary: each expression ✓/✗ with the value it was measured at.
 import type { RunResult, ThresholdOutcome } from './result-types.ts';
 import { formatLatencyMs, formatNumber } from './format.ts';
-import { escapeTerminalText } from './terminal-text.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 
 const GREEN = '\x1b[32m';
 const RED = '\x1b[31m';

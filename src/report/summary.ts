@@ -2,7 +2,7 @@
 import type { LatencySummary, RunResult } from './result-types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
-import { escapeTerminalText as safe } from './terminal-text.ts';
+import { escapeTerminalText as safe } from '../terminal-text.ts';
 
 const GREEN = '\x1b[32m';
 const RED = '\x1b[31m';
@@ -16,6 +16,9 @@ export interface SummaryOptions {
 /** What to do about an error class that is runner's own limit, not the target's behaviour. */
 const errorHints: Readonly<Record<string, string>> = {
   fd_limit: "runner ran out of file descriptors ('too many open files'): raise the limit (ulimit -n 65536) or lower http.connections",
+  ports_exhausted:
+    'no free local port to connect from (EADDRNOTAVAIL): ephemeral ports are used up, often by short-lived connections in TIME_WAIT; lower http.connections, keep connections alive, or widen net.ipv4.ip_local_port_range',
+  unreachable: 'no route to the target (host or network unreachable): check the target address, the network, a VPN or a firewall',
 };
 
 /** Columns of the latency table: header and the summary field it shows. */

@@ -96,6 +96,7 @@ function escapeValue(kind: number, v: FieldValue): string {
       return typeof v === 'string' ? jsonChars(v) : String(v);
     case JSON_VALUE:
       if (typeof v === 'string') return needsJsonEscape(v) ? JSON.stringify(v) : '"' + v + '"';
+      if (typeof v === 'boolean') return v ? 'true' : 'false';
       // JSON has no NaN/Infinity; generators never make them, so 'null' only guards odd captures.
       return typeof v === 'number' && Number.isFinite(v) ? String(v) : 'null';
     case URL:

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
-import { evaluateThresholds, thresholdsFailed, thresholdsToJson, unseenNameWarnings } from '../../src/metrics/thresholds/evaluate.ts';
+import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings } from '../../src/metrics/thresholds/evaluate.ts';
 import { compileThresholds } from '../../src/metrics/thresholds/parse.ts';
 import { buildRunResult } from '../../src/report/result.ts';
 import { renderSummary } from '../../src/report/summary.ts';
@@ -58,13 +58,6 @@ test('each metric and aggregation is measured in its unit', () => {
   }
 });
 
-test('a metric with no samples passes with value null, as in k6', () => {
-  const r = result();
-  r.checks = {};
-  const v = verdict('checks', 'rate>0.99', r);
-  assert.deepEqual([v.value, v.ok], [null, true]);
-});
-
 test('the result-file shape, the failure flag and the summary block', () => {
   const r = result();
   const ts = compileThresholds(
@@ -99,8 +92,8 @@ test('a run-time {name:X} that no request used is skipped mid-run and fails at t
   const r = result();
   assert.deepEqual(evaluateThresholds([t], r).map((v) => [v.value, v.ok]), [[null, true]], 'live: the name may still come');
   assert.deepEqual(evaluateThresholds([t], r, true).map((v) => [v.value, v.ok]), [[null, false]]);
-  assert.deepEqual(unseenNameWarnings([t], r), ["threshold http_req_duration{name:chekout}: no request was named 'chekout', so it failed; request names: signup, login"]);
+  assert.deepEqual(noDataWarnings([t], r), ["threshold http_req_duration{name:chekout}: no request was named 'chekout', so it failed; request names: signup, login"]);
   const [known] = compileThresholds([{ metric: 'http_req_duration{name:login}', expression: 'p(99)<100', abortOnFail: false, delayAbortEvalMs: 0 }], ['signup', 'login'], { namesAtRunTime: true });
-  assert.deepEqual(unseenNameWarnings([known], r), []);
+  assert.deepEqual(noDataWarnings([known], r), []);
   assert.equal(evaluateThresholds([known], r, true)[0].ok, true);
 });

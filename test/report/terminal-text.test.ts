@@ -8,7 +8,7 @@ import { renderSpectrumPlot } from '../../src/report/plot.ts';
 import { renderComparison } from '../../src/report/render-compare.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 import { renderSummary } from '../../src/report/summary.ts';
-import { escapeTerminalText } from '../../src/report/terminal-text.ts';
+import { escapeTerminalText } from '../../src/terminal-text.ts';
 import { fixtureResult } from '../helpers/result-fixture.ts';
 
 // eslint-disable-next-line no-control-regex

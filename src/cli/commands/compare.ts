@@ -5,7 +5,7 @@ import { checkBudgets, collectBudget, type Budget } from '../../report/budget.ts
 import { compareResults } from '../../report/compare.ts';
 import { renderSpectrumPlot } from '../../report/plot.ts';
 import { renderComparison } from '../../report/render-compare.ts';
-import { escapeTerminalText } from '../../report/terminal-text.ts';
+import { escapeTerminalText } from '../../terminal-text.ts';
 import { readRunResult } from '../../report/read-result.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';

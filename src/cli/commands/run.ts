@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../exit-codes.ts';
 import { randomSeed } from '../../generators/rng.ts';
 import { compilePlan } from '../../plan/compile.ts';
-import { evaluateThresholds, thresholdsFailed, thresholdsToJson, unseenNameWarnings } from '../../metrics/thresholds/evaluate.ts';
+import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings } from '../../metrics/thresholds/evaluate.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { writeResultAtomic } from '../../report/result.ts';
@@ -123,7 +123,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     // Thresholds name requests as the scenario does: evaluate before the names are redacted.
     if (thresholds.length > 0) {
       measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured, true), watch.failed);
-      measured.warnings.push(...unseenNameWarnings(thresholds, measured));
+      measured.warnings.push(...noDataWarnings(thresholds, measured));
     }
     const runResult = redactRunResult(measured, redact);
     const lost = await writeResultFiles(io, paths, runResult);

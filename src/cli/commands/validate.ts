@@ -8,9 +8,11 @@ import { ExitCode } from '../../exit-codes.ts';
 import { compilePlan } from '../../plan/compile.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { loadScenario } from '../../scenario/load.ts';
+import { escapeTerminalText as safe } from '../../terminal-text.ts';
 import { maxVusOf } from '../../scenario/model.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
+import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 
 export function registerValidate(program: Command, io: Io, result: CommandResult): void {
   program
@@ -28,18 +30,42 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
         if (problems.length > 0) throw new UserError(problems);
         typechecked = true;
       }
-      const model = await loadScenario(file, io.cwd);
+      // As in run: a script's top level that calls process.exit() or leaves a rejection is a load error, not an exit.
+      const path = resolve(io.cwd, file);
+      const guard = guardScenarioCode(path);
+      let model: Awaited<ReturnType<typeof loadScenario>>;
+      try {
+        model = await loadScenario(file, io.cwd);
+        // A rejection left unhandled or a throw in a timer at the top level: run counts it as an iteration
+        // error; validate, which runs no iteration, reports it. One turn of the event loop lets them surface.
+        const faults = await topLevelFaults(guard);
+        if (faults.length > 0) {
+          throw new UserError(faults.map((err) => ({ message: `the scenario's top level left an error: ${err instanceof Error ? err.message : String(err)}`, location: { file: path, line: 1, column: 1 }, hint: 'await or catch promises at the top level; scenario code belongs in iteration/setup/teardown' })));
+        }
+      } finally {
+        guard.release();
+      }
       // Compiling also checks generators, templates and placeholders; env values are not needed to be real.
       const plan = compilePlan(model, { seed: 0, env: io.env, target: model.target ?? 'http://127.0.0.1' });
       compilePlanThresholds(plan);
-      const lines = [`ok: ${file}: scenario '${model.name}'`];
+      // Names come from the scenario file: escaped for the terminal.
+      const lines = [`ok: ${safe(file)}: scenario '${safe(model.name)}'`];
       for (const s of model.scenarios) {
         const steps = s.flow.kind === 'requests' ? `${s.flow.requests.length} request(s)` : 'code iteration';
-        lines.push(`  ${s.name}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
+        lines.push(`  ${safe(s.name)}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
       }
-      lines.push(`  fields: ${plan.fields.map((f) => f.name).join(', ') || 'none'}`);
+      lines.push(`  fields: ${safe(plan.fields.map((f) => f.name).join(', ')) || 'none'}`);
       if (typechecked) lines.push('  types: no errors (tsc)');
       io.stdout.write(lines.join('\n') + '\n');
       result.code = ExitCode.ok;
     });
+}
+
+/** Errors the scenario's top level raised outside the load (unhandled rejections, timer throws), after one event-loop turn. */
+async function topLevelFaults(guard: ScenarioGuard): Promise<unknown[]> {
+  const faults: unknown[] = [];
+  guard.attach({ scenarioFault: (err) => (faults.push(err), true), inScenarioCode: () => false, warn: () => {}, stop: () => {} });
+  await new Promise((done) => setTimeout(done, 0));
+  await new Promise((done) => setImmediate(done));
+  return faults;
 }

@@ -96,27 +96,35 @@ function nameUnseen(t: CompiledThreshold, data: ThresholdData): boolean {
 }
 
 /**
- * Evaluates every threshold. A metric with no samples (no requests, no checks) passes with value null, as in
- * k6, where thresholds on metrics without data are not evaluated. `final` (the end of the run): a `{name:X}`
- * that only a code scenario could have used, and none did, fails with value null: most likely a typo, and a
- * threshold that can never be checked must not pass silently (see unseenNameWarnings). Mid-run it is skipped.
+ * Evaluates every threshold. `final` (the end of the run): a threshold whose metric has no samples (no response
+ * for a duration, no request for http_req_failed, no check for checks, a `{name:X}` with no data) fails with
+ * value null: a threshold that measured nothing proved nothing, and a run must not pass on it. k6 instead skips
+ * such thresholds (they pass); we fail them so a dead target or a mistyped name cannot pass CI. Counters
+ * (http_reqs, iterations, dropped_iterations) always have a value: a count of 0 is a measurement. Mid-run
+ * (the abortOnFail watch) a threshold with no data yet is skipped, never aborts the run.
  */
 export function evaluateThresholds(thresholds: readonly CompiledThreshold[], data: ThresholdData, final = false): ThresholdVerdict[] {
   const cache = new Map<string, ReturnType<typeof decodeHistogram>>();
   return thresholds.map((threshold) => {
-    if (nameUnseen(threshold, data)) return { threshold, value: null, ok: !final };
-    const value = measure(threshold, data, cache);
-    return { threshold, value, ok: value === null ? true : compare(value, threshold.operator, threshold.value) };
+    const value = nameUnseen(threshold, data) ? null : measure(threshold, data, cache);
+    return { threshold, value, ok: value === null ? !final : compare(value, threshold.operator, threshold.value) };
   });
 }
 
-/** One warning per `{name:X}` threshold that no request of the run was named: what the run did name instead. */
-export function unseenNameWarnings(thresholds: readonly CompiledThreshold[], data: ThresholdData): string[] {
+/**
+ * One warning per threshold that failed for want of data at the end of the run: for a `{name:X}` no request
+ * was named, what the run did name instead; otherwise that the metric had no samples.
+ */
+export function noDataWarnings(thresholds: readonly CompiledThreshold[], data: ThresholdData): string[] {
   const seen = Object.keys(data.requests);
   const shown = seen.length > 10 ? `${seen.slice(0, 10).join(', ')}, … (${seen.length})` : seen.join(', ') || 'none';
-  return thresholds
-    .filter((t) => nameUnseen(t, data))
-    .map((t) => `threshold ${t.key}: no request was named '${t.requestName}', so it failed; request names: ${shown}`);
+  return evaluateThresholds(thresholds, data, true)
+    .filter((v) => v.value === null)
+    .map(({ threshold: t }) =>
+      nameUnseen(t, data)
+        ? `threshold ${t.key}: no request was named '${t.requestName}', so it failed; request names: ${shown}`
+        : `threshold ${t.key} ${t.expression}: no data (the metric has no samples), so it failed`,
+    );
 }
 
 /**
