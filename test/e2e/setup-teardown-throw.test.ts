@@ -1,8 +1,10 @@
 // A throw in setup() or teardown() keeps what was measured: the summary is printed, the result file (--out), the
 // NDJSON lines and the HDR log are written in full, setup's own requests count in the totals, and the error
 // (message and .ts position) is in iterationErrors and on stderr as a diagnostic; exit 2 (a mistake in the
-// scenario). In process (main(io)), with a real server and real files.
+// scenario). In process (main(io)), with a real server and real files; a setup() cut short by Ctrl-C spawns the
+// built CLI (a real signal).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { HistogramLogReader } from 'hdr-histogram-js';
 import type { RunResult } from '../../src/report/result-types.ts';
 import { readRunResult } from '../../src/report/read-result.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { binPath } from './cli.ts';
 import { runInProcess } from './in-process.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'runner-setup-throw-'));
@@ -119,4 +122,41 @@ test('a throw in teardown(): the run keeps its outcome and numbers, the error is
   const streams = await readStreams(o);
   assert.deepEqual(streams.ndjsonNames, ['x', 'x', 'x', 'cleanup']);
   assert.equal(streams.hlogCount, 4);
+});
+
+test('a setup() cut short by Ctrl-C: summary, result file, NDJSON and HDR log hold its request, exit 130', { timeout: 90_000 }, async () => {
+  const server = await startTestServer();
+  servers.push(server);
+  const file = await scenarioFile(
+    'setup-hangs',
+    `{
+  load: { executor: 'shared-iterations', vus: 1, iterations: 5 },
+  setup: async ({ http }) => { await http.get('/login', { name: 'login' }); await new Promise(() => {}); },
+  iteration: async ({ http }) => { await http.get('/x', { name: 'x' }); },
+}`,
+  );
+  const o = outputs('setup-hangs');
+  const child = spawn(process.execPath, [binPath, 'run', file, '--target', server.url, ...o.args], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+  child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (server.count < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // A moment for setup() to reach its hang after the request.
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGINT');
+  const code = await exited;
+  clearTimeout(killer);
+  assert.equal(code, 130, stderr);
+  assert.match(stdout, /outcome: interrupted/);
+  const r: RunResult = await readRunResult(o.out);
+  assert.equal(r.totals.requests, 1);
+  assert.equal(r.iterations.started, 0);
+  const streams = await readStreams(o);
+  assert.deepEqual(streams.ndjsonNames, ['login']);
+  assert.equal(streams.hlogCount, 1);
+  assert.deepEqual([...streams.hlogTags], ['login']);
 });
