@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 // The `runner` executable: hands the process to main() and exits with its code.
-import { startEventLoopWatchdog } from './event-loop-watchdog.ts';
 import { createProcessIo } from './io.ts';
 import { main } from './main.ts';
 
 process.setSourceMapsEnabled(true);
-// Scenario code that blocks the event loop would otherwise make runner deaf to Ctrl-C (event-loop-watchdog.ts).
-const stopWatchdog = startEventLoopWatchdog();
 main(createProcessIo()).then((code) => {
-  stopWatchdog();
   process.exitCode = code;
   // Scenario code may leave timers or sockets behind (a setInterval, a teardown that never settled): once the
   // result is written they must not keep runner running. Unref'd: a normal run exits before it fires.

@@ -1,4 +1,4 @@
-// Ctrl-C must end runner even when scenario code blocks the event loop (`while (true) {}`): signal listeners run
+// `runner run`: Ctrl-C must end runner even when scenario code blocks the event loop (`while (true) {}`): signal listeners run
 // on that loop, so they never would. A worker thread watches a heartbeat of the main loop; after `blockedMs`
 // without one it runs, through the inspector (V8 interrupts even a busy loop for it), a hook on the main thread
 // that says so on stderr and removes the stop-signal listeners: the next Ctrl-C, SIGTERM or SIGHUP then ends the
@@ -49,7 +49,7 @@ function say(text: string): void {
 }
 
 /**
- * Starts the watchdog for this process; returns the function that stops it. `blockedMs`: how long the loop may
+ * Starts the watchdog for this process (the run command, through Io); returns the function that stops it. `blockedMs`: how long the loop may
  * be blocked before Ctrl-C is made to end the process at once.
  */
 export function startEventLoopWatchdog(blockedMs = 3000): () => void {

@@ -1,5 +1,5 @@
 // Scenario code that blocks the event loop (a synchronous endless loop) made runner deaf to Ctrl-C: its signal
-// listeners run on that loop. The watchdog (src/cli/event-loop-watchdog.ts) says so on stderr after 3 s and lets
+// listeners run on that loop. The watchdog (src/cli/event-loop-watchdog.ts, armed by `run`) says so on stderr after 3 s and lets
 // the next signal end the process; a loop that runs again gets its Ctrl-C handling back. Built CLI, real signals
 // sent to the child's PID, a real server; every wait bounded.
 import assert from 'node:assert/strict';

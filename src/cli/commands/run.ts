@@ -73,9 +73,12 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   const paths = checkRunOutputPaths(io, file, parseOutTargets(flags.out), flags);
   // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
   const guard = guardScenarioCode(resolve(io.cwd, file));
+  // Nor make it deaf to Ctrl-C by blocking the event loop (event-loop-watchdog.ts).
+  const unwatch = io.watchEventLoop?.();
   try {
     return await runGuarded(io, file, flags, paths, guard);
   } finally {
+    unwatch?.();
     guard.release();
   }
 }
