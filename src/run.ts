@@ -18,6 +18,7 @@ import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
+import type { UserError } from './errors.ts';
 import type { Plan, PlannedScenario } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
 import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
@@ -60,6 +61,11 @@ export class Run {
   readonly scenarioIterations: IterationCounts[];
   /** VUs running an iteration now, across scenarios (what live progress shows). */
   activeVus = 0;
+  /**
+   * The first throw of a setup() or teardown() (message and .ts position), also counted in iterationErrors. The
+   * run still ends with its result (setup's own requests included); the caller reports this after it (exit 2).
+   */
+  scenarioCodeError: UserError | undefined;
   private readonly timeSeries: TimeSeries;
   private selfCheck: SelfCheck | null = null;
   private readonly pools: Pools;
@@ -132,13 +138,20 @@ export class Run {
     let selfCheck: SelfCheckResult | undefined;
     try {
       const flows = this.plan.scenarios.map((s) => this.createFlow(s));
-      this.lifecycle = createCodeLifecycle([...this.codeFlows.values()], (t) => this.warnings.push(t));
+      this.lifecycle = createCodeLifecycle(
+        [...this.codeFlows.values()],
+        (t) => this.warnings.push(t),
+        (err) => this.codeFailed(err),
+      );
       // A setup() or teardown() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
       if (await this.lifecycle.setup(this.stopSignal)) {
         await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
         // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
         if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
         await this.lifecycle.teardown();
+      } else if (this.scenarioCodeError && !this.stopSignal.aborted) {
+        // setup() threw: the load never ran (a signal that came first keeps its own outcome).
+        this.outcome = 'aborted';
       }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
@@ -230,6 +243,12 @@ export class Run {
     this.strayErrors++;
     this.iterationErrors.record(err, this.plan.scenarios.find((s) => s.iteration)?.iteration?.locateError);
     return false;
+  }
+
+  /** A setup() or teardown() threw: kept for the caller and counted, at its .ts position, with the iteration errors. */
+  private codeFailed(err: UserError): void {
+    this.scenarioCodeError ??= err;
+    for (const d of err.diagnostics) this.iterationErrors.record(new Error(d.message), () => d.location);
   }
 
   /** The metric id of a code request's name within its scenario; sinks learn each new name before its first sample. */

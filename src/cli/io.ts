@@ -1,4 +1,5 @@
 // Everything the CLI takes from the process, in one object, so commands run in-process under tests.
+import { startEventLoopWatchdog } from './event-loop-watchdog.ts';
 
 export interface Stream {
   write(text: string): void;
@@ -21,6 +22,12 @@ export interface Io {
    * that stops it. Absent where nothing else can write (tests' fake Io).
    */
   onOtherWrites?(hook: () => void): () => void;
+  /**
+   * While scenario code runs: if it blocks the event loop (a synchronous endless loop), say so on stderr and let
+   * the next stop signal end the process (event-loop-watchdog.ts); returns the function that stops watching.
+   * Absent in tests' fake Io.
+   */
+  watchEventLoop?(): () => void;
 }
 
 /** The signals that stop a run (and, sent again, abort it). */
@@ -63,6 +70,7 @@ export function createProcessIo(): Io {
         for (const [signal, listener] of listeners) process.off(signal, listener);
       };
     },
+    watchEventLoop: () => startEventLoopWatchdog(),
     onOtherWrites(hook) {
       const streams = [process.stdout, process.stderr];
       const originals = streams.map((s) => s.write);

@@ -48,7 +48,7 @@ async function demo(): Promise<number> {
     return ExitCode.internal;
   }
   // A reader that went away (`npm run demo | head -1`) must not crash the demo before it reports.
-  process.stdout.on('error', () => undefined);
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   // Ctrl-C reaches runner too (same process group); it stops and writes its result, which we still compare.
   // So does the SIGHUP of a closed terminal: the API must outlive runner's stop to answer its last requests.
   process.on('SIGINT', () => {});

@@ -1,5 +1,5 @@
 // `node dist/example/main.js [--port N] [--host H] [--delay-ms N]`: serves the example API on loopback until
-// SIGINT/SIGTERM, then prints its stats as one JSON line.
+// SIGINT/SIGTERM/SIGHUP, then prints its stats as one JSON line.
 import { ExitCode } from '../exit-codes.ts';
 import { createExampleApi } from './api.ts';
 
@@ -39,6 +39,9 @@ function parseExampleArgs(argv: readonly string[]): ExampleArgs | string {
 }
 
 async function main(): Promise<void> {
+  // A reader that went away (`main.js | head -1`, a closed terminal) must not crash the API with an unhandled
+  // 'error' event (EPIPE, EIO): what it prints is a courtesy, serving and a clean exit are its job.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const args = parseExampleArgs(process.argv.slice(2));
   if (typeof args === 'string') {
     process.stderr.write(`${args}\n${USAGE}\n`);
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (): Promise<void> => {
-    if (stopping) return; // SIGINT and SIGTERM both arrived
+    if (stopping) return; // several stop signals arrived
     stopping = true;
     await api.close();
     process.stdout.write(`${JSON.stringify(api.stats())}\n`);
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A closed terminal sends SIGHUP: stop as on Ctrl-C rather than die without the stats.
+  process.once('SIGHUP', stop);
 }
 
 await main();

@@ -44,7 +44,10 @@ export interface CodeFlow {
   setup(): Promise<void>;
   /** One iteration function per scenario running this code. */
   iterationFor(scenario: string): (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number) => Promise<IterationOutcome>;
-  /** Runs teardown() (if any); returns its error message (or that it was interrupted), or undefined. */
+  /**
+   * Runs teardown() (if any); returns that it was interrupted, or undefined. A throw is a UserError with its
+   * position, as in setup().
+   */
   teardown(): Promise<string | undefined>;
   /** Cuts setup() or teardown() short, even when they await a promise that never settles. */
   interrupt(): void;
@@ -144,8 +147,11 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
         return undefined;
       } catch (err) {
         if (err instanceof ScopeInterrupted || err instanceof IterationAborted) return 'teardown() was interrupted before it finished';
-        const loc = spec.locateError?.(err);
-        return `teardown() threw: ${errorMessage(err)}${loc ? ` (${loc.file}:${loc.line}:${loc.column})` : ''}`;
+        throw new UserError({
+          message: `teardown() threw: ${errorMessage(err)}`,
+          location: spec.locateError?.(err),
+          hint: 'teardown runs once after the last iteration; the numbers of the run are complete',
+        });
       }
     },
 

@@ -1,18 +1,21 @@
 // setup() and teardown() of a run's code scenarios, in order, each one cut short by a stop (Ctrl-C, SIGTERM)
-// even when it awaits a promise that never settles; what happened is said in a warning.
+// even when it awaits a promise that never settles (said in a warning). A throw in either is handed to `fail`
+// and the run goes on to its end: what setup() already measured is kept, the result file still written.
+import { isUserError, type UserError } from '../errors.ts';
 import type { CodeFlow } from './code-flow.ts';
 import { ScopeInterrupted } from './fault-scope.ts';
 
 export interface CodeLifecycle {
-  /** Runs every setup(); false when a stop came first or cut one short (then no iteration may start). */
+  /** Runs every setup(); false when a stop came first, cut one short, or one threw (then no iteration may start). */
   setup(stopSignal: AbortSignal): Promise<boolean>;
-  /** Runs every teardown(). */
+  /** Runs every teardown(), the others too when one throws. */
   teardown(): Promise<void>;
   /** Cuts short the setup() or teardown() running now; nothing otherwise. */
   interrupt(): void;
 }
 
-export function createCodeLifecycle(flows: readonly CodeFlow[], warn: (text: string) => void): CodeLifecycle {
+/** `fail` gets the UserError (message and .ts position) of a setup() or teardown() that threw. */
+export function createCodeLifecycle(flows: readonly CodeFlow[], warn: (text: string) => void, fail: (err: UserError) => void): CodeLifecycle {
   let running: CodeFlow | null = null;
   return {
     async setup(stopSignal) {
@@ -22,6 +25,10 @@ export function createCodeLifecycle(flows: readonly CodeFlow[], warn: (text: str
         try {
           await code.setup();
         } catch (err) {
+          if (isUserError(err)) {
+            fail(err);
+            return false;
+          }
           if (!(err instanceof ScopeInterrupted)) throw err;
           warn('setup() was interrupted before it finished: no iteration was started');
           return false;
@@ -34,9 +41,15 @@ export function createCodeLifecycle(flows: readonly CodeFlow[], warn: (text: str
     async teardown() {
       for (const code of flows) {
         running = code;
-        const problem = await code.teardown();
-        running = null;
-        if (problem) warn(problem);
+        try {
+          const problem = await code.teardown();
+          if (problem) warn(problem);
+        } catch (err) {
+          if (!isUserError(err)) throw err;
+          fail(err);
+        } finally {
+          running = null;
+        }
       }
     },
     interrupt() {

@@ -94,22 +94,24 @@ test('iteration errors keep the first distinct messages and count the rest toget
   assert.equal(located, MAX_DISTINCT_ERRORS, 'located once per kept message');
 });
 
-test('a throw in setup() stops the run before any iteration, as a UserError at its .ts line', async () => {
+test('a throw in setup() stops the run before any iteration, as a UserError at its .ts line, and keeps its result', async () => {
   const server = await serve(() => json(503, {}));
   const model = await loadScriptScenario(join(fixtures, 'setup-throws.ts'));
   const run = new Run(compilePlan(model, { seed: 1, env: {}, target: server.url }));
-  await assert.rejects(run.start(), (err: unknown) => {
-    assert.ok(isUserError(err));
-    const [d] = (err as UserError).diagnostics;
-    assert.equal(d.message, 'setup() threw: no config: status 503');
-    assert.deepEqual([d.location?.file, d.location?.line, d.location?.column], [join(fixtures, 'setup-throws.ts'), 7, 35]);
-    return true;
-  });
+  const result = await run.start();
+  const err = run.scenarioCodeError;
+  assert.ok(isUserError(err));
+  const [d] = (err as UserError).diagnostics;
+  assert.equal(d.message, 'setup() threw: no config: status 503');
+  assert.deepEqual([d.location?.file, d.location?.line, d.location?.column], [join(fixtures, 'setup-throws.ts'), 7, 35]);
   assert.equal(server.count, 1, 'only the setup request was sent');
   assert.equal(run.iterations.started, 0);
+  assert.equal(result.outcome, 'aborted');
+  assert.equal(result.totals.requests, 1, "setup's request counts");
+  assert.deepEqual(result.iterationErrors, [{ message: 'setup() threw: no config: status 503', count: 1, location: `${join(fixtures, 'setup-throws.ts')}:7:35` }]);
 });
 
-test('a stop ends sleeping and waiting iterations as aborted, not failed; a teardown throw is a warning', async () => {
+test('a stop ends sleeping and waiting iterations as aborted, not failed; a teardown throw is a scenario error', async () => {
   const server = await startTestServer({ behaviour: { kind: 'hang' } });
   servers.push(server);
   const model = await loadScriptScenario(join(fixtures, 'stoppable.ts'));
@@ -123,7 +125,9 @@ test('a stop ends sleeping and waiting iterations as aborted, not failed; a tear
   assert.equal(result.iterations.failed, 0);
   assert.equal(result.iterations.aborted, 4);
   assert.deepEqual(result.requests['slow'].totals.errors, { aborted: 2 });
-  assert.deepEqual(result.iterationErrors, []);
-  assert.equal(result.warnings.length, 1);
-  assert.match(result.warnings[0], /^teardown\(\) threw: teardown failed \(.*stoppable\.ts:11:11\)$/);
+  assert.equal(result.iterationErrors?.length, 1);
+  assert.equal(result.iterationErrors?.[0].message, 'teardown() threw: teardown failed');
+  assert.match(result.iterationErrors?.[0].location ?? '', /stoppable\.ts:11:11$/);
+  assert.deepEqual(result.warnings, []);
+  assert.match(run.scenarioCodeError?.message ?? '', /^teardown\(\) threw: teardown failed$/);
 });

@@ -73,9 +73,12 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   const paths = checkRunOutputPaths(io, file, parseOutTargets(flags.out), flags);
   // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
   const guard = guardScenarioCode(resolve(io.cwd, file));
+  // Nor make it deaf to Ctrl-C by blocking the event loop (event-loop-watchdog.ts).
+  const unwatch = io.watchEventLoop?.();
   try {
     return await runGuarded(io, file, flags, paths, guard);
   } finally {
+    unwatch?.();
     guard.release();
   }
 }
@@ -129,10 +132,10 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     const lost = await writeResultFiles(io, paths, runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
     if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
-    if (lost) {
-      io.stderr.write(`runner: ${lost}; ${flags.quiet ? 'nothing of this run was kept (--quiet)' : 'the summary above is all that is left of this run'}\n`);
-      return ExitCode.userError;
-    }
+    if (lost) io.stderr.write(`runner: ${lost}; ${flags.quiet ? 'nothing of this run was kept (--quiet)' : 'the summary above is all that is left of this run'}\n`);
+    // A setup() or teardown() that threw is a mistake in the scenario: its diagnostic after the numbers, exit 2.
+    if (run.scenarioCodeError) throw run.scenarioCodeError;
+    if (lost) return ExitCode.userError;
     // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
     if (runResult.outcome === 'interrupted') return ExitCode.interrupted;
     const silent = noResponses(runResult);

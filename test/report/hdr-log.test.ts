@@ -1,0 +1,82 @@
+// --hdr-log writes a tagged line only for a name with values in that interval (plus one empty line at the end for
+// a name that never had one, which Java's HistogramLogProcessor needs); the untagged line every interval.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HistogramLogReader } from 'hdr-histogram-js';
+import { createHdrLog } from '../../src/report/hdr-log.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'runner-hdrlog-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** [tag ('NO TAG' for the all-requests line), count] of each interval histogram, in file order. */
+function readLog(text: string): Array<[string, number]> {
+  const reader = new HistogramLogReader(text);
+  const read: Array<[string, number]> = [];
+  for (let h = reader.nextIntervalHistogram(); h !== null; h = reader.nextIntervalHistogram()) read.push([h.tag, h.totalCount]);
+  return read;
+}
+
+/** Writes a log with `names` over ~10 intervals of 20 ms; `record` runs in the first interval. */
+async function writeLog(file: string, names: string[], record: (log: ReturnType<typeof createHdrLog>) => void): Promise<string> {
+  const path = join(dir, file);
+  const log = createHdrLog(path, names, 'test', 20);
+  log.start(Date.now(), () => performance.now());
+  record(log);
+  await new Promise((r) => setTimeout(r, 200));
+  log.close();
+  return path;
+}
+
+test('--hdr-log skips a name with no value in the interval (1,000 names were 1,000 lines a second)', async () => {
+  const names = Array.from({ length: 1000 }, (_, i) => `name-${i}`);
+  const path = await writeLog('many.hlog', names, (log) => {
+    log.sink.response(3, 200, 1500, 1500, 0, 0, true);
+    log.sink.response(3, 200, 2500, 2500, 0, 0, true);
+    log.sink.response(999, 500, 800, 800, 0, 0, true);
+  });
+  const read = readLog(readFileSync(path, 'utf8'));
+  const untagged = read.filter(([t]) => t === 'NO TAG');
+  assert.ok(untagged.length >= 3, `an untagged line per interval, empty ones included (${untagged.length})`);
+  assert.equal(untagged.reduce((n, [, c]) => n + c, 0), 3);
+  // Each name has exactly one line: its interval with values, or one empty line at the end. The old log wrote
+  // every name in every interval: ~10,000 tagged lines here.
+  const tagged = read.filter(([t]) => t !== 'NO TAG');
+  assert.equal(tagged.length, 1000);
+  assert.equal(new Set(tagged.map(([t]) => t)).size, 1000);
+  assert.deepEqual(tagged.filter(([, c]) => c > 0), [['name-3', 2], ['name-999', 1]]);
+});
+
+test('--hdr-log keeps the untagged all-requests line for an interval with no values at all', async () => {
+  const path = await writeLog('idle.hlog', ['a', 'b'], (log) => log.sink.response(0, 200, 1000, 1000, 0, 0, true));
+  const read = readLog(readFileSync(path, 'utf8'));
+  assert.deepEqual(read.filter(([t]) => t === 'a'), [['a', 1]]);
+  assert.deepEqual(read.filter(([t]) => t === 'b'), [['b', 0]], 'b: one empty line at the end');
+  assert.ok(read.filter(([t]) => t === 'NO TAG').length >= 3);
+});
+
+// Java's own reader (apt-get install default-jre-headless libhdrhistogram-java); skipped where it is absent.
+const jar = '/usr/share/java/hdrhistogram.jar';
+const hasJava = existsSync(jar) && (() => {
+  try {
+    execFileSync('java', ['-version'], { stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+test('Java HistogramLogProcessor reads a sparse log, for a name with values and for one without', { skip: !hasJava && 'java or libhdrhistogram-java not installed' }, async () => {
+  const path = await writeLog('java.hlog', ['a', 'b'], (log) => {
+    log.sink.response(0, 200, 1000, 1000, 0, 0, true);
+    log.sink.response(0, 200, 3000, 3000, 0, 0, true);
+  });
+  const processTag = (tag: string): string =>
+    execFileSync('java', ['-cp', jar, 'org.HdrHistogram.HistogramLogProcessor', '-i', path, '-tag', tag, '-outputValueUnitRatio', '1000'], { encoding: 'utf8', timeout: 60_000 });
+  assert.match(processTag('a'), /^#\[Mean\s*=\s*2\.0\d*, StdDeviation/m);
+  assert.match(processTag('a'), /^#\[Max\s*=\s*3\.0\d*, Total count\s*=\s*2\]/m);
+  assert.match(processTag('b'), /Total count\s*=\s*0\]/);
+});
