@@ -126,11 +126,13 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
       measured.warnings.push(...unseenNameWarnings(thresholds, measured));
     }
     const runResult = redactRunResult(measured, redact);
-    const lost = await writeResultFiles(io, paths, runResult);
+    const { lost, kept } = await writeResultFiles(io, paths, runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
     if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
     if (lost) {
-      io.stderr.write(`runner: ${lost}; ${flags.quiet ? 'nothing of this run was kept (--quiet)' : 'the summary above is all that is left of this run'}\n`);
+      // Name what survived: the other outputs were written (a stream that stopped early said so above).
+      const left = [...(flags.quiet ? [] : ['the summary above']), ...kept];
+      io.stderr.write(`runner: ${lost}; ${left.length === 0 ? 'nothing of this run was kept (--quiet)' : `what is left of this run: ${left.join(', ')}`}\n`);
       return ExitCode.userError;
     }
     // A signal wins over thresholds: the run was cut short by a person, so its numbers are partial.
@@ -153,22 +155,27 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
  * Writes --summary-export, then the result file. A failed summary export is a warning (it lands in the result
  * file); a failed result file is returned as a sentence (the caller still prints the summary, then exits 2).
  */
-async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunResult): Promise<string | undefined> {
+/** Writes the summary export and the result file; `lost` says why the result file could not be written, `kept` lists the other outputs of the run. */
+async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunResult): Promise<{ lost?: string; kept: string[] }> {
+  const kept: string[] = [];
+  if (paths.ndjson) kept.push(`--out ndjson=${paths.ndjson}`);
+  if (paths.hdrLog) kept.push(`--hdr-log ${paths.hdrLog}`);
   if (paths.summaryExport) {
     try {
       await writeResultAtomic(paths.summaryExport, buildSummaryExport(runResult));
+      kept.push(`--summary-export ${paths.summaryExport}`);
     } catch (err) {
       const w = `--summary-export ${paths.summaryExport}: write failed (${errorCode(err)})${paths.json ? '; the result file has the same numbers' : ''}`;
       runResult.warnings.push(w);
       io.stderr.write(`warning: ${w}\n`);
     }
   }
-  if (!paths.json) return undefined;
+  if (!paths.json) return { kept };
   try {
     await writeResultAtomic(paths.json, runResult);
-    return undefined;
+    return { kept };
   } catch (err) {
-    return `could not write the result file ${paths.json} (${errorCode(err)})`;
+    return { lost: `could not write the result file ${paths.json} (${errorCode(err)})`, kept };
   }
 }
 
