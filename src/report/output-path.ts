@@ -127,3 +127,21 @@ export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonl
   if (problems.length > 0) throw new UserError(problems.flatMap((p) => p.diagnostics));
   return targets;
 }
+
+/**
+ * Refuses an output that is an input found only once the scenario is loaded (a request's template file): the
+ * run would overwrite the body it sends. `outputs` are the checked paths (symbolic links already followed).
+ */
+export function refuseOutputsOverInputs(outputs: readonly OutputPath[], inputs: readonly string[]): void {
+  const real = inputs.map((p) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  });
+  const problems = outputs
+    .filter((o) => real.includes(o.path))
+    .map((o) => new UserError({ message: `${describeOutput(o)}: is an input of this command (a request's template); it would be overwritten`, hint: 'write this output to another file' }));
+  if (problems.length > 0) throw new UserError(problems.flatMap((e) => e.diagnostics));
+}

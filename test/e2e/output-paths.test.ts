@@ -166,3 +166,27 @@ test('runner report -o into a missing folder or onto a folder is exit 2 naming t
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /is an input of this command/);
 });
+
+test("an output on a request's template file (or a link to it) is refused: the run would overwrite the body it sends", async () => {
+  const templates = join(dir, 'tpl');
+  mkdirSync(templates, { recursive: true });
+  const body = join(templates, 'body.json');
+  const original = '{ "id": "{{id}}" }\n';
+  writeFileSync(body, original);
+  symlinkSync(body, join(dir, 'body-link.json'));
+  const file = join(dir, 'with-template.yaml');
+  writeFileSync(
+    file,
+    ['name: with-template', `target: ${server.url}`, 'fields:', '  id: { gen: string, length: 6 }', 'requests:', '  - name: hit', '    method: POST', '    path: /hit', '    template: tpl/body.json', 'load:', '  executor: shared-iterations', '  vus: 1', '  iterations: 3', ''].join('\n'),
+  );
+  for (const args of [['--out', body], ['--summary-export', join(dir, 'body-link.json')], ['--out', `ndjson=${body}`], ['--hdr-log', body]]) {
+    const before = server.count;
+    const r = await runInProcess(['run', file, '--quiet', ...args], dir);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /is an input of this command \(a request's template\); it would be overwritten/);
+    assert.ok(r.stderr.includes(body), r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    assert.equal(server.count - before, 0, 'no request sent');
+    assert.equal(readFileSync(body, 'utf8'), original, 'the template is untouched');
+  }
+});

@@ -6,6 +6,7 @@ import { compilePlan } from '../../plan/compile.ts';
 import { evaluateThresholds, thresholdsFailed, thresholdsToJson, unseenNameWarnings } from '../../metrics/thresholds/evaluate.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
+import { refuseOutputsOverInputs } from '../../report/output-path.ts';
 import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor, redactRunResult, urlSecrets } from '../../report/redact.ts';
 import { buildSummaryExport } from '../../report/summary-export.ts';
@@ -83,6 +84,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard): Promise<number> {
   const loadFromFlags = [flags.vus, flags.iterations, flags.duration, flags.rate, flags.stages].some((f) => f !== undefined);
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags });
+  refuseOutputsOverInputs(outputList(paths), templateFiles(loaded));
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
@@ -177,6 +179,16 @@ async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunRes
   } catch (err) {
     return { lost: `could not write the result file ${paths.json} (${errorCode(err)})`, kept };
   }
+}
+
+/** The files a request body is read from: inputs an output must not overwrite. */
+function templateFiles(model: TestModel): string[] {
+  return model.scenarios.flatMap((s) => (s.flow.kind === 'requests' ? s.flow.requests : [])).flatMap((r) => (r.body?.kind === 'template' && r.body.file !== undefined ? [r.body.file] : []));
+}
+
+function outputList(paths: RunOutputPaths): { flag: string; path: string }[] {
+  const flags: Record<keyof RunOutputPaths, string> = { json: '--out', ndjson: '--out ndjson=', hdrLog: '--hdr-log', summaryExport: '--summary-export' };
+  return (Object.keys(flags) as (keyof RunOutputPaths)[]).flatMap((k) => (paths[k] === undefined ? [] : [{ flag: flags[k], path: paths[k] }]));
 }
 
 function errorCode(err: unknown): string {
