@@ -26,14 +26,20 @@ export interface RunnerPackage {
 
 let runnerPackage: RunnerPackage | undefined;
 
-/** Finds the runner package from this module's own URL: the nearest package.json named `runner` above it. */
+/**
+ * The name runner is published under (npm's `runner` belongs to someone else); the command and the name scenarios
+ * import stay `runner`.
+ */
+export const PACKAGE_NAME = 'runner-loadtest';
+
+/** Finds the runner package from this module's own URL: the nearest package.json named PACKAGE_NAME above it. */
 export function findRunnerPackage(): RunnerPackage {
   if (runnerPackage) return runnerPackage;
   const here = fileURLToPath(import.meta.url);
   let dir = dirname(here);
   for (;;) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'runner') break;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME) break;
     const up = dirname(dir);
     if (up === dir) throw new Error(`runner: cannot find runner's package.json above ${here}`);
     dir = up;

@@ -124,7 +124,7 @@ test('validate --typecheck without TypeScript installed says how to add it', asy
   const pkg = await mkdtemp(join(tmpdir(), 'runner-nots-'));
   try {
     await cp(join(repo, 'dist'), join(pkg, 'dist'), { recursive: true });
-    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'runner', type: 'module' }));
+    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'runner-loadtest', type: 'module' }));
     await mkdir(join(pkg, 'node_modules'));
     for (const name of await readdir(join(repo, 'node_modules'))) {
       if (name !== 'typescript' && !name.startsWith('.')) await symlink(join(repo, 'node_modules', name), join(pkg, 'node_modules', name));
