@@ -190,3 +190,20 @@ test("an output on a request's template file (or a link to it) is refused: the r
     assert.equal(readFileSync(body, 'utf8'), original, 'the template is untouched');
   }
 });
+
+test('an output flag given twice is exit 2 naming both files, not a silently dropped first file', async () => {
+  for (const flag of ['--hdr-log', '--summary-export']) {
+    const first = join(dir, `first${flag}.out`);
+    const second = join(dir, `second${flag}.out`);
+    const before = server.count;
+    const r = await runInProcess(['run', scenario, '--quiet', flag, first, flag, second], dir);
+    assert.equal(r.code, 2, `${flag}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(`${flag} given twice ('${first}' and '${second}')`), r.stderr);
+    assert.equal(server.count - before, 0, 'no request sent');
+    assert.equal(existsSync(first) || existsSync(second), false);
+  }
+  const r = await runInProcess(['report', resultFile, '-o', join(dir, 'a.html'), '-o', join(dir, 'b.html')], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /-o given twice/);
+  assert.equal(existsSync(join(dir, 'a.html')) || existsSync(join(dir, 'b.html')), false);
+});

@@ -21,7 +21,7 @@ import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { checkRunOutputPaths, collectOut, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
-import { parseDurationFlag, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
+import { parseDurationFlag, parseOnce, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
 import type { RunResult } from '../../report/result-types.ts';
 import { resolve } from 'node:path';
 
@@ -59,8 +59,8 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
     .option('--out <file>', 'write the result JSON here (atomically); ndjson=<file>: one line per request (repeatable)', collectOut)
-    .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)')
-    .option('--summary-export <file>', "write the end summary as JSON under k6's metric names")
+    .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)', parseOnce('--hdr-log'))
+    .option('--summary-export <file>', "write the end summary as JSON under k6's metric names", parseOnce('--summary-export'))
     .option('--insecure', 'skip TLS certificate verification')
     .option('-q, --quiet', 'no summary on stdout and no live progress on stderr')
     .option('--no-color', 'no colour in the output')
