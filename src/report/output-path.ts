@@ -32,6 +32,12 @@ export function describeOutput(o: OutputPath): string {
   return o.flag.endsWith('=') ? `${o.flag}${o.path}` : `${o.flag} ${o.path}`;
 }
 
+/** A file name fit for the output, for hints: an HTML report is not `result.json`. */
+function exampleName(flag: string): string {
+  const names: Record<string, string> = { '--out ndjson=': 'samples.ndjson', '--hdr-log': 'run.hlog', '--summary-export': 'summary.json', '-o': 'report.html' };
+  return names[flag] ?? 'result.json';
+}
+
 function refuse(o: OutputPath, problem: string, hint: string): never {
   throw new UserError({ message: `${describeOutput(o)}: ${problem}`, hint });
 }
@@ -44,7 +50,7 @@ function refuse(o: OutputPath, problem: string, hint: string): never {
  */
 export function checkOutputPath(o: OutputPath): string {
   if (o.given !== undefined && /(^|\/)\.{0,2}\/*$/.test(o.given)) {
-    refuse(o, 'names a folder, not a file', `give a file name, e.g. ${o.given.replace(/\/+$/, '')}/result.json`);
+    refuse(o, 'names a folder, not a file', `give a file name, e.g. ${o.given.replace(/\/+$/, '')}/${exampleName(o.flag)}`);
   }
   let target = o.path;
   let st: Stats | undefined;
@@ -63,7 +69,7 @@ export function checkOutputPath(o: OutputPath): string {
     refuse(o, `cannot be inspected (${codeOf(err)})`, 'check the path and its folders');
   }
   if (st !== undefined) {
-    if (st.isDirectory()) refuse(o, 'is a folder', 'give a file name inside it, e.g. ' + `${o.path.replace(/\/+$/, '')}/result.json`);
+    if (st.isDirectory()) refuse(o, 'is a folder', 'give a file name inside it, e.g. ' + `${o.path.replace(/\/+$/, '')}/${exampleName(o.flag)}`);
     if (!st.isFile()) refuse(o, 'is not a regular file (a FIFO, device or socket)', 'runner writes outputs to regular files only; write to a file and read it afterwards (or `tail -f` it)');
     try {
       accessSync(target, constants.W_OK);

@@ -207,3 +207,20 @@ test('an output flag given twice is exit 2 naming both files, not a silently dro
   assert.match(r.stderr, /-o given twice/);
   assert.equal(existsSync(join(dir, 'a.html')) || existsSync(join(dir, 'b.html')), false);
 });
+
+test("a folder given as an output gets a hint with a file name fit for that output, not always 'result.json'", async () => {
+  const folder = join(dir, 'a-folder');
+  mkdirSync(folder, { recursive: true });
+  const hints: [string[], string][] = [
+    [['run', scenario, '--quiet', '--hdr-log', folder], `${folder}/run.hlog`],
+    [['run', scenario, '--quiet', '--out', `ndjson=${folder}`], `${folder}/samples.ndjson`],
+    [['run', scenario, '--quiet', '--summary-export', `${folder}/`], `${folder}/summary.json`],
+    [['run', scenario, '--quiet', '--out', folder], `${folder}/result.json`],
+    [['report', resultFile, '-o', folder], `${folder}/report.html`],
+  ];
+  for (const [args, example] of hints) {
+    const r = await runInProcess(args, dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes(`e.g. ${example}`), `${args.join(' ')}: ${r.stderr}`);
+  }
+});
