@@ -8,7 +8,8 @@ import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { refuseOutputsOverInputs } from '../../report/output-path.ts';
 import { writeResultAtomic } from '../../report/result.ts';
-import { createRedactor, redactRunResult, urlSecrets } from '../../report/redact.ts';
+import { createRedactor, redactRunResult, urlSecrets, type Redactor } from '../../report/redact.ts';
+import type { MetricsSink } from '../../metrics/types.ts';
 import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../report/terminal-text.ts';
@@ -91,12 +92,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
   // Bad threshold expressions are user errors now, before the first request.
   const thresholds = compilePlanThresholds(plan);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
-  const outputs = createRunOutputs(io, plan, {
+  // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
+  const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
+  // The streams (NDJSON, HDR log) write names as they go: they get redacted names, from the plan and at run time.
+  const outputs = createRunOutputs(io, { ...plan, requestNames: plan.requestNames.map(redact.text) }, {
     hdrLog: paths.hdrLog,
     ndjson: paths.ndjson,
     progress: !flags.quiet,
     color: useColor(io, io.stderr, flags.color),
   });
+  for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
   guard.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
@@ -112,8 +117,6 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
       run.stop();
     } else run.abort();
   });
-  // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
-  const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
     outputs.start(run);
@@ -179,6 +182,12 @@ async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunRes
   } catch (err) {
     return { lost: `could not write the result file ${paths.json} (${errorCode(err)})`, kept };
   }
+}
+
+/** Names learned at run time (code scenarios) reach `sink` redacted; once per new name, nothing per request. */
+function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
+  const named = sink.named?.bind(sink);
+  if (named) sink.named = (requestId, name) => named(requestId, redact.text(name));
 }
 
 /** The files a request body is read from: inputs an output must not overwrite. */
