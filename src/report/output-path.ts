@@ -135,8 +135,8 @@ export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonl
 }
 
 /**
- * Refuses an output that is an input found only once the scenario is loaded (a request's template file): the
- * run would overwrite the body it sends. `outputs` are the checked paths (symbolic links already followed).
+ * Refuses an output that is an input found only once the scenario is loaded (a request's template file, a module
+ * a script scenario imports): the run would overwrite it. `outputs` are the checked paths (symbolic links already followed).
  */
 export function refuseOutputsOverInputs(outputs: readonly OutputPath[], inputs: readonly string[]): void {
   const real = inputs.map((p) => {
@@ -148,6 +148,6 @@ export function refuseOutputsOverInputs(outputs: readonly OutputPath[], inputs: 
   });
   const problems = outputs
     .filter((o) => real.includes(o.path))
-    .map((o) => new UserError({ message: `${describeOutput(o)}: is an input of this command (a request's template); it would be overwritten`, hint: 'write this output to another file' }));
+    .map((o) => new UserError({ message: `${describeOutput(o)}: is an input of this command (a request's template or a module the scenario imports); it would be overwritten`, hint: 'write this output to another file' }));
   if (problems.length > 0) throw new UserError(problems.flatMap((e) => e.diagnostics));
 }

@@ -183,7 +183,7 @@ test("an output on a request's template file (or a link to it) is refused: the r
     const before = server.count;
     const r = await runInProcess(['run', file, '--quiet', ...args], dir);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, /is an input of this command \(a request's template\); it would be overwritten/);
+    assert.match(r.stderr, /is an input of this command \(a request's template or a module the scenario imports\); it would be overwritten/);
     assert.ok(r.stderr.includes(body), r.stderr);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
     assert.equal(server.count - before, 0, 'no request sent');
@@ -223,4 +223,32 @@ test("a folder given as an output gets a hint with a file name fit for that outp
     assert.equal(r.code, 2, r.stderr);
     assert.ok(r.stderr.includes(`e.g. ${example}`), `${args.join(' ')}: ${r.stderr}`);
   }
+});
+
+test('an output on a module a TypeScript scenario imports is refused: the run would overwrite its own code', async () => {
+  const lib = join(dir, 'lib');
+  mkdirSync(lib, { recursive: true });
+  const helper = join(lib, 'paths.ts');
+  const original = "export const HIT = '/hit';\n";
+  writeFileSync(helper, original);
+  const file = join(dir, 'imports.ts');
+  writeFileSync(
+    file,
+    [
+      "import { defineScenario } from 'runner';",
+      "import { HIT } from './lib/paths.ts';",
+      `export default defineScenario({ target: '${server.url}', load: { executor: 'shared-iterations', vus: 1, iterations: 2 }, iteration: async ({ http }) => { await http.get(HIT); } });`,
+      '',
+    ].join('\n'),
+  );
+  const before = server.count;
+  const r = await runInProcess(['run', file, '--quiet', '--out', helper], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.ok(r.stderr.includes(`--out ${helper}: is an input of this command`), r.stderr);
+  assert.equal(server.count - before, 0, 'no request sent');
+  assert.equal(readFileSync(helper, 'utf8'), original, 'the module is untouched');
+  // The same scenario with an ordinary output runs.
+  const ok = await runInProcess(['run', file, '--quiet', '--out', join(dir, 'imports.json')], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(server.count - before, 2);
 });

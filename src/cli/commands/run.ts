@@ -85,7 +85,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard): Promise<number> {
   const loadFromFlags = [flags.vus, flags.iterations, flags.duration, flags.rate, flags.stages].some((f) => f !== undefined);
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags });
-  refuseOutputsOverInputs(outputList(paths), templateFiles(loaded));
+  refuseOutputsOverInputs(outputList(paths), [...templateFiles(loaded), ...(loaded.sources ?? [])]);
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
