@@ -77,3 +77,14 @@ export function parseStagesFlag(value: string): { durationMs: number; target: nu
   }
   return stages;
 }
+
+/**
+ * A flag naming one output file: given twice, commander would keep the last and drop the first without a word,
+ * and the user would look for a file that was never written.
+ */
+export function parseOnce(flag: string) {
+  return (value: string, previous: string | undefined): string => {
+    if (previous !== undefined) throw new InvalidArgumentError(`${flag} given twice ('${previous}' and '${value}'): it writes one file`);
+    return value;
+  };
+}

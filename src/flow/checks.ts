@@ -8,13 +8,23 @@ export interface Checks {
   toJSON(): Record<string, { passes: number; fails: number }>;
   /** Total fails so far. */
   fails(): number;
-  /** Lookups of names past MAX_CHECK_NAMES (counted under OTHER_CHECKS). */
-  folded(): number;
+  /** The names past MAX_CHECK_NAMES counted under OTHER_CHECKS; undefined when none was. */
+  folded(): FoldedChecks | undefined;
+}
+
+export interface FoldedChecks {
+  /** Distinct check names folded (a lower bound when `atLeast`). */
+  names: number;
+  atLeast: boolean;
+  /** Passes and fails recorded under OTHER_CHECKS. */
+  results: number;
 }
 
 /** Distinct check names kept; later new names are counted together under OTHER_CHECKS (a name per URL or id would grow without end). */
 export const MAX_CHECK_NAMES = 1000;
 export const OTHER_CHECKS = '(other checks)';
+/** Folded names remembered only to count them for the warning; past this the count is a lower bound (memory stays bounded). */
+const MAX_FOLDED_TRACKED = 100_000;
 
 export function createChecks(): Checks {
   const names: string[] = [];
@@ -22,13 +32,17 @@ export function createChecks(): Checks {
   const passes: number[] = [];
   const failsById: number[] = [];
   let failTotal = 0;
-  let folded = 0;
+  const foldedNames = new Set<string>();
+  let foldedOverflow = false;
   return {
     id(name) {
       let id = ids.get(name);
       if (id === undefined) {
         if (names.length >= MAX_CHECK_NAMES && name !== OTHER_CHECKS) {
-          folded++;
+          if (!foldedOverflow) {
+            foldedNames.add(name);
+            if (foldedNames.size >= MAX_FOLDED_TRACKED) foldedOverflow = true;
+          }
           return this.id(OTHER_CHECKS);
         }
         id = names.length;
@@ -53,6 +67,11 @@ export function createChecks(): Checks {
       return out;
     },
     fails: () => failTotal,
-    folded: () => folded,
+    folded() {
+      if (foldedNames.size === 0) return undefined;
+      const other = ids.get(OTHER_CHECKS);
+      const results = other === undefined ? 0 : passes[other] + failsById[other];
+      return { names: foldedNames.size, atLeast: foldedOverflow, results };
+    },
   };
 }

@@ -1,9 +1,9 @@
 // What the result says when a run invented more request or check names than runner keeps apart.
-import { MAX_CHECK_NAMES, OTHER_CHECKS } from '../flow/checks.ts';
+import { MAX_CHECK_NAMES, OTHER_CHECKS, type FoldedChecks } from '../flow/checks.ts';
 import { MAX_REQUEST_NAMES, OTHER_NAME, type FoldedNames } from './collector.ts';
 
 /** One warning per kind of name that was folded; none when nothing was. */
-export function cardinalityWarnings(requests: FoldedNames | undefined, checkLookupsFolded: number): string[] {
+export function cardinalityWarnings(requests: FoldedNames | undefined, checks: FoldedChecks | undefined): string[] {
   const out: string[] = [];
   if (requests) {
     out.push(
@@ -11,8 +11,11 @@ export function cardinalityWarnings(requests: FoldedNames | undefined, checkLook
         `(${requests.requests} requests): give requests a fixed name, e.g. http.get(\`/users/\${id}\`, { name: 'GET /users/:id' }) (k6's name tag)`,
     );
   }
-  if (checkLookupsFolded > 0) {
-    out.push(`more than ${MAX_CHECK_NAMES} distinct check names: the rest were counted together as '${OTHER_CHECKS}'; keep check names fixed (put ids in the value, not the name)`);
+  if (checks) {
+    out.push(
+      `${checks.atLeast ? 'more than ' : ''}${checks.names} distinct check names past the first ${MAX_CHECK_NAMES} were counted together as '${OTHER_CHECKS}' ` +
+        `(${checks.results} results): keep check names fixed (put ids in the value, not the name)`,
+    );
   }
   return out;
 }

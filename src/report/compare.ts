@@ -1,5 +1,6 @@
 // `runner compare`: the numbers of two or more result files side by side, each candidate against the first
 // (the base), per request name and in total, with a noise-aware verdict and the `--fail-on` budgets.
+import { basename } from 'node:path';
 import { hashString } from '../generators/rng.ts';
 import { decodeHistogram } from '../metrics/histogram.ts';
 import { UserError } from '../errors.ts';
@@ -129,7 +130,8 @@ function comparisonWarnings(results: readonly RunResult[], files: readonly strin
   const out: string[] = [];
   const base = results[0].scenario;
   results.forEach((r, i) => {
-    if (i > 0 && (r.scenario.name !== base.name || r.scenario.file !== base.file)) {
+    // The folder does not count: the base and the candidate of one scenario often run from two checkouts (CI).
+    if (i > 0 && (r.scenario.name !== base.name || basename(r.scenario.file) !== basename(base.file))) {
       out.push(
         `${files[i]} ran scenario '${r.scenario.name}' (${r.scenario.file}), the base ran '${base.name}' (${base.file}): different scenarios, the numbers may not be comparable`,
       );

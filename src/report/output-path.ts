@@ -32,6 +32,12 @@ export function describeOutput(o: OutputPath): string {
   return o.flag.endsWith('=') ? `${o.flag}${o.path}` : `${o.flag} ${o.path}`;
 }
 
+/** A file name fit for the output, for hints: an HTML report is not `result.json`. */
+function exampleName(flag: string): string {
+  const names: Record<string, string> = { '--out ndjson=': 'samples.ndjson', '--hdr-log': 'run.hlog', '--summary-export': 'summary.json', '-o': 'report.html' };
+  return names[flag] ?? 'result.json';
+}
+
 function refuse(o: OutputPath, problem: string, hint: string): never {
   throw new UserError({ message: `${describeOutput(o)}: ${problem}`, hint });
 }
@@ -46,7 +52,7 @@ export function checkOutputPath(o: OutputPath): string {
   // An empty path resolves to the working folder: say what is wrong, not that a folder was named.
   if (o.given === '') throw new UserError({ message: `${o.flag.endsWith('=') ? o.flag : `${o.flag} ''`}: the path is empty`, hint: `give a file name, e.g. ${o.flag}${o.flag.endsWith('=') ? '' : ' '}result.json` });
   if (o.given !== undefined && /(^|\/)\.{0,2}\/*$/.test(o.given)) {
-    refuse(o, 'names a folder, not a file', `give a file name, e.g. ${o.given.replace(/\/+$/, '')}/result.json`);
+    refuse(o, 'names a folder, not a file', `give a file name, e.g. ${o.given.replace(/\/+$/, '')}/${exampleName(o.flag)}`);
   }
   let target = o.path;
   let st: Stats | undefined;
@@ -65,7 +71,7 @@ export function checkOutputPath(o: OutputPath): string {
     refuse(o, `cannot be inspected (${codeOf(err)})`, 'check the path and its folders');
   }
   if (st !== undefined) {
-    if (st.isDirectory()) refuse(o, 'is a folder', 'give a file name inside it, e.g. ' + `${o.path.replace(/\/+$/, '')}/result.json`);
+    if (st.isDirectory()) refuse(o, 'is a folder', 'give a file name inside it, e.g. ' + `${o.path.replace(/\/+$/, '')}/${exampleName(o.flag)}`);
     if (!st.isFile()) refuse(o, 'is not a regular file (a FIFO, device or socket)', 'runner writes outputs to regular files only; write to a file and read it afterwards (or `tail -f` it)');
     try {
       accessSync(target, constants.W_OK);
@@ -128,4 +134,22 @@ export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonl
   }
   if (problems.length > 0) throw new UserError(problems.flatMap((p) => p.diagnostics));
   return targets;
+}
+
+/**
+ * Refuses an output that is an input found only once the scenario is loaded (a request's template file, a module
+ * a script scenario imports): the run would overwrite it. `outputs` are the checked paths (symbolic links already followed).
+ */
+export function refuseOutputsOverInputs(outputs: readonly OutputPath[], inputs: readonly string[]): void {
+  const real = inputs.map((p) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  });
+  const problems = outputs
+    .filter((o) => real.includes(o.path))
+    .map((o) => new UserError({ message: `${describeOutput(o)}: is an input of this command (a request's template or a module the scenario imports); it would be overwritten`, hint: 'write this output to another file' }));
+  if (problems.length > 0) throw new UserError(problems.flatMap((e) => e.diagnostics));
 }

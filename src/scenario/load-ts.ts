@@ -26,8 +26,11 @@ export interface RunnerPackage {
 
 let runnerPackage: RunnerPackage | undefined;
 
-/** runner's npm package name (npm's `runner` belongs to someone else); scenarios still import 'runner'. */
-const PACKAGE_NAME = 'runner-loadtest';
+/**
+ * The name runner is published under (npm's `runner` belongs to someone else); the command and the name scenarios
+ * import stay `runner`.
+ */
+export const PACKAGE_NAME = 'runner-loadtest';
 
 /** Finds the runner package from this module's own URL: the nearest package.json named PACKAGE_NAME above it. */
 export function findRunnerPackage(): RunnerPackage {
@@ -85,7 +88,7 @@ export async function loadScriptScenario(file: string, opts: { loadFromFlags?: b
   const pkg = findRunnerPackage();
   const dir = dirname(file);
   let bundlePath = join(dir, `.runner-${basename(file)}-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
-  const code = await bundle(file, bundlePath, pkg.entry);
+  const { code, sources } = await bundle(file, bundlePath, pkg.entry);
   let tmpDir: string | undefined;
   try {
     await writeFile(bundlePath, code, { flag: 'wx' });
@@ -105,10 +108,12 @@ export async function loadScriptScenario(file: string, opts: { loadFromFlags?: b
     await unlink(bundlePath).catch(() => undefined);
     if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
   }
-  return toModel(mod, file, source, origin, opts);
+  const model = toModel(mod, file, source, origin, opts);
+  return sources.length > 0 ? { ...model, sources } : model;
 }
 
-async function bundle(file: string, outfile: string, entry: string): Promise<string> {
+/** The bundled code, and the other local files it was built from (absolute paths). */
+async function bundle(file: string, outfile: string, entry: string): Promise<{ code: string; sources: string[] }> {
   try {
     const result = await build({
       entryPoints: [file],
@@ -123,8 +128,13 @@ async function bundle(file: string, outfile: string, entry: string): Promise<str
       sourcemap: 'inline',
       logLevel: 'silent',
       plugins: [resolvePlugin(entry)],
+      metafile: true,
     });
-    return result.outputFiles[0].text;
+    // metafile paths are relative to absWorkingDir; plugin-mapped imports ('runner') are not files here.
+    const sources = Object.keys(result.metafile.inputs)
+      .map((p) => resolve(dirname(file), p))
+      .filter((p) => p !== file);
+    return { code: result.outputFiles[0].text, sources };
   } catch (err) {
     const failure = err as BuildFailure;
     if (!Array.isArray(failure.errors)) throw err;

@@ -8,6 +8,8 @@ export interface TestModel {
   name: string;
   /** Absolute path of the file this came from. */
   file: string;
+  /** Other local files it is built from (modules a script scenario imports), absolute: inputs no output may overwrite. */
+  sources?: string[];
   /** Base URL every relative request path is resolved against. */
   target?: string;
   http: HttpSettings;

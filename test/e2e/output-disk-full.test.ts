@@ -106,3 +106,23 @@ test('streams opened on a disk that is already full stop with a warning at their
   assert.equal(written.totals.requests, ITERATIONS);
   assert.equal(written.warnings.filter((w: string) => /ENOSPC/.test(w)).length, 2);
 });
+
+test('a lost result file with --quiet names the outputs that were written instead of saying nothing was kept', async (t) => {
+  if (mountError !== undefined) return t.skip(`needs root to mount a small tmpfs: ${mountError}`);
+  try {
+    writeFileSync(join(small, 'filler3'), Buffer.alloc(256 * 1024));
+  } catch {
+    // ENOSPC: the small disk is full, which is the point.
+  }
+  const result = join(small, 'result-3.json');
+  const hlog = join(dir, 'kept.hlog');
+  const exported = join(dir, 'kept-summary.json');
+  const r = await runInProcess(['run', scenario('kept'), '--quiet', '--out', result, '--hdr-log', hlog, '--summary-export', exported], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.ok(r.stderr.includes(`could not write the result file ${result} (ENOSPC)`), r.stderr);
+  assert.doesNotMatch(r.stderr, /nothing of this run was kept/);
+  assert.ok(r.stderr.includes(`what is left of this run: --hdr-log ${hlog}, --summary-export ${exported}`), r.stderr);
+  // What the message names is really there.
+  assert.match(readFileSync(hlog, 'utf8'), /^Tag=hit,/m);
+  assert.equal(JSON.parse(readFileSync(exported, 'utf8')).metrics.http_reqs.count, ITERATIONS);
+});

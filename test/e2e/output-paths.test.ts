@@ -166,3 +166,89 @@ test('runner report -o into a missing folder or onto a folder is exit 2 naming t
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /is an input of this command/);
 });
+
+test("an output on a request's template file (or a link to it) is refused: the run would overwrite the body it sends", async () => {
+  const templates = join(dir, 'tpl');
+  mkdirSync(templates, { recursive: true });
+  const body = join(templates, 'body.json');
+  const original = '{ "id": "{{id}}" }\n';
+  writeFileSync(body, original);
+  symlinkSync(body, join(dir, 'body-link.json'));
+  const file = join(dir, 'with-template.yaml');
+  writeFileSync(
+    file,
+    ['name: with-template', `target: ${server.url}`, 'fields:', '  id: { gen: string, length: 6 }', 'requests:', '  - name: hit', '    method: POST', '    path: /hit', '    template: tpl/body.json', 'load:', '  executor: shared-iterations', '  vus: 1', '  iterations: 3', ''].join('\n'),
+  );
+  for (const args of [['--out', body], ['--summary-export', join(dir, 'body-link.json')], ['--out', `ndjson=${body}`], ['--hdr-log', body]]) {
+    const before = server.count;
+    const r = await runInProcess(['run', file, '--quiet', ...args], dir);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /is an input of this command \(a request's template or a module the scenario imports\); it would be overwritten/);
+    assert.ok(r.stderr.includes(body), r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    assert.equal(server.count - before, 0, 'no request sent');
+    assert.equal(readFileSync(body, 'utf8'), original, 'the template is untouched');
+  }
+});
+
+test('an output flag given twice is exit 2 naming both files, not a silently dropped first file', async () => {
+  for (const flag of ['--hdr-log', '--summary-export']) {
+    const first = join(dir, `first${flag}.out`);
+    const second = join(dir, `second${flag}.out`);
+    const before = server.count;
+    const r = await runInProcess(['run', scenario, '--quiet', flag, first, flag, second], dir);
+    assert.equal(r.code, 2, `${flag}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(`${flag} given twice ('${first}' and '${second}')`), r.stderr);
+    assert.equal(server.count - before, 0, 'no request sent');
+    assert.equal(existsSync(first) || existsSync(second), false);
+  }
+  const r = await runInProcess(['report', resultFile, '-o', join(dir, 'a.html'), '-o', join(dir, 'b.html')], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /-o given twice/);
+  assert.equal(existsSync(join(dir, 'a.html')) || existsSync(join(dir, 'b.html')), false);
+});
+
+test("a folder given as an output gets a hint with a file name fit for that output, not always 'result.json'", async () => {
+  const folder = join(dir, 'a-folder');
+  mkdirSync(folder, { recursive: true });
+  const hints: [string[], string][] = [
+    [['run', scenario, '--quiet', '--hdr-log', folder], `${folder}/run.hlog`],
+    [['run', scenario, '--quiet', '--out', `ndjson=${folder}`], `${folder}/samples.ndjson`],
+    [['run', scenario, '--quiet', '--summary-export', `${folder}/`], `${folder}/summary.json`],
+    [['run', scenario, '--quiet', '--out', folder], `${folder}/result.json`],
+    [['report', resultFile, '-o', folder], `${folder}/report.html`],
+  ];
+  for (const [args, example] of hints) {
+    const r = await runInProcess(args, dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes(`e.g. ${example}`), `${args.join(' ')}: ${r.stderr}`);
+  }
+});
+
+test('an output on a module a TypeScript scenario imports is refused: the run would overwrite its own code', async () => {
+  const lib = join(dir, 'lib');
+  mkdirSync(lib, { recursive: true });
+  const helper = join(lib, 'paths.ts');
+  const original = "export const HIT = '/hit';\n";
+  writeFileSync(helper, original);
+  const file = join(dir, 'imports.ts');
+  writeFileSync(
+    file,
+    [
+      "import { defineScenario } from 'runner';",
+      "import { HIT } from './lib/paths.ts';",
+      `export default defineScenario({ target: '${server.url}', load: { executor: 'shared-iterations', vus: 1, iterations: 2 }, iteration: async ({ http }) => { await http.get(HIT); } });`,
+      '',
+    ].join('\n'),
+  );
+  const before = server.count;
+  const r = await runInProcess(['run', file, '--quiet', '--out', helper], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.ok(r.stderr.includes(`--out ${helper}: is an input of this command`), r.stderr);
+  assert.equal(server.count - before, 0, 'no request sent');
+  assert.equal(readFileSync(helper, 'utf8'), original, 'the module is untouched');
+  // The same scenario with an ordinary output runs.
+  const ok = await runInProcess(['run', file, '--quiet', '--out', join(dir, 'imports.json')], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(server.count - before, 2);
+});

@@ -101,3 +101,11 @@ describe('compare CLI: budgets and scenarios', () => {
     assert.doesNotMatch(same.stdout + same.stderr, /warning/);
   });
 });
+
+test('one scenario run from two checkouts (two folders, as CI does) is not "different scenarios"; another file is', () => {
+  const main = { ...base, scenario: { ...base.scenario, file: '/ci/build-101/scenarios/shop.yaml' } };
+  const branch = { ...base, scenario: { ...base.scenario, file: '/ci/build-102/scenarios/shop.yaml' } };
+  assert.deepEqual(compareResults([main, branch], ['main.json', 'branch.json']).warnings, []);
+  const renamed = { ...base, scenario: { ...base.scenario, file: '/ci/build-102/scenarios/shop-v2.yaml' } };
+  assert.match(compareResults([main, renamed], ['main.json', 'renamed.json']).warnings.join('\n'), /renamed\.json ran scenario .*: different scenarios/);
+});

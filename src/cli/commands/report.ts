@@ -9,13 +9,14 @@ import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { writeFileAtomic } from '../../report/atomic-write.ts';
 import { checkOutputPaths } from '../../report/output-path.ts';
+import { parseOnce } from '../options.ts';
 
 export function registerReport(program: Command, io: Io, result: CommandResult): void {
   program
     .command('report')
     .description('write one self-contained HTML report (no network) for one or more result files, overlaid')
     .argument('<results...>', 'result files (runner run --out)')
-    .requiredOption('-o, --output <file>', 'the HTML file to write')
+    .requiredOption('-o, --output <file>', 'the HTML file to write', parseOnce('-o'))
     .action(async (files: string[], flags: { output: string }) => {
       // The output path first, before reading and rendering anything.
       const [out] = checkOutputPaths([{ flag: '-o', path: resolve(io.cwd, flags.output), given: flags.output }], files.map((f) => resolve(io.cwd, f)));

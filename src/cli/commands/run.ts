@@ -6,8 +6,10 @@ import { compilePlan } from '../../plan/compile.ts';
 import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings } from '../../metrics/thresholds/evaluate.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
+import { refuseOutputsOverInputs } from '../../report/output-path.ts';
 import { writeResultAtomic } from '../../report/result.ts';
-import { createRedactor, redactRunResult, urlSecrets } from '../../report/redact.ts';
+import { createRedactor, redactRunResult, urlSecrets, type Redactor } from '../../report/redact.ts';
+import type { MetricsSink } from '../../metrics/types.ts';
 import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../report/terminal-text.ts';
@@ -20,7 +22,7 @@ import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { checkRunOutputPaths, collectOut, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
-import { parseDurationFlag, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
+import { parseDurationFlag, parseOnce, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
 import type { RunResult } from '../../report/result-types.ts';
 import { resolve } from 'node:path';
 
@@ -58,8 +60,8 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
     .option('--out <file>', 'write the result JSON here (atomically); ndjson=<file>: one line per request (repeatable)', collectOut)
-    .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)')
-    .option('--summary-export <file>', "write the end summary as JSON under k6's metric names")
+    .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)', parseOnce('--hdr-log'))
+    .option('--summary-export <file>', "write the end summary as JSON under k6's metric names", parseOnce('--summary-export'))
     .option('--insecure', 'skip TLS certificate verification')
     .option('-q, --quiet', 'no summary on stdout and no live progress on stderr')
     .option('--no-color', 'no colour in the output')
@@ -86,18 +88,23 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard): Promise<number> {
   const loadFromFlags = [flags.vus, flags.iterations, flags.duration, flags.rate, flags.stages].some((f) => f !== undefined);
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags });
+  refuseOutputsOverInputs(outputList(paths), [...templateFiles(loaded), ...(loaded.sources ?? [])]);
   const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
   // Bad threshold expressions are user errors now, before the first request.
   const thresholds = compilePlanThresholds(plan);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
-  const outputs = createRunOutputs(io, plan, {
+  // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
+  const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
+  // The streams (NDJSON, HDR log) write names as they go: they get redacted names, from the plan and at run time.
+  const outputs = createRunOutputs(io, { ...plan, requestNames: plan.requestNames.map(redact.text) }, {
     hdrLog: paths.hdrLog,
     ndjson: paths.ndjson,
     progress: !flags.quiet,
     color: useColor(io, io.stderr, flags.color),
   });
+  for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
   guard.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
@@ -113,8 +120,6 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
       run.stop();
     } else run.abort();
   });
-  // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
-  const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
     outputs.start(run);
@@ -129,10 +134,14 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
       measured.warnings.push(...noDataWarnings(thresholds, measured));
     }
     const runResult = redactRunResult(measured, redact);
-    const lost = await writeResultFiles(io, paths, runResult);
+    const { lost, kept } = await writeResultFiles(io, paths, runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
     if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
-    if (lost) io.stderr.write(`runner: ${lost}; ${flags.quiet ? 'nothing of this run was kept (--quiet)' : 'the summary above is all that is left of this run'}\n`);
+    if (lost) {
+      // Name what survived: the other outputs were written (a stream that stopped early said so above).
+      const left = [...(flags.quiet ? [] : ['the summary above']), ...kept];
+      io.stderr.write(`runner: ${lost}; ${left.length === 0 ? 'nothing of this run was kept (--quiet)' : `what is left of this run: ${left.join(', ')}`}\n`);
+    }
     // A setup() or teardown() that threw is a mistake in the scenario: its diagnostic after the numbers, exit 2.
     if (run.scenarioCodeError) throw run.scenarioCodeError;
     if (lost) return ExitCode.userError;
@@ -156,23 +165,44 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
  * Writes --summary-export, then the result file. A failed summary export is a warning (it lands in the result
  * file); a failed result file is returned as a sentence (the caller still prints the summary, then exits 2).
  */
-async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunResult): Promise<string | undefined> {
+/** Writes the summary export and the result file; `lost` says why the result file could not be written, `kept` lists the other outputs of the run. */
+async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunResult): Promise<{ lost?: string; kept: string[] }> {
+  const kept: string[] = [];
+  if (paths.ndjson) kept.push(`--out ndjson=${paths.ndjson}`);
+  if (paths.hdrLog) kept.push(`--hdr-log ${paths.hdrLog}`);
   if (paths.summaryExport) {
     try {
       await writeResultAtomic(paths.summaryExport, buildSummaryExport(runResult));
+      kept.push(`--summary-export ${paths.summaryExport}`);
     } catch (err) {
       const w = `--summary-export ${paths.summaryExport}: write failed (${errorCode(err)})${paths.json ? '; the result file has the same numbers' : ''}`;
       runResult.warnings.push(w);
       io.stderr.write(`warning: ${w}\n`);
     }
   }
-  if (!paths.json) return undefined;
+  if (!paths.json) return { kept };
   try {
     await writeResultAtomic(paths.json, runResult);
-    return undefined;
+    return { kept };
   } catch (err) {
-    return `could not write the result file ${paths.json} (${errorCode(err)})`;
+    return { lost: `could not write the result file ${paths.json} (${errorCode(err)})`, kept };
   }
+}
+
+/** Names learned at run time (code scenarios) reach `sink` redacted; once per new name, nothing per request. */
+function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
+  const named = sink.named?.bind(sink);
+  if (named) sink.named = (requestId, name) => named(requestId, redact.text(name));
+}
+
+/** The files a request body is read from: inputs an output must not overwrite. */
+function templateFiles(model: TestModel): string[] {
+  return model.scenarios.flatMap((s) => (s.flow.kind === 'requests' ? s.flow.requests : [])).flatMap((r) => (r.body?.kind === 'template' && r.body.file !== undefined ? [r.body.file] : []));
+}
+
+function outputList(paths: RunOutputPaths): { flag: string; path: string }[] {
+  const flags: Record<keyof RunOutputPaths, string> = { json: '--out', ndjson: '--out ndjson=', hdrLog: '--hdr-log', summaryExport: '--summary-export' };
+  return (Object.keys(flags) as (keyof RunOutputPaths)[]).flatMap((k) => (paths[k] === undefined ? [] : [{ flag: flags[k], path: paths[k] }]));
 }
 
 function errorCode(err: unknown): string {
