@@ -12,7 +12,7 @@ import { createRedactor, redactRunResult, urlSecrets, type Redactor } from '../.
 import type { MetricsSink } from '../../metrics/types.ts';
 import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
-import { escapeTerminalText } from '../../report/terminal-text.ts';
+import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
