@@ -1,5 +1,5 @@
 // Result files for the report/compare tests: real collectors and histograms, with a few knobs.
-import { createCollector } from '../../src/metrics/collector.ts';
+import { createCollector, type Collector } from '../../src/metrics/collector.ts';
 import { buildRunResult } from '../../src/report/result.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 
@@ -39,4 +39,19 @@ export function fixtureResult(o: FixtureOptions = {}): RunResult {
     timeSeries: Array.from({ length: o.timeSeriesSeconds ?? 3 }, (_, t) => ({ t, started: 10, finished: 10, errors: 0, dropped: 0, p50: 1 + (t % 5), p99: 4 + (t % 11) })),
   });
   return JSON.parse(JSON.stringify(result)) as RunResult;
+}
+
+/** A completed run of `durationMs` whose numbers are what `c` recorded; `iterations` and `checks` as given. */
+export function resultOf(c: Collector, o: { durationMs?: number; iterations?: Partial<RunResult['iterations']>; checks?: RunResult['checks'] } = {}): RunResult {
+  const durationMs = o.durationMs ?? 1000;
+  return buildRunResult({
+    runner: 't',
+    scenario: { name: 's', file: 's.yaml', seed: 1 },
+    startedAt: new Date(0),
+    durationMs,
+    outcome: 'completed',
+    iterations: { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0, ...o.iterations },
+    metrics: c.toRequestResults(durationMs),
+    checks: o.checks ?? {},
+  });
 }

@@ -4,12 +4,12 @@
 // address, port, message), since a real EHOSTUNREACH would need traffic off 127.0.0.1. EADDRNOTAVAIL is also
 // produced for real (undici, binding to a local address this host does not have; nothing is sent), and the
 // summary prints each new class's hint.
+import { resultOf } from '../helpers/result-fixture.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client } from 'undici';
 import { classifyError } from '../../src/http/classify.ts';
 import { createCollector } from '../../src/metrics/collector.ts';
-import { buildRunResult } from '../../src/report/result.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 
 /** An error as Node's net module builds it (lib/internal/errors.js exceptionWithHostPort). */
@@ -56,16 +56,7 @@ test('the summary gives ports_exhausted and unreachable a hint', () => {
   const c = createCollector(['hit']);
   c.error(0, 'ports_exhausted', 0, 0);
   c.error(0, 'unreachable', 0, 0);
-  const r = buildRunResult({
-    runner: 't',
-    scenario: { name: 's', file: 's.yaml', seed: 1 },
-    startedAt: new Date(0),
-    durationMs: 1000,
-    outcome: 'completed',
-    iterations: { started: 2, completed: 0, failed: 2, dropped: 0, aborted: 0 },
-    metrics: c.toRequestResults(1000),
-    checks: {},
-  });
+  const r = resultOf(c, { iterations: { started: 2, completed: 0, failed: 2, dropped: 0, aborted: 0 } });
   assert.deepEqual(r.totals.errors, { ports_exhausted: 1, unreachable: 1 });
   const text = renderSummary(r, { color: false });
   assert.match(text, /ports_exhausted.*\n.*ip_local_port_range/);

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings } from '../../src/metrics/thresholds/evaluate.ts';
 import { compileThresholds } from '../../src/metrics/thresholds/parse.ts';
-import { buildRunResult } from '../../src/report/result.ts';
 import { renderSummary } from '../../src/report/summary.ts';
+import { resultOf } from '../helpers/result-fixture.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 
 /** 1000 signups at 1..1000 ms, 10 of them 500s; 90 logins at 5 ms and 10 refused. 10 s. */
@@ -14,16 +14,7 @@ function result(): RunResult {
   for (let i = 1; i <= 1000; i++) c.response(0, i <= 10 ? 500 : 200, i * 1000, i * 1000, 100, 100, i > 10);
   for (let i = 0; i < 90; i++) c.response(1, 200, 5000, 5000, 100, 100, true);
   for (let i = 0; i < 10; i++) c.error(1, 'refused', 0, 0);
-  return buildRunResult({
-    runner: 't',
-    scenario: { name: 's', file: 's.yaml', seed: 1 },
-    startedAt: new Date(0),
-    durationMs: 10_000,
-    outcome: 'completed',
-    iterations: { started: 1100, completed: 1000, failed: 100, dropped: 7, aborted: 0 },
-    metrics: c.toRequestResults(10_000),
-    checks: { a: { passes: 990, fails: 10 } },
-  });
+  return resultOf(c, { durationMs: 10_000, iterations: { started: 1100, completed: 1000, failed: 100, dropped: 7, aborted: 0 }, checks: { a: { passes: 990, fails: 10 } } });
 }
 
 function verdict(metric: string, expression: string, r = result()) {

@@ -5,24 +5,15 @@ import { createCollector } from '../../src/metrics/collector.ts';
 import { evaluateThresholds, noDataWarnings, thresholdsFailed, thresholdsToJson } from '../../src/metrics/thresholds/evaluate.ts';
 import { compileThresholds } from '../../src/metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../src/metrics/thresholds/watch.ts';
-import { buildRunResult } from '../../src/report/result.ts';
 import { renderSummary } from '../../src/report/summary.ts';
+import { resultOf } from '../helpers/result-fixture.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 
 /** A run in which every request was refused: no response, no check, no latency. */
 function deadRun(): RunResult {
   const c = createCollector(['login', 'other']);
   for (let i = 0; i < 5; i++) c.error(0, 'refused', 0, 0);
-  return buildRunResult({
-    runner: 't',
-    scenario: { name: 's', file: 's.yaml', seed: 1 },
-    startedAt: new Date(0),
-    durationMs: 1000,
-    outcome: 'completed',
-    iterations: { started: 5, completed: 0, failed: 5, dropped: 0, aborted: 0 },
-    metrics: c.toRequestResults(1000),
-    checks: {},
-  });
+  return resultOf(c, { iterations: { started: 5, completed: 0, failed: 5, dropped: 0, aborted: 0 } });
 }
 
 const spec = (metric: string, expression: string, abortOnFail = false) => ({ metric, expression, abortOnFail, delayAbortEvalMs: 0 });

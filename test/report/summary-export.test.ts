@@ -1,23 +1,14 @@
 // --summary-export: a trend or rate with no samples is left out (as k6 leaves out unobserved metrics), never 0 ms.
+import { resultOf } from '../helpers/result-fixture.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
-import { buildRunResult } from '../../src/report/result.ts';
 import { buildSummaryExport } from '../../src/report/summary-export.ts';
 
 function run(record: (c: ReturnType<typeof createCollector>) => void) {
   const c = createCollector(['login', 'idle']);
   record(c);
-  return buildRunResult({
-    runner: 't',
-    scenario: { name: 's', file: 's.yaml', seed: 1 },
-    startedAt: new Date(0),
-    durationMs: 1000,
-    outcome: 'completed',
-    iterations: { started: 3, completed: 0, failed: 3, dropped: 0, aborted: 0 },
-    metrics: c.toRequestResults(1000),
-    checks: {},
-  });
+  return resultOf(c, { iterations: { started: 3, completed: 0, failed: 3, dropped: 0, aborted: 0 } });
 }
 
 test('a metric with no samples is not exported as 0 ms / 0 % failed; counters keep their 0; thresholds stay', () => {
