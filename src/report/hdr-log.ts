@@ -1,9 +1,11 @@
 // `--hdr-log run.hlog`: the standard HdrHistogram interval log (format 1.3), one line per second for the whole run
-// (untagged, even when empty: "no request finished" is information) and one per request name (`Tag=<name>`) that
+// (untagged, even when empty: "no request finished" is information) and one per request name (`Tag=<tag>`, see below) that
 // had a value in that second — a script naming 1,000 requests would otherwise write 1,000 empty lines a second.
 // The format allows absent tags, but Java's HistogramLogProcessor `-tag x` throws (NullPointerException) on a tag
 // with no line in the whole log, so the last interval writes an empty line for each name never written before.
-// Readable by HistogramLogProcessor and HistogramLogAnalyzer.
+// Readable by HistogramLogProcessor and HistogramLogAnalyzer: Java's reader splits every line on spaces, commas,
+// CR and LF, so a request name is written as a tag without them (see `renderHdrTag`), and a comment line before a
+// tag's first line maps it back to the name: `#[Tag GET_/health = "GET /health"]`.
 import { HistogramLogWriter } from 'hdr-histogram-js';
 import { createHistogram, type Histogram } from '../metrics/histogram.ts';
 import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
@@ -19,6 +21,32 @@ export interface HdrLog {
   start(startEpochMs: number, nowMs: () => number): void;
   /** Writes the last (partial) interval and closes the file. */
   close(): void;
+}
+
+/**
+ * The tag a request name is written under: `name` with every character other than printable ASCII, and every
+ * comma, replaced by `_` ("" → "_"). Java's HistogramLogScanner splits on `[ ,\r\n]` (a name with a space made
+ * the whole file unreadable, untagged totals included) and decodes with the platform charset (often ASCII), so
+ * a non-ASCII tag could not be given back to `-tag`. Two names that render alike are told apart by `uniqueTag`.
+ */
+export function renderHdrTag(name: string): string {
+  const tag = name.replace(/[^\x21-\x2b\x2d-\x7e]/gu, '_');
+  return tag === '' ? '_' : tag;
+}
+
+/** The comment line mapping `tag` to its request name; the name JSON-quoted and pure ASCII, so it stays one line for every reader. */
+export function renderHdrTagComment(tag: string, name: string): string {
+  const quoted = JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `#[Tag ${tag} = ${quoted}]\n`;
+}
+
+/** `renderHdrTag(name)`, with `~2`, `~3`… appended while it is in `used`; adds the result to `used`. */
+function uniqueTag(name: string, used: Set<string>): string {
+  const base = renderHdrTag(name);
+  let tag = base;
+  for (let k = 2; used.has(tag); k++) tag = `${base}~${k}`;
+  used.add(tag);
+  return tag;
 }
 
 /** The header lines the Java HistogramLogWriter writes (comment, version, start time, base time, legend). */
@@ -48,13 +76,18 @@ export function createHdrLog(
   const file = createOutputStream(path, onWriteError);
   const recorder = createIntervalRecorder(requestNames.length, true);
   const writer = new HistogramLogWriter((text) => file.write(text));
-  const names = [...new Set(requestNames)];
-  const nameIndex = requestNames.map((n) => names.indexOf(n));
+  const names: string[] = [];
+  /** By index into `names`: the tag it is written under, distinct per name. */
+  const tags: string[] = [];
+  const usedTags = new Set<string>();
   /** Index into `names` of a request name, adding it (names learned at run time by code scenarios). */
   const indexOfName = (name: string): number => {
     const i = names.indexOf(name);
-    return i === -1 ? names.push(name) - 1 : i;
+    if (i !== -1) return i;
+    tags.push(uniqueTag(name, usedTags));
+    return names.push(name) - 1;
   };
+  const nameIndex = requestNames.map(indexOfName);
   recorder.named = (id, name) => {
     nameIndex[id] = indexOfName(name);
   };
@@ -102,8 +135,9 @@ export function createHdrLog(
     names.forEach((name, i) => {
       const h = byName.get(i) ?? (last && !written[i] ? empty : undefined);
       if (h === undefined) return;
+      if (!written[i]) file.write(renderHdrTagComment(tags[i], name));
       written[i] = true;
-      h.tag = name;
+      h.tag = tags[i];
       writer.outputIntervalHistogram(h, startSec, endSec, MAX_VALUE_UNIT_RATIO);
     });
     writer.outputIntervalHistogram(total, startSec, endSec, MAX_VALUE_UNIT_RATIO);

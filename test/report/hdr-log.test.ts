@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HistogramLogReader } from 'hdr-histogram-js';
-import { createHdrLog } from '../../src/report/hdr-log.ts';
+import { createHdrLog, renderHdrTag } from '../../src/report/hdr-log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'runner-hdrlog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,6 +56,46 @@ test('--hdr-log keeps the untagged all-requests line for an interval with no val
   assert.deepEqual(read.filter(([t]) => t === 'a'), [['a', 1]]);
   assert.deepEqual(read.filter(([t]) => t === 'b'), [['b', 0]], 'b: one empty line at the end');
   assert.ok(read.filter(([t]) => t === 'NO TAG').length >= 3);
+});
+
+test('a tag is printable ASCII without spaces or commas (Java splits on them); names that render alike stay distinct', async () => {
+  assert.equal(renderHdrTag('GET /health'), 'GET_/health');
+  assert.equal(renderHdrTag('hit, again'), 'hit__again');
+  assert.equal(renderHdrTag('a\tb\r\nc'), 'a_b__c');
+  assert.equal(renderHdrTag('이름 😀'), '____', 'one _ per character, not per UTF-16 unit');
+  assert.equal(renderHdrTag(''), '_', 'an empty tag is written untagged by hdr-histogram-js');
+  assert.equal(renderHdrTag('POST /v1/{id}?x=1&y=[2]'), 'POST_/v1/{id}?x=1&y=[2]');
+  const names = ['GET /a', 'GET_/a', 'GET,/a', '', 'NO TAG', 'line\u2028break"'];
+  const path = await writeLog('tags.hlog', names, (log) => {
+    names.forEach((_, id) => log.sink.response(id, 200, 1000 + id, 1000 + id, 0, 0, true));
+  });
+  const text = readFileSync(path, 'utf8');
+  // No data line holds a space or a comma inside its tag.
+  const tagLines = text.split('\n').filter((l) => l.startsWith('Tag='));
+  assert.equal(tagLines.length, names.length);
+  for (const l of tagLines) assert.match(l, /^Tag=[\x21-\x2b\x2d-\x7e]+,[\d.]+,[\d.]+,[\d.]+,\S+$/);
+  const read = readLog(text);
+  assert.deepEqual(
+    read.filter(([t]) => t !== 'NO TAG').map(([t, n]) => [t, n]),
+    [['GET_/a', 1], ['GET_/a~2', 1], ['GET_/a~3', 1], ['_', 1], ['NO_TAG', 1], ['line_break"', 1]],
+  );
+  assert.equal(read.filter(([t]) => t === 'NO TAG').reduce((n, [, c]) => n + c, 0), names.length);
+  // One ASCII comment line per tag maps it back to its name, before the tag's first data line.
+  const comments = text.split('\n').filter((l) => l.startsWith('#[Tag '));
+  assert.deepEqual(comments, [
+    '#[Tag GET_/a = "GET /a"]',
+    '#[Tag GET_/a~2 = "GET_/a"]',
+    '#[Tag GET_/a~3 = "GET,/a"]',
+    '#[Tag _ = ""]',
+    '#[Tag NO_TAG = "NO TAG"]',
+    '#[Tag line_break" = "line\\u2028break\\""]',
+  ]);
+  for (const c of comments) {
+    const m = /^#\[Tag (\S+) = (".*")\]$/.exec(c);
+    assert.ok(m);
+    assert.ok(names.includes(JSON.parse(m[2])), `${c} maps back to a name`);
+    assert.ok(text.indexOf(c) < text.indexOf(`Tag=${m[1]},`), `${c} comes before its first line`);
+  }
 });
 
 // Java's own reader (apt-get install default-jre-headless libhdrhistogram-java); skipped where it is absent.
