@@ -9,18 +9,20 @@ import { compilePlan } from '../../plan/compile.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { escapeTerminalText as safe } from '../../terminal-text.ts';
-import { maxVusOf } from '../../scenario/model.ts';
+import { maxVusOf, type TestModel } from '../../scenario/model.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
+import { addLoadFlags, applyLoadFlags, hasLoadFlags, type LoadFlags } from '../options.ts';
 
 export function registerValidate(program: Command, io: Io, result: CommandResult): void {
-  program
+  const command = program
     .command('validate')
-    .description('check a scenario file without sending any request')
+    .description('check a scenario file without sending any request; with load flags, the load `run` would run with them')
     .argument('<file>', 'scenario file')
-    .option('--typecheck', 'also type-check a TypeScript scenario with the TypeScript compiler (an optional peer dependency)')
-    .action(async (file: string, flags: { typecheck?: boolean }) => {
+    .option('--typecheck', 'also type-check a TypeScript scenario with the TypeScript compiler (an optional peer dependency)');
+  addLoadFlags(command)
+    .action(async (file: string, flags: LoadFlags & { typecheck?: boolean }) => {
       let typechecked = false;
       if (flags.typecheck) {
         const path = resolve(io.cwd, file);
@@ -33,9 +35,10 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
       // As in run: a script's top level that calls process.exit() or leaves a rejection is a load error, not an exit.
       const path = resolve(io.cwd, file);
       const guard = guardScenarioCode(path);
-      let model: Awaited<ReturnType<typeof loadScenario>>;
+      let model: TestModel;
       try {
-        model = await loadScenario(file, io.cwd);
+        // The load flags as in run: a file without `load:` is checked with the load they give.
+        model = applyLoadFlags(await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) }), flags);
         // A rejection left unhandled or a throw in a timer at the top level: run counts it as an iteration
         // error; validate, which runs no iteration, reports it. One turn of the event loop lets them surface.
         const faults = await topLevelFaults(guard);
