@@ -94,3 +94,23 @@ test("the missing-load hint names flags that both run and validate accept", asyn
     assert.equal(withFlags.code, 0, `the hint's flags (${flags.join(' ')}) work for validate: ${withFlags.stderr}`);
   }
 });
+
+test('validate takes --target as run does, and says when run needs one (a file with relative paths and no target)', async () => {
+  const file = join(tmp.dir, 'no-target.yaml');
+  writeFileSync(file, `requests:\n  - name: a\n    path: /a\n`);
+  const before = server.count;
+  // run refuses it without --target; validate says so instead of a bare "ok".
+  const run = await runInProcess(['run', '-q', file, '--vus', '1'], tmp.dir);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /no target/);
+  const bare = await runInProcess(['validate', file, '--vus', '1'], tmp.dir);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.match(bare.stdout, /target: none in the file: run needs --target URL/);
+  const withTarget = await runInProcess(['validate', file, '--vus', '1', '--target', server.url], tmp.dir);
+  assert.equal(withTarget.code, 0, withTarget.stderr);
+  assert.doesNotMatch(withTarget.stdout, /target: none/);
+  const badTarget = await runInProcess(['validate', file, '--vus', '1', '--target', 'ftp://x'], tmp.dir);
+  assert.equal(badTarget.code, 2);
+  assert.match(badTarget.stderr, /--target takes an http\(s\) URL/);
+  assert.equal(server.count, before, 'nothing sent');
+});
