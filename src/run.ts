@@ -90,6 +90,8 @@ export class Run {
   private readonly tee: Tee;
   /** setup() and teardown() of the code scenarios. */
   private lifecycle: CodeLifecycle | null = null;
+  /** The load has ended and teardown() runs: a hard stop now cuts only teardown (see abort()). */
+  private tearingDown = false;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -148,6 +150,7 @@ export class Run {
         await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
         // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
         if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+        this.tearingDown = true;
         await this.lifecycle.teardown();
       } else if (this.scenarioCodeError && !this.stopSignal.aborted) {
         // setup() threw: the load never ran (a signal that came first keeps its own outcome).
@@ -214,10 +217,14 @@ export class Run {
     this.hardStopTimer.unref();
   }
 
-  /** Hard stop: abort everything in flight now (outcome `aborted`: requests were cut short). What was measured is kept. */
+  /**
+   * Hard stop: abort everything in flight now (outcome `aborted`: the load was cut short). What was measured is kept.
+   * During teardown() the load is over, as a YAML run is over when a late second Ctrl-C comes: teardown is cut
+   * (its warning says so, its requests count as aborted) and the outcome stays what the load ended with.
+   */
   abort(): void {
     this.lifecycle?.interrupt();
-    this.outcome = 'aborted';
+    if (!this.tearingDown) this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
     this.inFlight.abortAll();

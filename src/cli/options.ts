@@ -1,7 +1,9 @@
 // Parsers for flag values: each throws commander's InvalidArgumentError with a hint, so a bad flag exits 2.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseStages } from '../scenario/duration.ts';
 import { LIMITS, formatLimit, formatLimitMs } from '../scenario/limits.ts';
+import type { TestModel } from '../scenario/model.ts';
+import { applyShortcuts } from '../scenario/shortcuts.ts';
 
 /** Each count flag's bound, from the one table of limits. */
 const intFlagMax: Record<string, number> = { '--vus': LIMITS.vus, '--iterations': LIMITS.iterations, '--connections': LIMITS.connections };
@@ -87,4 +89,33 @@ export function parseOnce(flag: string) {
     if (previous !== undefined) throw new InvalidArgumentError(`${flag} given twice ('${previous}' and '${value}'): it writes one file`);
     return value;
   };
+}
+
+/** The load flags `run` and `validate` share (commander's camel-cased values). */
+export interface LoadFlags {
+  vus?: number;
+  iterations?: number;
+  duration?: number;
+  rate?: { rate: number; timeUnitMs: number };
+  stages?: { durationMs: number; target: number }[];
+}
+
+/** Registers --vus --iterations --duration --rate --stages: one definition, so `validate` checks what `run` would run. */
+export function addLoadFlags(command: Command): Command {
+  return command
+    .option('--vus <n>', 'virtual users', parsePositiveInt('--vus'))
+    .option('--iterations <n>', 'total iterations shared by the VUs (shared-iterations)', parsePositiveInt('--iterations'))
+    .option('--duration <d>', 'run for this long (with --vus: constant-vus)', parseDurationFlag('--duration'))
+    .option('--rate <r>', 'iterations started per second, or per unit like 500/1m, whatever the responses do (with --duration: constant-arrival-rate)', parseRateFlag)
+    .option('--stages <list>', 'ramp, e.g. 10s:100,30s:100,10s:0: VUs (ramping-vus), or the rate when --rate is given (ramping-arrival-rate)', parseStagesFlag);
+}
+
+/** True when a load flag was given: then a scenario file may leave out `load:`. */
+export function hasLoadFlags(flags: LoadFlags): boolean {
+  return [flags.vus, flags.iterations, flags.duration, flags.rate, flags.stages].some((f) => f !== undefined);
+}
+
+/** The model with the load flags applied (scenario/shortcuts.ts); unchanged when none was given. */
+export function applyLoadFlags(model: TestModel, flags: LoadFlags): TestModel {
+  return applyShortcuts(model, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages });
 }

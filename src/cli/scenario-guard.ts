@@ -1,7 +1,8 @@
 // Keeps the code of a TypeScript/JavaScript scenario from taking the process down or ending it silently while
 // runner loads and runs it: an uncaught throw (in a timer callback) or an unhandled rejection fails the
-// iteration it came from (or is counted when none is running) instead of crashing; process.exit() called by
-// scenario code throws there instead, and stops the run with a warning (the run's outcome is `aborted`).
+// iteration it came from (or is counted when none is running) instead of crashing; process.exit(), its internal
+// process.reallyExit() and process.abort() called by scenario code throw there instead, and stop the run with a
+// warning (the run's outcome is `aborted`). process.kill(process.pid, 'SIGKILL') cannot be caught by anyone.
 // Everything is put back by release(). Only for script scenarios: YAML runs no user code.
 import { isAbsolute } from 'node:path';
 
@@ -18,17 +19,22 @@ export interface GuardedRun {
 export interface ScenarioGuard {
   /** From now on, faults and exit calls go to `run` (before: loading, an exit call throws into the loader). */
   attach(run: GuardedRun): void;
-  /** Restores process.exit and removes the handlers. Safe to call twice. */
+  /** Restores process.exit, reallyExit and abort and removes the handlers. Safe to call twice. */
   release(): void;
 }
 
-/** Thrown into scenario code that calls process.exit() during a run. */
+/** Thrown into scenario code that calls process.exit(), process.reallyExit() or process.abort(). */
 export class ScenarioExitCalled extends Error {
-  constructor(readonly exitCode: string | number | null | undefined) {
-    super(`process.exit(${exitCode ?? ''}) was called by scenario code; runner does not let scenario code end its process`);
+  /** `call` as written in the message, e.g. `process.exit(0)`. */
+  constructor(readonly call: string) {
+    super(`${call} was called by scenario code; runner does not let scenario code end its process`);
     this.name = 'ScenarioExitCalled';
   }
 }
+
+/** process.reallyExit: undocumented, what process.exit() calls once 'exit' listeners ran; it ends the process without them. */
+type ReallyExit = (code?: number) => never;
+const proc = process as NodeJS.Process & { reallyExit: ReallyExit };
 
 const SCRIPT = /\.(m?[jt]s)$/i;
 
@@ -45,25 +51,47 @@ export function guardScenarioCode(scenarioPath: string): ScenarioGuard {
     if (run) run.scenarioFault(err);
     else early.push(err);
   };
-  /** Whether a process.exit() call comes from the scenario: inside its calls, or its file is on the stack. */
+  /** Whether an exit call comes from the scenario: inside its calls, or its file is on the stack. */
   const fromScenario = (): boolean => {
     if (!run) return true; // loading: only the scenario's top level runs
     if (run.inScenarioCode()) return true;
     return (new Error().stack ?? '').includes(scenarioPath);
   };
 
-  const originalExit = process.exit;
-  const guardedExit = ((code?: string | number | null) => {
-    if (released || !fromScenario()) return originalExit.call(process, code as number);
+  /** Stops the run once (with a warning) and throws at the call site. */
+  const refuse = (call: string): never => {
     exitCalls++;
     if (run && exitCalls === 1) {
-      run.warn(`scenario code called process.exit(${code ?? ''}): runner stopped the run and reported what it measured (to end a run early, throw or let it finish)`);
+      run.warn(`scenario code called ${call}: runner stopped the run and reported what it measured (to end a run early, throw or let it finish)`);
       run.stop('aborted');
     }
-    throw new ScenarioExitCalled(code);
+    throw new ScenarioExitCalled(call);
+  };
+  /** True while runner's own exit goes through: process.exit() calls process.reallyExit() itself. */
+  let exiting = false;
+
+  const originalExit = process.exit;
+  const guardedExit = ((code?: string | number | null) => {
+    if (released || !fromScenario()) {
+      exiting = true;
+      return originalExit.call(process, code as number);
+    }
+    return refuse(`process.exit(${code ?? ''})`);
   }) as typeof process.exit;
+  const originalReallyExit = proc.reallyExit;
+  const guardedReallyExit = ((code?: number) => {
+    if (released || exiting || !fromScenario()) return originalReallyExit.call(process, code);
+    return refuse(`process.reallyExit(${code ?? ''})`);
+  }) as ReallyExit;
+  const originalAbort = process.abort;
+  const guardedAbort = (() => {
+    if (released || !fromScenario()) return originalAbort.call(process);
+    return refuse('process.abort()');
+  }) as typeof process.abort;
 
   process.exit = guardedExit;
+  proc.reallyExit = guardedReallyExit;
+  process.abort = guardedAbort;
   process.on('uncaughtException', onFault);
   process.on('unhandledRejection', onFault);
   // A scenario awaiting a promise that never settles, with no timer or socket left, would let Node's event loop
@@ -80,6 +108,8 @@ export function guardScenarioCode(scenarioPath: string): ScenarioGuard {
       released = true;
       clearInterval(keepAlive);
       if (process.exit === guardedExit) process.exit = originalExit;
+      if (proc.reallyExit === guardedReallyExit) proc.reallyExit = originalReallyExit;
+      if (process.abort === guardedAbort) process.abort = originalAbort;
       process.off('uncaughtException', onFault);
       process.off('unhandledRejection', onFault);
     },

@@ -2,6 +2,7 @@
 // request lists. Metric ids are registered by name on first use; per request there is a Map lookup.
 import type { Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
+import { RUNNER_INVALID_REQUEST, RunnerRequestError } from '../http/classify.ts';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
 import { createExpectTable } from '../plan/expect.ts';
 import { parseDuration } from '../scenario/duration.ts';
@@ -64,21 +65,68 @@ class CodeResponse implements HttpResponse {
   }
 }
 
-/** The URL resolver for one target, built once. */
+/** Where a request goes; `problem` says why it cannot be sent (then it fails as invalid_request, never thrown). */
+interface ResolvedUrl {
+  origin: string;
+  path: string;
+  problem?: string;
+}
+
+/** Why an origin (`scheme://host[:port]`) cannot be sent to, or undefined; the URL itself is not quoted (it may hold a secret). */
+function originProblem(origin: string): string | undefined {
+  try {
+    new URL(origin);
+    return undefined;
+  } catch {
+    return 'invalid URL: the host or port part is not a valid URL (see the request name)';
+  }
+}
+
+/** The URL resolver for one target, built once; each absolute origin is checked once. */
 function createUrlResolver(target: string | undefined) {
   const base = target === undefined ? undefined : new URL(target);
   const baseOrigin = base?.origin;
   const prefix = base ? base.pathname.replace(/\/$/, '') : '';
-  return (url: string): { origin: string; path: string } => {
+  const checked = new Map<string, string | undefined>();
+  return (url: string): ResolvedUrl => {
     if (url.startsWith('/')) {
       if (baseOrigin === undefined) throw new TypeError(`http: '${url}' is a path but the scenario has no target (set 'target' or pass --target)`);
       return { origin: baseOrigin, path: prefix + url };
     }
     const scheme = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : 0;
-    if (scheme === 0) throw new TypeError(`http: '${url}' is neither a path starting with '/' nor an http(s) URL`);
-    const slash = url.indexOf('/', scheme);
-    return slash === -1 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
+    if (scheme === 0) {
+      const written = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0];
+      const why = written === undefined ? "neither a path starting with '/' nor an http(s) URL" : `scheme '${written}' is not http: or https:`;
+      return { origin: '', path: '/', problem: `invalid URL: ${why}` };
+    }
+    // The origin ends at the path, or at a query or fragment with no path before it (http://host?x → /?x).
+    let end = scheme;
+    while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
+    const origin = url.slice(0, end);
+    let problem = checked.get(origin);
+    if (!checked.has(origin)) checked.set(origin, (problem = originProblem(origin)));
+    const rest = url.slice(end);
+    return { origin, path: rest[0] === '/' ? rest : '/' + rest, problem };
   };
+}
+
+/** Stands in for the pool of a URL that cannot be sent: the Exchange fails the request as invalid_request. */
+function refusingDispatcher(problem: string): Dispatcher {
+  return {
+    dispatch() {
+      throw new RunnerRequestError(RUNNER_INVALID_REQUEST, problem);
+    },
+  } as unknown as Dispatcher;
+}
+
+/** The origin's pool; an origin undici refuses (an odd URL new URL() accepts) is a refusal, not a throw. */
+function dispatcherFor(env: CodeHttpEnv, url: ResolvedUrl): Dispatcher {
+  if (url.problem !== undefined) return refusingDispatcher(url.problem);
+  try {
+    return env.dispatcher(url.origin);
+  } catch (err) {
+    return refusingDispatcher(`invalid URL: ${(err as Error).message}`);
+  }
 }
 
 function hasName(flat: string[], end: number, name: string): boolean {
@@ -105,7 +153,8 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     const vu = state.vu;
     if (vu.interrupted) throw new IterationAborted();
     const upper = method.toUpperCase();
-    const { origin, path } = resolveUrl(url);
+    const resolved = resolveUrl(url);
+    const { origin, path } = resolved;
     const q = url.indexOf('?');
     const name = opts?.name ?? `${upper} ${q === -1 ? url : url.slice(0, q)}`;
     const headers: string[] = [];
@@ -134,7 +183,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     if (timeoutMs === undefined || !(timeoutMs > 0)) throw new TypeError(`http: timeout ${JSON.stringify(opts?.timeout)} is not a positive duration like '5s' or a number of ms`);
     const ex = new Exchange(env.exchange, {
       requestId: env.requestId(name, state.scope),
-      dispatcher: env.dispatcher(origin),
+      dispatcher: dispatcherFor(env, resolved),
       origin,
       method: upper,
       path,

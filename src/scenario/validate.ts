@@ -195,7 +195,7 @@ function checkScenarioBody(
   const misspelt = (key: string) => Object.keys(obj).some((k) => k !== key && didYouMean(k, [key]) !== undefined);
   if (obj.load === undefined && !opts.loadFromFlags) {
     if (misspelt('load')) return undefined;
-    return c.fail(path, `scenario '${name}' has no 'load'`, "add e.g. 'load: { executor: shared-iterations, vus: 10, iterations: 100 }', or pass --vus and --duration");
+    return c.fail(path, `scenario '${name}' has no 'load'`, "add e.g. 'load: { executor: shared-iterations, vus: 10, iterations: 100 }', or give the load as flags like --vus 10 --duration 30s (run and validate both take them)");
   }
   const load = obj.load === undefined ? FLAG_BASE_LOAD : validateLoad(c, obj.load, [...path, 'load']);
   let flow: FlowSpec | undefined = opts.flow;

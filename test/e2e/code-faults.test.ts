@@ -144,6 +144,36 @@ test('process.exit() in scenario code stops the run with a warning and exit 130,
   assert.equal(r.totals.requests, s.count);
 });
 
+for (const call of ['process.reallyExit(0)', 'process.abort()']) {
+  // process.exit() calls process.reallyExit(), which ends the process with no 'exit' event; abort() dumps core.
+  test(`${call} in scenario code is refused like process.exit(): warning, exit 130, result file, no core dump`, async () => {
+    const s = await server();
+    const name = call.includes('abort') ? 'aborts' : 'really-exits';
+    const file = await scenarioFile(
+      name,
+      `{
+  load: { executor: 'constant-vus', vus: 2, duration: '20s' },
+  iteration: async ({ http, iteration }) => {
+    await http.get('/x', { name: 'x' });
+    if (iteration === 5) ${call};
+  },
+}`,
+    );
+    const out = join(dir, `${name}.json`);
+    const { code, signal, stdout, stderr } = await runCli(['run', file, '--target', s.url, '--out', out], { timeoutMs: 60_000 });
+    assert.equal(signal, null, stderr);
+    assert.equal(code, 130, stderr);
+    assert.match(stdout, /outcome: aborted/);
+    assert.ok(stdout.includes(`warning: scenario code called ${call}`), stdout);
+    const r = await result(out);
+    assert.equal(r.outcome, 'aborted');
+    assert.ok(r.durationMs < 15_000, `stopped early: ${r.durationMs} ms`);
+    assert.equal(r.iterationErrors?.[0].count, 1);
+    assert.ok(r.iterationErrors?.[0].message.includes(`${call} was called by scenario code`), r.iterationErrors?.[0].message);
+    assert.equal(r.totals.requests, s.count);
+  });
+}
+
 test('a setup() that never settles yields to SIGINT: summary, result file, exit 130, no iteration', async () => {
   const s = await server();
   const file = await scenarioFile(

@@ -60,3 +60,57 @@ test('without load flags the missing load is still an error (run and validate); 
   }
   assert.equal(server.count, before);
 });
+
+test('validate takes the load flags of run: a file without load checks with the load they give, no traffic', async () => {
+  const before = server.count;
+  const yamlCheck = await runInProcess(['validate', yaml, '--vus', '2', '--duration', '1s'], tmp.dir);
+  assert.equal(yamlCheck.code, 0, yamlCheck.stderr);
+  assert.match(yamlCheck.stdout, /default: constant-vus, up to 2 VUs, 1 request/);
+  const tsCheck = await runInProcess(['validate', ts, '--iterations', '4'], tmp.dir);
+  assert.equal(tsCheck.code, 0, tsCheck.stderr);
+  assert.match(tsCheck.stdout, /default: shared-iterations/);
+  const rate = await runInProcess(['validate', yaml, '--rate', '20', '--duration', '2s'], tmp.dir);
+  assert.equal(rate.code, 0, rate.stderr);
+  assert.match(rate.stdout, /constant-arrival-rate/);
+  const stages = await runInProcess(['validate', yaml, '--stages', '1s:3,1s:0'], tmp.dir);
+  assert.equal(stages.code, 0, stages.stderr);
+  assert.match(stages.stdout, /ramping-vus, up to 3 VUs/);
+  // The same parsers and the same bounds as run: a bad value is exit 2 in both.
+  for (const cmd of ['run', 'validate']) {
+    const bad = await runInProcess([cmd, yaml, '--vus', '0'], tmp.dir);
+    assert.equal(bad.code, 2, `${cmd}: ${bad.stderr}`);
+    assert.match(bad.stderr, /--vus takes a whole number/);
+  }
+  assert.equal(server.count, before, 'validate sent nothing');
+});
+
+test("the missing-load hint names flags that both run and validate accept", async () => {
+  for (const cmd of ['run', 'validate']) {
+    const r = await runInProcess([cmd, yaml], tmp.dir);
+    assert.equal(r.code, 2);
+    const flags = r.stderr.match(/--[a-z]+ \d+\w*/g) ?? [];
+    assert.ok(flags.length >= 2, r.stderr);
+    const withFlags = await runInProcess(['validate', yaml, ...flags.flatMap((f) => f.split(' '))], tmp.dir);
+    assert.equal(withFlags.code, 0, `the hint's flags (${flags.join(' ')}) work for validate: ${withFlags.stderr}`);
+  }
+});
+
+test('validate takes --target as run does, and says when run needs one (a file with relative paths and no target)', async () => {
+  const file = join(tmp.dir, 'no-target.yaml');
+  writeFileSync(file, `requests:\n  - name: a\n    path: /a\n`);
+  const before = server.count;
+  // run refuses it without --target; validate says so instead of a bare "ok".
+  const run = await runInProcess(['run', '-q', file, '--vus', '1'], tmp.dir);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /no target/);
+  const bare = await runInProcess(['validate', file, '--vus', '1'], tmp.dir);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.match(bare.stdout, /target: none in the file: run needs --target URL/);
+  const withTarget = await runInProcess(['validate', file, '--vus', '1', '--target', server.url], tmp.dir);
+  assert.equal(withTarget.code, 0, withTarget.stderr);
+  assert.doesNotMatch(withTarget.stdout, /target: none/);
+  const badTarget = await runInProcess(['validate', file, '--vus', '1', '--target', 'ftp://x'], tmp.dir);
+  assert.equal(badTarget.code, 2);
+  assert.match(badTarget.stderr, /--target takes an http\(s\) URL/);
+  assert.equal(server.count, before, 'nothing sent');
+});

@@ -17,22 +17,16 @@ import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import type { TestModel } from '../../scenario/model.ts';
-import { applyShortcuts } from '../../scenario/shortcuts.ts';
 import { useColor, type Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { checkRunOutputPaths, collectOut, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
-import { parseDurationFlag, parseOnce, parsePositiveInt, parseRateFlag, parseSeed, parseStagesFlag, parseUrlFlag } from '../options.ts';
+import { addLoadFlags, applyLoadFlags, hasLoadFlags, parseDurationFlag, parseOnce, parsePositiveInt, parseSeed, parseUrlFlag, type LoadFlags } from '../options.ts';
 import type { RunResult } from '../../report/result-types.ts';
 import { resolve } from 'node:path';
 
-export interface RunFlags {
+export interface RunFlags extends LoadFlags {
   target?: string;
-  vus?: number;
-  iterations?: number;
-  duration?: number;
-  rate?: { rate: number; timeUnitMs: number };
-  stages?: { durationMs: number; target: number }[];
   connections?: number;
   timeout?: number;
   seed?: number;
@@ -46,16 +40,12 @@ export interface RunFlags {
 }
 
 export function registerRun(program: Command, io: Io, result: CommandResult): void {
-  program
+  const command = program
     .command('run')
     .description('run a scenario file (.yaml, .yml, .ts, .mts, .js, .mjs)')
     .argument('<file>', 'scenario file')
-    .option('--target <url>', "base URL; overrides the scenario's target", parseUrlFlag('--target'))
-    .option('--vus <n>', 'virtual users', parsePositiveInt('--vus'))
-    .option('--iterations <n>', 'total iterations shared by the VUs (shared-iterations)', parsePositiveInt('--iterations'))
-    .option('--duration <d>', 'run for this long (with --vus: constant-vus)', parseDurationFlag('--duration'))
-    .option('--rate <r>', 'iterations started per second, or per unit like 500/1m, whatever the responses do (with --duration: constant-arrival-rate)', parseRateFlag)
-    .option('--stages <list>', 'ramp, e.g. 10s:100,30s:100,10s:0: VUs (ramping-vus), or the rate when --rate is given (ramping-arrival-rate)', parseStagesFlag)
+    .option('--target <url>', "base URL; overrides the scenario's target", parseUrlFlag('--target'));
+  addLoadFlags(command)
     .option('--connections <n>', 'max sockets per origin', parsePositiveInt('--connections'))
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
@@ -86,10 +76,9 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 }
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard): Promise<number> {
-  const loadFromFlags = [flags.vus, flags.iterations, flags.duration, flags.rate, flags.stages].some((f) => f !== undefined);
-  const loaded = await loadScenario(file, io.cwd, { loadFromFlags });
+  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
   refuseOutputsOverInputs(outputList(paths), [...templateFiles(loaded), ...(loaded.sources ?? [])]);
-  const model = withHttpFlags(applyShortcuts(loaded, { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages }), flags);
+  const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
   // Bad threshold expressions are user errors now, before the first request.

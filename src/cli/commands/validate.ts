@@ -9,18 +9,21 @@ import { compilePlan } from '../../plan/compile.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { escapeTerminalText as safe } from '../../terminal-text.ts';
-import { maxVusOf } from '../../scenario/model.ts';
+import { maxVusOf, type TestModel } from '../../scenario/model.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
+import { addLoadFlags, applyLoadFlags, hasLoadFlags, parseUrlFlag, type LoadFlags } from '../options.ts';
 
 export function registerValidate(program: Command, io: Io, result: CommandResult): void {
-  program
+  const command = program
     .command('validate')
-    .description('check a scenario file without sending any request')
+    .description('check a scenario file without sending any request; with load flags, the load `run` would run with them')
     .argument('<file>', 'scenario file')
     .option('--typecheck', 'also type-check a TypeScript scenario with the TypeScript compiler (an optional peer dependency)')
-    .action(async (file: string, flags: { typecheck?: boolean }) => {
+    .option('--target <url>', "base URL, as run takes it; overrides the scenario's target", parseUrlFlag('--target'));
+  addLoadFlags(command)
+    .action(async (file: string, flags: LoadFlags & { typecheck?: boolean; target?: string }) => {
       let typechecked = false;
       if (flags.typecheck) {
         const path = resolve(io.cwd, file);
@@ -33,9 +36,10 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
       // As in run: a script's top level that calls process.exit() or leaves a rejection is a load error, not an exit.
       const path = resolve(io.cwd, file);
       const guard = guardScenarioCode(path);
-      let model: Awaited<ReturnType<typeof loadScenario>>;
+      let model: TestModel;
       try {
-        model = await loadScenario(file, io.cwd);
+        // The load flags as in run: a file without `load:` is checked with the load they give.
+        model = applyLoadFlags(await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) }), flags);
         // A rejection left unhandled or a throw in a timer at the top level: run counts it as an iteration
         // error; validate, which runs no iteration, reports it. One turn of the event loop lets them surface.
         const faults = await topLevelFaults(guard);
@@ -45,8 +49,11 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
       } finally {
         guard.release();
       }
-      // Compiling also checks generators, templates and placeholders; env values are not needed to be real.
-      const plan = compilePlan(model, { seed: 0, env: io.env, target: model.target ?? 'http://127.0.0.1' });
+      // Compiling also checks generators, templates and placeholders; env values are not needed to be real. A file
+      // without a target is fine when run gets --target: checked with a stand-in, and the output says run needs one.
+      const target = flags.target ?? model.target;
+      const plan = compilePlan(model, { seed: 0, env: io.env, target: target ?? STAND_IN_TARGET });
+      const needsTarget = target === undefined && plan.scenarios.some((s) => s.steps?.some((r) => r.origin === STAND_IN_TARGET));
       compilePlanThresholds(plan);
       // Names come from the scenario file: escaped for the terminal.
       const lines = [`ok: ${safe(file)}: scenario '${safe(model.name)}'`];
@@ -55,11 +62,15 @@ export function registerValidate(program: Command, io: Io, result: CommandResult
         lines.push(`  ${safe(s.name)}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
       }
       lines.push(`  fields: ${safe(plan.fields.map((f) => f.name).join(', ')) || 'none'}`);
+      if (needsTarget) lines.push('  target: none in the file: run needs --target URL (its requests use relative paths)');
       if (typechecked) lines.push('  types: no errors (tsc)');
       io.stdout.write(lines.join('\n') + '\n');
       result.code = ExitCode.ok;
     });
 }
+
+/** Checks a file without a target as if run were given --target; never contacted (.invalid is reserved, RFC 2606). */
+const STAND_IN_TARGET = 'http://target.invalid';
 
 /** Errors the scenario's top level raised outside the load (unhandled rejections, timer throws), after one event-loop turn. */
 async function topLevelFaults(guard: ScenarioGuard): Promise<unknown[]> {
