@@ -80,6 +80,11 @@ export function parseStagesFlag(value: string): { durationMs: number; target: nu
   return stages;
 }
 
+/** commander collector for the repeatable `--out`. */
+export function collectOut(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /**
  * A flag naming one output file: given twice, commander would keep the last and drop the first without a word,
  * and the user would look for a file that was never written.

@@ -20,11 +20,6 @@ export interface OutTargets {
   ndjson?: string;
 }
 
-/** commander collector for the repeatable `--out`. */
-export function collectOut(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /**
  * Splits `--out` values: `ndjson=path`, `json=path` or a plain path (the result file). `json=` or `ndjson=`
  * with nothing after it, and a bare `json`/`ndjson` (a kind without `=`), are refused: each would otherwise

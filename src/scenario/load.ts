@@ -1,7 +1,6 @@
 // Loads a scenario file of any supported kind into the model.
 import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { loadScriptScenario } from './load-ts.ts';
 import { loadYamlScenario } from './load-yaml.ts';
 import type { TestModel } from './model.ts';
 import { FileRefusal, readUserFile } from './read-file.ts';
@@ -30,6 +29,10 @@ export async function loadScenario(path: string, cwd: string, opts: LoadOptions 
       hint: missing ? `looked for ${file}` : bytes.hint,
     });
   }
-  if (scriptExtensions.includes(ext)) return loadScriptScenario(file, opts);
+  if (scriptExtensions.includes(ext)) {
+    // esbuild only for scripts: a YAML run never loads it.
+    const { loadScriptScenario } = await import('./load-ts.ts');
+    return loadScriptScenario(file, opts);
+  }
   return loadYamlScenario(bytes.toString('utf8'), file, opts);
 }

@@ -1,22 +1,10 @@
-// `runner compare <base.json> <candidate.json> [more…]`: side-by-side numbers, noise-aware verdicts, budgets.
+// `runner compare <base.json> <candidate.json> [more…]`: its flags; the work is in compare-command.ts, loaded when
+// the command runs.
 import type { Command } from 'commander';
-import { ExitCode } from '../../exit-codes.ts';
-import { checkBudgets, collectBudget, type Budget } from '../../report/budget.ts';
-import { compareResults } from '../../report/compare.ts';
-import { renderSpectrumPlot } from '../../report/plot.ts';
-import { renderComparison } from '../../report/render-compare.ts';
-import { escapeTerminalText } from '../../terminal-text.ts';
-import { readRunResult } from '../../report/read-result.ts';
-import { useColor, type Io } from '../io.ts';
+import { collectBudget } from '../../report/budget.ts';
+import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
-import { resolve } from 'node:path';
-
-interface CompareFlags {
-  failOn?: Budget[];
-  plot?: boolean;
-  json?: boolean;
-  color?: boolean;
-}
+import type { CompareFlags } from './compare-command.ts';
 
 export function registerCompare(program: Command, io: Io, result: CommandResult): void {
   program
@@ -29,22 +17,7 @@ export function registerCompare(program: Command, io: Io, result: CommandResult)
     .option('--json', 'print the comparison as JSON')
     .option('--no-color', 'no colour in the output')
     .action(async (base: string, candidates: string[], flags: CompareFlags) => {
-      const files = [base, ...candidates];
-      const results = [];
-      for (const f of files) results.push(await readRunResult(resolve(io.cwd, f), f));
-      const comparison = compareResults(results, files);
-      const { breaches, withinNoise } = checkBudgets(comparison, flags.failOn ?? []);
-      if (flags.json) {
-        // stdout stays pure JSON (warnings are in it too); a person reading the terminal still sees them.
-        for (const w of comparison.warnings) io.stderr.write(`warning: ${escapeTerminalText(w)}\n`);
-        io.stdout.write(JSON.stringify({ ...comparison, budgets: { exceeded: breaches, withinNoise } }, null, 2) + '\n');
-      } else {
-        const color = useColor(io, io.stdout, flags.color);
-        io.stdout.write(renderComparison(comparison, { color, breaches, withinNoise }) + '\n');
-        if (flags.plot) {
-          io.stdout.write('\n' + renderSpectrumPlot(results.map((r, i) => ({ label: files[i], hdr: r.latency.hdr })), { color }) + '\n');
-        }
-      }
-      result.code = breaches.length > 0 ? ExitCode.thresholdsFailed : ExitCode.ok;
+      const { compareCommand } = await import('./compare-command.ts');
+      result.code = await compareCommand(io, [base, ...candidates], flags);
     });
 }
