@@ -9,7 +9,7 @@ import { compareResults } from '../../src/report/compare.ts';
 import { testChange, toDistribution } from '../../src/report/noise.ts';
 import { renderSpectrumPlot } from '../../src/report/plot.ts';
 import { renderComparison } from '../../src/report/render-compare.ts';
-import { buildRunResult } from '../../src/report/result.ts';
+import { resultOf } from '../helpers/result-fixture.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 
 /** `n` lognormal latencies (µs) with the given median (ms) and log-sd, scaled by `scale`. */
@@ -33,15 +33,7 @@ function runResult(values: number[], errors = 0, durationMs = 10_000): RunResult
   const c = createCollector(['signup']);
   for (const v of values) c.response(0, 200, v, v, 100, 100, true);
   for (let i = 0; i < errors; i++) c.error(0, 'refused', 0, 0);
-  return buildRunResult({
-    runner: 't',
-    scenario: { name: 's', file: 's.yaml', seed: 1 },
-    startedAt: new Date(0),
-    durationMs,
-    outcome: 'completed',
-    iterations: { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 },
-    metrics: c.toRequestResults(durationMs),
-  });
+  return resultOf(c, { durationMs });
 }
 
 const stats = ['mean', 50, 90, 95, 99] as const;
