@@ -1,4 +1,5 @@
 // Named pass/fail counters: request flows and code scenarios record their checks here.
+import { FoldedNameCount } from '../metrics/folded-name-count.ts';
 
 export interface Checks {
   /** The id of a check by name, registering it on first use. */
@@ -23,8 +24,6 @@ export interface FoldedChecks {
 /** Distinct check names kept; later new names are counted together under OTHER_CHECKS (a name per URL or id would grow without end). */
 export const MAX_CHECK_NAMES = 1000;
 export const OTHER_CHECKS = '(other checks)';
-/** Folded names remembered only to count them for the warning; past this the count is a lower bound (memory stays bounded). */
-const MAX_FOLDED_TRACKED = 100_000;
 
 export function createChecks(): Checks {
   const names: string[] = [];
@@ -32,17 +31,13 @@ export function createChecks(): Checks {
   const passes: number[] = [];
   const failsById: number[] = [];
   let failTotal = 0;
-  const foldedNames = new Set<string>();
-  let foldedOverflow = false;
+  const foldedNames = new FoldedNameCount();
   return {
     id(name) {
       let id = ids.get(name);
       if (id === undefined) {
         if (names.length >= MAX_CHECK_NAMES && name !== OTHER_CHECKS) {
-          if (!foldedOverflow) {
-            foldedNames.add(name);
-            if (foldedNames.size >= MAX_FOLDED_TRACKED) foldedOverflow = true;
-          }
+          foldedNames.add(name);
           return this.id(OTHER_CHECKS);
         }
         id = names.length;
@@ -68,10 +63,10 @@ export function createChecks(): Checks {
     },
     fails: () => failTotal,
     folded() {
-      if (foldedNames.size === 0) return undefined;
+      if (foldedNames.count === 0) return undefined;
       const other = ids.get(OTHER_CHECKS);
       const results = other === undefined ? 0 : passes[other] + failsById[other];
-      return { names: foldedNames.size, atLeast: foldedOverflow, results };
+      return { names: foldedNames.count, atLeast: foldedNames.atLeast, results };
     },
   };
 }

@@ -2,6 +2,7 @@
 import { errorKinds } from '../errors.ts';
 import type { ErrorKind } from '../errors.ts';
 import type { LatencySummary, RequestResult, Totals } from '../report/result-types.ts';
+import { FoldedNameCount } from './folded-name-count.ts';
 import { createGrowingHistogram, mergeHistograms, recordUs, summarizeLatency } from './histogram.ts';
 import type { Histogram } from './histogram.ts';
 import type { TimeSeries } from './time-series.ts';
@@ -17,8 +18,6 @@ const STATUS_SLOTS = 600;
 export const MAX_REQUEST_NAMES = 1000;
 /** The name the requests of names past the cap are counted under. */
 export const OTHER_NAME = '(other)';
-/** Distinct folded names remembered (to count them); past this the count is a lower bound. */
-const MAX_FOLDED_TRACKED = 100_000;
 
 /** Position of each kind in `errorKinds`, looked up once per error without allocating. */
 const kindIndex: Readonly<Record<string, number>> = Object.fromEntries(errorKinds.map((k, i) => [k, i]));
@@ -113,9 +112,8 @@ class RunCollector implements Collector {
   private readonly scopes = new Map<string, Map<string, number>>();
   /** Scope → ids register() gave there (the plan's own ids are not listed). */
   private readonly scopeIds = new Map<string, number[]>();
-  /** Names folded into OTHER_NAME, remembered up to MAX_FOLDED_TRACKED to count them. */
-  private readonly foldedNames = new Set<string>();
-  private foldedOverflow = false;
+  /** Names folded into OTHER_NAME, counted for the warning. */
+  private readonly foldedNames = new FoldedNameCount();
   /** [0]: requests finished, all ids. */
   private readonly total = new Float64Array(1);
 
@@ -138,10 +136,7 @@ class RunCollector implements Collector {
     const known = names.get(name);
     if (known !== undefined) return known;
     if (this.parts.length < MAX_REQUEST_NAMES || name === OTHER_NAME) return this.add(name, scope, names);
-    if (!this.foldedOverflow) {
-      this.foldedNames.add(name);
-      if (this.foldedNames.size >= MAX_FOLDED_TRACKED) this.foldedOverflow = true;
-    }
+    this.foldedNames.add(name);
     // The name itself is not kept in `names`: that map stays bounded too (a folded name pays this path each time).
     return names.get(OTHER_NAME) ?? this.add(OTHER_NAME, scope, names);
   }
@@ -151,12 +146,12 @@ class RunCollector implements Collector {
   }
 
   folded(): FoldedNames | undefined {
-    if (this.foldedNames.size === 0) return undefined;
+    if (this.foldedNames.count === 0) return undefined;
     let requests = 0;
     this.requestNames.forEach((name, id) => {
       if (name === OTHER_NAME) requests += countOf(this.parts[id]);
     });
-    return { names: this.foldedNames.size, atLeast: this.foldedOverflow, requests };
+    return { names: this.foldedNames.count, atLeast: this.foldedNames.atLeast, requests };
   }
 
   private add(name: string, scope: string, names: Map<string, number>): number {
