@@ -13,13 +13,16 @@ import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerValidate } from './commands/validate.ts';
 
+/** A redactor with no secrets: it still replaces the password of any `scheme://user:pass@` URL. */
+const urlPasswords = createRedactor([]);
+
 /**
  * Text for stderr that did not come from runner alone (argv, a scenario line, an error's stack): each line
  * escaped for the terminal, and the password of any `scheme://user:pass@` URL redacted. A diagnostic can be
  * raised before the plan (and its redactor) exists, e.g. a YAML error on the line holding the target URL.
  */
 function printable(text: string): string {
-  const redacted = createRedactor([]).text(text);
+  const redacted = urlPasswords.text(text);
   return redacted
     .split('\n')
     .map((line) => escapeTerminalText(line))
@@ -74,7 +77,7 @@ export async function main(io: Io): Promise<number> {
         return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
       };
       // URL passwords out first (createRedactor redacts them whatever its secrets), then escaped by renderDiagnostic.
-      const safe = createRedactor([]).error(new UserError(err.diagnostics)) as UserError;
+      const safe = urlPasswords.error(new UserError(err.diagnostics)) as UserError;
       for (const d of safe.diagnostics) io.stderr.write(renderDiagnostic(d, display) + '\n');
       return ExitCode.userError;
     }
