@@ -22,11 +22,14 @@ import type { UserError } from './errors.ts';
 import type { Plan, PlannedScenario } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
 import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
+import type { WsResult } from './ws/result-types.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
 import type { ScenarioRuntime } from './scheduler/executor.ts';
 import { executors, isOpenModel } from './scheduler/index.ts';
 import { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
+import { createWsFlow } from './ws/flow.ts';
+import { WsHub } from './ws/hub.ts';
 
 export interface RunOptions {
   clock?: Clock;
@@ -92,6 +95,8 @@ export class Run {
   private lifecycle: CodeLifecycle | null = null;
   /** The load has ended and teardown() runs: a hard stop now cuts only teardown (see abort()). */
   private tearingDown = false;
+  /** WebSocket sessions, metrics and delivery tracking; made by the first WebSocket step, else never. */
+  private wsHub: WsHub | null = null;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -121,6 +126,11 @@ export class Run {
     };
   }
 
+  /** The run's WebSocket hub, made on first use. */
+  private ws(): WsHub {
+    return (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, this.plan.http.insecure));
+  }
+
   /** Fires when the run is stopping. */
   get stopSignal(): AbortSignal {
     return this.stopController.signal;
@@ -138,6 +148,7 @@ export class Run {
     this.timeSeries.begin();
     this.selfCheck = startSelfCheck();
     let selfCheck: SelfCheckResult | undefined;
+    let ws: WsResult | undefined;
     try {
       const flows = this.plan.scenarios.map((s) => this.createFlow(s));
       this.lifecycle = createCodeLifecycle(
@@ -158,12 +169,14 @@ export class Run {
       }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+      ws = await this.wsHub?.finish();
       this.inFlight.stop();
       await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     const durationMs = this.clock.now() - this.startedAtMs;
     this.warnNames();
+    if (this.wsHub) this.warnings.push(...this.wsHub.warnings());
     return buildRunResult({
       runner: VERSION,
       scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
@@ -180,6 +193,7 @@ export class Run {
       scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),
       selfCheck,
+      ws,
     });
   }
 
@@ -211,6 +225,8 @@ export class Run {
     this.lifecycle?.interrupt();
     if (this.stopController.signal.aborted) return;
     this.outcome = outcome;
+    // Open WebSockets have no in-flight request to finish: they close now (1001), their waits end.
+    this.wsHub?.interrupt();
     this.stopController.abort();
     const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
     this.hardStopTimer = setTimeout(() => this.abort(), graceMs);
@@ -227,6 +243,7 @@ export class Run {
     if (!this.tearingDown) this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
+    this.wsHub?.interrupt();
     this.inFlight.abortAll();
   }
 
@@ -355,12 +372,14 @@ export class Run {
       return code.iterationFor(s.name);
     }
     if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
-    return createRequestFlow(s.steps, {
+    const env = {
       exchange: this.exchange,
-      dispatcher: (origin) => this.pools.get(origin),
+      dispatcher: (origin: string) => this.pools.get(origin),
       checks: this.checks,
-      sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
-    });
+      sleep: (vu: Vu, ms: number) => sleepVu(this.clock, vu, ms),
+    };
+    if (s.ws) return createWsFlow(s.steps, s.ws, { hub: () => this.ws(), checks: this.checks, requestFlow: (steps) => createRequestFlow(steps, env) });
+    return createRequestFlow(s.steps, env);
   }
 }
 

@@ -1,4 +1,5 @@
 // The versioned result file (`--out result.json`): the data every report, compare and export reads.
+import type { WsResult } from '../ws/result-types.ts';
 
 /** Latency of one metric; times in milliseconds (3 decimals), `hdr` holds microseconds. */
 export interface LatencySummary {
@@ -67,6 +68,8 @@ export interface RunResult extends RequestResult {
   timeSeries: TimeSeriesPoint[];
   /** How busy runner itself was; absent in files written before it existed. */
   selfCheck?: SelfCheckResult;
+  /** WebSocket connections, messages and delivery; present only when the run used WebSockets. */
+  ws?: WsResult;
 }
 
 /** One threshold expression's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */

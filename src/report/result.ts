@@ -20,6 +20,7 @@ export interface RunResultInput {
   scenarios?: RunResult['scenarios'];
   timeSeries?: RunResult['timeSeries'];
   selfCheck?: RunResult['selfCheck'];
+  ws?: RunResult['ws'];
 }
 
 /** The result file's content, keys in the order people read them. */
@@ -43,6 +44,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
     timeSeries: input.timeSeries ?? [],
   };
   if (input.selfCheck !== undefined) result.selfCheck = input.selfCheck;
+  if (input.ws !== undefined) result.ws = input.ws;
   if (input.errorMessages !== undefined && Object.keys(input.errorMessages).length > 0) result.errorMessages = input.errorMessages;
   // Only present when known; JSON would drop an undefined anyway, but the object should match the file.
   return input.target === undefined ? result : { ...result, target: input.target };
