@@ -32,6 +32,8 @@ interface RoomState {
   sending: number;
   /** Tracked messages of this room still missing receipts. */
   pending: number;
+  /** Receipts of this room's messages counted lost. */
+  lost: number;
   /** Resolvers of `drain` waits, called whenever `sending` and `pending` both reach 0. */
   waiters: (() => void)[];
 }
@@ -65,10 +67,22 @@ export class DeliveryTracker {
     if (peer.room !== undefined) this.room(peer.room).members++;
   }
 
-  leave(peer: TrackedPeer): void {
+  /**
+   * The peer left its room. `neverOpened`: its handshake failed, so the messages sent in the room since it
+   * started connecting never counted on it after all (a member joins when its connect starts: the server adds
+   * it before runner sees the handshake answer, and the others may already send to it then).
+   */
+  leave(peer: TrackedPeer, neverOpened = false): void {
     if (peer.room === undefined) return;
     const r = this.rooms.get(peer.room);
     if (r) r.members--;
+    if (!neverOpened || this.seq === peer.joinSeq) return;
+    for (const e of this.entries.values()) {
+      if (e.seq <= peer.joinSeq || e.room !== peer.room || e.sender === peer.peerId || e.expected <= 0) continue;
+      e.expected--;
+      this.metrics.delivery.expected--;
+      if (e.got === e.expected) this.settled(e);
+    }
   }
 
   /** The peer starts (+1) or ends (-1) a send step: a room is drained only when nobody in it is sending. */
@@ -118,15 +132,16 @@ export class DeliveryTracker {
       this.metrics.delivery.unexpected++;
       return;
     }
+    this.metrics.delivered(latencyUs);
     if (peer.joinSeq >= e.seq || e.got >= e.expected) {
-      // A member runner saw join only after the send (its handshake answer was still on the way while the
-      // server already counted it): the receipt proves it was in the room, so it was expected after all.
+      // A member that started connecting only after the send, yet got it: the receipt proves it was in the
+      // room, so it was expected after all (expected and delivered grow together; pending does not change).
       e.expected++;
+      e.got++;
       this.metrics.delivery.expected++;
-      if (e.expected === 1 && e.room !== undefined) this.room(e.room).pending++;
+      return;
     }
     e.got++;
-    this.metrics.delivered(latencyUs);
     if (e.got === e.expected) this.settled(e);
   }
 
@@ -136,6 +151,11 @@ export class DeliveryTracker {
     const r = this.room(peer.room);
     if (r.sending === 0 && r.pending === 0) return undefined;
     return new Promise((resolve) => r.waiters.push(resolve));
+  }
+
+  /** Receipts lost so far in the peer's room. */
+  roomLost(peer: TrackedPeer): number {
+    return peer.room === undefined ? 0 : (this.rooms.get(peer.room)?.lost ?? 0);
   }
 
   /** Forgets a drain waiter that timed out. */
@@ -174,6 +194,7 @@ export class DeliveryTracker {
     this.entries.delete(id);
     if (e.expected > 0 && e.got < e.expected) {
       this.metrics.delivery.lost += e.expected - e.got;
+      if (e.room !== undefined) this.room(e.room).lost += e.expected - e.got;
       this.settled(e);
     }
   }
@@ -196,7 +217,7 @@ export class DeliveryTracker {
 
   private room(name: string): RoomState {
     let r = this.rooms.get(name);
-    if (!r) this.rooms.set(name, (r = { members: 0, sending: 0, pending: 0, waiters: [] }));
+    if (!r) this.rooms.set(name, (r = { members: 0, sending: 0, pending: 0, lost: 0, waiters: [] }));
     return r;
   }
 }

@@ -87,10 +87,12 @@ export class WsSession implements TrackedPeer {
         this.failure = kind;
         this.closeCode = 1006;
         metrics.connectFailed(kind);
+        if (this.opts.track) this.hub.tracker.leave(this, true);
         this.hub.remove(this);
         socket?.terminate();
         resolve(false);
       };
+      if (this.opts.track) this.hub.tracker.join(this);
       let ws: WebSocket;
       try {
         ws = new WebSocket(this.opts.url, {
@@ -121,7 +123,6 @@ export class WsSession implements TrackedPeer {
         settled = true;
         clearTimeout(timer);
         metrics.connected((this.hub.now() - started) * 1000);
-        if (this.opts.track) this.hub.tracker.join(this);
         if (this.hub.stopped) this.interrupt();
         resolve(true);
       });
@@ -184,12 +185,13 @@ export class WsSession implements TrackedPeer {
 
   /**
    * Waits until nobody in this connection's room is sending and every tracked message sent in the room has
-   * reached every member it was expected by. Resolves true when drained, false at the timeout, close or a stop.
+   * reached every member it was expected by (or was retired as lost after its grace period). Resolves true when
+   * drained with nothing lost in the room, false on a loss, at the timeout, the close or a stop.
    */
   async drain(timeoutMs: number): Promise<boolean> {
     if (this.interrupted) return false;
     const wait = this.hub.tracker.drained(this);
-    if (wait === undefined) return true;
+    if (wait === undefined) return this.hub.tracker.roomLost(this) === 0;
     let timer: NodeJS.Timeout | undefined;
     let resolveEarly: (v: boolean) => void = () => {};
     const early = new Promise<boolean>((resolve) => {
@@ -200,7 +202,8 @@ export class WsSession implements TrackedPeer {
     const ok = await Promise.race([wait.then(() => true), early]);
     clearTimeout(timer);
     void resolveEarly;
-    return ok && !this.interrupted;
+    // Drained by retiring lost ids is no delivery: the check fails when the room lost any receipt.
+    return ok && !this.interrupted && this.hub.tracker.roomLost(this) === 0;
   }
 
   /** Closes with `code` (default 1000) and resolves once closed; at once when never opened or already closed. */
