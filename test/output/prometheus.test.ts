@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/report/result-types.ts';
 import { runInProcess } from '../e2e/in-process.ts';
+import { dashboardQueries } from '../helpers/dashboard.ts';
 import { prometheusMissing, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -89,6 +90,22 @@ test('the totals in Prometheus equal the result file, per status and per name; c
   // Over the run: one batch a second, so the counter has a sample for most seconds.
   const samples = await prom.query('count_over_time(runner_vus{testid="t1"}[1m])');
   assert.ok(Number(samples[0].value[1]) >= 2, `batches ${samples[0].value[1]}`);
+});
+
+test('every query of the Grafana dashboard runs on Prometheus and finds the run', { skip: missing, timeout: 30_000 }, async () => {
+  assert.ok(prom, 'the first test started Prometheus');
+  for (const { where, expr } of dashboardQueries()) {
+    const q = expr.replaceAll('$testid', 't1').replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m');
+    // label_values(series, label) is Grafana's, not PromQL: query the series and look for the label.
+    const lv = /^label_values\((.+), (\w+)\)$/.exec(q);
+    if (lv) {
+      assert.ok((await prom.query(lv[1])).some((r) => r.metric[lv[2]] === 't1'), `${where}: no ${lv[2]} t1`);
+      continue;
+    }
+    const rows = await prom.query(q);
+    // The run had no network errors: only the errors panel may be empty.
+    if (!q.includes('status="0"')) assert.ok(rows.length > 0, `${where}: ${q} returned nothing`);
+  }
 });
 
 test('without --tag testid the run is labelled by its start time and seed', { skip: missing, timeout: 60_000 }, async () => {
