@@ -2,6 +2,7 @@
 // the code form's `iteration`/`setup`/`teardown`. Types only; scenario/validate.ts checks the values at load time.
 import type { CharsetName } from '../generators/charsets.ts';
 import type { IterationContext, SetupContext } from '../flow/context.ts';
+import type { ExecutorInput } from '../scheduler/index.ts';
 
 export type { CharsetName };
 
@@ -56,21 +57,9 @@ interface LoadBase {
   startTime?: Duration;
   gracefulStop?: Duration;
 }
-interface Stage {
-  duration: Duration;
-  target: number;
-}
 
-/** k6's executors and keys. */
-export type LoadInput = LoadBase &
-  (
-    | { executor: 'shared-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
-    | { executor: 'per-vu-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
-    | { executor: 'constant-vus'; vus?: number; duration: Duration }
-    | { executor: 'constant-arrival-rate'; rate: number; timeUnit?: Duration; duration: Duration; preAllocatedVUs?: number; maxVUs?: number }
-    | { executor: 'ramping-arrival-rate'; startRate?: number; timeUnit?: Duration; stages: Stage[]; preAllocatedVUs?: number; maxVUs?: number }
-    | { executor: 'ramping-vus'; startVUs?: number; stages: Stage[]; gracefulRampDown?: Duration }
-  );
+/** k6's executors and keys; each executor's own keys are typed in its module (scheduler/<executor>.ts). */
+export type LoadInput = LoadBase & ExecutorInput;
 
 export interface HttpInput {
   connections?: number;

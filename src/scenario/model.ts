@@ -1,5 +1,6 @@
 // The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
 import type { Location } from '../errors.ts';
+import type { ExecutorConfig } from '../scheduler/index.ts';
 
 /** A test file: shared settings plus one or more scenarios that run at the same time. */
 export interface TestModel {
@@ -118,87 +119,12 @@ export interface ThresholdSpec {
   location?: Location;
 }
 
-interface ExecutorBase {
-  /** Delay from the run's start before this scenario begins. */
-  startTimeMs: number;
-  /** How long in-flight iterations may finish after the scenario's end before they are aborted. */
-  gracefulStopMs: number;
-}
-
-export interface SharedIterations extends ExecutorBase {
-  executor: 'shared-iterations';
-  vus: number;
-  iterations: number;
-  maxDurationMs: number;
-}
-
-export interface PerVuIterations extends ExecutorBase {
-  executor: 'per-vu-iterations';
-  vus: number;
-  /** Iterations per VU. */
-  iterations: number;
-  maxDurationMs: number;
-}
-
-export interface ConstantVus extends ExecutorBase {
-  executor: 'constant-vus';
-  vus: number;
-  durationMs: number;
-}
-
-export interface Stage {
-  durationMs: number;
-  /** VUs (ramping-vus) or iterations per time unit (ramping-arrival-rate) at the end of the stage. */
-  target: number;
-}
-
-export interface ConstantArrivalRate extends ExecutorBase {
-  executor: 'constant-arrival-rate';
-  /** Iterations started per `timeUnitMs`. */
-  rate: number;
-  timeUnitMs: number;
-  durationMs: number;
-  preAllocatedVUs: number;
-  maxVUs: number;
-}
-
-export interface RampingArrivalRate extends ExecutorBase {
-  executor: 'ramping-arrival-rate';
-  startRate: number;
-  timeUnitMs: number;
-  stages: Stage[];
-  preAllocatedVUs: number;
-  maxVUs: number;
-}
-
-export interface RampingVus extends ExecutorBase {
-  executor: 'ramping-vus';
-  startVUs: number;
-  stages: Stage[];
-  gracefulRampDownMs: number;
-}
-
-export type ExecutorConfig =
-  | SharedIterations
-  | PerVuIterations
-  | ConstantVus
-  | ConstantArrivalRate
-  | RampingArrivalRate
-  | RampingVus;
-
-export type ExecutorKind = ExecutorConfig['executor'];
-
-/** Largest number of VUs an executor can have at once. */
-export function maxVusOf(load: ExecutorConfig): number {
-  switch (load.executor) {
-    case 'shared-iterations':
-    case 'per-vu-iterations':
-    case 'constant-vus':
-      return load.vus;
-    case 'constant-arrival-rate':
-    case 'ramping-arrival-rate':
-      return Math.max(load.maxVUs, load.preAllocatedVUs);
-    case 'ramping-vus':
-      return Math.max(load.startVUs, ...load.stages.map((s) => s.target));
-  }
-}
+// Each executor's config type lives in its module (scheduler/<executor>.ts), with its validation and run.
+export type { ExecutorConfig, ExecutorKind } from '../scheduler/index.ts';
+export type { ExecutorBase, Stage } from '../scheduler/executor.ts';
+export type { SharedIterations } from '../scheduler/shared-iterations.ts';
+export type { PerVuIterations } from '../scheduler/per-vu-iterations.ts';
+export type { ConstantVus } from '../scheduler/constant-vus.ts';
+export type { ConstantArrivalRate } from '../scheduler/constant-arrival-rate.ts';
+export type { RampingArrivalRate } from '../scheduler/ramping-arrival-rate.ts';
+export type { RampingVus } from '../scheduler/ramping-vus.ts';
