@@ -21,6 +21,7 @@ export interface RunResultInput {
   timeSeries?: RunResult['timeSeries'];
   selfCheck?: RunResult['selfCheck'];
   ws?: RunResult['ws'];
+  protocols?: RunResult['protocols'];
 }
 
 /** The result file's content, keys in the order people read them. */
@@ -45,6 +46,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
   };
   if (input.selfCheck !== undefined) result.selfCheck = input.selfCheck;
   if (input.ws !== undefined) result.ws = input.ws;
+  if (input.protocols !== undefined && Object.keys(input.protocols).length > 0) result.protocols = input.protocols;
   if (input.errorMessages !== undefined && Object.keys(input.errorMessages).length > 0) result.errorMessages = input.errorMessages;
   // Only present when known; JSON would drop an undefined anyway, but the object should match the file.
   return input.target === undefined ? result : { ...result, target: input.target };

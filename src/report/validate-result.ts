@@ -224,9 +224,10 @@ const runResult = record<RunResult>(
     scenarios: map(scenario),
     timeSeries: list(point),
     selfCheck,
+    protocols: map(count),
     ws,
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'ws'],
+  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */
