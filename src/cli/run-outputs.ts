@@ -5,10 +5,10 @@
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { UserError } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { isOutputKind, outputKinds, type OutputKindName } from '../output/index.ts';
-import type { Output } from '../output/types.ts';
+import type { Output, OutputKind, OutputRunSource } from '../output/types.ts';
 import type { Plan } from '../plan/types.ts';
 import { checkOutputPaths, describeOutput, type OutputPath } from '../report/output-path.ts';
 import { createProgress, type Progress, type ProgressSource } from '../report/progress.ts';
@@ -51,11 +51,24 @@ export function parseOutputSpecs(values: string | string[] | undefined, flags: {
     const [, kind, target] = m;
     if (!isOutputKind(kind)) throw new InvalidArgumentError(`--out takes a path (the result file) or <kind>=<target> with a kind of ${kindList()}; got '${v}'`);
     if (target === '') throw new InvalidArgumentError(`--out ${kind}= has no ${outputKinds[kind].target === 'file' ? 'path' : 'target'} after '=': give one, e.g. --out ${kind}=${outputKinds[kind].example}`);
-    add({ kind, target, flag: kind === 'json' ? '--out' : `--out ${kind}=` });
+    add({ kind, target: checkTarget(kind, target), flag: kind === 'json' ? '--out' : `--out ${kind}=` });
   }
   if (flags.hdrLog !== undefined) add({ kind: 'hdr-log', target: flags.hdrLog, flag: '--hdr-log' });
   if (flags.summaryExport !== undefined) add({ kind: 'summary-export', target: flags.summaryExport, flag: '--summary-export' });
   return specs;
+}
+
+/** A kind's own check of its target (a URL); its UserError becomes commander's usage error, like every flag's. */
+function checkTarget(kind: OutputKindName, target: string): string {
+  const check = (outputKinds[kind] as OutputKind).checkTarget;
+  if (check === undefined) return target;
+  try {
+    return check(target);
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    const d = err.diagnostics[0];
+    throw new InvalidArgumentError(d.hint === undefined ? d.message : `${d.message} (${d.hint})`);
+  }
 }
 
 /**
@@ -81,13 +94,15 @@ export function outputFiles(specs: readonly OutputSpec[]): OutputPath[] {
 export interface RunOutputs {
   /** Every sample goes to these (after the run's own collector). */
   sinks: MetricsSink[];
-  start(run: ProgressSource): void;
+  start(run: ProgressSource & OutputRunSource): void;
   /** Writes whole lines to stderr without the live progress block drawing over them. */
   printErr(text: string): void;
   /** Outputs that stopped during the run (a full disk…), one sentence each; for the result's warnings. */
   readonly warnings: string[];
   /** Stops timers, draws the last progress, writes the last interval and closes files; safe to call twice. */
   finish(): void;
+  /** After finish(): waits for what network outputs still send (each bounds its wait); their losses join `warnings`. */
+  drain(): Promise<void>;
   /**
    * Hands the final result to the outputs that write it: the others first, then the result file. A failure of
    * another output is a warning (added to `result.warnings` before the result file is written); a failure of the
@@ -100,6 +115,8 @@ export interface RunOutputFlags {
   /** Show live progress (false with --quiet). */
   progress: boolean;
   color: boolean;
+  /** `--tag name=value` labels, for the outputs that label what they send. */
+  tags?: Record<string, string>;
 }
 
 interface Opened {
@@ -114,11 +131,14 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
   const opened: Opened[] = [];
   const warnings: string[] = [];
   const printErr = (text: string): void => (progress ? progress.print(text) : io.stderr.write(text));
-  const stopped = (spec: OutputSpec) => (err: NodeJS.ErrnoException): void => {
-    const w = `${describeOutput({ flag: spec.flag, path: spec.target })}: write failed (${err.code ?? err.message}); this output stopped there, the run went on`;
+  const warn = (w: string): void => {
+    if (warnings.includes(w)) return;
     warnings.push(w);
     printErr(`warning: ${w}\n`);
   };
+  const stopped = (spec: OutputSpec) => (err: NodeJS.ErrnoException): void =>
+    warn(`${describeOutput({ flag: spec.flag, path: spec.target })}: write failed (${err.code ?? err.message}); this output stopped there, the run went on`);
+  const stopping: Promise<void>[] = [];
   if (flags.progress) {
     progress = createProgress(plan, { write: (t) => io.stderr.write(t), tty: io.stderr.isTTY, color: flags.color, intervalMs: envInterval(io), columns: io.stderr.columns });
     sinks.push(progress.sink);
@@ -126,10 +146,10 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
   for (const spec of specs) {
     let output: Output;
     try {
-      output = outputKinds[spec.kind].create({ target: spec.target, flag: spec.flag, requestNames: plan.requestNames, version: VERSION, onWriteError: stopped(spec) });
+      output = (outputKinds[spec.kind] as OutputKind).create({ target: spec.target, flag: spec.flag, plan, tags: flags.tags ?? {}, version: VERSION, onWriteError: stopped(spec), warn });
     } catch (err) {
       // Paths were checked, but the file system can change since (a folder removed): still a user-facing error.
-      for (const o of opened) o.output.stop?.();
+      for (const o of opened) void o.output.stop?.();
       throw new UserError({ message: `${describeOutput({ flag: spec.flag, path: spec.target })}: cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, hint: 'check the path and its folders' });
     }
     opened.push({ spec, output });
@@ -142,7 +162,7 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
     start(run) {
       if (progress && io.stderr.isTTY && io.onOtherWrites) stopWatchingWrites = io.onOtherWrites(() => progress?.clear());
       progress?.start(run);
-      const at = { startEpochMs: Date.now(), nowMs: () => performance.now() };
+      const at = { startEpochMs: Date.now(), nowMs: () => performance.now(), run };
       for (const o of opened) o.output.start?.(at);
     },
     printErr,
@@ -151,12 +171,19 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
       stopWatchingWrites?.();
       stopWatchingWrites = undefined;
       progress?.stop();
-      for (const o of opened) o.output.stop?.();
+      for (const o of opened) {
+        const pending = o.output.stop?.();
+        if (pending) stopping.push(pending);
+      }
+    },
+    async drain() {
+      await Promise.all(stopping.splice(0));
     },
     async writeResults(result) {
       const kept: string[] = [];
       const named = (o: Opened): string => describeOutput({ flag: o.spec.flag, path: o.spec.target });
-      for (const o of opened) if (!o.output.writeResult) kept.push(named(o));
+      // Files only: what is left to read afterwards (a URL may also carry a password).
+      for (const o of opened) if (!o.output.writeResult && outputKinds[o.spec.kind].target === 'file') kept.push(named(o));
       const writers = opened.filter((o) => o.output.writeResult);
       const essential = writers.filter((o) => outputKinds[o.spec.kind].essential === true);
       for (const o of writers.filter((w) => !essential.includes(w))) {

@@ -171,7 +171,7 @@ export const hdrLogOutput: OutputKind = {
   target: 'file',
   example: 'run.hlog',
   create(ctx) {
-    const log = createHdrLog(ctx.target, ctx.requestNames, `Logged with runner ${ctx.version}, latency in microseconds`, undefined, ctx.onWriteError);
+    const log = createHdrLog(ctx.target, ctx.plan.requestNames, `Logged with runner ${ctx.version}, latency in microseconds`, undefined, ctx.onWriteError);
     return { sink: log.sink, start: (run) => log.start(run.startEpochMs, run.nowMs), stop: () => log.close() };
   },
 };

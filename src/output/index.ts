@@ -3,6 +3,7 @@
 import { hdrLogOutput } from './hdr-log.ts';
 import { jsonOutput } from './json.ts';
 import { ndjsonOutput } from './ndjson.ts';
+import { prometheusOutput } from './prometheus/prometheus-output.ts';
 import { summaryExportOutput } from './summary-export.ts';
 import type { OutputKind } from './types.ts';
 
@@ -11,6 +12,7 @@ export const outputKinds = {
   ndjson: ndjsonOutput,
   'hdr-log': hdrLogOutput,
   'summary-export': summaryExportOutput,
+  prometheus: prometheusOutput,
 } satisfies Record<string, OutputKind>;
 
 export type OutputKindName = keyof typeof outputKinds;

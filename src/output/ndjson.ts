@@ -94,7 +94,7 @@ export const ndjsonOutput: OutputKind = {
   target: 'file',
   example: 'samples.ndjson',
   create(ctx) {
-    const sink = createNdjsonSink(ctx.target, ctx.requestNames, ctx.onWriteError);
+    const sink = createNdjsonSink(ctx.target, ctx.plan.requestNames, ctx.onWriteError);
     return { sink, stop: () => sink.close() };
   },
 };

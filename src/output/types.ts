@@ -2,6 +2,7 @@
 // export, later Prometheus), and the descriptor that registers it under its `--out <kind>=` name.
 // Modelled on k6's output/types.go: a small interface, everything else optional.
 import type { MetricsSink } from '../metrics/types.ts';
+import type { Plan } from '../plan/types.ts';
 import type { RunResult } from '../result/types.ts';
 
 /** What an output is created with. */
@@ -10,8 +11,10 @@ export interface OutputContext {
   target: string;
   /** How the user named it, for messages: `--out ndjson=`, `--hdr-log`, `--out`. */
   flag: string;
-  /** Request names by id (redacted); names learned at run time come through `MetricsSink.named`. */
-  requestNames: readonly string[];
+  /** The run's plan, request names redacted; names learned at run time come through `MetricsSink.named`. */
+  plan: Plan;
+  /** `--tag name=value` labels. */
+  tags: Readonly<Record<string, string>>;
   /** runner's version, for file headers. */
   version: string;
   /**
@@ -19,12 +22,23 @@ export interface OutputContext {
    * stops writing after it (it must never throw into the HTTP layer or stop the run).
    */
   onWriteError(err: NodeJS.ErrnoException): void;
+  /** A sentence for the summary and the result's warnings (an output that lost data says how much). */
+  warn(text: string): void;
 }
 
-/** When the run began: `startEpochMs` on the wall clock, `nowMs` the run's monotonic clock (ms). */
+/** What an output may read from the running run, e.g. once a second. */
+export interface OutputRunSource {
+  elapsedMs(): number;
+  readonly activeVus: number;
+  readonly iterations: { readonly started: number; readonly completed: number; readonly failed: number; readonly dropped: number };
+  readonly checks: { toJSON(): Record<string, { passes: number; fails: number }> };
+}
+
+/** When the run began: `startEpochMs` on the wall clock, `nowMs` a monotonic clock (ms); `run` to read counters from. */
 export interface OutputStart {
   startEpochMs: number;
   nowMs: () => number;
+  run: OutputRunSource;
 }
 
 /** One output of a run. Every member is optional: an output implements what it needs. */
@@ -33,8 +47,11 @@ export interface Output {
   readonly sink?: MetricsSink;
   /** The run begins: start timers, write headers. */
   start?(run: OutputStart): void;
-  /** The samples are over (before the summary is printed): write what is pending, stop timers, close. Safe twice. */
-  stop?(): void;
+  /**
+   * The samples are over (before the summary is printed): write what is pending, stop timers, close. Safe twice.
+   * A network output may return a promise for what it still sends; the run waits for it (the output bounds it).
+   */
+  stop?(): void | Promise<void>;
   /** The run's final result (thresholds evaluated, secrets redacted): write it. Rejects when it could not. */
   writeResult?(result: RunResult): Promise<void>;
 }
@@ -45,6 +62,10 @@ export interface OutputKind {
   target: 'file' | 'url';
   /** A target to show in hints: `samples.ndjson`. */
   example: string;
+  /**
+   * Checks a 'url' target before the run; throws a UserError saying what it takes. Returns it as it will be used.
+   */
+  checkTarget?(target: string): string;
   /**
    * True for the result file: when its writeResult fails, the run's numbers are lost (exit 2). Other outputs
    * that fail to write the result add a warning.

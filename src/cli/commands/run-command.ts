@@ -13,6 +13,7 @@ import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
+import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
 import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
@@ -39,7 +40,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
-  refuseOutputsOverInputs(outputFiles(specs), [...templateFiles(loaded), ...(loaded.sources ?? [])]);
+  refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
@@ -52,6 +53,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   const outputs = createRunOutputs(io, { ...plan, requestNames: plan.requestNames.map(redact.text) }, specs, {
     progress: !flags.quiet,
     color: useColor(io, io.stderr, flags.color),
+    tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
@@ -76,6 +78,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
+    await outputs.drain();
     measured.warnings.push(...outputs.warnings);
     // Thresholds name requests as the scenario does: evaluate before the names are redacted.
     if (thresholds.length > 0) {
@@ -114,11 +117,6 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
 function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
   const named = sink.named?.bind(sink);
   if (named) sink.named = (requestId, name) => named(requestId, redact.text(name));
-}
-
-/** The files a request body is read from: inputs an output must not overwrite. */
-function templateFiles(model: TestModel): string[] {
-  return model.scenarios.flatMap((s) => (s.flow.kind === 'requests' ? s.flow.requests : [])).flatMap((r) => (r.body?.kind === 'template' && r.body.file !== undefined ? [r.body.file] : []));
 }
 
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {
