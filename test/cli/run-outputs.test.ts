@@ -38,7 +38,7 @@ test('parseOutputSpecs: a plain path is the result file; kind=target names a tab
     assert.throws(() => parseOutputSpecs([kind]), new RegExp(`did you mean ${kind}=<`), kind);
     assert.throws(() => parseOutputSpecs([`${kind}=`]), /has no (path|target) after '='/, kind);
   }
-  assert.throws(() => parseOutputSpecs(['nope=x']), /kind of json, ndjson, hdr-log, summary-export; got 'nope=x'/);
+  assert.throws(() => parseOutputSpecs(['nope=x']), /kind of json, ndjson, hdr-log, summary-export, prometheus; got 'nope=x'/);
   assert.throws(() => parseOutputSpecs(['hdr-log=a.hlog'], { hdrLog: 'b.hlog' }), /--out hdr-log given twice/);
   assert.throws(() => parseOutputSpecs(['a.json', 'json=b.json']), /--out json given twice/);
 });
