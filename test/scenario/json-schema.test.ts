@@ -5,13 +5,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import AjvModule from 'ajv';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { renderScenarioJsonSchema, scenarioJsonSchema, undescribedKeys } from '../../src/scenario/json-schema.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bad = join(root, 'test/fixtures/bad');
-const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(root, 'schema/scenario.schema.json'), 'utf8')));
 
 /** Bad-input fixtures whose problem is the file's shape: unknown keys, wrong types, out-of-range numbers, missing keys. */
