@@ -2,7 +2,7 @@
 // them all. Created on the first WebSocket step: a run without WebSocket steps never builds one.
 import { DeliveryTracker } from './delivery.ts';
 import { WsMetrics } from './metrics.ts';
-import type { WsResult } from './result-types.ts';
+import type { WsResult } from '../result/ws-types.ts';
 import type { WsSession } from './session.ts';
 
 /** How often ids past their grace period are retired. */

@@ -1,6 +1,6 @@
 // Counters and histograms of WebSocket connections and messages for one run; turned into the result's `ws` section.
 import { createHistogram, recordUs, summarizeLatency, type Histogram } from '../metrics/histogram.ts';
-import type { WsResult } from './result-types.ts';
+import type { WsResult } from '../result/ws-types.ts';
 
 export class WsMetrics {
   opened = 0;

@@ -1,5 +1,5 @@
 // The `ws` section of the result file: connections, messages and delivery accounting of WebSocket steps.
-import type { LatencySummary } from '../report/result-types.ts';
+import type { LatencySummary } from './types.ts';
 
 /** Present in a result only when the run opened (or tried to open) a WebSocket. */
 export interface WsResult {
