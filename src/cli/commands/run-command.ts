@@ -41,7 +41,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 }
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard): Promise<number> {
-  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
+  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) } });
   refuseOutputsOverInputs(outputList(paths), [...templateFiles(loaded), ...(loaded.sources ?? [])]);
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
@@ -61,6 +61,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   const run = new Run(plan, { warnings, sinks: outputs.sinks });
   guard.attach(run);
+  model.k6?.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
@@ -87,10 +88,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
       measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured, true), watch.failed);
       measured.warnings.push(...noDataWarnings(thresholds, measured));
     }
+    // A k6 script: its own thresholds and numbers, then its handleSummary() (which may replace the summary).
+    const k6 = model.k6 ? await model.k6.finish(measured, io.cwd) : undefined;
+    if (k6) measured.warnings.push(...k6.warnings);
     const runResult = redactRunResult(measured, redact);
     const { lost, kept } = await writeResultFiles(io, paths, runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
-    if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+    if (k6?.replacesSummary) {
+      if (k6.stdout !== undefined) io.stdout.write(k6.stdout);
+      if (k6.stderr !== undefined) io.stderr.write(k6.stderr);
+    } else if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
     if (lost) {
       // Name what survived: the other outputs were written (a stream that stopped early said so above).
       const left = [...(flags.quiet ? [] : ['the summary above']), ...kept];
@@ -157,6 +164,16 @@ function templateFiles(model: TestModel): string[] {
 function outputList(paths: RunOutputPaths): { flag: string; path: string }[] {
   const flags: Record<keyof RunOutputPaths, string> = { json: '--out', ndjson: '--out ndjson=', hdrLog: '--hdr-log', summaryExport: '--summary-export' };
   return (Object.keys(flags) as (keyof RunOutputPaths)[]).flatMap((k) => (paths[k] === undefined ? [] : [{ flag: flags[k], path: paths[k] }]));
+}
+
+/** `-e KEY=VALUE` flags as a map; a later flag wins. */
+function envFlags(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
 }
 
 function errorCode(err: unknown): string {
