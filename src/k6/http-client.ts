@@ -72,7 +72,7 @@ export function createHttpModule(vu: K6Vu) {
       res.error_code = 1020;
       return res;
     }
-    const name = params.tags?.name !== undefined ? String(params.tags.name) : urlArg instanceof URLTag ? urlArg.name : urlText;
+    let name = params.tags?.name !== undefined ? String(params.tags.name) : urlArg instanceof URLTag ? urlArg.name : urlText;
     const headers: string[] = [];
     const requestHeaders: Record<string, string[]> = {};
     let hasContentType = false;
@@ -100,6 +100,8 @@ export function createHttpModule(vu: K6Vu) {
       url.username = '';
       url.password = '';
     }
+    // The default name is the URL without its credentials (they stay out of metrics and the result file).
+    if (name === urlText && url.href !== urlText && params.tags?.name === undefined) name = url.href;
     const encoded = encodeBody(body);
     if (encoded.contentType && !hasContentType) {
       headers.push('Content-Type', encoded.contentType);
@@ -122,7 +124,7 @@ export function createHttpModule(vu: K6Vu) {
       const cookieHeader = cookieHeaderFor(jar, hopUrl.href, ownCookies);
       if (cookieHeader !== '') hopHeaders.push('Cookie', cookieHeader);
       const tags = tagsOf(vu, params.tags);
-      tags.name = name === urlText && hop > 0 ? hopUrl.href : name;
+      tags.name = hop > 0 && params.tags?.name === undefined && !(urlArg instanceof URLTag) ? hopUrl.href : name;
       tags.method = hopMethod;
       tags.url = hopUrl.href;
       const { exchange: ex, durationMs } = await vu.send({

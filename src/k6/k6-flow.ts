@@ -71,8 +71,7 @@ export function instantiate(script: K6Script, ctx: SetupContext | undefined, id:
 export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'function' }> {
   const run = script.run;
   let nextVuId = 1;
-  let dataJson: string | undefined;
-  const copyData = (): unknown => (dataJson === undefined ? undefined : JSON.parse(dataJson));
+  const copyData = (): unknown => (run.setupDataJson === undefined ? undefined : JSON.parse(run.setupDataJson));
   const byName = new Map(script.scenarios.map((s) => [s.name, s]));
 
   const iteration = async (ctx: IterationContext<unknown>): Promise<void> => {
@@ -117,7 +116,7 @@ export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'f
       const v = instantiate(script, ctx, 0, undefined);
       const fn = v.inst.exports.setup as () => unknown;
       const data = await withTimeout(Promise.resolve(fn()), timeoutMs(run.options.setupTimeout, 60_000), 'setup()');
-      dataJson = data === undefined ? undefined : JSON.stringify(data);
+      run.setupDataJson = data === undefined ? undefined : JSON.stringify(data);
       return data;
     }) as (ctx: never) => unknown;
   }

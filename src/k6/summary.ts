@@ -66,6 +66,7 @@ export function summaryData(run: K6Run, result: RunResult, maxVus: number) {
     },
     state: { isStdOutTTY: false, isStdErrTTY: false, testRunDurationMs: result.durationMs },
     metrics: summaryMetrics(run, result, maxVus),
+    setup_data: run.setupDataJson === undefined ? undefined : JSON.parse(run.setupDataJson),
   };
 }
 

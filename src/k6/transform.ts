@@ -239,8 +239,12 @@ export function transformBlockingCalls(code: string): Transformed {
     const callee = unwrap(p.call.callee);
     const method = callee.type === 'MemberExpression' && !callee.computed ? (callee.property.name as string) : undefined;
     if (method !== undefined && SYNC_CALLBACK_METHODS.has(method)) {
+      // Point at the blocking call inside the callback (or the callback's first one), not at .map( itself.
+      const v = p.value();
+      const fnNode = v === undefined ? undefined : 'type' in v ? (v as Fn) : (v as Binding).fn;
+      const inner = calls.find((c) => c.fn === fnNode && c.blocks());
       problems.push({
-        offset: p.call.start,
+        offset: inner ? inner.node.start : p.call.start,
         message: `a blocking k6 call (http request, sleep or group) inside a callback of .${method}(), which cannot wait for it`,
         hint: `runner makes k6's blocking calls awaitable; .${method}() would not await them: use a for...of loop instead`,
       });
@@ -253,7 +257,7 @@ export function transformBlockingCalls(code: string): Transformed {
       continue;
     }
     const at = asyncOffset(fn, ast, code);
-    if (typeof at === 'string') problems.push({ offset: fn.start, message: at, hint: 'call http, sleep or group from an ordinary function or method' });
+    if (typeof at === 'string') problems.push({ offset: findHolder(ast, fn)?.start ?? fn.start, message: at, hint: 'call http, sleep or group from an ordinary function or method' });
     else inserts.push({ offset: at, text: 'async ' });
   }
   checkPredicates(ast, blockingFns, problems);

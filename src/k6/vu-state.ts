@@ -27,6 +27,8 @@ export interface K6Run {
   startedAtMs: number;
   /** The environment of `__ENV` (the process's, then `-e KEY=VALUE`). */
   env: Record<string, string>;
+  /** What setup() returned, as JSON; undefined without setup() or when it returned nothing. */
+  setupDataJson?: string;
 }
 
 export interface K6Vu {
