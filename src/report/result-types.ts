@@ -67,6 +67,8 @@ export interface RunResult extends RequestResult {
   timeSeries: TimeSeriesPoint[];
   /** How busy runner itself was; absent in files written before it existed. */
   selfCheck?: SelfCheckResult;
+  /** Connections the run opened, by the protocol negotiated on them (`h2`, `http/1.1`), over all origins; absent in older files. */
+  protocols?: Record<string, number>;
   /** A k6 script's own numbers (src/k6): custom metrics and tag-filtered sub-metrics, and its groups. */
   k6?: K6ResultSection;
 }
