@@ -226,8 +226,10 @@ const runResult = record<RunResult>(
     selfCheck,
     protocols: map(count),
     ws,
+    // Carried as written: no report or compare reads it yet.
+    k6: (v) => (isObject(v) ? (v as unknown as RunResult['k6']) : undefined),
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws'],
+  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws', 'k6'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */
