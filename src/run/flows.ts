@@ -57,6 +57,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           fieldNames: plan.fields.map((f) => f.name),
           seed: plan.seed,
           faults: deps.faults,
+          ws: deps.ws,
         });
         codeFlows.set(s.iteration, code);
       }

@@ -140,6 +140,11 @@ export class WsSession implements TrackedPeer {
     return true;
   }
 
+  /** A fresh tracked id; undefined when the connection tracks nothing. */
+  nextMsgId(): string | undefined {
+    return this.opts.track ? this.hub.tracker.nextId() : undefined;
+  }
+
   /** Marks a send step of this connection as running (+1) or done (-1): its room is not drained meanwhile. */
   sending(delta: 1 | -1): void {
     // After a close the room already stopped counting this connection as sending.
