@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
-import { readTimeSeries, renderHtmlReport } from '../../src/report/html.ts';
+import { renderHtmlReport } from '../../src/report/html.ts';
+import { readRunSeries } from '../../src/report/report-series.ts';
 import { buildRunResult } from '../../src/report/result.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 import { niceTicks } from '../../src/report/svg-chart.ts';
@@ -44,8 +45,8 @@ test('with time series, latency and throughput charts, runs overlaid', () => {
   const b = result('b');
   (a as unknown as { timeSeries: unknown }).timeSeries = [0, 1, 2].map((t) => ({ t, started: 100, finished: 100 + t, errors: t, p50: 1 + t, p99: 5 + t }));
   (b as unknown as { timeSeries: unknown }).timeSeries = [1, 2, 3].map((t) => ({ t, started: 90, finished: 90, errors: 0, p50: 2, p99: 9 }));
-  assert.deepEqual(readTimeSeries(b)?.map((p) => p.t), [1, 2, 3]);
-  assert.equal(readTimeSeries(result('c')), undefined);
+  assert.deepEqual(readRunSeries(b)?.points.map((p) => p.t), [1, 2, 3]);
+  assert.equal(readRunSeries(result('c')), undefined);
   const html = renderHtmlReport([{ label: 'a.json', result: a }, { label: 'b.json', result: b }]);
   assert.match(html, /Latency per second/);
   assert.match(html, /Throughput per second/);
