@@ -75,7 +75,7 @@ export function readRunSeries(result: RunResult): RunSeries | undefined {
     if (t === null) return undefined;
     let span = 1;
     if (i === raw.length - 1 && durationS - t < 1) {
-      span = durationS - t;
+      span = Math.round((durationS - t) * 1000) / 1000;
       if (span < MIN_PARTIAL_S) break;
       partial = { from: t, to: t + span };
     }
