@@ -100,6 +100,7 @@ export class Run {
       maxBodyBytes: plan.http.maxCaptureBytes,
       firstError: (kind, message) => (this.errorMessages[kind] ??= message),
       pipelining: plan.http.pipelining > 1,
+      multiplexed: plan.http.version === 2,
     };
   }
 
@@ -170,6 +171,10 @@ export class Run {
   private result(startedAt: Date, selfCheck: SelfCheckResult | undefined): RunResult {
     const durationMs = this.clock.now() - this.startedAtMs;
     this.warnNames();
+    const protocols = this.pools.protocols();
+    if (this.plan.http.version === 2 && (protocols['http/1.1'] ?? 0) > 0) {
+      this.warnings.push(`HTTP/2 was asked for (http.version: 2) but ${protocols['http/1.1']} connection(s) negotiated HTTP/1.1: the server does not offer h2, or the origin is plain http:// (HTTP/2 needs TLS here)`);
+    }
     return buildRunResult({
       runner: VERSION,
       scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
@@ -186,6 +191,7 @@ export class Run {
       scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),
       selfCheck,
+      protocols,
     });
   }
 

@@ -27,6 +27,11 @@ export interface ExchangeContext {
    * headers before writing the next request on the socket and never pipelines (client-h1.js `busy`).
    */
   pipelining?: boolean;
+  /**
+   * HTTP/2 offered: every request may share a session with others. undici holds a request it does not call
+   * idempotent (POST, PATCH) until its h2 session is idle (client-h2.js busy), which would serialise them.
+   */
+  multiplexed?: boolean;
   /** Told each failure's class and message (the run keeps the first message of each class for the summary). */
   firstError?: (kind: ErrorKind, message: string) => void;
 }
@@ -120,7 +125,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     try {
       const options: RefusableDispatchOptions =
         this.ctx.pipelining === true
-          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: idempotentMethods.has(req.method), refusal: this }
+          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: this.ctx.multiplexed === true || idempotentMethods.has(req.method), refusal: this }
           : { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, refusal: this };
       req.dispatcher.dispatch(options, this);
     } catch (err) {

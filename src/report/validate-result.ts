@@ -210,8 +210,9 @@ const runResult = record<RunResult>(
     scenarios: map(scenario),
     timeSeries: list(point),
     selfCheck,
+    protocols: map(count),
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck'],
+  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

@@ -37,6 +37,28 @@ export interface HttpSettings {
   maxRedirects: number;
   /** Cap on a response body buffered for a capture. */
   maxCaptureBytes: number;
+  /**
+   * 1 (or absent): HTTP/1.1. 2: offer HTTP/2 by ALPN over TLS (servers that decline get HTTP/1.1); `pipelining` is then the
+   * streams per session and `connections` the sessions per origin.
+   */
+  version?: 1 | 2;
+  /** Extra trust and a client certificate, read from files at load time. */
+  tls?: TlsFiles;
+}
+
+/** A PEM file the scenario names, read at load time. */
+export interface PemFile {
+  /** Absolute path. */
+  file: string;
+  pem: Buffer;
+}
+
+export interface TlsFiles {
+  /** CA certificate(s) trusted in addition to Node's bundled roots. */
+  ca?: PemFile;
+  /** Client certificate (mTLS); always given with `key`. */
+  cert?: PemFile;
+  key?: PemFile;
 }
 
 export interface HeaderSpec {

@@ -15,6 +15,7 @@ import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { loadScenario } from '../../scenario/load.ts';
+import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
 import { checkRunOutputPaths, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
@@ -43,7 +44,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard, prometheusUrl: string | undefined): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
-  refuseOutputsOverInputs(outputList(paths), [...templateFiles(loaded), ...(loaded.sources ?? [])]);
+  refuseOutputsOverInputs(outputList(paths), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
@@ -153,10 +154,6 @@ function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
 }
 
 /** The files a request body is read from: inputs an output must not overwrite. */
-function templateFiles(model: TestModel): string[] {
-  return model.scenarios.flatMap((s) => (s.flow.kind === 'requests' ? s.flow.requests : [])).flatMap((r) => (r.body?.kind === 'template' && r.body.file !== undefined ? [r.body.file] : []));
-}
-
 function outputList(paths: RunOutputPaths): { flag: string; path: string }[] {
   const flags: Record<keyof RunOutputPaths, string> = { json: '--out', ndjson: '--out ndjson=', hdrLog: '--hdr-log', summaryExport: '--summary-export' };
   return (Object.keys(flags) as (keyof RunOutputPaths)[]).flatMap((k) => (paths[k] === undefined ? [] : [{ flag: flags[k], path: paths[k] }]));
