@@ -2,7 +2,7 @@
 // summary and the statuses and errors. Every string from a result file is escaped.
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { formatThresholdValue } from './render-thresholds.ts';
-import type { RunResult } from './result-types.ts';
+import type { RunResult } from '../result/types.ts';
 import { escapeHtml } from './svg-chart.ts';
 
 export interface ReportInput {

@@ -4,7 +4,7 @@
 import { formatNumber } from './format.ts';
 import { colorOf, PALETTE, runModel, type ReportInput } from './html-tables.ts';
 import { readRunSeries, type RunSeries, type SeriesPoint } from './report-series.ts';
-import type { RunResult } from './result-types.ts';
+import type { RunResult } from '../result/types.ts';
 import { escapeHtml, renderChart, type ChartSeries, type ChartSpec } from './svg-chart.ts';
 
 /** Request names drawn per run in the per-request charts: the busiest ones. */

@@ -1,7 +1,7 @@
 // The per-second series of a result file, read for charts: rates per second, latency percentiles with gaps
 // (a second without responses has no latency, not 0 ms), the partial last second scaled to its length and
 // marked, and long runs cut to at most MAX_CHART_POINTS points so an hour's report stays small.
-import type { RunResult } from './result-types.ts';
+import type { RunResult } from '../result/types.ts';
 
 /** Points a time chart draws at most: a chart is ~1200 px wide, and more points only add bytes. */
 export const MAX_CHART_POINTS = 600;

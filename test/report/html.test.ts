@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { renderHtmlReport } from '../../src/report/html.ts';
 import { latencyBuckets } from '../../src/report/html-distribution.ts';
 import { readRunSeries, MAX_CHART_POINTS } from '../../src/report/report-series.ts';
-import type { RunResult, ScenarioResult } from '../../src/report/result-types.ts';
+import type { RunResult, ScenarioResult } from '../../src/result/types.ts';
 import { niceTicks } from '../../src/report/svg-chart.ts';
 import { createHistogram, recordUs } from '../../src/metrics/histogram.ts';
 import { fixtureResult } from '../helpers/result-fixture.ts';
