@@ -17,6 +17,11 @@ export type FieldInput = (
   | { gen: 'pick'; values: (string | number)[]; weights?: number[] }
   | { gen: 'sequence'; start?: number; step?: number; prefix?: string; pad?: number }
   | { gen: 'uuid' }
+  | { gen: 'phone'; format?: string }
+  | { gen: 'date'; from: string; to: string; format?: string }
+  | { gen: 'float'; min?: number; max: number; decimals?: number }
+  | { gen: 'bool'; probability?: number }
+  | { gen: 'regex'; pattern: string }
 ) & {
   /** Never repeat a value within a run. */
   unique?: boolean;

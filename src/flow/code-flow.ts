@@ -122,9 +122,9 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
         rt.rng = rng;
         rt.intendedStartMs = intendedStartMs;
         rt.info.iterations = vu.iterations;
-        const fields: Record<string, string | number> = {};
-        // The first slots are fields, which generators fill with strings and numbers (captures come after).
-        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i] as string | number;
+        const fields: Record<string, string | number | boolean> = {};
+        // The first slots are fields (captures come after).
+        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i];
         const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data };
         try {
           // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an
