@@ -284,6 +284,21 @@ export class Run {
     let nextIteration = 0;
     let vuIds = 0;
     const counts = this.scenarioIterations[s.index];
+    // A data file read in `queue` or `shuffle` order can run out: the scenario then stops starting iterations
+    // (its executor sees its own stop signal) and the run ends normally.
+    const feed = s.feed;
+    const dataStop = feed?.finite ? new AbortController() : undefined;
+    const stopSignal = dataStop ? AbortSignal.any([this.stopSignal, dataStop.signal]) : this.stopSignal;
+    if (dataStop) setMaxListeners(10 + 4 * this.plan.scenarios.length, stopSignal);
+    const ranOut = (iteration: number, source: { name: string; order: string; table: { rows: number } }): Promise<void> => {
+      if (!dataStop!.signal.aborted) {
+        dataStop!.abort();
+        this.warnings.push(
+          `scenario '${s.name}': data '${source.name}' (order: ${source.order}) ran out after its ${source.table.rows.toLocaleString('en-US')} rows: the scenario started no more iterations after ${iteration.toLocaleString('en-US')}`,
+        );
+      }
+      return Promise.resolve();
+    };
     const ended = (outcome: IterationOutcome): void => {
       this.activeVus--;
       this.iterations[outcome]++;
@@ -295,7 +310,7 @@ export class Run {
     };
     const rt: ScenarioRuntime = {
       clock: this.clock,
-      stopSignal: this.stopSignal,
+      stopSignal,
       createVu: () => {
         const vu = new Vu(++vuIds, s.slotCount);
         this.allVus.push(vu);
@@ -305,6 +320,10 @@ export class Run {
       // and an await per iteration on top of the flow's own.
       iterate: (vu, intendedStartMs) => {
         const iteration = nextIteration++;
+        if (feed) {
+          const out = feed.fill(vu.vars, iteration);
+          if (out) return ranOut(iteration, out);
+        }
         vu.iterations++;
         this.iterations.started++;
         counts.started++;
@@ -348,6 +367,7 @@ export class Run {
           sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
           fieldNames: this.plan.fields.map((f) => f.name),
           seed: this.plan.seed,
+          data: this.plan.data,
           faults: this.faults,
         });
         this.codeFlows.set(s.iteration, code);

@@ -89,7 +89,10 @@ export interface SetupContext {
   gen: Generators;
 }
 
-export interface IterationContext<Data = undefined> extends SetupContext {
+/** A data file's row: column name → value (text from CSV; JSON keeps numbers and booleans). */
+export type DataRow = Readonly<Record<string, string | number | boolean>>;
+
+export interface IterationContext<Data = undefined, Rows extends Record<string, object> = Record<string, DataRow>> extends SetupContext {
   /** The scenario's `fields`, drawn for this iteration. */
   fields: Readonly<Record<string, string | number | boolean>>;
   vu: {
@@ -106,4 +109,9 @@ export interface IterationContext<Data = undefined> extends SetupContext {
   scenario: string;
   /** What setup() returned (undefined without setup). */
   data: Data;
+  /**
+   * This iteration's row of each data file, by its name under `data:` (`ctx.rows.users.email`); the row follows
+   * the file's `order`, exactly as `{{users.email}}` in YAML. Type it with `defineScenario<Data, Rows>`.
+   */
+  rows: Rows;
 }
