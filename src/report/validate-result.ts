@@ -211,8 +211,10 @@ const runResult = record<RunResult>(
     timeSeries: list(point),
     selfCheck,
     protocols: map(count),
+    // Carried as written: no report or compare reads it yet.
+    k6: (v) => (isObject(v) ? (v as unknown as RunResult['k6']) : undefined),
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols'],
+  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'k6'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */
