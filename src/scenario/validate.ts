@@ -11,6 +11,7 @@ import { checkData } from './validate-data.ts';
 import { validateLoad } from './validate-load.ts';
 import { checkTlsFiles, tlsKeys } from './validate-tls.ts';
 import { NAME, checkHeaders, checkRequests } from './validate-request.ts';
+import type { WsPlacement } from './ws-model.ts';
 
 export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'data', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
 export const httpKeys = ['version', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
@@ -216,8 +217,9 @@ function checkScenarioBody(
   let flow: FlowSpec | undefined = opts.flow;
   if (!flow) {
     if (obj.requests === undefined) return misspelt('requests') ? undefined : c.fail(path, `scenario '${name}' has no 'requests'`, "add a list under 'requests:'");
-    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir);
-    if (requests) flow = { kind: 'requests', requests };
+    const ws: WsPlacement[] = [];
+    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir, ws);
+    if (requests) flow = ws.length > 0 ? { kind: 'requests', requests, ws } : { kind: 'requests', requests };
   }
   if (!load || !flow) return undefined;
   return { name, load, flow, location: c.locate(path) };

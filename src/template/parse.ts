@@ -9,6 +9,7 @@ import type { Template, TemplatePart } from './types.ts';
  *   placeholder := '{{' ws* NAME ws* '}}'          a field or capture
  *                | '{{' ws* NAME '.' NAME ws* '}}' a column of a data file
  *                | '{{' ws* 'env.' NAME ws* '}}'   an environment variable
+ *                | '{{' ws* '$msgId' ws* '}}'      a fresh tracked id per WebSocket message sent (ws send steps)
  *                | '${' NAME '}'                   an environment variable
  *   escape      := '{{{{'                          a literal '{{'
  *                | '$${'                           a literal '${'
@@ -25,6 +26,9 @@ export interface TemplateOrigin {
   line: number;
   column: number;
 }
+
+/** The one runner-provided placeholder: a unique id per sent WebSocket message (src/ws/). */
+export const MSG_ID = '$msgId';
 
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
@@ -98,7 +102,7 @@ class Parser {
     const name = env ? ref.slice(4) : ref;
     // `{{users.email}}`: a column of a data file (the plan checks that both exist).
     const dotted = !env && ref.indexOf('.') > 0 && isName(ref.slice(0, ref.indexOf('.'))) && isName(ref.slice(ref.indexOf('.') + 1));
-    if (!dotted && !isName(name)) {
+    if (!dotted && !isName(name) && !(!env && name === MSG_ID)) {
       const hint = !env && ref.includes('.')
         ? "a dotted name is 'env.NAME' or a data file's 'name.column'"
         : "a name is letters, digits and '_', not starting with a digit; write '{{{{' for a literal '{{'";
