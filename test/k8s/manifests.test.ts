@@ -20,7 +20,9 @@ before(() => {
   mkdirSync(join(dir, 'load/scenarios'), { recursive: true });
   mkdirSync(join(dir, 'load/templates'), { recursive: true });
   mkdirSync(join(dir, 'load/certs'), { recursive: true });
-  writeFileSync(join(dir, 'load/templates/user.json'), '{ "id": "{{id}}", "name": "{{name}}" }\n');
+  writeFileSync(join(dir, 'load/templates/user.json'), '{ "id": "{{id}}", "name": "{{name}}", "sku": "{{items.sku}}" }\n');
+  mkdirSync(join(dir, 'load/data'), { recursive: true });
+  writeFileSync(join(dir, 'load/data/items.csv'), 'sku\nA-1\nB-2\n');
   const tls = tlsSkipReason() === undefined;
   if (tls) {
     const chain = makeCertChain();
@@ -34,6 +36,7 @@ before(() => {
       'target: https://shop.test',
       ...(tls ? ['http: { ca: ../certs/ca.pem }'] : []),
       'fields: { id: { gen: uuid }, name: { gen: koreanName } }',
+      'data: { items: { file: ../data/items.csv, order: queue } }',
       'requests:',
       '  - { name: buy, method: POST, path: /buy, template: ../templates/user.json }',
       'load: { executor: constant-arrival-rate, rate: 100, duration: 1m, preAllocatedVUs: 20 }',
@@ -92,7 +95,8 @@ test('k8s writes a ConfigMap and an Indexed Job that kubernetes-models validates
   assert.equal(scenarioText, readFileSync(join(dir, 'load/scenarios/shop.yaml'), 'utf8'));
   assert.equal(inPod(posix.join(posix.dirname(scenarioInPod), '../templates/user.json')), readFileSync(join(dir, 'load/templates/user.json'), 'utf8'));
   if (tlsSkipReason() === undefined) assert.equal(inPod(posix.join(posix.dirname(scenarioInPod), '../certs/ca.pem')), readFileSync(join(dir, 'load/certs/ca.pem'), 'utf8'));
-  assert.equal(items.length, tlsSkipReason() === undefined ? 3 : 2);
+  assert.equal(inPod(posix.join(posix.dirname(scenarioInPod), '../data/items.csv')), 'sku\nA-1\nB-2\n');
+  assert.equal(items.length, tlsSkipReason() === undefined ? 4 : 3);
   assert.match(stderr, /kubectl logs -l job-name=runner-shop-checkout/);
 });
 

@@ -42,7 +42,8 @@ export async function k8sCommand(io: Io, file: string, flags: K8sFlags, now: () 
     const files = inputFilesOf(model)
       .filter((p) => p !== scenarioFile)
       .map((path) => {
-        const bytes = readUserFile(path);
+        // Read whole up to well past what a ConfigMap holds, so that limit is the one reported.
+        const bytes = readUserFile(path, 64 * 1024 * 1024);
         if (bytes instanceof FileRefusal) throw new UserError({ message: `cannot read '${path}' (${bytes.reason}), which the scenario uses`, hint: bytes.hint });
         return { path, bytes };
       });
