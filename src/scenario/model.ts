@@ -1,5 +1,6 @@
 // The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
 import type { Location } from '../errors.ts';
+import type { WsPlacement } from './ws-model.ts';
 import type { K6Hooks } from '../k6/hooks.ts';
 import type { ExecutorConfig } from '../scheduler/index.ts';
 
@@ -90,7 +91,8 @@ export interface ScenarioSpec {
 }
 
 export type FlowSpec =
-  | { kind: 'requests'; requests: RequestSpec[] }
+  /** `ws`: WebSocket steps between the requests (absent when there are none). */
+  | { kind: 'requests'; requests: RequestSpec[]; ws?: WsPlacement[] }
   /** A TypeScript iteration function; its context type lives in the public API. */
   | {
       kind: 'function';
