@@ -27,6 +27,8 @@ const semantic = [
   // load may come from CLI flags (--vus, --duration …), so the file may leave it out.
   'missing-load', 'missing-template-file', 'no-target', 'path-placeholder-no-field', 'path-space', 'placeholder-in-host', 'placeholder-no-field',
   'template-not-json', 'template-placeholder-no-field', 'template-unclosed-placeholder', 'threshold-unparsable', 'vus-more-than-iterations', 'zero-duration',
+  // ws steps: the schema checks the ws item's own keys; its steps' keys and rules are the validator's.
+  'ws-steps',
 ];
 /** Not YAML data at all (the editor's YAML parser reports these), or YAML that only runner's parse rejects. */
 const yamlLevel = [
