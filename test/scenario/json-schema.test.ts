@@ -19,6 +19,7 @@ const structural = [
   'empty-requests', 'executor-foreign-key', 'generator-and-validation-errors', 'generator-missing-gen', 'missing-requests', 'misspelt-load', 'negative-duration',
   'unknown-executor', 'unknown-generator', 'unknown-http-key', 'unknown-request-key', 'unknown-top-key', 'version-2', 'vus-over-limit',
   'wrong-type-insecure', 'wrong-type-requests', 'wrong-type-timeout', 'wrong-type-vus', 'yaml-empty', 'yaml-top-level-list', 'zero-rate', 'zero-vus',
+  'ws-steps',
 ];
 /** Problems that need context the schema does not have (other keys' values, files, env, placeholders, generator args): the validator's job. */
 const semantic = [
@@ -27,8 +28,6 @@ const semantic = [
   // load may come from CLI flags (--vus, --duration …), so the file may leave it out.
   'missing-load', 'missing-template-file', 'no-target', 'path-placeholder-no-field', 'path-space', 'placeholder-in-host', 'placeholder-no-field',
   'template-not-json', 'template-placeholder-no-field', 'template-unclosed-placeholder', 'threshold-unparsable', 'vus-more-than-iterations', 'zero-duration',
-  // ws steps: the schema checks the ws item's own keys; its steps' keys and rules are the validator's.
-  'ws-steps',
 ];
 /** Not YAML data at all (the editor's YAML parser reports these), or YAML that only runner's parse rejects. */
 const yamlLevel = [
