@@ -10,6 +10,7 @@ import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
 import { cardinalityWarnings } from './metrics/cardinality.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
+import { createHttpSample } from './metrics/sample.ts';
 import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
@@ -17,7 +18,7 @@ import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { UserError } from './errors.ts';
 import type { Plan } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
-import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
+import type { RunResult, ScenarioResult, SelfCheckResult } from './result/types.ts';
 import { createFlows } from './run/flows.ts';
 import { ScenarioRunner, zeroCounts, type IterationCounts, type IterationFn } from './run/scenario-runner.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
@@ -96,6 +97,7 @@ export class Run {
     this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
       metrics: this.tee.sink,
+      sample: createHttpSample(),
       inFlight: this.inFlight,
       now: () => this.clock.now(),
       connectedSince: (origin, sinceMs) => this.pools.connectedSince(origin, sinceMs),
@@ -103,6 +105,7 @@ export class Run {
       maxBodyBytes: plan.http.maxCaptureBytes,
       firstError: (kind, message) => (this.errorMessages[kind] ??= message),
       pipelining: plan.http.pipelining > 1,
+      multiplexed: plan.http.version === 2,
     };
   }
 
@@ -173,6 +176,10 @@ export class Run {
   private result(startedAt: Date, selfCheck: SelfCheckResult | undefined): RunResult {
     const durationMs = this.clock.now() - this.startedAtMs;
     this.warnNames();
+    const protocols = this.pools.protocols();
+    if (this.plan.http.version === 2 && (protocols['http/1.1'] ?? 0) > 0) {
+      this.warnings.push(`HTTP/2 was asked for (http.version: 2) but ${protocols['http/1.1']} connection(s) negotiated HTTP/1.1: the server does not offer h2, or the origin is plain http:// (HTTP/2 needs TLS here)`);
+    }
     return buildRunResult({
       runner: VERSION,
       scenario: {
@@ -195,6 +202,7 @@ export class Run {
       scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),
       selfCheck,
+      protocols,
     });
   }
 

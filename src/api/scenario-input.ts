@@ -62,6 +62,14 @@ interface LoadBase {
 export type LoadInput = LoadBase & ExecutorInput;
 
 export interface HttpInput {
+  /** 2: offer HTTP/2 over TLS (ALPN; a server without it gets HTTP/1.1). Default 1. */
+  version?: 1 | 2;
+  /** A PEM file of CA certificates trusted besides Node's roots, relative to the scenario file. */
+  ca?: string;
+  /** A PEM client certificate for mTLS; give `key` with it. */
+  cert?: string;
+  /** The client certificate's unencrypted PEM private key. */
+  key?: string;
   connections?: number;
   timeout?: Duration;
   pipelining?: number;

@@ -2,6 +2,7 @@
 // capture needs it. The object is its own undici handler (new-style callbacks) and its own result.
 import type { Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
+import type { HttpSample } from '../metrics/sample.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_INVALID_REQUEST, RUNNER_RESENT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
 import type { InFlight, Tracked } from './in-flight.ts';
@@ -11,6 +12,8 @@ import { requestProblem } from './request-check.ts';
 /** What a request needs from the run; one per run, shared by every exchange. */
 export interface ExchangeContext {
   metrics: MetricsSink;
+  /** The run's one sample record, filled for each finished request and passed to `metrics.record`. */
+  sample: HttpSample;
   inFlight: InFlight;
   /** Milliseconds on a monotonic clock (performance.now()). */
   now: () => number;
@@ -27,6 +30,11 @@ export interface ExchangeContext {
    * headers before writing the next request on the socket and never pipelines (client-h1.js `busy`).
    */
   pipelining?: boolean;
+  /**
+   * HTTP/2 offered: every request may share a session with others. undici holds a request it does not call
+   * idempotent (POST, PATCH) until its h2 session is idle (client-h2.js busy), which would serialise them.
+   */
+  multiplexed?: boolean;
   /** Told each failure's class and message (the run keeps the first message of each class for the summary). */
   firstError?: (kind: ErrorKind, message: string) => void;
 }
@@ -39,7 +47,8 @@ export interface ExchangeRequest {
   path: string;
   /** Flat [name, value, name, value, …]. */
   headers: string[];
-  body?: string;
+  /** Text, or bytes (a k6 script's binary body). */
+  body?: string | Uint8Array;
   timeoutMs: number;
   /** Status → 1 when expected. */
   expect: Uint8Array;
@@ -120,7 +129,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     try {
       const options: RefusableDispatchOptions =
         this.ctx.pipelining === true
-          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: idempotentMethods.has(req.method), refusal: this }
+          ? { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, blocking: false, idempotent: this.ctx.multiplexed === true || idempotentMethods.has(req.method), refusal: this }
           : { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body, refusal: this };
       req.dispatcher.dispatch(options, this);
     } catch (err) {
@@ -181,16 +190,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     this.chunks = null;
     this.expected = this.status < this.req.expect.length && this.req.expect[this.status] === 1;
     const latencyStart = this.req.intendedStartMs ?? this.startMs;
-    this.ctx.metrics.response(
-      this.req.requestId,
-      this.status,
-      Math.round((endMs - latencyStart) * 1000),
-      Math.round((endMs - this.startMs) * 1000),
-      this.bytesSent,
-      this.bytesReceived,
-      this.expected,
-      endMs,
-    );
+    this.record(Math.round((endMs - latencyStart) * 1000), Math.round((endMs - this.startMs) * 1000), endMs, null);
     this.finish();
   }
 
@@ -248,8 +248,23 @@ export class Exchange implements Dispatcher.DispatchHandler, Tracked {
     this.error = classifyError(err);
     this.errorMessage = err instanceof Error ? err.message : String(err);
     this.ctx.firstError?.(this.error, this.errorMessage);
-    this.ctx.metrics.error(this.req.requestId, this.error, this.bytesSent, this.bytesReceived);
+    this.record(0, 0, this.ctx.now(), this.error);
     this.finish();
+  }
+
+  /** Fills the run's one sample record and hands it to the sinks (they read it during the call). */
+  private record(latencyUs: number, serviceUs: number, atMs: number, error: ErrorKind | null): void {
+    const s = this.ctx.sample;
+    s.requestId = this.req.requestId;
+    s.status = this.status;
+    s.latencyUs = latencyUs;
+    s.serviceUs = serviceUs;
+    s.bytesSent = this.bytesSent;
+    s.bytesReceived = this.bytesReceived;
+    s.expected = this.expected;
+    s.atMs = atMs;
+    s.error = error;
+    this.ctx.metrics.record(s);
   }
 
   private finish(): void {

@@ -79,8 +79,10 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   if (needsTarget) {
     throw new UserError({ message: 'no target: requests use relative paths but the scenario has no target', location: { file: model.file, line: 1, column: 1 }, hint: "add 'target: http://host:port' to the scenario or pass --target URL" });
   }
-  // A segment's own VUs: a process running a third of the VUs needs a third of the sockets.
-  const connections = model.http.connections ?? Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load, opts.segment)));
+  // A socket per VU (this segment's VUs: a process running a third of them needs a third of the sockets); with
+  // HTTP/2 a session carries `pipelining` streams, so fewer sessions serve the same VUs.
+  const vus = Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load, opts.segment)));
+  const connections = model.http.connections ?? (model.http.version === 2 ? Math.ceil(vus / model.http.pipelining) : vus);
   return {
     name: model.name,
     file: model.file,

@@ -1,5 +1,5 @@
 // Renders the end-of-run summary (plain text, optionally coloured) from a RunResult; no I/O.
-import type { LatencySummary, RunResult } from './result-types.ts';
+import type { LatencySummary, RunResult } from '../result/types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
 import { escapeTerminalText as safe } from '../terminal-text.ts';
@@ -82,6 +82,11 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   }
   out.push(`iterations: ${iterationParts.join('  ')}`);
   out.push(`data: sent ${formatBytes(t.bytesSent)}  received ${formatBytes(t.bytesReceived)}`);
+  // Said only when HTTP/2 was negotiated somewhere: HTTP/1.1 everywhere is the default nobody needs told.
+  const protocols = result.protocols ?? {};
+  if (Object.keys(protocols).some((p) => p !== 'http/1.1')) {
+    out.push(`protocols: ${Object.entries(protocols).map(([p, n]) => `${safe(p)} ${formatNumber(n)} connection(s)`).join('  ')}`);
+  }
   out.push('');
 
   const header = ['latency (ms)', ...latencyColumns.map(([title]) => title)];

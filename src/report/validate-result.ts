@@ -2,7 +2,7 @@
 // map keyed by a name (requests, checks, scenarios, thresholds, statuses, error kinds) is a null-prototype object,
 // so a request named `__proto__` or `constructor` is just a name; every histogram decodes and holds `count` values.
 import { decodeHistogram } from '../metrics/histogram.ts';
-import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from './result-types.ts';
+import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from '../result/types.ts';
 
 /** How many problems one message lists before "and N more". */
 const MAX_LISTED = 8;
@@ -213,8 +213,11 @@ const runResult = record<RunResult>(
     scenarios: map(scenario),
     timeSeries: list(point),
     selfCheck,
+    protocols: map(count),
+    // Carried as written: no report or compare reads it yet.
+    k6: (v) => (isObject(v) ? (v as unknown as RunResult['k6']) : undefined),
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck'],
+  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'k6'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

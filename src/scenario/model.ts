@@ -1,5 +1,6 @@
 // The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
 import type { Location } from '../errors.ts';
+import type { K6Hooks } from '../k6/hooks.ts';
 import type { ExecutorConfig } from '../scheduler/index.ts';
 
 /** A test file: shared settings plus one or more scenarios that run at the same time. */
@@ -22,6 +23,8 @@ export interface TestModel {
   /** Fixed PRNG seed; when absent the run picks one and reports it. */
   seed?: number;
   thresholds: ThresholdSpec[];
+  /** A k6 script's run-time extras (src/k6/): test.abort(), its own thresholds, handleSummary(). */
+  k6?: K6Hooks;
 }
 
 export interface HttpSettings {
@@ -37,6 +40,28 @@ export interface HttpSettings {
   maxRedirects: number;
   /** Cap on a response body buffered for a capture. */
   maxCaptureBytes: number;
+  /**
+   * 1 (or absent): HTTP/1.1. 2: offer HTTP/2 by ALPN over TLS (servers that decline get HTTP/1.1); `pipelining` is then the
+   * streams per session and `connections` the sessions per origin.
+   */
+  version?: 1 | 2;
+  /** Extra trust and a client certificate, read from files at load time. */
+  tls?: TlsFiles;
+}
+
+/** A PEM file the scenario names, read at load time. */
+export interface PemFile {
+  /** Absolute path. */
+  file: string;
+  pem: Buffer;
+}
+
+export interface TlsFiles {
+  /** CA certificate(s) trusted in addition to Node's bundled roots. */
+  ca?: PemFile;
+  /** Client certificate (mTLS); always given with `key`. */
+  cert?: PemFile;
+  key?: PemFile;
 }
 
 export interface HeaderSpec {
