@@ -1,5 +1,7 @@
 // One scenario of a run: counts its iterations, draws each iteration's fields, and runs its executor with a
 // ScenarioRuntime that hands each iteration to the scenario's flow. The executor never reaches the Run.
+import { setMaxListeners } from 'node:events';
+import type { DataSource } from '../data/feed.ts';
 import type { IterationOutcome } from '../flow/request-flow.ts';
 import type { IterationErrors } from '../flow/iteration-errors.ts';
 import { createRng, deriveSeed } from '../generators/rng.ts';
@@ -42,6 +44,8 @@ export interface ScenarioEnv {
   /** An iteration the schedule wanted but no VU was free for (per-second series). */
   dropped(): void;
   lateStart(lateMs: number): void;
+  /** Adds a warning to the run's result. */
+  warn?(text: string): void;
 }
 
 export class ScenarioRunner {
@@ -95,6 +99,22 @@ export class ScenarioRunner {
     // Draw numbers interleave the scenarios' global iteration numbers: unique values and sequences never
     // repeat across scenarios, segments or workers, and a one-scenario run draws 0, 1, 2, … as before.
     const scenarioCount = plan.scenarios.length;
+    // A data file read in `queue` or `shuffle` order can run out: the scenario then stops starting iterations
+    // (its executor sees a stop signal of its own) and the run ends normally.
+    const feed = s.feed;
+    const dataStop = feed?.finite ? new AbortController() : undefined;
+    const stopSignal = dataStop ? AbortSignal.any([env.stopSignal, dataStop.signal]) : env.stopSignal;
+    // Executors listen on it as on the run's signal (a deadline, a tick, the graceful stop).
+    if (dataStop) setMaxListeners(20, stopSignal);
+    const ranOut = (iteration: number, source: DataSource): Promise<void> => {
+      if (!dataStop!.signal.aborted) {
+        dataStop!.abort();
+        env.warn?.(
+          `scenario '${s.name}': data '${source.name}' (order: ${source.order}) ran out after its ${source.table.rows.toLocaleString('en-US')} rows: the scenario started no more iterations after ${iteration.toLocaleString('en-US')}`,
+        );
+      }
+      return Promise.resolve();
+    };
     const ended = (outcome: IterationOutcome): void => {
       tally.activeVus--;
       tally.iterations[outcome]++;
@@ -106,7 +126,7 @@ export class ScenarioRunner {
     };
     return {
       clock: env.clock,
-      stopSignal: env.stopSignal,
+      stopSignal,
       segment,
       createVu: () => {
         const local = this.vuIds++;
@@ -119,6 +139,11 @@ export class ScenarioRunner {
       iterate: (vu, intendedStartMs, global) => {
         const iteration = global ?? segment.globalIndex(this.numbered++);
         vu.iteration = iteration;
+        if (feed) {
+          // Rows follow the global iteration number: segments and workers share one data file's rows.
+          const out = feed.fill(vu.vars, iteration);
+          if (out) return ranOut(iteration, out);
+        }
         vu.iterations++;
         tally.iterations.started++;
         counts.started++;
