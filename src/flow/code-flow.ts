@@ -86,7 +86,7 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
       rng,
       base: undefined as unknown as SetupContext,
       ws: undefined as unknown as CodeWs,
-      info: { id: vu.id, state: vu.state, iterations: 0 },
+      info: { id: vu.id, globalId: vu.globalId, state: vu.state, iterations: 0 },
     };
     rt.ws = createCodeWs({
       hub: () => {
