@@ -46,6 +46,7 @@ let server: Awaited<ReturnType<typeof startRawRecorder>>;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'runner-inspect-'));
   server = await startRawRecorder();
+  writeFileSync(join(dir, 'rows.csv'), 'code,city\nA1,서울\nB2,부산\nC3,Jeju City\nD4,"a,b"\n');
   writeFileSync(join(dir, 'user.json'), '{\n  "id": "{{id}}",\n  "name": "{{name}}",\n  "age": {{age}}\n}\n');
   writeFileSync(
     join(dir, 'inspect.yaml'),
@@ -58,10 +59,11 @@ before(async () => {
       '  name: { gen: koreanName }',
       '  age: { gen: int, min: 1, max: 99 }',
       '  tag: { gen: pick, values: ["a b", "c/d", "é"] }',
+      'data: { rows: { file: rows.csv, order: shuffle } }',
       'requests:',
       '  - { name: create, method: POST, path: /users, template: user.json }',
       '  - { name: find, path: "/users?q={{tag}}&n={{name}}", headers: { Accept: text/plain } }',
-      '  - { name: form, method: PUT, path: "/users/{{id}}", body: "age={{age}}" }',
+      '  - { name: form, method: PUT, path: "/users/{{id}}/{{rows.code}}", body: "age={{age}}&city={{rows.city}}" }',
       '  - { name: bare, method: POST, path: /ping }',
       'load: { executor: shared-iterations, vus: 1, iterations: 50 }',
       '',
