@@ -187,6 +187,6 @@ test('run refuses an output path that is a TLS file of the scenario (inputs are 
   const before = readFileSync(chain.files.ca);
   const r = await runInProcess(['run', file, '--out', chain.files.ca, '--quiet'], dir);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /is an input of this command; it would be overwritten/);
+  assert.match(r.stderr, /is an input of this command \(a file the scenario reads: a template, data file, TLS file or imported module\); it would be overwritten/);
   assert.deepEqual(readFileSync(chain.files.ca), before);
 });
