@@ -127,3 +127,11 @@ test('inspect: captured values show as <name>; environment values are redacted u
   assert.match(shown.stdout, /\{"key":"sekrit-value"\}/);
   assert.equal(server.raw.length, before, 'inspect sent nothing');
 });
+
+test('inspect leaves WebSocket sessions out and says so (it opens no connection)', async () => {
+  const repo = new URL('../..', import.meta.url).pathname;
+  const r = await runInProcess(['inspect', 'scenarios/chat.yaml', '--sample', '1', '--target', server.url], repo);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /POST \/login HTTP\/1\.1/);
+  assert.match(r.stdout, /default: 1 WebSocket session\(s\) per iteration not shown/);
+});
