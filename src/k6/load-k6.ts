@@ -13,6 +13,7 @@ import { validateScenario } from '../scenario/validate.ts';
 import { bundleK6Script } from './bundle.ts';
 import type { K6Finish, K6Hooks } from './hooks.ts';
 import { createErrorLocator, createOpen, importInstanceFactory, locateInBundle } from './instance.ts';
+import { createK6Console } from './console.ts';
 import { createK6FlowSpec, instantiate, type K6Script } from './k6-flow.ts';
 import { MetricRegistry } from './k6-metrics.ts';
 import { mapOptions } from './options.ts';
@@ -25,6 +26,8 @@ export interface K6LoadOptions {
   loadFromFlags?: boolean;
   /** `__ENV`: the process environment, then `-e KEY=VALUE`. */
   env?: Record<string, string | undefined>;
+  /** Where the script's console writes (stderr); default: nowhere. */
+  log?: (text: string) => void;
 }
 
 export async function loadK6Script(file: string, source: string, opts: K6LoadOptions = {}): Promise<TestModel> {
@@ -47,7 +50,8 @@ export async function loadK6Script(file: string, source: string, opts: K6LoadOpt
     startedAtMs: Date.now(),
     env,
   };
-  const script: K6Script = { factory, run, shared: new Map(), scenarios: [], open: createOpen(dir), locateError, exportNames: new Set() };
+  const k6Console = createK6Console(opts.log ?? (() => undefined), run.now);
+  const script: K6Script = { factory, run, shared: new Map(), scenarios: [], open: createOpen(dir), locateError, exportNames: new Set(), console: k6Console };
 
   // The init code, once, as k6 runs it to read the options: a throw here is the script's mistake.
   let exports: Record<string, unknown>;
@@ -124,13 +128,17 @@ function locateOptions(source: string, file: string): Location | undefined {
 
 function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Thresholds>['compiled'], model: TestModel): K6Hooks {
   const maxVus = Math.max(...model.scenarios.map((s) => maxVusOf(s.load)));
+  let abortedBecause: string | undefined;
   return {
     attach(run) {
       script.run.startedAtMs = Date.now();
-      script.run.abort = () => run.stop('aborted');
+      script.run.abort = (why) => {
+        abortedBecause ??= why;
+        run.stop('aborted');
+      };
     },
     async finish(result: RunResult, cwd: string): Promise<K6Finish> {
-      const out: K6Finish = { replacesSummary: false, warnings: [] };
+      const out: K6Finish = { replacesSummary: false, warnings: abortedBecause === undefined ? [] : [`the script called test.abort(): ${abortedBecause}`] };
       if (thresholds.length > 0) {
         result.thresholds ??= {};
         for (const t of thresholds) {
