@@ -347,3 +347,31 @@ export default function () {
     await server.close();
   }
 });
+
+test('abortOnFail on a custom metric stops the run within about a second: exit 99, the threshold marked', async () => {
+  const server = await startTestServer();
+  try {
+    const { code, stderr, result } = await runScript(
+      'abort-on-fail.js',
+      `import http from 'k6/http';
+import { sleep } from 'k6';
+import { Rate } from 'k6/metrics';
+const ok = new Rate('ok_rate');
+export const options = { vus: 1, duration: '30s', thresholds: { ok_rate: [{ threshold: 'rate>0.5', abortOnFail: true }] } };
+export default function () {
+  http.get(__ENV.BASE + '/');
+  ok.add(false);
+  sleep(0.05);
+}
+`,
+      server.url,
+      ['-q'],
+    );
+    assert.equal(code, 99, stderr);
+    assert.equal(result!.outcome, 'aborted');
+    assert.ok(result!.durationMs < 15_000, String(result!.durationMs));
+    assert.deepEqual(result!.thresholds!.ok_rate, [{ expression: 'rate>0.5', ok: false, value: 0, abortOnFail: true, abortedRun: true }]);
+  } finally {
+    await server.close();
+  }
+});
