@@ -49,6 +49,7 @@ export async function loadK6Script(file: string, source: string, opts: K6LoadOpt
     abort: () => undefined,
     startedAtMs: Date.now(),
     env,
+    counters: () => ({ completed: 0, interrupted: 0, activeVus: 0 }),
   };
   const k6Console = createK6Console(opts.log ?? (() => undefined), run.now);
   const script: K6Script = { factory, run, shared: new Map(), scenarios: [], open: createOpen(dir), locateError, exportNames: new Set(), console: k6Console };
@@ -135,6 +136,7 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
     attach(run) {
       const startedMs = performance.now();
       script.run.startedAtMs = Date.now();
+      script.run.counters = () => ({ completed: run.iterations.completed + run.iterations.failed, interrupted: run.iterations.aborted, activeVus: run.activeVus });
       script.run.abort = (why) => {
         abortedBecause ??= why;
         run.stop('aborted');
