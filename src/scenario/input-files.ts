@@ -1,4 +1,4 @@
-// Every file a loaded scenario was built from, besides the scenario file itself: body templates, TLS files and the
+// Every file a loaded scenario was built from, besides the scenario file itself: body templates, data files, TLS files and the
 // local modules a script imports. Outputs may not overwrite them (run), and `runner k8s` ships them all.
 // A new kind of file a scenario reads (a data file, …) belongs here, so both stay right.
 import type { TestModel } from './model.ts';
