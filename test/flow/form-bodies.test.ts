@@ -34,7 +34,7 @@ after(async () => {
 
 /** What a server-side form parser (undici's, as in fetch) makes of a request body. */
 function parseForm(r: (typeof received)[number]): Promise<FormData> {
-  return new Response(r.body, { headers: { 'content-type': String(r.headers['content-type']) } }).formData();
+  return new Response(new Uint8Array(r.body), { headers: { 'content-type': String(r.headers['content-type']) } }).formData();
 }
 
 async function run(name: string, yaml: string) {
