@@ -4,6 +4,7 @@ import type { CompiledField } from '../generators/index.ts';
 import type { CaptureSpec, ExecutorConfig, FlowSpec, HttpSettings, ThresholdSpec } from '../scenario/model.ts';
 import type { FieldValue } from '../generators/types.ts';
 import type { RenderFn } from '../template/types.ts';
+import type { SegmentTuple } from '../scheduler/segment.ts';
 import type { CompiledWsStep } from '../ws/compile.ts';
 
 export interface Plan {
@@ -22,6 +23,8 @@ export interface Plan {
   thresholds: ThresholdSpec[];
   /** Values that came from the environment: redacted from every output. */
   secrets: string[];
+  /** The part of the run this process runs; absent = all of it. */
+  segment?: SegmentTuple;
 }
 
 export interface PlannedScenario {
