@@ -67,7 +67,7 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
         method: req.method,
         path: req.path(vars),
         headers,
-        body: req.body?.(vars),
+        body: req.bodyBytes === undefined ? req.body?.(vars) : req.bodyBytes(vars),
         timeoutMs: req.timeoutMs,
         expect: req.expect,
         // Only the first request of an iteration can have waited for its turn (open model).
