@@ -35,6 +35,8 @@ export interface RunOptions {
   warnings?: string[];
   /** More sinks that get every sample after the collector (exporters, live progress, interval logs). */
   sinks?: MetricsSink[];
+  /** Dispatchers made by the caller (a warm-up's open connections): used, and left open at the end. */
+  pools?: Pools;
 }
 
 /** Iteration counters of the whole run. */
@@ -106,7 +108,7 @@ export class Run {
     this.metrics = createCollector(plan.requestNames, this.timeSeries);
     this.scenarioIterations = plan.scenarios.map(() => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }));
     this.checks = createChecks();
-    this.pools = createPools(plan.http, () => this.clock.now());
+    this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
     this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
@@ -159,7 +161,7 @@ export class Run {
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.inFlight.stop();
-      await this.pools.destroy();
+      if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     const durationMs = this.clock.now() - this.startedAtMs;

@@ -198,6 +198,7 @@ const runResult = record<RunResult>(
     target: text,
     startedAt: text,
     durationMs: count,
+    warmupMs: count,
     outcome: oneOf(['completed', 'interrupted', 'aborted'] as const),
     ...requestFields,
     iterations,
@@ -211,7 +212,7 @@ const runResult = record<RunResult>(
     timeSeries: list(point),
     selfCheck,
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck'],
+  ['warmupMs', 'serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

@@ -14,6 +14,7 @@ import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
+import { startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
@@ -59,7 +60,10 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     color: useColor(io, io.stderr, flags.color),
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const run = new Run(plan, { warnings, sinks: outputs.sinks });
+  // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
+  const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
+  if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
+  const run = new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools });
   guard.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
@@ -71,13 +75,17 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     signals++;
     if (signals === 1) {
       outputs.printErr(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
+      // During the warm-up: it ends, and the measured run, stopped before it starts, records nothing.
+      warmUp?.stop();
       run.stop();
     } else run.abort();
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
+    const warmupMs = warmUp === undefined ? undefined : await warmUp.done;
     outputs.start(run);
     const measured = await run.start();
+    if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
@@ -112,6 +120,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     unsubscribe();
     watch.stop();
     outputs.finish();
+    await warmUp?.pools.destroy();
   }
 }
 

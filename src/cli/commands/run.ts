@@ -10,6 +10,8 @@ export interface RunFlags extends LoadFlags {
   connections?: number;
   timeout?: number;
   seed?: number;
+  /** ms of unrecorded load before the measured run. */
+  warmup?: number;
   /** Repeatable: a path or json=<path> (the result file), ndjson=<path> (one line per request). */
   out?: string[];
   hdrLog?: string;
@@ -28,6 +30,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
   addLoadFlags(command)
     .option('--connections <n>', 'max sockets per origin', parsePositiveInt('--connections'))
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
+    .option('--warmup <d>', 'run the load this long first, on the same connections, recording nothing (e.g. 5s)', parseDurationFlag('--warmup'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
     .option('--out <file>', 'write the result JSON here (atomically); ndjson=<file>: one line per request (repeatable)', collectOut)
     .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)', parseOnce('--hdr-log'))
