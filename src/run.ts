@@ -2,13 +2,9 @@
 // plan at the same time and returns the RunResult. No global state: two runs never share anything.
 import { setMaxListeners } from 'node:events';
 import { createChecks, type Checks } from './flow/checks.ts';
-import { createCodeFlow, type CodeFlow } from './flow/code-flow.ts';
 import { createCodeLifecycle, type CodeLifecycle } from './flow/code-lifecycle.ts';
 import { createFaultScopes, type FaultScopes } from './flow/fault-scope.ts';
 import { createIterationErrors, errorMessage, type IterationErrors } from './flow/iteration-errors.ts';
-import { createRequestFlow, type IterationOutcome } from './flow/request-flow.ts';
-import { createRng, deriveSeed } from './generators/rng.ts';
-import type { Rng } from './generators/types.ts';
 import type { ExchangeContext } from './http/exchange.ts';
 import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
@@ -19,14 +15,16 @@ import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { UserError } from './errors.ts';
-import type { Plan, PlannedScenario } from './plan/types.ts';
+import type { Plan } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
 import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
+import { createFlows } from './run/flows.ts';
+import { ScenarioRunner, zeroCounts, type IterationCounts, type IterationFn } from './run/scenario-runner.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
-import type { ScenarioRuntime } from './scheduler/executor.ts';
-import { executors, isOpenModel } from './scheduler/index.ts';
-import { Vu } from './scheduler/vu.ts';
+import type { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
+
+export type { IterationCounts, IterationFn } from './run/scenario-runner.ts';
 
 export interface RunOptions {
   clock?: Clock;
@@ -39,18 +37,6 @@ export interface RunOptions {
   pools?: Pools;
 }
 
-/** Iteration counters of the whole run. */
-export interface IterationCounts {
-  started: number;
-  completed: number;
-  failed: number;
-  dropped: number;
-  aborted: number;
-}
-
-/** A flow runs one iteration of a scenario on a VU. */
-export type IterationFn = (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number) => Promise<IterationOutcome>;
-
 export class Run {
   readonly plan: Plan;
   readonly clock: Clock;
@@ -58,11 +44,10 @@ export class Run {
   readonly checks: Checks;
   /** Exceptions that failed iterations, by message. */
   readonly iterationErrors: IterationErrors = createIterationErrors();
-  readonly iterations: IterationCounts = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
-  /** Iteration counters of each scenario, by position in the plan. */
-  readonly scenarioIterations: IterationCounts[];
-  /** VUs running an iteration now, across scenarios (what live progress shows). */
-  activeVus = 0;
+  /** Iteration counters of the whole run, and the VUs running an iteration now (what live progress shows). */
+  private readonly tally: { iterations: IterationCounts; activeVus: number } = { iterations: zeroCounts(), activeVus: 0 };
+  /** One runner per scenario of the plan, made at start(). */
+  private runners: ScenarioRunner[] = [];
   /**
    * The first throw of a setup() or teardown() (message and .ts position), also counted in iterationErrors. The
    * run still ends with its result (setup's own requests included); the caller reports this after it (exit 2).
@@ -78,8 +63,6 @@ export class Run {
   private readonly options: RunOptions;
   private hardStopTimer: NodeJS.Timeout | null = null;
   private outcome: RunResult['outcome'] = 'completed';
-  /** One per code iteration function, shared by the scenarios that run it. */
-  private readonly codeFlows = new Map<object, CodeFlow>();
   private readonly warnings: string[];
   /** The first message of each error class, for the summary. */
   private readonly errorMessages: Record<string, string> = Object.create(null);
@@ -106,7 +89,6 @@ export class Run {
     this.clock = options.clock ?? createRealClock();
     this.timeSeries = createTimeSeries(() => this.clock.now());
     this.metrics = createCollector(plan.requestNames, this.timeSeries);
-    this.scenarioIterations = plan.scenarios.map(() => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }));
     this.checks = createChecks();
     this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
@@ -120,7 +102,18 @@ export class Run {
       maxBodyBytes: plan.http.maxCaptureBytes,
       firstError: (kind, message) => (this.errorMessages[kind] ??= message),
       pipelining: plan.http.pipelining > 1,
+      multiplexed: plan.http.version === 2,
     };
+  }
+
+  /** Iteration counters of the whole run. */
+  get iterations(): IterationCounts {
+    return this.tally.iterations;
+  }
+
+  /** VUs running an iteration now, across scenarios. */
+  get activeVus(): number {
+    return this.tally.activeVus;
   }
 
   /** Fires when the run is stopping. */
@@ -141,15 +134,24 @@ export class Run {
     this.selfCheck = startSelfCheck();
     let selfCheck: SelfCheckResult | undefined;
     try {
-      const flows = this.plan.scenarios.map((s) => this.createFlow(s));
+      const { flows, codeFlows } = createFlows(this.plan, {
+        clock: this.clock,
+        exchange: this.exchange,
+        dispatcher: (origin) => this.pools.get(origin),
+        checks: this.checks,
+        iterationErrors: this.iterationErrors,
+        faults: this.faults,
+        requestId: (name, scope) => this.requestId(name, scope),
+      });
+      this.runners = this.plan.scenarios.map((s, i) => this.createRunner(s.index, flows[i]));
       this.lifecycle = createCodeLifecycle(
-        [...this.codeFlows.values()],
+        codeFlows,
         (t) => this.warnings.push(t),
         (err) => this.codeFailed(err),
       );
       // A setup() or teardown() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
       if (await this.lifecycle.setup(this.stopSignal)) {
-        await Promise.all(this.plan.scenarios.map((s, i) => this.runScenario(s, flows[i])));
+        await Promise.all(this.runners.map((r) => r.run()));
         // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
         if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
         this.tearingDown = true;
@@ -164,8 +166,17 @@ export class Run {
       if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
+    return this.result(startedAt, selfCheck);
+  }
+
+  /** The RunResult, assembled here and nowhere else. */
+  private result(startedAt: Date, selfCheck: SelfCheckResult | undefined): RunResult {
     const durationMs = this.clock.now() - this.startedAtMs;
     this.warnNames();
+    const protocols = this.pools.protocols();
+    if (this.plan.http.version === 2 && (protocols['http/1.1'] ?? 0) > 0) {
+      this.warnings.push(`HTTP/2 was asked for (http.version: 2) but ${protocols['http/1.1']} connection(s) negotiated HTTP/1.1: the server does not offer h2, or the origin is plain http:// (HTTP/2 needs TLS here)`);
+    }
     return buildRunResult({
       runner: VERSION,
       scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
@@ -182,26 +193,14 @@ export class Run {
       scenarios: this.scenarioResults(durationMs),
       timeSeries: this.timeSeries.points(),
       selfCheck,
+      protocols,
     });
   }
 
   /** Each scenario's own requests and iterations, by name. */
   private scenarioResults(durationMs: number): Record<string, ScenarioResult> {
     const out: Record<string, ScenarioResult> = {};
-    for (const s of this.plan.scenarios) {
-      const iterations = { ...this.scenarioIterations[s.index] };
-      // Code scenarios name their requests at run time, each in its own scope (setup/teardown: scope '').
-      const ids = s.steps ? s.steps.map((step) => step.id) : this.metrics.idsIn(s.name);
-      const r = this.metrics.summarizeIds(ids, durationMs);
-      out[s.name] = {
-        executor: s.load.executor,
-        model: isOpenModel(s.load.executor) ? 'open' : 'closed',
-        totals: { ...r.totals, dropped: iterations.dropped },
-        latency: r.latency,
-        serviceTime: r.serviceTime,
-        iterations,
-      };
-    }
+    for (const r of this.runners) out[r.scenario.name] = r.result(this.metrics, durationMs);
     return out;
   }
 
@@ -277,101 +276,16 @@ export class Run {
     }
   }
 
-  private async runScenario(s: PlannedScenario, flow: IterationFn): Promise<void> {
-    const { load } = s;
-    if (load.startTimeMs > 0) {
-      await this.clock.sleep(load.startTimeMs, this.stopSignal);
-      if (this.stopSignal.aborted) return;
-    }
-    let nextIteration = 0;
-    let vuIds = 0;
-    const counts = this.scenarioIterations[s.index];
-    const ended = (outcome: IterationOutcome): void => {
-      this.activeVus--;
-      this.iterations[outcome]++;
-      counts[outcome]++;
-    };
-    const failed = (err: unknown): void => {
-      this.iterationErrors.record(err, s.iteration?.locateError);
-      ended('failed');
-    };
-    const rt: ScenarioRuntime = {
+  private createRunner(index: number, flow: IterationFn): ScenarioRunner {
+    return new ScenarioRunner(this.plan.scenarios[index], flow, {
       clock: this.clock,
       stopSignal: this.stopSignal,
-      createVu: () => {
-        const vu = new Vu(++vuIds, s.slotCount);
-        this.allVus.push(vu);
-        return vu;
-      },
-      // Not async, and one .then with handlers made once per scenario: an async wrapper would cost a promise
-      // and an await per iteration on top of the flow's own.
-      iterate: (vu, intendedStartMs) => {
-        const iteration = nextIteration++;
-        vu.iterations++;
-        this.iterations.started++;
-        counts.started++;
-        // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
-        const rng = createRng(deriveSeed(this.plan.seed, s.index, iteration));
-        this.activeVus++;
-        let outcome: Promise<IterationOutcome>;
-        try {
-          // A draw can throw (unique values exhausted): that fails the iteration, not the run.
-          for (let i = 0; i < this.plan.fields.length; i++) vu.vars[i] = this.plan.fields[i].draw(rng);
-          outcome = flow(vu, rng, intendedStartMs, iteration);
-        } catch (err) {
-          outcome = Promise.reject(err);
-        }
-        return outcome.then(ended, failed);
-      },
-      drop: (count = 1) => {
-        this.iterations.dropped += count;
-        counts.dropped += count;
-        for (let i = 0; i < count; i++) this.timeSeries.dropped();
-      },
+      plan: this.plan,
+      tally: this.tally,
+      iterationErrors: this.iterationErrors,
+      vuCreated: (vu) => this.allVus.push(vu),
+      dropped: () => this.timeSeries.dropped(),
       lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
-    };
-    const executor = executors[load.executor] as { run(c: typeof load, rt: ScenarioRuntime): Promise<void> };
-    await executor.run(load, rt);
-  }
-
-  private createFlow(s: PlannedScenario): IterationFn {
-    if (s.iteration) {
-      let code = this.codeFlows.get(s.iteration);
-      if (!code) {
-        code = createCodeFlow(s.iteration, {
-          exchange: this.exchange,
-          dispatcher: (origin) => this.pools.get(origin),
-          requestId: (name, scope) => this.requestId(name, scope),
-          target: this.plan.target,
-          timeoutMs: this.plan.http.timeoutMs,
-          headers: s.headers ?? [],
-          checks: this.checks,
-          errors: this.iterationErrors,
-          sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
-          fieldNames: this.plan.fields.map((f) => f.name),
-          seed: this.plan.seed,
-          faults: this.faults,
-        });
-        this.codeFlows.set(s.iteration, code);
-      }
-      return code.iterationFor(s.name);
-    }
-    if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
-    return createRequestFlow(s.steps, {
-      exchange: this.exchange,
-      dispatcher: (origin) => this.pools.get(origin),
-      checks: this.checks,
-      sleep: (vu, ms) => sleepVu(this.clock, vu, ms),
     });
   }
-}
-
-/** A pause that a stop cuts short. */
-function sleepVu(clock: Clock, vu: Vu, ms: number): Promise<void> {
-  if (vu.interrupted || ms <= 0) return Promise.resolve();
-  const ac = new AbortController();
-  vu.current = { abort: () => ac.abort() };
-  return clock.sleep(ms, ac.signal).then(() => {
-    vu.current = null;
-  });
 }

@@ -2,6 +2,7 @@
 // the code form's `iteration`/`setup`/`teardown`. Types only; scenario/validate.ts checks the values at load time.
 import type { CharsetName } from '../generators/charsets.ts';
 import type { IterationContext, SetupContext } from '../flow/context.ts';
+import type { ExecutorInput } from '../scheduler/index.ts';
 
 export type { CharsetName };
 
@@ -56,23 +57,19 @@ interface LoadBase {
   startTime?: Duration;
   gracefulStop?: Duration;
 }
-interface Stage {
-  duration: Duration;
-  target: number;
-}
 
-/** k6's executors and keys. */
-export type LoadInput = LoadBase &
-  (
-    | { executor: 'shared-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
-    | { executor: 'per-vu-iterations'; vus?: number; iterations?: number; maxDuration?: Duration }
-    | { executor: 'constant-vus'; vus?: number; duration: Duration }
-    | { executor: 'constant-arrival-rate'; rate: number; timeUnit?: Duration; duration: Duration; preAllocatedVUs?: number; maxVUs?: number }
-    | { executor: 'ramping-arrival-rate'; startRate?: number; timeUnit?: Duration; stages: Stage[]; preAllocatedVUs?: number; maxVUs?: number }
-    | { executor: 'ramping-vus'; startVUs?: number; stages: Stage[]; gracefulRampDown?: Duration }
-  );
+/** k6's executors and keys; each executor's own keys are typed in its module (scheduler/<executor>.ts). */
+export type LoadInput = LoadBase & ExecutorInput;
 
 export interface HttpInput {
+  /** 2: offer HTTP/2 over TLS (ALPN; a server without it gets HTTP/1.1). Default 1. */
+  version?: 1 | 2;
+  /** A PEM file of CA certificates trusted besides Node's roots, relative to the scenario file. */
+  ca?: string;
+  /** A PEM client certificate for mTLS; give `key` with it. */
+  cert?: string;
+  /** The client certificate's unencrypted PEM private key. */
+  key?: string;
   connections?: number;
   timeout?: Duration;
   pipelining?: number;

@@ -9,6 +9,7 @@ import { escapeTerminalText } from '../terminal-text.ts';
 import { VERSION } from '../version.ts';
 import type { Io } from './io.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerInspect } from './commands/inspect.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -52,6 +53,7 @@ export function createProgram(io: Io, result: CommandResult): Command {
     });
   registerRun(program, io, result);
   registerValidate(program, io, result);
+  registerInspect(program, io, result);
   registerCompare(program, io, result);
   registerReport(program, io, result);
   return program;

@@ -12,12 +12,16 @@ import { createHdrLog, type HdrLog } from '../report/hdr-log.ts';
 import { createNdjsonSink, type NdjsonSink } from '../report/ndjson.ts';
 import { createProgress, type Progress, type ProgressSource } from '../report/progress.ts';
 import { VERSION } from '../version.ts';
+import type { RequestInfo, RunCounters } from '../output/prometheus/aggregate.ts';
+import { createPrometheusOutput } from '../output/prometheus/prometheus-output.ts';
 import type { Io } from './io.ts';
 
-/** The `--out` targets: the result file (plain path or `json=path`) and the NDJSON stream. */
+/** The `--out` targets: the result file (plain path or `json=path`), the NDJSON stream, a Prometheus URL. */
 export interface OutTargets {
   json?: string;
   ndjson?: string;
+  /** A remote-write URL (http or https), not a path. */
+  prometheus?: string;
 }
 
 /**
@@ -31,13 +35,32 @@ export function parseOutTargets(values: string | string[] | undefined): OutTarge
     const m = /^([a-z]+)=(.*)$/.exec(v);
     const kind = m ? m[1] : 'json';
     const path = m ? m[2] : v;
-    if (kind !== 'json' && kind !== 'ndjson') throw new InvalidArgumentError(`--out takes a path, json=<path> or ndjson=<path>, got '${v}'`);
+    if (kind !== 'json' && kind !== 'ndjson' && kind !== 'prometheus') throw new InvalidArgumentError(`--out takes a path, json=<path>, ndjson=<path> or prometheus=<url>, got '${v}'`);
+    if (kind === 'prometheus') {
+      if (out.prometheus !== undefined) throw new InvalidArgumentError('--out prometheus given twice');
+      out.prometheus = parseRemoteWriteUrl(path);
+      continue;
+    }
     if (m && path === '') throw new InvalidArgumentError(`--out ${kind}= has no path after '=': give one, e.g. --out ${kind}=result.${kind}`);
     if (v === 'json' || v === 'ndjson') throw new InvalidArgumentError(`--out ${v}: did you mean ${v}=<path>? (to write a file named '${v}', give ./${v})`);
     if (out[kind] !== undefined) throw new InvalidArgumentError(`--out ${kind} given twice`);
     out[kind] = path;
   }
   return out;
+}
+
+/** A remote-write URL: http or https with a host, e.g. http://localhost:9090/api/v1/write. */
+function parseRemoteWriteUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new InvalidArgumentError(`--out prometheus= takes the receiver's URL, e.g. prometheus=http://localhost:9090/api/v1/write, got '${value}'`);
+  }
+  return value;
 }
 
 /** Where `runner run` writes, as absolute paths to write (symbolic links resolved), all checked. */
@@ -69,13 +92,15 @@ export function checkRunOutputPaths(io: Io, scenarioFile: string, out: OutTarget
 
 export interface RunOutputs {
   sinks: MetricsSink[];
-  start(run: ProgressSource): void;
+  start(run: ProgressSource & RunCounters): void;
   /** Writes whole lines to stderr without the live progress block drawing over them. */
   printErr(text: string): void;
   /** Outputs that stopped during the run (a full disk…), one sentence each; for the result's warnings. */
   readonly warnings: string[];
   /** Stops timers, draws the last progress, writes the last interval and closes files; safe to call twice. */
   finish(): void;
+  /** After finish(): sends what network outputs still hold (bounded wait); their losses join `warnings`. */
+  drain(): Promise<void>;
 }
 
 export interface RunOutputFlags {
@@ -85,6 +110,8 @@ export interface RunOutputFlags {
   /** Show live progress (false with --quiet). */
   progress: boolean;
   color: boolean;
+  /** --out prometheus=<url> and the --tag labels. */
+  prometheus?: { url: string; tags: Record<string, string> };
 }
 
 export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): RunOutputs {
@@ -117,6 +144,8 @@ export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): Run
     hdrLog = opening('--hdr-log', path, () => createHdrLog(path, plan.requestNames, `Logged with runner ${VERSION}, latency in microseconds`, undefined, stopped('--hdr-log', path)));
     sinks.push(hdrLog.sink);
   }
+  const prometheus = flags.prometheus ? createPrometheusOutput({ url: flags.prometheus.url, tags: flags.prometheus.tags, seed: plan.seed, ...requestInfos(plan) }) : undefined;
+  if (prometheus) sinks.push(prometheus.sink);
   if (flags.ndjson) {
     const path = flags.ndjson;
     ndjson = opening('--out ndjson=', path, () => createNdjsonSink(path, plan.requestNames, stopped('--out ndjson=', path)));
@@ -130,6 +159,7 @@ export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): Run
       if (progress && io.stderr.isTTY && io.onOtherWrites) stopWatchingWrites = io.onOtherWrites(() => progress?.clear());
       progress?.start(run);
       hdrLog?.start(Date.now(), () => performance.now());
+      prometheus?.start(run);
     },
     printErr,
     warnings,
@@ -140,7 +170,22 @@ export function createRunOutputs(io: Io, plan: Plan, flags: RunOutputFlags): Run
       hdrLog?.close();
       ndjson?.close();
     },
+    async drain() {
+      const closed = await prometheus?.close();
+      if (closed?.warning && !warnings.includes(closed.warning)) {
+        warnings.push(closed.warning);
+        printErr(`warning: ${closed.warning}\n`);
+      }
+    },
   };
+}
+
+/** Scenario and method of each request id the plan knows; code scenarios name theirs during the run. */
+function requestInfos(plan: Plan): { requests: RequestInfo[]; lateScenario: string } {
+  const only = plan.scenarios.length === 1 ? plan.scenarios[0].name : '';
+  const requests: RequestInfo[] = plan.requestNames.map((name) => ({ name, scenario: only, method: '' }));
+  for (const s of plan.scenarios) for (const step of s.steps ?? []) requests[step.id] = { name: plan.requestNames[step.id], scenario: s.name, method: step.method };
+  return { requests, lateScenario: only };
 }
 
 /** RUNNER_PROGRESS_INTERVAL_MS overrides the progress period (tests use it to see non-TTY lines quickly). */

@@ -70,6 +70,12 @@ const byCode: Record<string, ErrorKind> = {
   UND_ERR_INVALID_ARG: 'invalid_request',
   UND_ERR_NOT_SUPPORTED: 'invalid_request',
   UND_ERR_PRX_TLS: 'tls',
+  // HTTP/2 (http.version: 2): the server reset the stream or ended the session under the request (RST_STREAM,
+  // GOAWAY) — its doing, as a TCP reset is. Other ERR_HTTP2_ codes are protocol faults (see classifyError).
+  ERR_HTTP2_STREAM_ERROR: 'reset',
+  ERR_HTTP2_SESSION_ERROR: 'reset',
+  ERR_HTTP2_GOAWAY_SESSION: 'reset',
+  ERR_HTTP2_STREAM_CANCEL: 'reset',
 };
 
 const tlsCodes = new Set([
@@ -109,6 +115,7 @@ export function classifyError(err: unknown): ErrorKind {
     if (kind) return kind;
     if (tlsCodes.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.startsWith('CERT_')) return 'tls';
     if (code.startsWith('HPE_')) return 'protocol';
+    if (code.startsWith('ERR_HTTP2_')) return 'protocol';
   }
   const name = typeof e?.name === 'string' ? e.name : '';
   if (name === 'HTTPParserError') return 'protocol';

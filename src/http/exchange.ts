@@ -33,6 +33,11 @@ export interface ExchangeContext {
    * headers before writing the next request on the socket and never pipelines (client-h1.js `busy`).
    */
   pipelining?: boolean;
+  /**
+   * HTTP/2 offered: every request may share a session with others. undici holds a request it does not call
+   * idempotent (POST, PATCH) until its h2 session is idle (client-h2.js busy), which would serialise them.
+   */
+  multiplexed?: boolean;
   /** Told each failure's class and message (the run keeps the first message of each class for the summary). */
   firstError?: (kind: ErrorKind, message: string) => void;
 }
@@ -205,7 +210,7 @@ export class Exchange implements Tracked, ExchangeRequest {
     o.method = this.method as Dispatcher.HttpMethod;
     o.headers = this.headers;
     o.body = body;
-    if (this.ctx.pipelining === true) o.idempotent = idempotentMethods.has(this.method);
+    if (this.ctx.pipelining === true) o.idempotent = this.ctx.multiplexed === true || idempotentMethods.has(this.method);
     try {
       this.dispatcher.dispatch(o, this as unknown as Dispatcher.DispatchHandler);
     } catch (err) {

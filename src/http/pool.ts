@@ -1,8 +1,11 @@
 // The run's own HTTP dispatchers: one undici Pool per origin, shared by every VU. Never the global dispatcher.
 // With redirects on, one Agent (a Pool per origin inside) instead: a Pool can only reach its own origin, and
 // undici's redirect interceptor on a Pool sends a cross-origin Location's path to the wrong host.
-import { Agent, Client, Pool, interceptors, type Dispatcher } from 'undici';
+import { rootCertificates } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
+import { Agent, Client, Pool, interceptors, type Dispatcher, type buildConnector } from 'undici';
 import type { HttpSettings } from '../scenario/model.ts';
+import { classifyError } from './classify.ts';
 
 export interface Pools {
   get(origin: string): Dispatcher;
@@ -14,6 +17,8 @@ export interface Pools {
   connectedSince(origin: string, sinceMs: number): boolean;
   /** A socket to `origin` is alive now (runner is about to destroy it, e.g. by aborting the request on it). */
   markAlive(origin: string): void;
+  /** Connections opened so far, by the protocol negotiated on them (`h2`, `http/1.1`). */
+  protocols(): Record<string, number>;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -39,8 +44,59 @@ class RefusalSafeClient extends Client {
   }
 }
 
-function createRefusalSafeClient(origin: URL, opts: object): Dispatcher {
-  return new RefusalSafeClient(origin, opts as Client.Options);
+/** Counts each new connection by the protocol ALPN chose; a plain-HTTP socket (no ALPN) is HTTP/1.1. */
+function createProtocolCount() {
+  const counts: Record<string, number> = Object.create(null);
+  return {
+    note: (socket: unknown) => {
+      const alpn = (socket as Partial<TLSSocket>).alpnProtocol;
+      const protocol = typeof alpn === 'string' && alpn !== '' ? alpn : 'http/1.1';
+      counts[protocol] = (counts[protocol] ?? 0) + 1;
+    },
+    toJSON: () => ({ ...counts }),
+  };
+}
+
+/**
+ * A Client factory that sees each connection's negotiated protocol. With HTTP/2 offered, `pipelining` is the
+ * streams per session (undici 7.30 caps an h2 session's concurrent streams at the Client's `pipelining`, default
+ * 1, not at the server's max concurrent streams); a server that answers ALPN with HTTP/1.1 gets no pipelining.
+ */
+function clientFactory(protocols: ReturnType<typeof createProtocolCount>, h2: boolean) {
+  return (origin: URL, opts: object): Dispatcher => {
+    const connect = (opts as { connect: buildConnector.connector }).connect;
+    let client: RefusalSafeClient | undefined;
+    const observed: buildConnector.connector = (options, callback) =>
+      connect(options, (err, socket) => {
+        if (socket) {
+          // A TLS alert after the handshake (a server refusing the client certificate under TLS 1.3) comes as a
+          // socket error and then an end; undici lets the end's 'other side closed' replace the alert (client-h1.js
+          // onHttpSocketEnd), so the request would count as 'closed'. Destroying with the alert keeps it: 'tls'.
+          socket.on('error', keepTlsAlert);
+          protocols.note(socket);
+          if (h2 && client && (socket as Partial<TLSSocket>).alpnProtocol !== 'h2') client.pipelining = 1;
+        }
+        // undici's callback type is a union of (err, null) and (null, socket).
+        (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
+      });
+    client = new RefusalSafeClient(origin, { ...(opts as Client.Options), connect: observed });
+    return client;
+  };
+}
+
+/** A socket's error listener (`this` is the socket): see clientFactory. */
+function keepTlsAlert(this: { destroy(err: Error): void; destroyed: boolean }, err: Error): void {
+  if (classifyError(err) === 'tls') this.destroy(err);
+}
+
+/** TLS options of the run's sockets: verification, extra CA (added to Node's roots, not replacing them), client certificate. */
+function tlsOptions(http: HttpSettings) {
+  const tls = http.tls;
+  return {
+    rejectUnauthorized: !http.insecure,
+    ...(tls?.ca ? { ca: [...rootCertificates, tls.ca.pem.toString('utf8')] } : {}),
+    ...(tls?.cert && tls.key ? { cert: tls.cert.pem, key: tls.key.pem } : {}),
+  };
 }
 
 /** Keep-alive below common server defaults (Node 5 s, nginx 75 s) so the client closes first. */
@@ -64,17 +120,20 @@ export function createPools(http: HttpSettings & { connections: number }, now: (
   const liveness = createLiveness(now);
   const dispatchers = new Map<string, Dispatcher>();
   const timeoutMs = http.timeoutMs + BACKSTOP_MS;
+  const protocols = createProtocolCount();
+  const h2 = http.version === 2;
   const options = {
     connections: http.connections,
     pipelining: http.pipelining,
+    allowH2: h2,
     keepAliveTimeout: KEEP_ALIVE_MS,
     keepAliveMaxTimeout: KEEP_ALIVE_MS,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { timeout: timeoutMs, rejectUnauthorized: !http.insecure },
-    factory: createRefusalSafeClient,
+    connect: { timeout: timeoutMs, ...tlsOptions(http) },
+    factory: clientFactory(protocols, h2),
   };
-  if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects, liveness);
+  if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects, liveness, protocols);
   return {
     get(origin) {
       let d = dispatchers.get(origin);
@@ -91,6 +150,7 @@ export function createPools(http: HttpSettings & { connections: number }, now: (
       return (pools.get(origin)?.stats.connected ?? 0) > 0 || liveness.since(origin, sinceMs);
     },
     markAlive: liveness.note,
+    protocols: protocols.toJSON,
     async close() {
       await Promise.all([...pools.values()].map((p) => p.close()));
     },
@@ -101,9 +161,14 @@ export function createPools(http: HttpSettings & { connections: number }, now: (
 }
 
 /** One Agent for every origin, following at most `maxRedirects` redirects per request, to any origin. */
-function createRedirectingPools(options: Pool.Options, maxRedirects: number, liveness: ReturnType<typeof createLiveness>): Pools {
+function createRedirectingPools(
+  options: Pool.Options & { factory: NonNullable<Pool.Options['factory']> },
+  maxRedirects: number,
+  liveness: ReturnType<typeof createLiveness>,
+  protocols: ReturnType<typeof createProtocolCount>,
+): Pools {
   // Always a Pool per origin (undici's Agent uses a bare Client when connections is 1), with the safe Clients.
-  const agent = new Agent({ ...options, factory: (origin, opts) => new Pool(origin, { ...(opts as Pool.Options), factory: createRefusalSafeClient }) });
+  const agent = new Agent({ ...options, factory: (origin, opts) => new Pool(origin, { ...(opts as Pool.Options), factory: options.factory }) });
   agent.on('connect', liveness.listener).on('disconnect', liveness.listener);
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: maxRedirects }));
   return {
@@ -112,6 +177,7 @@ function createRedirectingPools(options: Pool.Options, maxRedirects: number, liv
     connectedSince: (origin, sinceMs) =>
       ((agent.stats as Record<string, { connected: number } | undefined>)[origin]?.connected ?? 0) > 0 || liveness.since(origin, sinceMs),
     markAlive: liveness.note,
+    protocols: protocols.toJSON,
     close: () => agent.close(),
     destroy: () => agent.destroy(),
   };

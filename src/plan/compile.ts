@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { UserError, didYouMean, type Diagnostic, type Location } from '../errors.ts';
 import { compileField } from '../generators/index.ts';
 import type { FieldValue } from '../generators/types.ts';
-import { maxVusOf, type HeaderSpec, type RequestSpec, type TestModel } from '../scenario/model.ts';
+import type { HeaderSpec, RequestSpec, TestModel } from '../scenario/model.ts';
+import { maxVusOf } from '../scheduler/index.ts';
 import { compileTemplate, constantRender } from '../template/compile.ts';
 import { findJsonTemplateError } from '../template/json-check.ts';
 import { parseTemplate } from '../template/parse.ts';
@@ -75,7 +76,9 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   if (needsTarget) {
     throw new UserError({ message: 'no target: requests use relative paths but the scenario has no target', location: { file: model.file, line: 1, column: 1 }, hint: "add 'target: http://host:port' to the scenario or pass --target URL" });
   }
-  const connections = model.http.connections ?? Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load)));
+  // A socket per VU; with HTTP/2 a session carries `pipelining` streams, so fewer sessions serve the same VUs.
+  const vus = Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load)));
+  const connections = model.http.connections ?? (model.http.version === 2 ? Math.ceil(vus / model.http.pipelining) : vus);
   return {
     name: model.name,
     file: model.file,

@@ -1,6 +1,7 @@
 // Live progress on stderr while a run goes: a redrawn block every ~500 ms on a TTY, a plain line every 10 s
 // otherwise. Reads counters on a timer; its only per-request cost is one interval-histogram record.
 import type { Plan } from '../plan/types.ts';
+import { executorOf } from '../scheduler/index.ts';
 import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
 import { formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
 
@@ -19,15 +20,10 @@ export function plannedWork(plan: Pick<Plan, 'scenarios'>): PlannedWork {
   let count = 0;
   let allIterations = true;
   for (const { load } of plan.scenarios) {
-    const l = load as unknown as Record<string, unknown> & { startTimeMs: number };
-    if (l.executor === 'shared-iterations') count += l.iterations as number;
-    else if (l.executor === 'per-vu-iterations') count += (l.iterations as number) * (l.vus as number);
-    else allIterations = false;
-    let span = 0;
-    if (typeof l.durationMs === 'number') span = l.durationMs;
-    else if (Array.isArray(l.stages)) span = (l.stages as { durationMs: number }[]).reduce((s, st) => s + st.durationMs, 0);
-    else if (typeof l.maxDurationMs === 'number') span = l.maxDurationMs;
-    ms = Math.max(ms, l.startTimeMs + span);
+    const span = executorOf(load).planned(load);
+    if (span.iterations === undefined) allIterations = false;
+    else count += span.iterations;
+    ms = Math.max(ms, load.startTimeMs + span.spanMs);
   }
   return allIterations && count > 0 ? { kind: 'iterations', count } : { kind: 'time', ms };
 }

@@ -69,6 +69,8 @@ export interface RunResult extends RequestResult {
   timeSeries: TimeSeriesPoint[];
   /** How busy runner itself was; absent in files written before it existed. */
   selfCheck?: SelfCheckResult;
+  /** Connections the run opened, by the protocol negotiated on them (`h2`, `http/1.1`), over all origins; absent in older files. */
+  protocols?: Record<string, number>;
 }
 
 /** One threshold expression's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */

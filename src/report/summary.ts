@@ -83,6 +83,11 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   }
   out.push(`iterations: ${iterationParts.join('  ')}`);
   out.push(`data: sent ${formatBytes(t.bytesSent)}  received ${formatBytes(t.bytesReceived)}`);
+  // Said only when HTTP/2 was negotiated somewhere: HTTP/1.1 everywhere is the default nobody needs told.
+  const protocols = result.protocols ?? {};
+  if (Object.keys(protocols).some((p) => p !== 'http/1.1')) {
+    out.push(`protocols: ${Object.entries(protocols).map(([p, n]) => `${safe(p)} ${formatNumber(n)} connection(s)`).join('  ')}`);
+  }
   out.push('');
 
   const header = ['latency (ms)', ...latencyColumns.map(([title]) => title)];

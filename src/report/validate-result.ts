@@ -211,8 +211,9 @@ const runResult = record<RunResult>(
     scenarios: map(scenario),
     timeSeries: list(point),
     selfCheck,
+    protocols: map(count),
   },
-  ['warmupMs', 'serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck'],
+  ['warmupMs', 'serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

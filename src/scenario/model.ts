@@ -1,5 +1,6 @@
 // The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
 import type { Location } from '../errors.ts';
+import type { ExecutorConfig } from '../scheduler/index.ts';
 
 /** A test file: shared settings plus one or more scenarios that run at the same time. */
 export interface TestModel {
@@ -36,6 +37,28 @@ export interface HttpSettings {
   maxRedirects: number;
   /** Cap on a response body buffered for a capture. */
   maxCaptureBytes: number;
+  /**
+   * 1 (or absent): HTTP/1.1. 2: offer HTTP/2 by ALPN over TLS (servers that decline get HTTP/1.1); `pipelining` is then the
+   * streams per session and `connections` the sessions per origin.
+   */
+  version?: 1 | 2;
+  /** Extra trust and a client certificate, read from files at load time. */
+  tls?: TlsFiles;
+}
+
+/** A PEM file the scenario names, read at load time. */
+export interface PemFile {
+  /** Absolute path. */
+  file: string;
+  pem: Buffer;
+}
+
+export interface TlsFiles {
+  /** CA certificate(s) trusted in addition to Node's bundled roots. */
+  ca?: PemFile;
+  /** Client certificate (mTLS); always given with `key`. */
+  cert?: PemFile;
+  key?: PemFile;
 }
 
 export interface HeaderSpec {
@@ -118,87 +141,12 @@ export interface ThresholdSpec {
   location?: Location;
 }
 
-interface ExecutorBase {
-  /** Delay from the run's start before this scenario begins. */
-  startTimeMs: number;
-  /** How long in-flight iterations may finish after the scenario's end before they are aborted. */
-  gracefulStopMs: number;
-}
-
-export interface SharedIterations extends ExecutorBase {
-  executor: 'shared-iterations';
-  vus: number;
-  iterations: number;
-  maxDurationMs: number;
-}
-
-export interface PerVuIterations extends ExecutorBase {
-  executor: 'per-vu-iterations';
-  vus: number;
-  /** Iterations per VU. */
-  iterations: number;
-  maxDurationMs: number;
-}
-
-export interface ConstantVus extends ExecutorBase {
-  executor: 'constant-vus';
-  vus: number;
-  durationMs: number;
-}
-
-export interface Stage {
-  durationMs: number;
-  /** VUs (ramping-vus) or iterations per time unit (ramping-arrival-rate) at the end of the stage. */
-  target: number;
-}
-
-export interface ConstantArrivalRate extends ExecutorBase {
-  executor: 'constant-arrival-rate';
-  /** Iterations started per `timeUnitMs`. */
-  rate: number;
-  timeUnitMs: number;
-  durationMs: number;
-  preAllocatedVUs: number;
-  maxVUs: number;
-}
-
-export interface RampingArrivalRate extends ExecutorBase {
-  executor: 'ramping-arrival-rate';
-  startRate: number;
-  timeUnitMs: number;
-  stages: Stage[];
-  preAllocatedVUs: number;
-  maxVUs: number;
-}
-
-export interface RampingVus extends ExecutorBase {
-  executor: 'ramping-vus';
-  startVUs: number;
-  stages: Stage[];
-  gracefulRampDownMs: number;
-}
-
-export type ExecutorConfig =
-  | SharedIterations
-  | PerVuIterations
-  | ConstantVus
-  | ConstantArrivalRate
-  | RampingArrivalRate
-  | RampingVus;
-
-export type ExecutorKind = ExecutorConfig['executor'];
-
-/** Largest number of VUs an executor can have at once. */
-export function maxVusOf(load: ExecutorConfig): number {
-  switch (load.executor) {
-    case 'shared-iterations':
-    case 'per-vu-iterations':
-    case 'constant-vus':
-      return load.vus;
-    case 'constant-arrival-rate':
-    case 'ramping-arrival-rate':
-      return Math.max(load.maxVUs, load.preAllocatedVUs);
-    case 'ramping-vus':
-      return Math.max(load.startVUs, ...load.stages.map((s) => s.target));
-  }
-}
+// Each executor's config type lives in its module (scheduler/<executor>.ts), with its validation and run.
+export type { ExecutorConfig, ExecutorKind } from '../scheduler/index.ts';
+export type { ExecutorBase, Stage } from '../scheduler/executor.ts';
+export type { SharedIterations } from '../scheduler/shared-iterations.ts';
+export type { PerVuIterations } from '../scheduler/per-vu-iterations.ts';
+export type { ConstantVus } from '../scheduler/constant-vus.ts';
+export type { ConstantArrivalRate } from '../scheduler/constant-arrival-rate.ts';
+export type { RampingArrivalRate } from '../scheduler/ramping-arrival-rate.ts';
+export type { RampingVus } from '../scheduler/ramping-vus.ts';

@@ -2,7 +2,8 @@
 // config, with k6's meaning where k6 has the flag, so no executor knows that shortcuts exist.
 import { UserError } from '../errors.ts';
 import { LIMITS, formatLimit } from './limits.ts';
-import { maxVusOf, type ExecutorConfig, type Stage, type TestModel } from './model.ts';
+import type { ExecutorConfig, Stage, TestModel } from './model.ts';
+import { executorOf, maxVusOf } from '../scheduler/index.ts';
 
 export interface LoadShortcuts {
   vus?: number;
@@ -91,15 +92,6 @@ function shortcutLoad(current: ExecutorConfig, flags: LoadShortcuts): ExecutorCo
     return { executor: 'shared-iterations', ...base, vus: v, iterations, maxDurationMs: durationMs ?? 10 * 60_000 };
   }
   if (durationMs !== undefined) return { executor: 'constant-vus', ...base, vus: vus ?? currentVus, durationMs };
-  // --vus alone keeps the executor and changes its VU count.
-  switch (current.executor) {
-    case 'shared-iterations':
-      if (vus! > current.iterations) throw new UserError({ message: `--vus ${vus} is more than the scenario's ${current.iterations} iterations`, hint: 'pass --iterations too, or lower --vus' });
-      return { ...current, vus: vus! };
-    case 'per-vu-iterations':
-    case 'constant-vus':
-      return { ...current, vus: vus! };
-    default:
-      throw new UserError({ message: `--vus alone does not apply to the ${current.executor} executor`, hint: 'pass --duration too (constant-vus), or change the file' });
-  }
+  // --vus alone keeps the executor and changes its VU count, where it has one.
+  return executorOf(current).withVus(current, vus!);
 }

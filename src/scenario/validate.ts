@@ -8,11 +8,12 @@ import { Checker, describe, type Locate, type Path } from './checker.ts';
 import type { ExecutorConfig, FieldSpec, FlowSpec, HttpSettings, ScenarioSpec, TestModel, ThresholdSpec } from './model.ts';
 import { LIMITS } from './limits.ts';
 import { validateLoad } from './validate-load.ts';
+import { checkTlsFiles, tlsKeys } from './validate-tls.ts';
 import { NAME, checkHeaders, checkRequests } from './validate-request.ts';
 
-const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
-const httpKeys = ['connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize'];
-const scenarioKeys = ['load', 'requests'];
+export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
+export const httpKeys = ['version', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
+export const scenarioKeys = ['load', 'requests'];
 
 export interface ValidateOptions {
   file: string;
@@ -49,7 +50,7 @@ function check(c: Checker, raw: unknown, opts: ValidateOptions): TestModel | und
   }
   const name = top.name === undefined ? defaultName(opts.file) : c.string(top.name, ['name']);
   const target = top.target === undefined ? undefined : checkTarget(c, top.target);
-  const http = checkHttp(c, top.http);
+  const http = checkHttp(c, top.http, dirname(opts.file));
   const headers = top.headers === undefined ? [] : checkHeaders(c, top.headers, ['headers']);
   const fields = top.fields === undefined ? [] : checkFields(c, top.fields);
   const seed = top.seed === undefined ? undefined : c.int(top.seed, ['seed'], 0, 0xffffffff);
@@ -95,7 +96,10 @@ function checkTarget(c: Checker, raw: unknown): string | undefined {
   }
 }
 
-function checkHttp(c: Checker, raw: unknown): HttpSettings | undefined {
+/** Streams per HTTP/2 session when `pipelining` is not given: Node's and most servers' max concurrent streams. */
+const H2_STREAMS = 100;
+
+function checkHttp(c: Checker, raw: unknown, baseDir: string): HttpSettings | undefined {
   const http: HttpSettings = { timeoutMs: 60_000, pipelining: 1, insecure: false, maxRedirects: 0, maxCaptureBytes: 1 << 20 };
   if (raw === undefined) return http;
   const obj = c.object(raw, ['http']);
@@ -108,6 +112,15 @@ function checkHttp(c: Checker, raw: unknown): HttpSettings | undefined {
   if (obj.insecure !== undefined) http.insecure = c.boolean(obj.insecure, at('insecure')) ?? false;
   if (obj.maxRedirects !== undefined) http.maxRedirects = c.bounded(obj.maxRedirects, at('maxRedirects'), 0, LIMITS.maxRedirects) ?? 0;
   if (obj.maxCaptureSize !== undefined) http.maxCaptureBytes = c.bounded(obj.maxCaptureSize, at('maxCaptureSize'), 1, LIMITS.captureBytes) ?? http.maxCaptureBytes;
+  if (obj.version !== undefined) {
+    if (obj.version === 1 || obj.version === 2) http.version = obj.version;
+    else c.fail(at('version'), `unsupported HTTP version ${describe(obj.version)}`, 'write version: 1 (HTTP/1.1, the default) or version: 2 (HTTP/2 over TLS)');
+    // HTTP/2 multiplexes: `pipelining` becomes the streams per session, and one session carries many VUs.
+    if (http.version === 2 && obj.pipelining === undefined) http.pipelining = H2_STREAMS;
+  }
+  const tls = checkTlsFiles(c, obj, baseDir);
+  if (tls === null) return undefined;
+  if (tls) http.tls = tls;
   return http;
 }
 

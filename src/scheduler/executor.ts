@@ -1,7 +1,22 @@
-// The interface every executor implements, and what the run gives it to work with.
-import type { ExecutorConfig, ExecutorKind } from '../scenario/model.ts';
+// The interface every executor implements (its config, validation, planning facts and run), and what the
+// scenario runner gives it to work with. One module per executor; scheduler/index.ts holds the table.
+import type { Checker, Path } from '../scenario/checker.ts';
 import type { Clock } from './clock.ts';
 import type { Vu } from './vu.ts';
+
+/** What every executor config has besides its own keys. */
+export interface ExecutorBase {
+  /** Delay from the run's start before this scenario begins. */
+  startTimeMs: number;
+  /** How long in-flight iterations may finish after the scenario's end before they are aborted. */
+  gracefulStopMs: number;
+}
+
+export interface Stage {
+  durationMs: number;
+  /** VUs (ramping-vus) or iterations per time unit (ramping-arrival-rate) at the end of the stage. */
+  target: number;
+}
 
 /** What an executor may do; it knows nothing of HTTP, metrics or the plan. */
 export interface ScenarioRuntime {
@@ -21,12 +36,42 @@ export interface ScenarioRuntime {
   lateStart(lateMs: number): void;
 }
 
-export interface Executor<C extends ExecutorConfig = ExecutorConfig> {
+/** Reads one executor's own keys of a `load:` mapping; every problem is collected in `c` with its position. */
+export interface LoadReader {
+  c: Checker;
+  obj: Record<string, unknown>;
+  /** Path of the `load:` mapping. */
+  path: Path;
+  /** Path of one key under it. */
+  at(key: string): Path;
+  /** The key's value, or undefined after reporting "<executor> needs '<key>'". */
+  required(key: string): unknown;
+  /** A duration key, or `fallbackMs` when absent; undefined when invalid (reported). */
+  optDuration(key: string, fallbackMs: number): number | undefined;
+}
+
+/** How much work a scenario plans, from its own start: its time span, and its iteration count where it has one. */
+export interface PlannedSpan {
+  spanMs: number;
+  iterations?: number;
+}
+
+/** One executor: everything about it lives in its module. */
+export interface Executor<C extends ExecutorBase & { executor: string }> {
+  /** Keys it accepts under `load:`, besides `executor`, `startTime` and `gracefulStop`. */
+  keys: readonly string[];
+  /** open: iterations start on a schedule whatever the responses do; closed: a VU starts its next when free. */
+  model: 'open' | 'closed';
+  /** Reads its own keys; undefined when any is wrong (all reported). */
+  validate(r: LoadReader, base: ExecutorBase): C | undefined;
+  /** Largest number of VUs it can have at once. */
+  maxVus(config: C): number;
+  planned(config: C): PlannedSpan;
+  /** The config with `vus` VUs (the CLI's --vus alone); throws a UserError where that has no meaning. */
+  withVus(config: C, vus: number): C;
   /** Runs the whole schedule, including the graceful stop; resolves when no iteration is left. */
   run(config: C, rt: ScenarioRuntime): Promise<void>;
 }
-
-export type ExecutorTable = { [K in ExecutorKind]: Executor<Extract<ExecutorConfig, { executor: K }>> };
 
 /**
  * After the schedule's end, lets running iterations finish within `graceMs`, then interrupts them

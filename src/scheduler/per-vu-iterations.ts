@@ -1,8 +1,36 @@
 // per-vu-iterations: each of V VUs runs the same number of iterations.
-import type { PerVuIterations } from '../scenario/model.ts';
-import { runVuLoops, type Executor } from './executor.ts';
+import type { Duration } from '../api/scenario-input.ts';
+import { runVuLoops, type Executor, type ExecutorBase } from './executor.ts';
+import { DEFAULT_MAX_DURATION_MS, readIterations, readVus } from './load-checks.ts';
+
+export interface PerVuIterations extends ExecutorBase {
+  executor: 'per-vu-iterations';
+  vus: number;
+  /** Iterations per VU. */
+  iterations: number;
+  maxDurationMs: number;
+}
+
+export interface PerVuIterationsInput {
+  executor: 'per-vu-iterations';
+  vus?: number;
+  iterations?: number;
+  maxDuration?: Duration;
+}
 
 export const perVuIterations: Executor<PerVuIterations> = {
+  keys: ['vus', 'iterations', 'maxDuration'],
+  model: 'closed',
+  validate(r, base) {
+    const vus = readVus(r);
+    const iterations = readIterations(r);
+    const maxDurationMs = r.optDuration('maxDuration', DEFAULT_MAX_DURATION_MS);
+    if (vus === undefined || iterations === undefined || maxDurationMs === undefined) return undefined;
+    return { executor: 'per-vu-iterations', ...base, vus, iterations, maxDurationMs };
+  },
+  maxVus: (config) => config.vus,
+  planned: (config) => ({ spanMs: config.maxDurationMs, iterations: config.iterations * config.vus }),
+  withVus: (config, vus) => ({ ...config, vus }),
   run(config, rt) {
     return runVuLoops(rt, config.vus, config.maxDurationMs, config.gracefulStopMs, (vu) => vu.iterations < config.iterations);
   },

@@ -1,8 +1,24 @@
 // ramping-vus: the number of looping VUs follows the stages (closed model). A VU ramped down finishes its
 // iteration, or is interrupted after gracefulRampDown; at the end, gracefulStop applies to all.
-import type { RampingVus, Stage } from '../scenario/model.ts';
-import { gracefulStop, untilDeadlineOrStop, type Executor } from './executor.ts';
+import type { Duration } from '../api/scenario-input.ts';
+import { LIMITS } from '../scenario/limits.ts';
+import { gracefulStop, untilDeadlineOrStop, type Executor, type ExecutorBase, type Stage } from './executor.ts';
+import { DEFAULT_GRACEFUL_STOP_MS, noVusShortcut, readStages, stagesSpanMs } from './load-checks.ts';
 import type { Vu } from './vu.ts';
+
+export interface RampingVus extends ExecutorBase {
+  executor: 'ramping-vus';
+  startVUs: number;
+  stages: Stage[];
+  gracefulRampDownMs: number;
+}
+
+export interface RampingVusInput {
+  executor: 'ramping-vus';
+  startVUs?: number;
+  stages: { duration: Duration; target: number }[];
+  gracefulRampDown?: Duration;
+}
 
 /** The VU count becomes `vus` at `atMs` (ms after the scenario's start). */
 export interface VuStep {
@@ -39,10 +55,22 @@ interface Slot {
 }
 
 export const rampingVus: Executor<RampingVus> = {
+  keys: ['startVUs', 'stages', 'gracefulRampDown'],
+  model: 'closed',
+  validate(r, base) {
+    const startVUs = r.obj.startVUs === undefined ? 1 : r.c.bounded(r.obj.startVUs, r.at('startVUs'), 0, LIMITS.vus);
+    const stages = readStages(r.c, r.required('stages'), r.at('stages'), LIMITS.vus);
+    const gracefulRampDownMs = r.optDuration('gracefulRampDown', DEFAULT_GRACEFUL_STOP_MS);
+    if (startVUs === undefined || !stages || gracefulRampDownMs === undefined) return undefined;
+    return { executor: 'ramping-vus', ...base, startVUs, stages, gracefulRampDownMs };
+  },
+  maxVus: (config) => Math.max(config.startVUs, ...config.stages.map((s) => s.target)),
+  planned: (config) => ({ spanMs: stagesSpanMs(config.stages) }),
+  withVus: (config) => noVusShortcut(config.executor),
   async run(config, rt) {
     const clock = rt.clock;
     const startMs = clock.now();
-    const endMs = startMs + config.stages.reduce((sum, s) => sum + s.durationMs, 0);
+    const endMs = startMs + stagesSpanMs(config.stages);
     const slots: Slot[] = [];
     const vus: Vu[] = [];
     let finished = false;

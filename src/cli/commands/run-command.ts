@@ -16,6 +16,7 @@ import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
+import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
 import { checkRunOutputPaths, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
@@ -28,22 +29,23 @@ import type { RunFlags } from './run.ts';
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
-  const paths = checkRunOutputPaths(io, file, parseOutTargets(flags.out), flags);
+  const targets = parseOutTargets(flags.out);
+  const paths = checkRunOutputPaths(io, file, targets, flags);
   // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
   const guard = guardScenarioCode(resolve(io.cwd, file));
   // Nor make it deaf to Ctrl-C by blocking the event loop (event-loop-watchdog.ts).
   const unwatch = io.watchEventLoop?.();
   try {
-    return await runGuarded(io, file, flags, paths, guard);
+    return await runGuarded(io, file, flags, paths, guard, targets.prometheus);
   } finally {
     unwatch?.();
     guard.release();
   }
 }
 
-async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard): Promise<number> {
+async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard, prometheusUrl: string | undefined): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
-  refuseOutputsOverInputs(outputList(paths), [...templateFiles(loaded), ...(loaded.sources ?? [])]);
+  refuseOutputsOverInputs(outputList(paths), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
@@ -58,6 +60,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     ndjson: paths.ndjson,
     progress: !flags.quiet,
     color: useColor(io, io.stderr, flags.color),
+    prometheus: prometheusUrl === undefined ? undefined : { url: prometheusUrl, tags: flags.tag ?? {} },
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
@@ -89,6 +92,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
+    await outputs.drain();
     measured.warnings.push(...outputs.warnings);
     // Thresholds name requests as the scenario does: evaluate before the names are redacted.
     if (thresholds.length > 0) {
@@ -159,10 +163,6 @@ function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
 }
 
 /** The files a request body is read from: inputs an output must not overwrite. */
-function templateFiles(model: TestModel): string[] {
-  return model.scenarios.flatMap((s) => (s.flow.kind === 'requests' ? s.flow.requests : [])).flatMap((r) => (r.body?.kind === 'template' && r.body.file !== undefined ? [r.body.file] : []));
-}
-
 function outputList(paths: RunOutputPaths): { flag: string; path: string }[] {
   const flags: Record<keyof RunOutputPaths, string> = { json: '--out', ndjson: '--out ndjson=', hdrLog: '--hdr-log', summaryExport: '--summary-export' };
   return (Object.keys(flags) as (keyof RunOutputPaths)[]).flatMap((k) => (paths[k] === undefined ? [] : [{ flag: flags[k], path: paths[k] }]));

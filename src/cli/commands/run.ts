@@ -2,6 +2,7 @@
 // when the command runs, so other commands and `--version` never load undici, histograms or esbuild.
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
+import { collectTag } from '../../output/prometheus/labels.ts';
 import type { CommandResult } from '../main.ts';
 import { addLoadFlags, collectOut, parseDurationFlag, parseOnce, parsePositiveInt, parseSeed, parseUrlFlag, type LoadFlags } from '../options.ts';
 
@@ -19,6 +20,8 @@ export interface RunFlags extends LoadFlags {
   insecure?: boolean;
   quiet?: boolean;
   color?: boolean;
+  /** --tag name=value labels for --out prometheus= (testid among them when given). */
+  tag?: Record<string, string>;
 }
 
 export function registerRun(program: Command, io: Io, result: CommandResult): void {
@@ -32,7 +35,8 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--warmup <d>', 'run the load this long first, on the same connections, recording nothing (e.g. 5s)', parseDurationFlag('--warmup'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
-    .option('--out <file>', 'write the result JSON here (atomically); ndjson=<file>: one line per request (repeatable)', collectOut)
+    .option('--out <file>', 'write the result JSON here (atomically); ndjson=<file>: one line per request; prometheus=<url>: remote-write every second (repeatable)', collectOut)
+    .option('--tag <name=value>', 'a label on every series sent by --out prometheus= (repeatable); testid=… names the run', collectTag)
     .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)', parseOnce('--hdr-log'))
     .option('--summary-export <file>', "write the end summary as JSON under k6's metric names", parseOnce('--summary-export'))
     .option('--insecure', 'skip TLS certificate verification')

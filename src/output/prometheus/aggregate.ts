@@ -1,0 +1,154 @@
+// What the Prometheus output counts from the samples, and the series it turns them into once a second:
+// cumulative counters per request name and status, and per-second latency and service-time percentiles
+// from interval HDR histograms that are read and reset at each batch. Hot path: array and Map updates only.
+import type { ErrorKind } from '../../errors.ts';
+import { createGrowingHistogram, createHistogram, recordUs, type Histogram } from '../../metrics/histogram.ts';
+import type { MetricsSink } from '../../metrics/types.ts';
+import type { Series } from './remote-write.ts';
+
+/** Every metric name this output writes (the Grafana dashboard test checks its queries against this list). */
+export const PROMETHEUS_METRICS = [
+  'runner_http_reqs_total',
+  'runner_http_req_failed_total',
+  'runner_iterations_total',
+  'runner_dropped_iterations_total',
+  'runner_checks_total',
+  'runner_vus',
+  'runner_http_req_duration_seconds',
+  'runner_http_req_service_time_seconds',
+] as const;
+
+/** The quantiles written each second, as Prometheus summaries name them. */
+const QUANTILES: [label: string, percentile: number][] = [
+  ['0.5', 50],
+  ['0.9', 90],
+  ['0.95', 95],
+  ['0.99', 99],
+  ['1', 100],
+];
+
+/** Request names that get their own percentile series; later names count only in the all-requests one. */
+const MAX_NAMED_PERCENTILES = 50;
+
+/** What the output reads from the run once a second. */
+export interface RunCounters {
+  readonly activeVus: number;
+  readonly iterations: { readonly completed: number; readonly failed: number; readonly dropped: number };
+  readonly checks: { toJSON(): Record<string, { passes: number; fails: number }> };
+}
+
+/** Where a request id came from: its scenario and method ('' when not known before the run, as in code scenarios). */
+export interface RequestInfo {
+  name: string;
+  scenario: string;
+  method: string;
+}
+
+interface PerRequest {
+  info: RequestInfo;
+  /** Responses by status. */
+  byStatus: Map<number, number>;
+  /** No response, by class. */
+  byError: Map<ErrorKind, number>;
+  /** Unexpected status or no response. */
+  failed: number;
+  latency: Histogram | null;
+  service: Histogram | null;
+}
+
+export class PrometheusAggregate implements MetricsSink {
+  private readonly requests: PerRequest[] = [];
+  private readonly latency = createHistogram();
+  private readonly service = createHistogram();
+  private withPercentiles = 0;
+
+  constructor(
+    requests: readonly RequestInfo[],
+    /** Scenario of a request named during the run (a code scenario); '' when the plan has several. */
+    private readonly lateScenario: string,
+  ) {
+    requests.forEach((info, id) => this.add(id, info));
+  }
+
+  private add(id: number, info: RequestInfo): PerRequest {
+    const r: PerRequest = { info, byStatus: new Map(), byError: new Map(), failed: 0, latency: null, service: null };
+    if (this.withPercentiles < MAX_NAMED_PERCENTILES) {
+      this.withPercentiles++;
+      r.latency = createGrowingHistogram();
+      r.service = createGrowingHistogram();
+    }
+    this.requests[id] = r;
+    return r;
+  }
+
+  private of(id: number): PerRequest {
+    return this.requests[id] ?? this.add(id, { name: `request ${id}`, scenario: this.lateScenario, method: '' });
+  }
+
+  started(): void {}
+
+  response(requestId: number, status: number, latencyUs: number, serviceUs: number, _sent: number, _received: number, expected: boolean): void {
+    const r = this.of(requestId);
+    r.byStatus.set(status, (r.byStatus.get(status) ?? 0) + 1);
+    if (!expected) r.failed++;
+    recordUs(this.latency, latencyUs);
+    recordUs(this.service, serviceUs);
+    if (r.latency !== null && r.service !== null) {
+      recordUs(r.latency, latencyUs);
+      recordUs(r.service, serviceUs);
+    }
+  }
+
+  error(requestId: number, kind: ErrorKind): void {
+    const r = this.of(requestId);
+    r.byError.set(kind, (r.byError.get(kind) ?? 0) + 1);
+    r.failed++;
+  }
+
+  named(requestId: number, name: string): void {
+    const r = this.requests[requestId];
+    if (r) r.info = { ...r.info, name };
+    else this.add(requestId, { name, scenario: this.lateScenario, method: '' });
+  }
+
+  /**
+   * The series of one batch at `timestampMs`, each with the `base` labels (testid, --tag): every counter's running total, the VU gauge, and the percentiles
+   * of the responses since the last batch (none when there were none: a quiet second is a gap, not 0 s).
+   */
+  collect(timestampMs: number, run: RunCounters | null, base: Readonly<Record<string, string>>): Series[] {
+    const out: Series[] = [];
+    const point = (labels: Record<string, string>, value: number): void => {
+      out.push({ labels: { ...base, ...labels }, samples: [{ value, timestampMs }] });
+    };
+    for (const r of this.requests) {
+      if (!r) continue;
+      const where = { scenario: r.info.scenario, name: r.info.name, method: r.info.method };
+      for (const [status, n] of r.byStatus) point({ __name__: 'runner_http_reqs_total', ...where, status: String(status) }, n);
+      for (const [kind, n] of r.byError) point({ __name__: 'runner_http_reqs_total', ...where, status: '0', error: kind }, n);
+      if (r.byStatus.size + r.byError.size > 0) point({ __name__: 'runner_http_req_failed_total', ...where }, r.failed);
+      if (r.latency && r.service) {
+        quantiles(r.latency, 'runner_http_req_duration_seconds', { scenario: r.info.scenario, name: r.info.name }, point);
+        quantiles(r.service, 'runner_http_req_service_time_seconds', { scenario: r.info.scenario, name: r.info.name }, point);
+      }
+    }
+    quantiles(this.latency, 'runner_http_req_duration_seconds', {}, point);
+    quantiles(this.service, 'runner_http_req_service_time_seconds', {}, point);
+    if (run) {
+      point({ __name__: 'runner_vus' }, run.activeVus);
+      point({ __name__: 'runner_iterations_total' }, run.iterations.completed + run.iterations.failed);
+      point({ __name__: 'runner_dropped_iterations_total' }, run.iterations.dropped);
+      for (const [check, c] of Object.entries(run.checks.toJSON())) {
+        point({ __name__: 'runner_checks_total', check, result: 'pass' }, c.passes);
+        point({ __name__: 'runner_checks_total', check, result: 'fail' }, c.fails);
+      }
+    }
+    return out;
+  }
+}
+
+/** Writes the histogram's quantiles in seconds and empties it; nothing when it holds no value. */
+function quantiles(h: Histogram, metric: string, labels: Record<string, string>, point: (labels: Record<string, string>, value: number) => void): void {
+  if (h.totalCount === 0) return;
+  for (const [quantile, percentile] of QUANTILES) point({ __name__: metric, ...labels, quantile }, h.getValueAtPercentile(percentile) / 1e6);
+  h.reset();
+}

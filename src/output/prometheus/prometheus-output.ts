@@ -1,0 +1,85 @@
+// `--out prometheus=URL`: live metrics to a Prometheus remote-write receiver, one batch a second.
+// Samples go into PrometheusAggregate (the sink); a timer turns them into a batch each second and hands it to
+// the sender, which never makes the run wait. At the end one last batch carries the final totals.
+import type { MetricsSink } from '../../metrics/types.ts';
+import { PrometheusAggregate, type RequestInfo, type RunCounters } from './aggregate.ts';
+import { runLabels } from './labels.ts';
+import { encodeWriteRequest } from './remote-write.ts';
+import { createSender, type SenderOptions, type SenderStats } from './sender.ts';
+
+export interface PrometheusOutputOptions extends SenderOptions {
+  url: string;
+  requests: readonly RequestInfo[];
+  /** --tag labels (testid among them when the user set it). */
+  tags: Record<string, string>;
+  seed: number;
+  /** Scenario of requests named during the run; '' when unknown. */
+  lateScenario: string;
+  /** Batch period, ms (1000; tests may shorten it). */
+  intervalMs?: number;
+  /** How long the end of the run may wait for the last batches, ms. */
+  closeWaitMs?: number;
+  /** Wall clock for sample timestamps (ms since the epoch). */
+  now?: () => number;
+}
+
+export interface PrometheusOutput {
+  sink: MetricsSink;
+  start(run: RunCounters): void;
+  /** Sends the last batch and waits a little for the queue; a sentence when batches were lost. */
+  close(): Promise<{ stats: SenderStats; warning?: string }>;
+}
+
+export function createPrometheusOutput(opts: PrometheusOutputOptions): PrometheusOutput {
+  const aggregate = new PrometheusAggregate(opts.requests, opts.lateScenario);
+  const target = splitCredentials(opts.url);
+  const sender = createSender(target.url, { ...opts, authorization: target.authorization });
+  const now = opts.now ?? Date.now;
+  let run: RunCounters | null = null;
+  let labels = runLabels(opts.tags, new Date(now()), opts.seed);
+  let timer: NodeJS.Timeout | null = null;
+  let lastMs = 0;
+  let closed: Promise<{ stats: SenderStats; warning?: string }> | null = null;
+
+  const flush = (): void => {
+    // Two batches in one millisecond would give a series two samples at one time: the second is refused.
+    const at = Math.max(now(), lastMs + 1);
+    lastMs = at;
+    const series = aggregate.collect(at, run, labels);
+    if (series.length > 0) sender.push(encodeWriteRequest(series));
+  };
+
+  return {
+    sink: aggregate,
+    start(source) {
+      run = source;
+      labels = runLabels(opts.tags, new Date(now()), opts.seed);
+      timer = setInterval(flush, opts.intervalMs ?? 1000);
+    },
+    close() {
+      closed ??= (async () => {
+        if (timer) clearInterval(timer);
+        timer = null;
+        flush();
+        const stats = await sender.close(opts.closeWaitMs ?? 2000);
+        const total = stats.sent + stats.dropped;
+        const warning =
+          stats.dropped > 0
+            ? `--out prometheus=${target.url}: ${stats.dropped} of ${total} batches dropped (first: ${stats.firstDropReason}); the run went on, and the last batch that arrived has the totals up to its second`
+            : undefined;
+        return { stats, warning };
+      })();
+      return closed;
+    },
+  };
+}
+
+/** A URL's user:password becomes a Basic authorization header, and leaves the URL that warnings print. */
+export function splitCredentials(raw: string): { url: string; authorization?: string } {
+  const u = new URL(raw);
+  if (u.username === '' && u.password === '') return { url: raw };
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.href, authorization };
+}

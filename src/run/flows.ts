@@ -1,0 +1,72 @@
+// Wires each scenario of a plan to the flow that runs one of its iterations: the request flow of a YAML or
+// declarative scenario, or the code flow of a TypeScript iteration (one per function, shared by its scenarios).
+import type { Dispatcher } from 'undici';
+import type { Checks } from '../flow/checks.ts';
+import { createCodeFlow, type CodeFlow } from '../flow/code-flow.ts';
+import type { FaultScopes } from '../flow/fault-scope.ts';
+import type { IterationErrors } from '../flow/iteration-errors.ts';
+import { createRequestFlow } from '../flow/request-flow.ts';
+import type { ExchangeContext } from '../http/exchange.ts';
+import type { Plan } from '../plan/types.ts';
+import type { Clock } from '../scheduler/clock.ts';
+import type { Vu } from '../scheduler/vu.ts';
+import type { IterationFn } from './scenario-runner.ts';
+
+export interface FlowDeps {
+  clock: Clock;
+  exchange: ExchangeContext;
+  dispatcher(origin: string): Dispatcher;
+  checks: Checks;
+  iterationErrors: IterationErrors;
+  faults: FaultScopes;
+  /** The metric id of a code request's name within its scenario. */
+  requestId(name: string, scope: string): number;
+}
+
+export interface Flows {
+  /** One per scenario, by position in the plan. */
+  flows: IterationFn[];
+  /** The code flows (setup/teardown run once per function). */
+  codeFlows: CodeFlow[];
+}
+
+export function createFlows(plan: Plan, deps: FlowDeps): Flows {
+  const codeFlows = new Map<object, CodeFlow>();
+  const sleep = (vu: Vu, ms: number) => sleepVu(deps.clock, vu, ms);
+  const flows = plan.scenarios.map((s): IterationFn => {
+    if (s.iteration) {
+      let code = codeFlows.get(s.iteration);
+      if (!code) {
+        code = createCodeFlow(s.iteration, {
+          exchange: deps.exchange,
+          dispatcher: deps.dispatcher,
+          requestId: deps.requestId,
+          target: plan.target,
+          timeoutMs: plan.http.timeoutMs,
+          headers: s.headers ?? [],
+          checks: deps.checks,
+          errors: deps.iterationErrors,
+          sleep,
+          fieldNames: plan.fields.map((f) => f.name),
+          seed: plan.seed,
+          faults: deps.faults,
+        });
+        codeFlows.set(s.iteration, code);
+      }
+      return code.iterationFor(s.name);
+    }
+    if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
+    return createRequestFlow(s.steps, { exchange: deps.exchange, dispatcher: deps.dispatcher, checks: deps.checks, sleep });
+  });
+  return { flows, codeFlows: [...codeFlows.values()] };
+}
+
+/** A pause that a stop cuts short. */
+function sleepVu(clock: Clock, vu: Vu, ms: number): Promise<void> {
+  if (vu.interrupted || ms <= 0) return Promise.resolve();
+  const ac = new AbortController();
+  vu.current = { abort: () => ac.abort() };
+  return clock.sleep(ms, ac.signal).then(() => {
+    vu.current = null;
+  });
+}

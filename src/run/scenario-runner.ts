@@ -1,0 +1,134 @@
+// One scenario of a run: counts its iterations, draws each iteration's fields, and runs its executor with a
+// ScenarioRuntime that hands each iteration to the scenario's flow. The executor never reaches the Run.
+import type { IterationOutcome } from '../flow/request-flow.ts';
+import type { IterationErrors } from '../flow/iteration-errors.ts';
+import { createRng, deriveSeed } from '../generators/rng.ts';
+import type { Rng } from '../generators/types.ts';
+import type { Collector } from '../metrics/collector.ts';
+import type { PlannedScenario, Plan } from '../plan/types.ts';
+import type { ScenarioResult } from '../report/result-types.ts';
+import type { Clock } from '../scheduler/clock.ts';
+import type { ScenarioRuntime } from '../scheduler/executor.ts';
+import { executorOf, isOpenModel } from '../scheduler/index.ts';
+import { Vu } from '../scheduler/vu.ts';
+
+/** Iteration counters of a run or of one scenario. */
+export interface IterationCounts {
+  started: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  aborted: number;
+}
+
+export function zeroCounts(): IterationCounts {
+  return { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
+}
+
+/** A flow runs one iteration of a scenario on a VU. */
+export type IterationFn = (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number) => Promise<IterationOutcome>;
+
+/** What the run shares with each of its scenario runners. */
+export interface ScenarioEnv {
+  clock: Clock;
+  stopSignal: AbortSignal;
+  plan: Pick<Plan, 'seed' | 'fields'>;
+  /** The run's totals: every scenario adds to them, and live progress reads them. */
+  tally: { iterations: IterationCounts; activeVus: number };
+  iterationErrors: IterationErrors;
+  /** A new VU, so a hard stop can interrupt it. */
+  vuCreated(vu: Vu): void;
+  /** An iteration the schedule wanted but no VU was free for (per-second series). */
+  dropped(): void;
+  lateStart(lateMs: number): void;
+}
+
+export class ScenarioRunner {
+  /** This scenario's own iteration counters. */
+  readonly counts: IterationCounts = zeroCounts();
+  private nextIteration = 0;
+  private vuIds = 0;
+
+  constructor(
+    readonly scenario: PlannedScenario,
+    private readonly flow: IterationFn,
+    private readonly env: ScenarioEnv,
+  ) {}
+
+  /** Waits for the scenario's startTime, then runs its executor to the end (or until the run stops). */
+  async run(): Promise<void> {
+    const { load } = this.scenario;
+    const { clock, stopSignal } = this.env;
+    if (load.startTimeMs > 0) {
+      await clock.sleep(load.startTimeMs, stopSignal);
+      if (stopSignal.aborted) return;
+    }
+    await executorOf(load).run(load, this.runtime());
+  }
+
+  /** This scenario's requests (from the run's collector) and iterations. */
+  result(metrics: Collector, durationMs: number): ScenarioResult {
+    const s = this.scenario;
+    const iterations = { ...this.counts };
+    // Code scenarios name their requests at run time, each in its own scope (setup/teardown: scope '').
+    const ids = s.steps ? s.steps.map((step) => step.id) : metrics.idsIn(s.name);
+    const r = metrics.summarizeIds(ids, durationMs);
+    return {
+      executor: s.load.executor,
+      model: isOpenModel(s.load.executor) ? 'open' : 'closed',
+      totals: { ...r.totals, dropped: iterations.dropped },
+      latency: r.latency,
+      serviceTime: r.serviceTime,
+      iterations,
+    };
+  }
+
+  private runtime(): ScenarioRuntime {
+    const { env, counts, scenario: s, flow } = this;
+    const { tally, plan } = env;
+    const ended = (outcome: IterationOutcome): void => {
+      tally.activeVus--;
+      tally.iterations[outcome]++;
+      counts[outcome]++;
+    };
+    const failed = (err: unknown): void => {
+      env.iterationErrors.record(err, s.iteration?.locateError);
+      ended('failed');
+    };
+    return {
+      clock: env.clock,
+      stopSignal: env.stopSignal,
+      createVu: () => {
+        const vu = new Vu(++this.vuIds, s.slotCount);
+        env.vuCreated(vu);
+        return vu;
+      },
+      // Not async, and one .then with handlers made once per scenario: an async wrapper would cost a promise
+      // and an await per iteration on top of the flow's own.
+      iterate: (vu, intendedStartMs) => {
+        const iteration = this.nextIteration++;
+        vu.iterations++;
+        tally.iterations.started++;
+        counts.started++;
+        // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
+        const rng = createRng(deriveSeed(plan.seed, s.index, iteration));
+        tally.activeVus++;
+        let outcome: Promise<IterationOutcome>;
+        try {
+          // A draw can throw (unique values exhausted): that fails the iteration, not the run.
+          for (let i = 0; i < plan.fields.length; i++) vu.vars[i] = plan.fields[i].draw(rng);
+          outcome = flow(vu, rng, intendedStartMs, iteration);
+        } catch (err) {
+          outcome = Promise.reject(err);
+        }
+        return outcome.then(ended, failed);
+      },
+      drop: (count = 1) => {
+        tally.iterations.dropped += count;
+        counts.dropped += count;
+        for (let i = 0; i < count; i++) env.dropped();
+      },
+      lateStart: (lateMs) => env.lateStart(lateMs),
+    };
+  }
+}
