@@ -28,4 +28,4 @@ export type {
   ThresholdInput,
 } from './api/scenario-input.ts';
 export type { Checks, Generators, Http, HttpResponse, IterationContext, RequestBody, RequestOptions, SetupContext } from './flow/context.ts';
-export type { RunResult } from './report/result-types.ts';
+export type { RunResult } from './result/types.ts';

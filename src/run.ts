@@ -10,6 +10,7 @@ import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
 import { cardinalityWarnings } from './metrics/cardinality.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
+import { createHttpSample } from './metrics/sample.ts';
 import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
@@ -17,7 +18,7 @@ import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { UserError } from './errors.ts';
 import type { Plan } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
-import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
+import type { RunResult, ScenarioResult, SelfCheckResult } from './result/types.ts';
 import { createFlows } from './run/flows.ts';
 import { ScenarioRunner, zeroCounts, type IterationCounts, type IterationFn } from './run/scenario-runner.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
@@ -95,6 +96,7 @@ export class Run {
     this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
       metrics: this.tee.sink,
+      sample: createHttpSample(),
       inFlight: this.inFlight,
       now: () => this.clock.now(),
       connectedSince: (origin, sinceMs) => this.pools.connectedSince(origin, sinceMs),

@@ -9,6 +9,7 @@ import { escapeTerminalText } from '../terminal-text.ts';
 import { VERSION } from '../version.ts';
 import type { Io } from './io.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerInit } from './commands/init.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
@@ -54,6 +55,7 @@ export function createProgram(io: Io, result: CommandResult): Command {
   registerRun(program, io, result);
   registerValidate(program, io, result);
   registerInspect(program, io, result);
+  registerInit(program, io, result);
   registerCompare(program, io, result);
   registerReport(program, io, result);
   return program;

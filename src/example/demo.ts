@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../exit-codes.ts';
-import type { RunResult } from '../report/result-types.ts';
+import type { RunResult } from '../result/types.ts';
 import { createExampleApi } from './api.ts';
 import { splitDemoArgs } from './demo-args.ts';
 

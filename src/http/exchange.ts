@@ -8,6 +8,7 @@
 // connections: ~15 % less client CPU per request with legacy callbacks (README "Benchmarks").
 import { util as undiciUtil, type Dispatcher } from 'undici';
 import type { ErrorKind } from '../errors.ts';
+import type { HttpSample } from '../metrics/sample.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { classifyError, RUNNER_ABORTED, RUNNER_BAD_REDIRECT, RUNNER_CONNECT_TIMEOUT, RUNNER_INVALID_REQUEST, RUNNER_RESENT, RUNNER_TIMEOUT, RunnerRequestError } from './classify.ts';
 import type { InFlight, Tracked } from './in-flight.ts';
@@ -17,6 +18,8 @@ import { requestProblem } from './request-check.ts';
 /** What a request needs from the run; one per run, shared by every exchange. */
 export interface ExchangeContext {
   metrics: MetricsSink;
+  /** The run's one sample record, filled for each finished request and passed to `metrics.record`. */
+  sample: HttpSample;
   inFlight: InFlight;
   /** Milliseconds on a monotonic clock (performance.now()). */
   now: () => number;
@@ -270,16 +273,7 @@ export class Exchange implements Tracked, ExchangeRequest {
     this.chunks = null;
     this.expected = this.status < this.expect.length && this.expect[this.status] === 1;
     const latencyStart = this.intendedStartMs ?? this.startMs;
-    this.ctx.metrics.response(
-      this.requestId,
-      this.status,
-      Math.round((endMs - latencyStart) * 1000),
-      Math.round((endMs - this.startMs) * 1000),
-      this.bytesSent,
-      this.bytesReceived,
-      this.expected,
-      endMs,
-    );
+    this.record(Math.round((endMs - latencyStart) * 1000), Math.round((endMs - this.startMs) * 1000), endMs, null);
     this.finish();
   }
 
@@ -342,8 +336,23 @@ export class Exchange implements Tracked, ExchangeRequest {
     this.error = classifyError(err);
     this.errorMessage = err instanceof Error ? err.message : String(err);
     this.ctx.firstError?.(this.error, this.errorMessage);
-    this.ctx.metrics.error(this.requestId, this.error, this.bytesSent, this.bytesReceived);
+    this.record(0, 0, this.ctx.now(), this.error);
     this.finish();
+  }
+
+  /** Fills the run's one sample record and hands it to the sinks (they read it during the call). */
+  private record(latencyUs: number, serviceUs: number, atMs: number, error: ErrorKind | null): void {
+    const s = this.ctx.sample;
+    s.requestId = this.requestId;
+    s.status = this.status;
+    s.latencyUs = latencyUs;
+    s.serviceUs = serviceUs;
+    s.bytesSent = this.bytesSent;
+    s.bytesReceived = this.bytesReceived;
+    s.expected = this.expected;
+    s.atMs = atMs;
+    s.error = error;
+    this.ctx.metrics.record(s);
   }
 
   private finish(): void {

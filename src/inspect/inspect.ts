@@ -6,6 +6,7 @@ import { createFaultScopes } from '../flow/fault-scope.ts';
 import { createIterationErrors } from '../flow/iteration-errors.ts';
 import type { ExchangeContext } from '../http/exchange.ts';
 import { InFlight } from '../http/in-flight.ts';
+import { createHttpSample } from '../metrics/sample.ts';
 import { createCollector } from '../metrics/collector.ts';
 import type { Plan, PlannedScenario } from '../plan/types.ts';
 import { createFlows } from '../run/flows.ts';
@@ -68,6 +69,7 @@ export async function inspectPlan(plan: Plan, sample: number): Promise<InspectRe
   const inFlight = new InFlight(clock.now);
   const exchange: ExchangeContext = {
     metrics,
+    sample: createHttpSample(),
     inFlight,
     now: clock.now,
     connectedSince: () => true,

@@ -1,11 +1,11 @@
 // Counts every finished request per request id (histograms, statuses, errors, bytes) and turns the counts into RequestResults.
 import { errorKinds } from '../errors.ts';
-import type { ErrorKind } from '../errors.ts';
-import type { LatencySummary, RequestResult, Totals } from '../report/result-types.ts';
+import type { LatencySummary, RequestResult, Totals } from '../result/types.ts';
 import { FoldedNameCount } from './folded-name-count.ts';
 import { createGrowingHistogram, mergeHistograms, recordUs, summarizeLatency } from './histogram.ts';
 import type { Histogram } from './histogram.ts';
 import type { TimeSeries } from './time-series.ts';
+import type { Sample } from './sample.ts';
 import type { MetricsSink } from './types.ts';
 
 /** Statuses below this are counted in a fixed array; anything else (odd servers, bugs) goes to a Map. */
@@ -170,40 +170,29 @@ class RunCollector implements Collector {
     this.series?.started(atMs);
   }
 
-  response(
-    requestId: number,
-    status: number,
-    latencyUs: number,
-    serviceUs: number,
-    bytesSent: number,
-    bytesReceived: number,
-    expected: boolean,
-    atMs?: number,
-  ): void {
-    const p = this.part(requestId);
-    // Equal values go to `same`, unless this id already keeps the pair (open model): one histogram less per name.
-    if (latencyUs === serviceUs && p.latency === null) recordUs((p.same ??= createGrowingHistogram()), latencyUs);
-    else {
-      recordUs((p.latency ??= createGrowingHistogram()), latencyUs);
-      recordUs((p.serviceTime ??= createGrowingHistogram()), serviceUs);
+  record(s: Sample): void {
+    if (s.kind !== 'http') return;
+    const p = this.part(s.requestId);
+    if (s.error !== null) {
+      // A kind outside the list (an untyped caller) still counts, as 'other', so the totals stay whole.
+      p.errorCounts[kindIndex[s.error] ?? OTHER_KIND_INDEX]++;
+    } else {
+      const latencyUs = s.latencyUs;
+      // Equal values go to `same`, unless this id already keeps the pair (open model): one histogram less per name.
+      if (latencyUs === s.serviceUs && p.latency === null) recordUs((p.same ??= createGrowingHistogram()), latencyUs);
+      else {
+        recordUs((p.latency ??= createGrowingHistogram()), latencyUs);
+        recordUs((p.serviceTime ??= createGrowingHistogram()), s.serviceUs);
+      }
+      const status = s.status;
+      if (status >= 0 && status < STATUS_SLOTS && Number.isInteger(status)) p.statusCounts[status]++;
+      else p.otherStatusCounts.set(status, (p.otherStatusCounts.get(status) ?? 0) + 1);
+      if (!s.expected) p.counters[UNEXPECTED_STATUS]++;
     }
-    if (status >= 0 && status < STATUS_SLOTS && Number.isInteger(status)) p.statusCounts[status]++;
-    else p.otherStatusCounts.set(status, (p.otherStatusCounts.get(status) ?? 0) + 1);
-    if (!expected) p.counters[UNEXPECTED_STATUS]++;
-    p.counters[BYTES_SENT] += bytesSent;
-    p.counters[BYTES_RECEIVED] += bytesReceived;
+    p.counters[BYTES_SENT] += s.bytesSent;
+    p.counters[BYTES_RECEIVED] += s.bytesReceived;
     this.total[0]++;
-    this.series?.finished(latencyUs, false, atMs);
-  }
-
-  error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void {
-    const p = this.part(requestId);
-    // A kind outside the list (an untyped caller) still counts, as 'other', so the totals stay whole.
-    p.errorCounts[kindIndex[kind] ?? OTHER_KIND_INDEX]++;
-    p.counters[BYTES_SENT] += bytesSent;
-    p.counters[BYTES_RECEIVED] += bytesReceived;
-    this.total[0]++;
-    this.series?.finished(-1, true);
+    this.series?.finished(s.error === null ? s.latencyUs : -1, s.error !== null, s.atMs);
   }
 
   requests(): number {

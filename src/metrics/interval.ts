@@ -1,8 +1,8 @@
 // Interval histograms for live views and interval logs: a MetricsSink that records into the current interval,
 // swapped for a fresh one on each tick (double-buffered, so a tick allocates nothing).
-import type { ErrorKind } from '../errors.ts';
 import { createGrowingHistogram, createHistogram, recordUs } from './histogram.ts';
 import type { Histogram } from './histogram.ts';
+import type { Sample } from './sample.ts';
 import type { MetricsSink } from './types.ts';
 
 /** One interval's data; the histograms stay valid until the next `take()`. */
@@ -54,20 +54,20 @@ class Recorder implements IntervalRecorder {
   /** Starts are not this sink's business: it records ends. */
   started(): void {}
 
-  response(requestId: number, status: number, latencyUs: number): void {
+  record(s: Sample): void {
+    if (s.kind !== 'http') return;
     const b = this.current;
-    const i = this.perRequest ? requestId : 0;
-    // Ids registered at run time (code scenarios) get their histogram on first use.
-    recordUs(b.histograms[i] ?? (b.histograms[i] = createGrowingHistogram()), latencyUs);
     b.counts[0]++;
-    const cls = (status / 100) | 0;
+    if (s.error !== null) {
+      b.counts[1]++;
+      this.errors++;
+      return;
+    }
+    const i = this.perRequest ? s.requestId : 0;
+    // Ids registered at run time (code scenarios) get their histogram on first use.
+    recordUs(b.histograms[i] ?? (b.histograms[i] = createGrowingHistogram()), s.latencyUs);
+    const cls = (s.status / 100) | 0;
     this.statusClasses[cls >= 1 && cls <= 5 ? cls : 0]++;
-  }
-
-  error(_requestId: number, _kind: ErrorKind): void {
-    this.current.counts[0]++;
-    this.current.counts[1]++;
-    this.errors++;
   }
 
   errorsTotal = (): number => this.errors;

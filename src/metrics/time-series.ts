@@ -1,6 +1,6 @@
 // Per-second buckets of a run: requests started and finished, errors, dropped iterations, and latency
 // p50/p99 from one interval histogram that is summarized and reset as each second closes.
-import type { TimeSeriesPoint } from '../report/result-types.ts';
+import type { TimeSeriesPoint } from '../result/types.ts';
 import { createHistogram, recordUs, type Histogram } from './histogram.ts';
 
 const BUCKET_MS = 1000;

@@ -5,7 +5,7 @@ import { hashString } from '../generators/rng.ts';
 import { decodeHistogram } from '../metrics/histogram.ts';
 import { UserError } from '../errors.ts';
 import { testChange, testErrorRate, toDistribution, type Distribution, type Verdict } from './noise.ts';
-import type { RequestResult, RunResult } from './result-types.ts';
+import type { RequestResult, RunResult } from '../result/types.ts';
 
 export const compareStats = ['count', 'rps', 'errors', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 export type CompareStat = (typeof compareStats)[number];

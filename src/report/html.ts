@@ -4,7 +4,7 @@
 import { decodeHistogram } from '../metrics/histogram.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { formatThresholdValue } from './render-thresholds.ts';
-import type { RunResult } from './result-types.ts';
+import type { RunResult } from '../result/types.ts';
 import { ninesLabel, spectrumPoints, usefulNines } from './spectrum.ts';
 import { escapeHtml, renderLineChart, type ChartSeries } from './svg-chart.ts';
 

@@ -34,7 +34,14 @@ export function describeOutput(o: OutputPath): string {
 
 /** A file name fit for the output, for hints: an HTML report is not `result.json`. */
 function exampleName(flag: string): string {
-  const names: Record<string, string> = { '--out ndjson=': 'samples.ndjson', '--hdr-log': 'run.hlog', '--summary-export': 'summary.json', '-o': 'report.html' };
+  const names: Record<string, string> = {
+    '--out ndjson=': 'samples.ndjson',
+    '--hdr-log': 'run.hlog',
+    '--out hdr-log=': 'run.hlog',
+    '--summary-export': 'summary.json',
+    '--out summary-export=': 'summary.json',
+    '-o': 'report.html',
+  };
   return names[flag] ?? 'result.json';
 }
 

@@ -3,7 +3,7 @@
 // is a UserError naming the file and what is wrong, never a stack trace.
 import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
-import type { RunResult } from './result-types.ts';
+import type { RunResult } from '../result/types.ts';
 import { escapeTerminalText } from '../terminal-text.ts';
 import { describeProblems, validateRunResult } from './validate-result.ts';
 

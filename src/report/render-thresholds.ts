@@ -1,5 +1,5 @@
 // The thresholds block of the end summary: each expression ✓/✗ with the value it was measured at.
-import type { RunResult, ThresholdOutcome } from './result-types.ts';
+import type { RunResult, ThresholdOutcome } from '../result/types.ts';
 import { formatLatencyMs, formatNumber } from './format.ts';
 import { escapeTerminalText } from '../terminal-text.ts';
 

@@ -1,6 +1,6 @@
 // Builds the versioned RunResult and writes it atomically; read-result.ts reads it back.
 import { writeFileAtomic } from './atomic-write.ts';
-import type { RequestResult, RunResult } from './result-types.ts';
+import type { RequestResult, RunResult } from '../result/types.ts';
 
 export interface RunResultInput {
   /** runner's own version. */

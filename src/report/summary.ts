@@ -1,5 +1,5 @@
 // Renders the end-of-run summary (plain text, optionally coloured) from a RunResult; no I/O.
-import type { LatencySummary, RunResult } from './result-types.ts';
+import type { LatencySummary, RunResult } from '../result/types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
 import { escapeTerminalText as safe } from '../terminal-text.ts';

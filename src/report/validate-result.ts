@@ -2,7 +2,7 @@
 // map keyed by a name (requests, checks, scenarios, thresholds, statuses, error kinds) is a null-prototype object,
 // so a request named `__proto__` or `constructor` is just a name; every histogram decodes and holds `count` values.
 import { decodeHistogram } from '../metrics/histogram.ts';
-import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from './result-types.ts';
+import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from '../result/types.ts';
 
 /** How many problems one message lists before "and N more". */
 const MAX_LISTED = 8;

@@ -7,7 +7,7 @@ import { LIMITS } from './limits.ts';
 import type { CaptureSpec, HeaderSpec, RequestSpec } from './model.ts';
 import { checkBody } from './request-body.ts';
 
-const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'expect', 'capture', 'think', 'timeout'];
+export const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'expect', 'capture', 'think', 'timeout'];
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 /** Names usable in a `{{placeholder}}`: fields and captures. */
 export const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

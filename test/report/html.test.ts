@@ -1,5 +1,6 @@
 // The HTML report's content: tables, breakdown, thresholds, the spectrum; over-time charts only with a timeSeries.
 import { test } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { readTimeSeries, renderHtmlReport } from '../../src/report/html.ts';
@@ -9,8 +10,8 @@ import { niceTicks } from '../../src/report/svg-chart.ts';
 
 function result(name: string): RunResult {
   const c = createCollector(['signup', 'me']);
-  for (let i = 0; i < 2000; i++) c.response(i % 2, i % 100 === 0 ? 503 : 200, 1000 + i * 7, 900, 10, 10, i % 100 !== 0);
-  c.error(1, 'timeout', 0, 0);
+  for (let i = 0; i < 2000; i++) respond(c, i % 2, i % 100 === 0 ? 503 : 200, 1000 + i * 7, 900, 10, 10, i % 100 !== 0);
+  fail(c, 1, 'timeout', 0, 0);
   const r = buildRunResult({
     runner: 't',
     scenario: { name, file: `${name}.yaml`, seed: 7 },

@@ -1,5 +1,6 @@
 // Live progress: the planned work of a plan, the TTY block and the plain line, colour only when asked.
 import { test } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createIntervalRecorder } from '../../src/metrics/interval.ts';
 import { blockRows, createProgress, plannedWork, renderProgressBlock, renderProgressLine, type ProgressState } from '../../src/report/progress.ts';
@@ -44,8 +45,8 @@ test('the TTY block: elapsed / planned, bar, VUs, req/s, interval p50/p99, statu
 test('createProgress redraws in place on a TTY and reads only the interval recorder and the run counters', async () => {
   const writes: string[] = [];
   const p = createProgress({ scenarios: [{ load: { executor: 'constant-vus', vus: 1, durationMs: 1000, startTimeMs: 0, gracefulStopMs: 0 } }] as never, requestNames: ['a'] }, { write: (t) => writes.push(t), tty: true, color: false, intervalMs: 20 });
-  for (let i = 0; i < 100; i++) p.sink.response(0, 200, 1000 + i * 10, 0, 0, 0, true);
-  p.sink.error(0, 'refused', 0, 0);
+  for (let i = 0; i < 100; i++) respond(p.sink, 0, 200, 1000 + i * 10, 0, 0, 0, true);
+  fail(p.sink, 0, 'refused', 0, 0);
   let elapsed = 0;
   p.start({ elapsedMs: () => (elapsed += 100), activeVus: 1, iterations: { completed: 0, failed: 0, dropped: 0 } });
   await new Promise((r) => setTimeout(r, 70));
@@ -60,10 +61,10 @@ test('createProgress redraws in place on a TTY and reads only the interval recor
 
 test('the interval recorder swaps buffers and keeps running totals by status class', () => {
   const r = createIntervalRecorder(2, true);
-  r.response(0, 200, 1000, 0, 0, 0, true);
-  r.response(1, 404, 2000, 0, 0, 0, false);
-  r.response(1, 700, 2000, 0, 0, 0, false);
-  r.error(1, 'timeout', 0, 0);
+  respond(r, 0, 200, 1000, 0, 0, 0, true);
+  respond(r, 1, 404, 2000, 0, 0, 0, false);
+  respond(r, 1, 700, 2000, 0, 0, 0, false);
+  fail(r, 1, 'timeout', 0, 0);
   const a = r.take();
   assert.deepEqual([a.requests, a.errors, a.histograms[0].totalCount, a.histograms[1].totalCount], [4, 1, 1, 2]);
   const b = r.take();

@@ -1,5 +1,6 @@
 // The result file: its shape, the atomic write and the checked read.
 import { test, after } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,8 @@ async function tempDir(): Promise<string> {
 
 function sampleInput(): RunResultInput {
   const c = createCollector(['home', 'login']);
-  for (let i = 0; i < 100; i++) c.response(i % 2, i % 10 === 0 ? 500 : 200, 1000 + i * 10, 900 + i * 10, 200, 2000, i % 10 !== 0);
-  c.error(1, 'refused', 0, 0);
+  for (let i = 0; i < 100; i++) respond(c, i % 2, i % 10 === 0 ? 500 : 200, 1000 + i * 10, 900 + i * 10, 200, 2000, i % 10 !== 0);
+  fail(c, 1, 'refused', 0, 0);
   return {
     runner: '0.1.0',
     scenario: { name: 'smoke', file: 'scenarios/smoke.yaml', seed: 12345 },

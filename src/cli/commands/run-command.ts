@@ -6,10 +6,8 @@ import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings 
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { refuseOutputsOverInputs } from '../../report/output-path.ts';
-import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor, redactRunResult, urlSecrets, type Redactor } from '../../report/redact.ts';
 import type { MetricsSink } from '../../metrics/types.ts';
-import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
@@ -19,33 +17,31 @@ import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
-import { checkRunOutputPaths, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
+import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 import { applyLoadFlags, hasLoadFlags } from '../options.ts';
-import type { RunResult } from '../../report/result-types.ts';
 import { resolve } from 'node:path';
 
 import type { RunFlags } from './run.ts';
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
-  const targets = parseOutTargets(flags.out);
-  const paths = checkRunOutputPaths(io, file, targets, flags);
+  const specs = checkRunOutputPaths(io, file, parseOutputSpecs(flags.out, flags));
   // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
   const guard = guardScenarioCode(resolve(io.cwd, file));
   // Nor make it deaf to Ctrl-C by blocking the event loop (event-loop-watchdog.ts).
   const unwatch = io.watchEventLoop?.();
   try {
-    return await runGuarded(io, file, flags, paths, guard, targets.prometheus);
+    return await runGuarded(io, file, flags, specs, guard);
   } finally {
     unwatch?.();
     guard.release();
   }
 }
 
-async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard, prometheusUrl: string | undefined): Promise<number> {
+async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
-  refuseOutputsOverInputs(outputList(paths), inputFilesOf(loaded));
+  refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
@@ -55,12 +51,10 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
   // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
   const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
   // The streams (NDJSON, HDR log) write names as they go: they get redacted names, from the plan and at run time.
-  const outputs = createRunOutputs(io, { ...plan, requestNames: plan.requestNames.map(redact.text) }, {
-    hdrLog: paths.hdrLog,
-    ndjson: paths.ndjson,
+  const outputs = createRunOutputs(io, { ...plan, requestNames: plan.requestNames.map(redact.text) }, specs, {
     progress: !flags.quiet,
     color: useColor(io, io.stderr, flags.color),
-    prometheus: prometheusUrl === undefined ? undefined : { url: prometheusUrl, tags: flags.tag ?? {} },
+    tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
@@ -100,7 +94,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
       measured.warnings.push(...noDataWarnings(thresholds, measured));
     }
     const runResult = redactRunResult(measured, redact);
-    const { lost, kept } = await writeResultFiles(io, paths, runResult);
+    const { lost, kept } = await outputs.writeResults(runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
     if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
     if (lost) {
@@ -128,48 +122,10 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
   }
 }
 
-/**
- * Writes --summary-export, then the result file. A failed summary export is a warning (it lands in the result
- * file); a failed result file is returned as a sentence (the caller still prints the summary, then exits 2).
- */
-/** Writes the summary export and the result file; `lost` says why the result file could not be written, `kept` lists the other outputs of the run. */
-async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunResult): Promise<{ lost?: string; kept: string[] }> {
-  const kept: string[] = [];
-  if (paths.ndjson) kept.push(`--out ndjson=${paths.ndjson}`);
-  if (paths.hdrLog) kept.push(`--hdr-log ${paths.hdrLog}`);
-  if (paths.summaryExport) {
-    try {
-      await writeResultAtomic(paths.summaryExport, buildSummaryExport(runResult));
-      kept.push(`--summary-export ${paths.summaryExport}`);
-    } catch (err) {
-      const w = `--summary-export ${paths.summaryExport}: write failed (${errorCode(err)})${paths.json ? '; the result file has the same numbers' : ''}`;
-      runResult.warnings.push(w);
-      io.stderr.write(`warning: ${w}\n`);
-    }
-  }
-  if (!paths.json) return { kept };
-  try {
-    await writeResultAtomic(paths.json, runResult);
-    return { kept };
-  } catch (err) {
-    return { lost: `could not write the result file ${paths.json} (${errorCode(err)})`, kept };
-  }
-}
-
 /** Names learned at run time (code scenarios) reach `sink` redacted; once per new name, nothing per request. */
 function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
   const named = sink.named?.bind(sink);
   if (named) sink.named = (requestId, name) => named(requestId, redact.text(name));
-}
-
-/** The files a request body is read from: inputs an output must not overwrite. */
-function outputList(paths: RunOutputPaths): { flag: string; path: string }[] {
-  const flags: Record<keyof RunOutputPaths, string> = { json: '--out', ndjson: '--out ndjson=', hdrLog: '--hdr-log', summaryExport: '--summary-export' };
-  return (Object.keys(flags) as (keyof RunOutputPaths)[]).flatMap((k) => (paths[k] === undefined ? [] : [{ flag: flags[k], path: paths[k] }]));
-}
-
-function errorCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 }
 
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {

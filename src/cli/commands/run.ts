@@ -13,7 +13,7 @@ export interface RunFlags extends LoadFlags {
   seed?: number;
   /** ms of unrecorded load before the measured run. */
   warmup?: number;
-  /** Repeatable: a path or json=<path> (the result file), ndjson=<path> (one line per request). */
+  /** Repeatable: a path (the result file) or <kind>=<target>, a kind of src/output/index.ts. */
   out?: string[];
   hdrLog?: string;
   summaryExport?: string;
@@ -35,7 +35,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
     .option('--warmup <d>', 'run the load this long first, on the same connections, recording nothing (e.g. 5s)', parseDurationFlag('--warmup'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
-    .option('--out <file>', 'write the result JSON here (atomically); ndjson=<file>: one line per request; prometheus=<url>: remote-write every second (repeatable)', collectOut)
+    .option('--out <[kind=]target>', 'write the result JSON here (atomically); or <kind>=<target>: ndjson, hdr-log, summary-export, prometheus=<url>, json (repeatable)', collectOut)
     .option('--tag <name=value>', 'a label on every series sent by --out prometheus= (repeatable); testid=… names the run', collectTag)
     .option('--hdr-log <file>', 'write an HdrHistogram interval log (format 1.3, 1 s intervals, Tag=<request name>)', parseOnce('--hdr-log'))
     .option('--summary-export <file>', "write the end summary as JSON under k6's metric names", parseOnce('--summary-export'))

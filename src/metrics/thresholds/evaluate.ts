@@ -1,5 +1,5 @@
 // Evaluates compiled thresholds against a run's numbers: the final RunResult, or live numbers during the run.
-import type { LatencySummary, RequestResult, RunResult, ThresholdOutcome } from '../../report/result-types.ts';
+import type { LatencySummary, RequestResult, RunResult, ThresholdOutcome } from '../../result/types.ts';
 import { decodeHistogram } from '../histogram.ts';
 import type { CompiledThreshold, Operator } from './parse.ts';
 

@@ -3,6 +3,7 @@
 // from interval HDR histograms that are read and reset at each batch. Hot path: array and Map updates only.
 import type { ErrorKind } from '../../errors.ts';
 import { createGrowingHistogram, createHistogram, recordUs, type Histogram } from '../../metrics/histogram.ts';
+import type { Sample } from '../../metrics/sample.ts';
 import type { MetricsSink } from '../../metrics/types.ts';
 import type { Series } from './remote-write.ts';
 
@@ -87,22 +88,22 @@ export class PrometheusAggregate implements MetricsSink {
 
   started(): void {}
 
-  response(requestId: number, status: number, latencyUs: number, serviceUs: number, _sent: number, _received: number, expected: boolean): void {
-    const r = this.of(requestId);
-    r.byStatus.set(status, (r.byStatus.get(status) ?? 0) + 1);
-    if (!expected) r.failed++;
-    recordUs(this.latency, latencyUs);
-    recordUs(this.service, serviceUs);
-    if (r.latency !== null && r.service !== null) {
-      recordUs(r.latency, latencyUs);
-      recordUs(r.service, serviceUs);
+  record(s: Sample): void {
+    if (s.kind !== 'http') return;
+    const r = this.of(s.requestId);
+    if (s.error !== null) {
+      r.byError.set(s.error, (r.byError.get(s.error) ?? 0) + 1);
+      r.failed++;
+      return;
     }
-  }
-
-  error(requestId: number, kind: ErrorKind): void {
-    const r = this.of(requestId);
-    r.byError.set(kind, (r.byError.get(kind) ?? 0) + 1);
-    r.failed++;
+    r.byStatus.set(s.status, (r.byStatus.get(s.status) ?? 0) + 1);
+    if (!s.expected) r.failed++;
+    recordUs(this.latency, s.latencyUs);
+    recordUs(this.service, s.serviceUs);
+    if (r.latency !== null && r.service !== null) {
+      recordUs(r.latency, s.latencyUs);
+      recordUs(r.service, s.serviceUs);
+    }
   }
 
   named(requestId: number, name: string): void {

@@ -10,6 +10,7 @@ import { HistogramLogWriter } from 'hdr-histogram-js';
 import { createHistogram, type Histogram } from '../metrics/histogram.ts';
 import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
 import { createOutputStream } from './output-stream.ts';
+import type { OutputKind } from './types.ts';
 
 /** Values are µs; interval max is written in ms, as the Java writer does with its unit ratio. */
 const MAX_VALUE_UNIT_RATIO = 1000;
@@ -164,3 +165,13 @@ export function createHdrLog(
     },
   };
 }
+
+/** `--hdr-log run.hlog` (or `--out hdr-log=run.hlog`). */
+export const hdrLogOutput: OutputKind = {
+  target: 'file',
+  example: 'run.hlog',
+  create(ctx) {
+    const log = createHdrLog(ctx.target, ctx.plan.requestNames, `Logged with runner ${ctx.version}, latency in microseconds`, undefined, ctx.onWriteError);
+    return { sink: log.sink, start: (run) => log.start(run.startEpochMs, run.nowMs), stop: () => log.close() };
+  },
+};
