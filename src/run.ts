@@ -24,6 +24,8 @@ import { ScenarioRunner, zeroCounts, type IterationCounts, type IterationFn } fr
 import { createRealClock, type Clock } from './scheduler/clock.ts';
 import type { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
+import { WsHub } from './ws/hub.ts';
+import type { WsResult } from './result/ws-types.ts';
 
 export type { IterationCounts, IterationFn } from './run/scenario-runner.ts';
 
@@ -78,6 +80,9 @@ export class Run {
   private lifecycle: CodeLifecycle | null = null;
   /** The load has ended and teardown() runs: a hard stop now cuts only teardown (see abort()). */
   private tearingDown = false;
+  /** WebSocket sessions, metrics and delivery tracking; made by the first WebSocket step, else never. */
+  private wsHub: WsHub | null = null;
+  private wsResult: WsResult | undefined;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -144,6 +149,7 @@ export class Run {
         iterationErrors: this.iterationErrors,
         faults: this.faults,
         requestId: (name, scope) => this.requestId(name, scope),
+        ws: () => (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, this.plan.http.insecure)),
       });
       this.runners = this.plan.scenarios.map((s, i) => this.createRunner(s.index, flows[i]));
       this.lifecycle = createCodeLifecycle(
@@ -164,6 +170,7 @@ export class Run {
       }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+      this.wsResult = await this.wsHub?.finish();
       this.inFlight.stop();
       if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
@@ -175,6 +182,7 @@ export class Run {
   private result(startedAt: Date, selfCheck: SelfCheckResult | undefined): RunResult {
     const durationMs = this.clock.now() - this.startedAtMs;
     this.warnNames();
+    if (this.wsHub) this.warnings.push(...this.wsHub.warnings());
     const protocols = this.pools.protocols();
     if (this.plan.http.version === 2 && (protocols['http/1.1'] ?? 0) > 0) {
       this.warnings.push(`HTTP/2 was asked for (http.version: 2) but ${protocols['http/1.1']} connection(s) negotiated HTTP/1.1: the server does not offer h2, or the origin is plain http:// (HTTP/2 needs TLS here)`);
@@ -196,6 +204,7 @@ export class Run {
       timeSeries: this.timeSeries.points(),
       selfCheck,
       protocols,
+      ws: this.wsResult,
     });
   }
 
@@ -215,6 +224,8 @@ export class Run {
     if (this.stopController.signal.aborted) return;
     this.outcome = outcome;
     this.stopController.abort();
+    // Open WebSockets have no in-flight request to finish: they close now (1001), their waits end.
+    this.wsHub?.interrupt();
     const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
     this.hardStopTimer = setTimeout(() => this.abort(), graceMs);
     this.hardStopTimer.unref();
@@ -230,6 +241,7 @@ export class Run {
     if (!this.tearingDown) this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
+    this.wsHub?.interrupt();
     this.inFlight.abortAll();
   }
 

@@ -53,8 +53,8 @@ export interface ExchangeRequest {
   path: string;
   /** Flat [name, value, name, value, …]. */
   headers: string[];
-  /** A string is encoded as UTF-8 here; bytes are sent as they are. */
-  body?: string | Buffer;
+  /** Text (encoded as UTF-8 here), or bytes sent as they are (a k6 script's binary body). */
+  body?: string | Uint8Array;
   timeoutMs: number;
   /** Status → 1 when expected. */
   expect: Uint8Array;
@@ -94,7 +94,7 @@ export class Exchange implements Tracked, ExchangeRequest {
   method = 'GET';
   path = '/';
   headers: string[] = [];
-  body: string | Buffer | undefined = undefined;
+  body: string | Uint8Array | undefined = undefined;
   timeoutMs = 0;
   expect: Uint8Array = new Uint8Array(0);
   intendedStartMs: number | undefined = undefined;
@@ -196,7 +196,7 @@ export class Exchange implements Tracked, ExchangeRequest {
     // Encoded here rather than by undici (which calls Buffer.from on a string body anyway): the byte count then
     // comes free, where Buffer.byteLength would scan the freshly rendered (unflattened) string a second time.
     const raw = this.body;
-    const body = raw === undefined ? null : typeof raw === 'string' ? Buffer.from(raw) : raw;
+    const body = raw === undefined ? null : typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     this.bytesSent = estimateRequestBytes(this, body === null ? -1 : body.length);
     this.startMs = this.ctx.now();
     this.ctx.metrics.started(this.requestId, this.startMs);

@@ -10,6 +10,7 @@ import { compileTemplate, constantRender } from '../template/compile.ts';
 import { findJsonTemplateError } from '../template/json-check.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
+import { compileWsStep } from '../ws/compile.ts';
 import { createExpectTable } from './expect.ts';
 import { envHeaderProblem } from './static-request-check.ts';
 import type { CompiledRequest, Plan, PlannedScenario, SlotTable } from './types.ts';
@@ -39,9 +40,22 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   const scenarios: PlannedScenario[] = model.scenarios.map((s, index) => {
     const slots: SlotTable = { names: model.fields.map((f) => f.name), captures: new Set() };
     let steps: CompiledRequest[] | undefined;
+    let ws: PlannedScenario['ws'];
     if (s.flow.kind === 'requests') {
       steps = [];
+      const wsSteps = s.flow.ws ?? [];
+      const compileWsBefore = (n: number): void => {
+        for (const w of wsSteps) {
+          if (w.before !== n) continue;
+          try {
+            (ws ??= []).push({ before: n, step: compileWsStep(w.step, { target, timeoutMs: model.http.timeoutMs, headers: model.headers, slots: slots.names, resolve: resolver(slots, opts.env, secrets), file: model.file }) });
+          } catch (err) {
+            collect(err, diagnostics);
+          }
+        }
+      };
       for (const r of s.flow.requests) {
+        compileWsBefore(steps.length);
         try {
           const id = requestNames.length;
           requestNames.push(multi && requestNames.includes(r.name) ? `${s.name}.${r.name}` : r.name);
@@ -50,6 +64,7 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
           collect(err, diagnostics);
         }
       }
+      compileWsBefore(s.flow.requests.length);
     }
     let headers: PlannedScenario['headers'];
     if (s.flow.kind === 'function') {
@@ -68,7 +83,7 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
         }
       }
     }
-    return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length };
+    return { name: s.name, index, load: s.load, steps, ws, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length };
   });
   // A default header is compiled into every request: its problem is reported once.
   if (diagnostics.length > 0) throw new UserError(diagnostics.filter((d, i) => diagnostics.findIndex((o) => JSON.stringify(o) === JSON.stringify(d)) === i));

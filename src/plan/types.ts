@@ -2,6 +2,7 @@
 import type { CompiledField } from '../generators/index.ts';
 import type { CaptureSpec, ExecutorConfig, FlowSpec, HttpSettings, ThresholdSpec } from '../scenario/model.ts';
 import type { RenderFn } from '../template/types.ts';
+import type { CompiledWsStep } from '../ws/compile.ts';
 
 export interface Plan {
   name: string;
@@ -26,6 +27,8 @@ export interface PlannedScenario {
   load: ExecutorConfig;
   /** The request flow of one iteration (YAML / declarative). */
   steps?: CompiledRequest[];
+  /** WebSocket steps between the requests, in order; absent when there are none (the flow then pays nothing). */
+  ws?: { before: number; step: CompiledWsStep }[];
   /** A code iteration (imperative TS). */
   iteration?: Extract<FlowSpec, { kind: 'function' }>;
   /** A code iteration's default headers (the scenario's `headers`), rendered with the iteration's fields. */

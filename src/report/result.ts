@@ -20,6 +20,7 @@ export interface RunResultInput {
   scenarios?: RunResult['scenarios'];
   timeSeries?: RunResult['timeSeries'];
   selfCheck?: RunResult['selfCheck'];
+  ws?: RunResult['ws'];
   protocols?: RunResult['protocols'];
 }
 
@@ -44,6 +45,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
     timeSeries: input.timeSeries ?? [],
   };
   if (input.selfCheck !== undefined) result.selfCheck = input.selfCheck;
+  if (input.ws !== undefined) result.ws = input.ws;
   if (input.protocols !== undefined && Object.keys(input.protocols).length > 0) result.protocols = input.protocols;
   if (input.errorMessages !== undefined && Object.keys(input.errorMessages).length > 0) result.errorMessages = input.errorMessages;
   // Only present when known; JSON would drop an undefined anyway, but the object should match the file.

@@ -1,5 +1,6 @@
 // The versioned result file (`--out result.json`): the data every report, compare, merge and export reads. Below
 // metrics/ (which builds it) and report/ (which renders it), so neither imports the other for its types.
+import type { WsResult } from './ws-types.ts';
 
 /** Latency of one metric; times in milliseconds (3 decimals), `hdr` holds microseconds. */
 export interface LatencySummary {
@@ -72,6 +73,16 @@ export interface RunResult extends RequestResult {
   selfCheck?: SelfCheckResult;
   /** Connections the run opened, by the protocol negotiated on them (`h2`, `http/1.1`), over all origins; absent in older files. */
   protocols?: Record<string, number>;
+  /** WebSocket connections, messages and delivery; present only when the run used WebSockets. */
+  ws?: WsResult;
+  /** A k6 script's own numbers (src/k6): custom metrics and tag-filtered sub-metrics, and its groups. */
+  k6?: K6ResultSection;
+}
+
+/** k6 metrics by name (`my_trend`, `http_req_duration{group:::login}`), values as k6 names them; groups by k6 path. */
+export interface K6ResultSection {
+  metrics: Record<string, { type: string; contains: string; values: Record<string, number> }>;
+  groups: { path: string; name: string; checks: Record<string, { passes: number; fails: number }>; requests: Record<string, number> }[];
 }
 
 /** One threshold expression's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */

@@ -11,6 +11,8 @@ export const scriptExtensions = ['.ts', '.mts', '.js', '.mjs'];
 export interface LoadOptions {
   /** CLI load flags (--vus, --duration, …) will set the load: a scenario may then leave out `load:`. */
   loadFromFlags?: boolean;
+  /** A k6 script's `__ENV`: the process environment, then `-e KEY=VALUE`. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Reads and validates `path` (relative to `cwd`). Throws UserError for anything the user can fix. */
@@ -31,6 +33,12 @@ export async function loadScenario(path: string, cwd: string, opts: LoadOptions 
   }
   if (scriptExtensions.includes(ext)) {
     // esbuild only for scripts: a YAML run never loads it.
+    const source = bytes.toString('utf8');
+    const { isK6Script } = await import('../k6/k6-modules.ts');
+    if (isK6Script(source)) {
+      const { loadK6Script } = await import('../k6/load-k6.ts');
+      return loadK6Script(file, source, opts);
+    }
     const { loadScriptScenario } = await import('./load-ts.ts');
     return loadScriptScenario(file, opts);
   }

@@ -1,5 +1,7 @@
 // The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
 import type { Location } from '../errors.ts';
+import type { WsPlacement } from './ws-model.ts';
+import type { K6Hooks } from '../k6/hooks.ts';
 import type { ExecutorConfig } from '../scheduler/index.ts';
 
 /** A test file: shared settings plus one or more scenarios that run at the same time. */
@@ -22,6 +24,8 @@ export interface TestModel {
   /** Fixed PRNG seed; when absent the run picks one and reports it. */
   seed?: number;
   thresholds: ThresholdSpec[];
+  /** A k6 script's run-time extras (src/k6/): test.abort(), its own thresholds, handleSummary(). */
+  k6?: K6Hooks;
 }
 
 export interface HttpSettings {
@@ -87,7 +91,8 @@ export interface ScenarioSpec {
 }
 
 export type FlowSpec =
-  | { kind: 'requests'; requests: RequestSpec[] }
+  /** `ws`: WebSocket steps between the requests (absent when there are none). */
+  | { kind: 'requests'; requests: RequestSpec[]; ws?: WsPlacement[] }
   /** A TypeScript iteration function; its context type lives in the public API. */
   | {
       kind: 'function';

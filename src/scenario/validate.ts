@@ -10,6 +10,7 @@ import { LIMITS } from './limits.ts';
 import { validateLoad } from './validate-load.ts';
 import { checkTlsFiles, tlsKeys } from './validate-tls.ts';
 import { NAME, checkHeaders, checkRequests } from './validate-request.ts';
+import type { WsPlacement } from './ws-model.ts';
 
 export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
 export const httpKeys = ['version', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
@@ -214,8 +215,9 @@ function checkScenarioBody(
   let flow: FlowSpec | undefined = opts.flow;
   if (!flow) {
     if (obj.requests === undefined) return misspelt('requests') ? undefined : c.fail(path, `scenario '${name}' has no 'requests'`, "add a list under 'requests:'");
-    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir);
-    if (requests) flow = { kind: 'requests', requests };
+    const ws: WsPlacement[] = [];
+    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir, ws);
+    if (requests) flow = ws.length > 0 ? { kind: 'requests', requests, ws } : { kind: 'requests', requests };
   }
   if (!load || !flow) return undefined;
   return { name, load, flow, location: c.locate(path) };

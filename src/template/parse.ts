@@ -8,6 +8,7 @@ import type { Template, TemplatePart } from './types.ts';
  *   template    := ( literal | escape | placeholder )*
  *   placeholder := '{{' ws* NAME ws* '}}'          a field or capture
  *                | '{{' ws* 'env.' NAME ws* '}}'   an environment variable
+ *                | '{{' ws* '$msgId' ws* '}}'      a fresh tracked id per WebSocket message sent (ws send steps)
  *                | '${' NAME '}'                   an environment variable
  *   escape      := '{{{{'                          a literal '{{'
  *                | '$${'                           a literal '${'
@@ -24,6 +25,9 @@ export interface TemplateOrigin {
   line: number;
   column: number;
 }
+
+/** The one runner-provided placeholder: a unique id per sent WebSocket message (src/ws/). */
+export const MSG_ID = '$msgId';
 
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
@@ -95,7 +99,7 @@ class Parser {
     const ref = inner.slice(s, e);
     const env = ref.startsWith('env.');
     const name = env ? ref.slice(4) : ref;
-    if (!isName(name)) {
+    if (!isName(name) && !(!env && name === MSG_ID)) {
       const hint = !env && ref.includes('.')
         ? "only 'env.NAME' may be dotted"
         : "a name is letters, digits and '_', not starting with a digit; write '{{{{' for a literal '{{'";

@@ -40,7 +40,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 }
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
-  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
+  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) } });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const seed = flags.seed ?? model.seed ?? randomSeed();
@@ -62,6 +62,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
   const run = new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools });
   guard.attach(run);
+  model.k6?.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
@@ -93,10 +94,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
       measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured, true), watch.failed);
       measured.warnings.push(...noDataWarnings(thresholds, measured));
     }
+    // A k6 script: its own thresholds and numbers, then its handleSummary() (which may replace the summary).
+    const k6 = model.k6 ? await model.k6.finish(measured, io.cwd) : undefined;
+    if (k6) measured.warnings.push(...k6.warnings);
     const runResult = redactRunResult(measured, redact);
     const { lost, kept } = await outputs.writeResults(runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
-    if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+    if (k6?.replacesSummary) {
+      if (k6.stdout !== undefined) io.stdout.write(k6.stdout);
+      if (k6.stderr !== undefined) io.stderr.write(k6.stderr);
+    } else if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
     if (lost) {
       // Name what survived: the other outputs were written (a stream that stopped early said so above).
       const left = [...(flags.quiet ? [] : ['the summary above']), ...kept];
@@ -126,6 +133,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
 function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
   const named = sink.named?.bind(sink);
   if (named) sink.named = (requestId, name) => named(requestId, redact.text(name));
+}
+
+/** `-e KEY=VALUE` flags as a map; a later flag wins. */
+function envFlags(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
 }
 
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {

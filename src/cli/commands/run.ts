@@ -1,6 +1,6 @@
 // `runner run <file>`: its flags. The work (load, compile, run, print, write) is in run-command.ts, imported only
 // when the command runs, so other commands and `--version` never load undici, histograms or esbuild.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Io } from '../io.ts';
 import { collectTag } from '../../output/prometheus/labels.ts';
 import type { CommandResult } from '../main.ts';
@@ -20,8 +20,16 @@ export interface RunFlags extends LoadFlags {
   insecure?: boolean;
   quiet?: boolean;
   color?: boolean;
+  /** Repeatable `-e KEY=VALUE`: a k6 script's `__ENV` (as k6's own flag). */
+  env?: string[];
   /** --tag name=value labels for --out prometheus= (testid among them when given). */
   tag?: Record<string, string>;
+}
+
+/** `-e KEY=VALUE`, repeatable; a value may hold '='. */
+function collectEnv(value: string, previous: string[] | undefined): string[] {
+  if (!/^[^=]+=/.test(value)) throw new InvalidArgumentError(`-e takes KEY=VALUE, got '${value}'`);
+  return [...(previous ?? []), value];
 }
 
 export function registerRun(program: Command, io: Io, result: CommandResult): void {
@@ -42,6 +50,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--insecure', 'skip TLS certificate verification')
     .option('-q, --quiet', 'no summary on stdout and no live progress on stderr')
     .option('--no-color', 'no colour in the output')
+    .option('-e, --env <KEY=VALUE>', "set __ENV.KEY for a k6 script (repeatable, as k6's -e)", collectEnv)
     .action(async (file: string, flags: RunFlags) => {
       const { runCommand } = await import('./run-command.ts');
       result.code = await runCommand(io, file, flags);
