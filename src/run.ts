@@ -300,6 +300,7 @@ export class Run {
       vuCreated: (vu) => this.allVus.push(vu),
       dropped: () => this.timeSeries.dropped(),
       lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
+      warn: (text) => this.warnings.push(text),
     });
   }
 }

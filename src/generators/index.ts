@@ -1,11 +1,16 @@
 // The explicit generator table, and compileField: a field spec → a bound draw function (unique or not).
 import { didYouMean, UserError } from '../errors.ts';
 import type { FieldSpec } from '../scenario/model.ts';
+import { bool } from './bool.ts';
+import { date } from './date.ts';
 import { email } from './email.ts';
+import { float } from './float.ts';
 import { int } from './int.ts';
 import { koreanName } from './korean-name.ts';
 import { createPermutation } from './permute.ts';
+import { phone } from './phone.ts';
 import { pick } from './pick.ts';
+import { regex } from './regex.ts';
 import { deriveSeed, hashString } from './rng.ts';
 import { sequence } from './sequence.ts';
 import { string } from './string.ts';
@@ -13,7 +18,7 @@ import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFacto
 import { uuid } from './uuid.ts';
 
 /** Adding a generator = one file + one line here. */
-export const generators = { string, koreanName, email, int, pick, sequence, uuid } satisfies Record<string, GeneratorFactory>;
+export const generators = { string, koreanName, email, int, pick, sequence, uuid, phone, date, float, bool, regex } satisfies Record<string, GeneratorFactory>;
 
 export type GeneratorName = keyof typeof generators;
 export const generatorNames = Object.keys(generators) as GeneratorName[];
@@ -22,7 +27,7 @@ export const generatorNames = Object.keys(generators) as GeneratorName[];
 const inherentlyUnique: ReadonlySet<string> = new Set<GeneratorName>(['sequence']);
 
 /** Generators that can be `unique` (they enumerate a finite space); for the error hint. */
-const enumerable = ['string', 'koreanName', 'email', 'int', 'pick (without weights)', 'sequence'];
+const enumerable = ['string', 'koreanName', 'email', 'int', 'pick (without weights)', 'sequence', 'phone', 'date', 'float', 'bool', 'regex (one fixed shape: no | and fixed repeat counts)'];
 
 /** A field ready for the hot path: one instance per field per run. */
 export interface CompiledField {
@@ -86,7 +91,7 @@ export function compileField(spec: FieldSpec, runSeed: number): CompiledField {
   if (!spec.unique || inherentlyUnique.has(spec.gen)) return new PlainField(spec.name, gen);
   if (gen.size === undefined || gen.at === undefined) {
     throw new UserError({
-      message: `field '${spec.name}': generator '${spec.gen}'${spec.gen === 'pick' ? ' with weights' : ''} cannot be unique`,
+      message: `field '${spec.name}': generator '${spec.gen}'${spec.gen === 'pick' ? ' with weights' : spec.gen === 'regex' ? ' with this pattern' : ''} cannot be unique`,
       location: spec.location,
       hint: `unique needs a finite space to enumerate: ${enumerable.join(', ')}`,
     });

@@ -59,7 +59,13 @@ export function shimSource(spec: string): string {
   return lines.join('\n');
 }
 
-/** True when the script imports `k6` or a `k6/*` module (import, dynamic import or require). */
+/**
+ * True when the script imports `k6` or a `k6/*` module (import, dynamic import or require), or — importing
+ * nothing from runner — default-exports a function, which is a k6 script that needs no k6 module (a runner
+ * scenario default-exports defineScenario's object).
+ */
 export function isK6Script(source: string): boolean {
-  return /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]k6(?:\/[^'"]*)?['"]/.test(source);
+  if (/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]k6(?:\/[^'"]*)?['"]/.test(source)) return true;
+  const importsRunner = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]runner['"]/.test(source);
+  return !importsRunner && /\bexport\s+default\s+(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)/.test(source);
 }

@@ -220,13 +220,14 @@ function createCrypto() {
     sha512_256: hasher('sha512_256'),
     hmac: (a: string, secret: unknown, data: unknown, enc?: string) => digest(createHmac(algo(a), bytes(secret)).update(bytes(data)).digest(), enc),
     randomBytes: (n: number) => arrayBuffer(randomBytes(n)),
+    // k6's hashers may digest more than once (each time over everything written so far).
     createHash: (a: string) => {
-      const h = createHash(algo(a));
-      return { update: (d: unknown) => void h.update(bytes(d)), digest: (enc?: string) => digest(h.digest(), enc) };
+      const chunks: Buffer[] = [];
+      return { update: (d: unknown) => void chunks.push(bytes(d)), digest: (enc?: string) => digest(createHash(algo(a)).update(Buffer.concat(chunks)).digest(), enc) };
     },
     createHMAC: (a: string, secret: unknown) => {
-      const h = createHmac(algo(a), bytes(secret));
-      return { update: (d: unknown) => void h.update(bytes(d)), digest: (enc?: string) => digest(h.digest(), enc) };
+      const chunks: Buffer[] = [];
+      return { update: (d: unknown) => void chunks.push(bytes(d)), digest: (enc?: string) => digest(createHmac(algo(a), bytes(secret)).update(Buffer.concat(chunks)).digest(), enc) };
     },
   };
 }

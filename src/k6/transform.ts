@@ -24,6 +24,8 @@ export const BLOCKING_NAMES = new Set(['__k6_sleep', '__k6_group', '__k6_http_ge
 const BLOCKING_HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'head', 'options', 'request', 'batch']);
 const HTTP_OBJECT = '__k6_http';
 /** Array and string methods that call their callback synchronously and drop a promise it returns. */
+/** Promise methods: awaiting `p.then(…)` because a user method is named `then` would wait where the script did not. */
+const NEVER_USER_METHODS = new Set(['then', 'catch', 'finally']);
 const SYNC_CALLBACK_METHODS = new Set(['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted', 'replace', 'replaceAll', 'from']);
 
 type AnyNode = Node & Record<string, any>;
@@ -49,6 +51,8 @@ interface CallSite {
   fn: Fn | null;
   /** Why it blocks, re-evaluated until nothing changes. */
   blocks: () => boolean;
+  /** Matched only by method name (`obj.login()` where some `login` method blocks): never a load-time error. */
+  weak: boolean;
 }
 
 /** Transforms bundled (CommonJS, esbuild) code; throws acorn's SyntaxError if it does not parse. */
@@ -166,23 +170,24 @@ export function transformBlockingCalls(code: string): Transformed {
       return;
     }
     const s = own ?? scope;
+    // esbuild's runtime helpers (__export, __toCommonJS, …) call nothing of the script's.
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.id.name.startsWith('__') && isFn(node.init)) return;
     if (node.type === 'CallExpression' || node.type === 'NewExpression') {
       const callee = unwrap(node.callee);
       if (node.type === 'CallExpression') {
         if (callee.type === 'Identifier') {
           const name = callee.name as string;
           const b = lookup(s, name);
-          if (BLOCKING_NAMES.has(name) && !b) calls.push({ node, fn, blocks: () => true });
-          else if (BLOCKING_NAMES.has(name)) calls.push({ node, fn, blocks: () => true });
-          else if (b) calls.push({ node, fn, blocks: () => bindingBlocks(b) });
+          if (BLOCKING_NAMES.has(name)) calls.push({ node, fn, blocks: () => true, weak: false });
+          else if (b) calls.push({ node, fn, blocks: () => bindingBlocks(b), weak: false });
         } else if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
           const prop = callee.property.name as string;
           const obj = unwrap(callee.object);
           if (obj.type === 'Identifier' && obj.name === HTTP_OBJECT) {
-            if (BLOCKING_HTTP_METHODS.has(prop)) calls.push({ node, fn, blocks: () => true });
+            if (BLOCKING_HTTP_METHODS.has(prop)) calls.push({ node, fn, blocks: () => true, weak: false });
           } else {
             const candidates = methodsByName.get(prop);
-            if (candidates) calls.push({ node, fn, blocks: () => candidates.some((c) => blockingFns.has(c)) });
+            if (candidates && !NEVER_USER_METHODS.has(prop)) calls.push({ node, fn, blocks: () => candidates.some((c) => blockingFns.has(c)), weak: true });
           }
         }
       }
@@ -202,65 +207,79 @@ export function transformBlockingCalls(code: string): Transformed {
   };
   visit(ast, root, null);
 
-  // Fixpoint: a function blocks when one of its calls blocks; a parameter blocks when a blocking function is passed to it.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const c of calls) {
-      if (c.fn && !blockingFns.has(c.fn) && c.blocks()) {
-        blockingFns.add(c.fn);
-        changed = true;
+  // Fixpoint: a function blocks when one of its calls blocks; a parameter blocks when a blocking function is passed
+  // to it. First without the method-name guesses (what surely blocks: only that may be refused), then with them.
+  const fixpoint = (withWeak: boolean): void => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const c of calls) {
+        if ((withWeak || !c.weak) && c.fn && !blockingFns.has(c.fn) && c.blocks()) {
+          blockingFns.add(c.fn);
+          changed = true;
+        }
+      }
+      for (const p of passed) {
+        if (!isBlockingValue(p.value())) continue;
+        const target = p.callee();
+        if (!target?.fn) continue;
+        const param = target.fn.params[p.index];
+        const b = param?.type === 'Identifier' ? scopeOf.get(target.fn)?.names.get(param.name) : undefined;
+        if (b && !b.blocking) {
+          b.blocking = true;
+          changed = true;
+        }
       }
     }
-    for (const p of passed) {
-      if (!isBlockingValue(p.value())) continue;
-      const target = p.callee();
-      if (!target?.fn) continue;
-      const param = target.fn.params[p.index];
-      const b = param?.type === 'Identifier' ? scopeOf.get(target.fn)?.names.get(param.name) : undefined;
-      if (b && !b.blocking) {
-        b.blocking = true;
-        changed = true;
-      }
-    }
-  }
+  };
+  fixpoint(false);
+  const strong = new Set(blockingFns);
+  const strongCall = new Set(calls.filter((c) => !c.weak && c.blocks()));
+  fixpoint(true);
 
   const problems: TransformProblem[] = [];
   const inserts: { offset: number; text: string }[] = [];
-  for (const c of calls) {
-    if (!c.blocks()) continue;
-    if (c.fn === null) {
-      problems.push({ offset: c.node.start, message: 'a blocking k6 call (http request, sleep or group) in the init context', hint: 'k6 runs requests only in the default function, setup() or teardown(): move this call into one of them' });
-      continue;
-    }
-    inserts.push({ offset: c.node.start, text: '(await ' }, { offset: c.node.end, text: ')' });
-  }
+  const fnOf = (v: Fn | Binding | undefined): Fn | undefined => (v === undefined ? undefined : 'type' in v ? (v as Fn) : (v as Binding).fn);
+  /** Functions that block only by a method-name guess and cannot wait where they are used: left as they are. */
+  const leftSync = new Set<Fn>();
   for (const p of passed) {
     if (!isBlockingValue(p.value())) continue;
     const callee = unwrap(p.call.callee);
     const method = callee.type === 'MemberExpression' && !callee.computed ? (callee.property.name as string) : undefined;
-    if (method !== undefined && SYNC_CALLBACK_METHODS.has(method)) {
-      // Point at the blocking call inside the callback (or the callback's first one), not at .map( itself.
-      const v = p.value();
-      const fnNode = v === undefined ? undefined : 'type' in v ? (v as Fn) : (v as Binding).fn;
-      const inner = calls.find((c) => c.fn === fnNode && c.blocks());
-      problems.push({
-        offset: inner ? inner.node.start : p.call.start,
-        message: `a blocking k6 call (http request, sleep or group) inside a callback of .${method}(), which cannot wait for it`,
-        hint: `runner makes k6's blocking calls awaitable; .${method}() would not await them: use a for...of loop instead`,
-      });
-    }
-  }
-  for (const fn of blockingFns) {
-    if (fn.async) continue;
-    if (fn.generator) {
-      problems.push({ offset: fn.start, message: 'a generator function makes a blocking k6 call', hint: 'call http, sleep or group from an ordinary function' });
+    if (method === undefined || !SYNC_CALLBACK_METHODS.has(method)) continue;
+    const fnNode = fnOf(p.value());
+    if (fnNode && !strong.has(fnNode)) {
+      leftSync.add(fnNode);
       continue;
     }
-    const at = asyncOffset(fn, ast, code);
-    if (typeof at === 'string') problems.push({ offset: findHolder(ast, fn)?.start ?? fn.start, message: at, hint: 'call http, sleep or group from an ordinary function or method' });
-    else inserts.push({ offset: at, text: 'async ' });
+    // Point at the blocking call inside the callback (or the callback's first one), not at .map( itself.
+    const inner = calls.find((c) => c.fn === fnNode && strongCall.has(c));
+    problems.push({
+      offset: inner ? inner.node.start : p.call.start,
+      message: `a blocking k6 call (http request, sleep or group) inside a callback of .${method}(), which cannot wait for it`,
+      hint: `runner makes k6's blocking calls awaitable; .${method}() would not await them: use a for...of loop instead`,
+    });
   }
-  checkPredicates(ast, blockingFns, problems);
+  const made = new Set<Fn>();
+  for (const fn of blockingFns) {
+    if (fn.async || leftSync.has(fn)) continue;
+    const at = fn.generator ? 'a generator function makes a blocking k6 call' : asyncOffset(fn, ast, code);
+    if (typeof at === 'string') {
+      if (strong.has(fn)) problems.push({ offset: findHolder(ast, fn)?.start ?? fn.start, message: at, hint: 'call http, sleep or group from an ordinary function or method' });
+      continue;
+    }
+    inserts.push({ offset: at, text: 'async ' });
+    made.add(fn);
+  }
+  for (const c of calls) {
+    if (!c.blocks()) continue;
+    if (c.fn === null) {
+      if (strongCall.has(c)) problems.push({ offset: c.node.start, message: 'a blocking k6 call (http request, sleep or group) in the init context', hint: 'k6 runs requests only in the default function, setup() or teardown(): move this call into one of them' });
+      continue;
+    }
+    if (!c.fn.async && !made.has(c.fn)) continue;
+    inserts.push({ offset: c.node.start, text: '(await ' }, { offset: c.node.end, text: ')' });
+  }
+  checkPredicates(ast, strong, problems);
   inserts.sort((a, b) => a.offset - b.offset || order(a.text) - order(b.text));
   let out = '';
   let last = 0;

@@ -56,6 +56,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           sleep,
           fieldNames: plan.fields.map((f) => f.name),
           seed: plan.seed,
+          data: plan.data,
           faults: deps.faults,
         });
         codeFlows.set(s.iteration, code);

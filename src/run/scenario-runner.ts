@@ -1,5 +1,7 @@
 // One scenario of a run: counts its iterations, draws each iteration's fields, and runs its executor with a
 // ScenarioRuntime that hands each iteration to the scenario's flow. The executor never reaches the Run.
+import { setMaxListeners } from 'node:events';
+import type { DataSource } from '../data/feed.ts';
 import type { IterationOutcome } from '../flow/request-flow.ts';
 import type { IterationErrors } from '../flow/iteration-errors.ts';
 import { createRng, deriveSeed } from '../generators/rng.ts';
@@ -41,6 +43,8 @@ export interface ScenarioEnv {
   /** An iteration the schedule wanted but no VU was free for (per-second series). */
   dropped(): void;
   lateStart(lateMs: number): void;
+  /** Adds a warning to the run's result. */
+  warn?(text: string): void;
 }
 
 export class ScenarioRunner {
@@ -86,6 +90,22 @@ export class ScenarioRunner {
   private runtime(): ScenarioRuntime {
     const { env, counts, scenario: s, flow } = this;
     const { tally, plan } = env;
+    // A data file read in `queue` or `shuffle` order can run out: the scenario then stops starting iterations
+    // (its executor sees a stop signal of its own) and the run ends normally.
+    const feed = s.feed;
+    const dataStop = feed?.finite ? new AbortController() : undefined;
+    const stopSignal = dataStop ? AbortSignal.any([env.stopSignal, dataStop.signal]) : env.stopSignal;
+    // Executors listen on it as on the run's signal (a deadline, a tick, the graceful stop).
+    if (dataStop) setMaxListeners(20, stopSignal);
+    const ranOut = (iteration: number, source: DataSource): Promise<void> => {
+      if (!dataStop!.signal.aborted) {
+        dataStop!.abort();
+        env.warn?.(
+          `scenario '${s.name}': data '${source.name}' (order: ${source.order}) ran out after its ${source.table.rows.toLocaleString('en-US')} rows: the scenario started no more iterations after ${iteration.toLocaleString('en-US')}`,
+        );
+      }
+      return Promise.resolve();
+    };
     const ended = (outcome: IterationOutcome): void => {
       tally.activeVus--;
       tally.iterations[outcome]++;
@@ -97,7 +117,7 @@ export class ScenarioRunner {
     };
     return {
       clock: env.clock,
-      stopSignal: env.stopSignal,
+      stopSignal,
       createVu: () => {
         const vu = new Vu(++this.vuIds, s.slotCount);
         env.vuCreated(vu);
@@ -107,6 +127,10 @@ export class ScenarioRunner {
       // and an await per iteration on top of the flow's own.
       iterate: (vu, intendedStartMs) => {
         const iteration = this.nextIteration++;
+        if (feed) {
+          const out = feed.fill(vu.vars, iteration);
+          if (out) return ranOut(iteration, out);
+        }
         vu.iterations++;
         tally.iterations.started++;
         counts.started++;

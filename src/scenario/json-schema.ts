@@ -34,6 +34,25 @@ const top: Record<string, Schema> = {
     propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
     additionalProperties: ref('field'),
   },
+  data: {
+    type: 'object',
+    description: 'Data files (feeders): one row per iteration, read as {{name.column}} in paths, headers and bodies (ctx.rows.name in code).',
+    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', not: { const: 'env' } },
+    additionalProperties: {
+      anyOf: [
+        text('A .csv (header row), .json (array of objects) or .jsonl file, relative to the scenario; order circular.', { pattern: '\\.(csv|json|jsonl|ndjson)$' }),
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['file'],
+          properties: {
+            file: text('A .csv (header row), .json (array of objects) or .jsonl file, relative to the scenario.', { pattern: '\\.(csv|json|jsonl|ndjson)$' }),
+            order: { enum: ['circular', 'queue', 'shuffle', 'random'], description: 'circular (default): row = iteration mod rows; queue: each row once in order, then the scenario stops; shuffle: each row once in a seeded order; random: seeded, with replacement.' },
+          },
+        },
+      ],
+    },
+  },
   requests: ref('requests'),
   load: ref('load'),
   scenarios: {

@@ -31,6 +31,7 @@ export async function loadScenario(path: string, cwd: string, opts: LoadOptions 
       hint: missing ? `looked for ${file}` : bytes.hint,
     });
   }
+  let model: TestModel;
   if (scriptExtensions.includes(ext)) {
     // esbuild only for scripts: a YAML run never loads it.
     const source = bytes.toString('utf8');
@@ -40,7 +41,14 @@ export async function loadScenario(path: string, cwd: string, opts: LoadOptions 
       return loadK6Script(file, source, opts);
     }
     const { loadScriptScenario } = await import('./load-ts.ts');
-    return loadScriptScenario(file, opts);
+    model = await loadScriptScenario(file, opts);
+  } else {
+    model = loadYamlScenario(bytes.toString('utf8'), file, opts);
   }
-  return loadYamlScenario(bytes.toString('utf8'), file, opts);
+  // Data files are read once the scenario is valid (a typo in it costs no 100 MB read), before the plan compiles.
+  if (model.data !== undefined && model.data.length > 0) {
+    const { loadDataFiles } = await import('../data/load-table.ts');
+    await loadDataFiles(model);
+  }
+  return model;
 }

@@ -1,4 +1,5 @@
 // The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
+import type { DataTable } from '../data/table.ts';
 import type { Location } from '../errors.ts';
 import type { WsPlacement } from './ws-model.ts';
 import type { K6Hooks } from '../k6/hooks.ts';
@@ -20,6 +21,8 @@ export interface TestModel {
   headers: HeaderSpec[];
   /** Named random fields, drawn afresh for every iteration. */
   fields: FieldSpec[];
+  /** Data files (feeders): one row per iteration, read as `{{name.column}}`. */
+  data?: DataSpec[];
   scenarios: ScenarioSpec[];
   /** Fixed PRNG seed; when absent the run picks one and reports it. */
   seed?: number;
@@ -81,6 +84,21 @@ export interface FieldSpec {
   /** Never repeat a value within a run. */
   unique: boolean;
   location?: Location;
+}
+
+/** How a data file's rows are handed to iterations (Gatling's feeder strategies). */
+export type DataOrder = 'circular' | 'queue' | 'shuffle' | 'random';
+
+export interface DataSpec {
+  /** The name placeholders use: `{{name.column}}`. */
+  name: string;
+  /** Absolute path. */
+  file: string;
+  format: 'csv' | 'json' | 'jsonl';
+  order: DataOrder;
+  location?: Location;
+  /** The rows, read by loadDataFiles() once validation passed (before the plan compiles). */
+  table?: DataTable;
 }
 
 export interface ScenarioSpec {

@@ -77,3 +77,33 @@ test('positions map back across the inserted text', () => {
   assert.deepEqual(map(1, outLine.indexOf('__k6_http')), { line: 1, column: input.split('\n')[1].indexOf('__k6_http') });
   assert.deepEqual(map(0, out.code.indexOf('function')), { line: 0, column: 0 });
 });
+
+test('a method-name guess never refuses a script: esbuild helpers and sync callbacks stay as they are', () => {
+  const code = [
+    'var __copyProps = (to, from) => { for (let key of Object.keys(from)) Object.prototype.hasOwnProperty.call(to, key); return to; };',
+    'var __toCommonJS = (mod) => __copyProps({}, mod);',
+    'module.exports = __toCommonJS({});',
+    'class Api { call(p) { return __k6_http.get(p); } get(p) { return __k6_http.get(p); } }',
+    'const cache = new Map(); cache.get("k");',
+    'function names(list) { return list.map((x) => cache.get(x)); }',
+    'function main(api) { const r = api.call("/x"); names([1]); return r; }',
+  ].join('\n');
+  const out = t(code);
+  assert.deepEqual(out.problems, []);
+  assert.match(out.code, /async function main\(api\) \{ const r = \(await api\.call\("\/x"\)\);/);
+  // The map callback only looks like it blocks (Map#get shares a name with Api#get): left synchronous.
+  assert.match(out.code, /list\.map\(\(x\) => cache\.get\(x\)\)/);
+  assert.match(out.code, /^module\.exports = __toCommonJS\(\{\}\);$/m);
+  assert.match(out.code, /^const cache = new Map\(\); cache\.get\("k"\);$/m);
+});
+
+test('detection: k6 imports, or a default-exported function without runner imports', async () => {
+  const { isK6Script } = await import('../../src/k6/k6-modules.ts');
+  assert.equal(isK6Script("import http from 'k6/http';"), true);
+  assert.equal(isK6Script("import { sleep } from \"k6\";"), true);
+  assert.equal(isK6Script('export default function () { console.log(1); }'), true);
+  assert.equal(isK6Script('export default () => {};'), true);
+  assert.equal(isK6Script("import { defineScenario } from 'runner';\nexport default defineScenario({});"), false);
+  assert.equal(isK6Script("import { defineScenario } from 'runner';\nexport default function () {}"), false);
+  assert.equal(isK6Script("import x from 'k6-utils-local';\nexport default { a: 1 };"), false);
+});
