@@ -18,21 +18,32 @@ export interface StarterOptions {
 export function starterFiles(o: StarterOptions): StarterFile[] {
   if (o.ts) return [{ path: `${o.name}.ts`, text: tsScenario(o.name) }];
   const template = `templates/${o.name}-signup.json`;
+  const data = `data/${o.name}-people.csv`;
   return [
-    { path: `${o.name}.yaml`, text: yamlScenario(o.name, template, o.schemaPath) },
+    { path: `${o.name}.yaml`, text: yamlScenario(o.name, template, data, o.schemaPath) },
     { path: template, text: SIGNUP_TEMPLATE },
+    { path: data, text: PEOPLE_CSV },
   ];
 }
 
 const SIGNUP_TEMPLATE = `{
   "userId": "{{userId}}",
-  "userName": "{{userName}}",
-  "email": "{{email}}",
+  "userName": "{{people.name}}",
+  "email": "{{userId}}@{{people.domain}}",
   "userPw": "{{userPw}}"
 }
 `;
 
-function yamlScenario(name: string, template: string, schemaPath: string): string {
+/** A data file: one row per iteration, the columns used as {{people.name}} and {{people.domain}}. */
+const PEOPLE_CSV = `name,domain
+김민준,example.com
+이서연,example.org
+박지호,example.net
+최수아,example.com
+정예준,example.org
+`;
+
+function yamlScenario(name: string, template: string, data: string, schemaPath: string): string {
   return `# yaml-language-server: $schema=${schemaPath}
 # A starter scenario made by \`runner init\`. Each iteration is one user's visit to the bundled example API:
 # sign up with random fields, log in, call GET /me with the token from the login.
@@ -49,9 +60,11 @@ http:
 # Fields are drawn afresh for every iteration and used as {{name}} in paths, headers and bodies.
 fields:
   userId: { gen: string, length: 8, charset: alnum, unique: true }       # unique: never repeats within a run
-  userName: { gen: koreanName }
-  email: { gen: email, domain: example.com }
   userPw: { gen: string, length: 12, charset: alnum }
+
+# Data files feed one row per iteration: {{people.name}}, {{people.domain}} (the CSV's header row names the columns).
+data:
+  people: { file: ${data}, order: circular }   # circular: row i mod rows; also queue, shuffle, random
 
 # Requests run in order, once per iteration; an iteration stops at the first failed one.
 requests:

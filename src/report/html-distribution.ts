@@ -7,6 +7,18 @@ import { renderChart, type ChartSeries } from './svg-chart.ts';
 
 /** Buckets per decade of latency: fine enough to show two modes, coarse enough to stay smooth. */
 const BUCKETS_PER_DECADE = 12;
+/** A narrow distribution (25–50 ms) gets finer buckets, so it is drawn with ~this many, up to 60 a decade. */
+const MIN_BUCKETS = 24;
+
+/** Buckets per decade for the runs' range of latency (µs): 12, more when the range is under two decades. */
+export function bucketsPerDecade(hs: readonly Histogram[]): number {
+  const filled = hs.filter((h) => h.totalCount > 0);
+  if (filled.length === 0) return BUCKETS_PER_DECADE;
+  const lo = Math.max(1, Math.min(...filled.map((h) => h.minNonZeroValue)));
+  const hi = Math.max(lo + 1, ...filled.map((h) => h.maxValue));
+  const decades = Math.log10(hi / lo);
+  return Math.min(60, Math.max(BUCKETS_PER_DECADE, Math.ceil(MIN_BUCKETS / Math.max(decades, 1e-3))));
+}
 
 interface IterationValue {
   valueIteratedTo: number;
@@ -22,11 +34,11 @@ interface ValuesIterator {
  * Counts per log bucket of latency: [log10(ms) of the bucket's lower edge, share of responses in %]. Exact,
  * from the histogram's recorded values (JS histograms expose an iterator over them).
  */
-export function latencyBuckets(h: Histogram): [number, number][] {
+export function latencyBuckets(h: Histogram, perDecade = BUCKETS_PER_DECADE): [number, number][] {
   if (h.totalCount === 0) return [];
   const it = (h as unknown as { recordedValuesIterator?: ValuesIterator }).recordedValuesIterator;
   const counts = new Map<number, number>();
-  const bucketOf = (us: number): number => Math.floor(Math.log10(Math.max(1, us) / 1000) * BUCKETS_PER_DECADE);
+  const bucketOf = (us: number): number => Math.floor(Math.log10(Math.max(1, us) / 1000) * perDecade);
   if (it) {
     it.reset();
     while (it.hasNext()) {
@@ -46,7 +58,7 @@ export function latencyBuckets(h: Histogram): [number, number][] {
   const hi = Math.max(...keys);
   const out: [number, number][] = [];
   // Empty buckets between the lowest and highest are 0 %, drawn as such: the histogram has no gaps of its own.
-  for (let b = lo; b <= hi; b++) out.push([b / BUCKETS_PER_DECADE, ((counts.get(b) ?? 0) / h.totalCount) * 100]);
+  for (let b = lo; b <= hi; b++) out.push([b / perDecade, ((counts.get(b) ?? 0) / h.totalCount) * 100]);
   return out;
 }
 
@@ -66,22 +78,23 @@ function logTicks(min: number, max: number): { value: number; label: string }[] 
 
 export function distributionCharts(inputs: readonly ReportInput[]): string {
   const hs = inputs.map((x) => decodeHistogram(x.result.latency.hdr));
-  const buckets = hs.map(latencyBuckets);
+  const perDecade = bucketsPerDecade(hs);
+  const buckets = hs.map((h) => latencyBuckets(h, perDecade));
   const xs = buckets.flat().map((b) => b[0]);
   const xMin = xs.length ? Math.min(...xs) : -1;
-  const xMax = xs.length ? Math.max(...xs) + 1 / BUCKETS_PER_DECADE : 1;
+  const xMax = xs.length ? Math.max(...xs) + 1 / perDecade : 1;
   const histSeries: ChartSeries[] = buckets.map((b, i) => ({
     label: hs[i].totalCount === 0 ? `${inputs[i].label} (no responses)` : inputs[i].label,
     color: colorOf(i),
     kind: 'area',
     // A step shape: each bucket is flat across its width.
-    points: b.flatMap(([x, pct]): [number, number][] => [[x, pct], [x + 1 / BUCKETS_PER_DECADE, pct]]),
+    points: b.flatMap(([x, pct]): [number, number][] => [[x, pct], [x + 1 / perDecade, pct]]),
     group: i,
   }));
   const ticks = logTicks(xMin, xMax);
   const histogram = renderChart({
     title: 'Latency histogram (all requests)',
-    caption: `Share of responses per latency bucket (${BUCKETS_PER_DECADE} buckets per power of ten).`,
+    caption: `Share of responses per latency bucket (${perDecade} buckets per power of ten).`,
     xLabel: 'latency (ms, log axis)',
     yLabel: '% of responses',
     series: histSeries,

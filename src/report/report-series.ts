@@ -94,7 +94,7 @@ export function readRunSeries(result: RunResult): RunSeries | undefined {
       serviceP50: responded ? pick(o, 'serviceP50') : null,
       serviceP99: responded ? pick(o, 'serviceP99') : null,
       vus: pick(o, 'vus', 'activeVus'),
-      iterationsStarted: perSecond(pick(o, 'iterationsStarted'), span),
+      iterationsStarted: perSecond(pick(o, 'iterations', 'iterationsStarted'), span),
       checksPassed: perSecond(pick(o, 'checksPassed'), span),
       checksFailed: perSecond(pick(o, 'checksFailed'), span),
       requests: readRequests(o.requests, span),

@@ -5,8 +5,8 @@ import { LIMITS } from './limits.ts';
 import { NAME, checkHeaders } from './validate-request.ts';
 import type { WsActionSpec, WsStepSpec, WsTrackSpec } from './ws-model.ts';
 
-const wsKeys = ['name', 'path', 'url', 'headers', 'timeout', 'track', 'steps'];
-const actionKinds = ['send', 'wait', 'hold', 'drain', 'close'];
+export const wsKeys = ['name', 'path', 'url', 'headers', 'timeout', 'track', 'steps'];
+export const actionKinds = ['send', 'wait', 'hold', 'drain', 'close'];
 const DEFAULT_WAIT_MS = 10_000;
 const DEFAULT_GRACE_MS = 5_000;
 /** Messages one send step may send: a typo like `count: 1e9` is refused instead of running for hours. */

@@ -26,7 +26,7 @@ after(async () => {
 test('init writes a YAML scenario and its template that validate, match the schema and run against the example API', async () => {
   const init = await runInProcess(['init', 'smoke'], dir);
   assert.equal(init.code, 0, init.stderr);
-  assert.match(init.stdout, /wrote smoke\.yaml, templates\/smoke-signup\.json/);
+  assert.match(init.stdout, /wrote smoke\.yaml, templates\/smoke-signup\.json, data\/smoke-people\.csv/);
   const text = readFileSync(join(dir, 'smoke.yaml'), 'utf8');
   const schemaPath = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)?.[1];
   assert.ok(schemaPath, 'the schema line');
@@ -46,6 +46,12 @@ test('init writes a YAML scenario and its template that validate, match the sche
   assert.equal(stats.signups - before.signups, 50);
   assert.equal(stats.logins - before.logins, 50);
   assert.equal(stats.meOk - before.meOk, 50);
+  // The data file's rows reached the server: each of its 5 names, 10 times (circular over 50 iterations).
+  const csvNames = readFileSync(join(dir, 'data/smoke-people.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  const names = [...api.users().values()].map((u) => u.userName).filter((n) => csvNames.includes(n));
+  assert.equal(names.length, 50);
+  for (const n of csvNames) assert.equal(names.filter((x) => x === n).length, 10, n);
+  assert.ok([...api.users().values()].every((u) => /@example\.(com|org|net)$/.test(u.email)));
 });
 
 test('init never overwrites: an existing file stops it before anything is written (exit 2)', async () => {
@@ -55,6 +61,7 @@ test('init never overwrites: an existing file stops it before anything is writte
   assert.match(r.stderr, /taken\.yaml already exists: runner init never overwrites a file/);
   assert.equal(readFileSync(join(dir, 'taken.yaml'), 'utf8'), 'mine\n');
   assert.equal(existsSync(join(dir, 'templates/taken-signup.json')), false, 'nothing else written');
+  assert.equal(existsSync(join(dir, 'data/taken-people.csv')), false, 'nothing else written');
   const again = await runInProcess(['init', 'smoke'], dir);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /smoke\.yaml already exists/);

@@ -133,6 +133,7 @@ async function check(name: string, expectTitles: RegExp[]): Promise<Layout> {
     const layout = await page.evaluate<Layout>(LAYOUT);
     writeFileSync(join(shots, `${name}.png`), await page.screenshot());
     assert.deepEqual(page.errors, [], `${name}: console errors`);
+    assert.deepEqual(page.requests, [], `${name}: requests beyond the file itself`);
     assert.ok(layout.series !== null, `${name}: the inline script ran`);
     assert.equal(layout.viewport, 1280);
     assert.ok(layout.pageWidth <= 1280, `${name}: the page is ${layout.pageWidth} px wide`);

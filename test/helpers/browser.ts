@@ -18,6 +18,8 @@ export function findChromium(): string | undefined {
 export interface LoadedPage {
   /** Console messages of level error and uncaught exceptions, as text. */
   errors: string[];
+  /** URLs the page requested other than the page itself (a self-contained page requests none). */
+  requests: string[];
   evaluate<T>(expression: string): Promise<T>;
   /** A PNG of the whole page (not only the viewport). */
   screenshot(): Promise<Buffer>;
@@ -81,6 +83,7 @@ export async function launchBrowser(executable: string): Promise<Browser> {
       const { targetId } = (await send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
       const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
       const errors: string[] = [];
+      const requests: string[] = [];
       let loaded: () => void = () => {};
       const load = new Promise<void>((res) => (loaded = res));
       const listener = (m: Message): void => {
@@ -92,17 +95,23 @@ export async function launchBrowser(executable: string): Promise<Browser> {
           const e = p.entry as { level: string; text: string; url?: string };
           if (e.level === 'error') errors.push(`log: ${e.text} ${e.url ?? ''}`);
         }
+        if (m.method === 'Network.requestWillBeSent') {
+          const u = (p.request as { url: string }).url;
+          if (u !== url) requests.push(u);
+        }
         if (m.method === 'Page.loadEventFired') loaded();
       };
       listeners.add(listener);
       await send('Runtime.enable', {}, sessionId);
       await send('Log.enable', {}, sessionId);
       await send('Page.enable', {}, sessionId);
+      await send('Network.enable', {}, sessionId);
       await send('Emulation.setDeviceMetricsOverride', { width: viewport.width, height: viewport.height, deviceScaleFactor: 1, mobile: false }, sessionId);
       await send('Page.navigate', { url }, sessionId);
       await load;
       return {
         errors,
+        requests,
         async evaluate<T>(expression: string): Promise<T> {
           const r = (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)) as { result: { value: T }; exceptionDetails?: unknown };
           if (r.exceptionDetails) throw new Error(`evaluate ${expression}: ${JSON.stringify(r.exceptionDetails)}`);

@@ -61,7 +61,7 @@ test('the subtitle says what latency means: closed model from the send, open mod
 });
 
 test('open model: service time beside latency, arrival rate target and achieved with dropped iterations', () => {
-  const series = [0, 1, 2].map((t) => ({ ...second(t, 50), serviceP50: 1, serviceP99: 3, iterationsStarted: 40, dropped: t === 1 ? 10 : 0, vus: 4 }));
+  const series = [0, 1, 2].map((t) => ({ ...second(t, 50), serviceP50: 1, serviceP99: 3, iterations: 40, dropped: t === 1 ? 10 : 0, vus: 4 }));
   const html = renderHtmlReport([{ label: 'o.json', result: run({ model: 'open', series }) }]);
   assert.match(figure(html, 'Latency per second'), /o\.json service time p99/);
   const arrival = figure(html, 'Arrival rate');
@@ -121,7 +121,7 @@ test('an hour-long run with every per-second series stays under 500 KB: long ser
     serviceP50: 1.5,
     serviceP99: 8,
     vus: 50,
-    iterationsStarted: 500,
+    iterations: 500,
     dropped: t % 100 === 0 ? 3 : 0,
     checksPassed: 999,
     checksFailed: t % 10,
