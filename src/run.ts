@@ -22,6 +22,7 @@ import type { RunResult, ScenarioResult, SelfCheckResult } from './result/types.
 import { createFlows } from './run/flows.ts';
 import { ScenarioRunner, zeroCounts, type IterationCounts, type IterationFn } from './run/scenario-runner.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
+import { segmentIdentity } from './scheduler/segment.ts';
 import type { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
 import { WsHub } from './ws/hub.ts';
@@ -38,6 +39,8 @@ export interface RunOptions {
   sinks?: MetricsSink[];
   /** Dispatchers made by the caller (a warm-up's open connections): used, and left open at the end. */
   pools?: Pools;
+  /** The shared start instant the run waited for (--start-at), recorded in the result. */
+  startAt?: Date;
 }
 
 export class Run {
@@ -189,7 +192,13 @@ export class Run {
     }
     return buildRunResult({
       runner: VERSION,
-      scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
+      scenario: {
+        name: this.plan.name,
+        file: this.plan.file,
+        seed: this.plan.seed,
+        ...(this.plan.segment ? segmentIdentity(this.plan.segment) : {}),
+        ...(this.options.startAt ? { startAt: this.options.startAt.toISOString() } : {}),
+      },
       target: this.plan.target,
       startedAt,
       durationMs: Math.round(durationMs),

@@ -80,7 +80,7 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
       intendedStartMs: undefined,
       rng,
       base: undefined as unknown as SetupContext,
-      info: { id: vu.id, state: vu.state, iterations: 0 },
+      info: { id: vu.id, globalId: vu.globalId, state: vu.state, iterations: 0 },
     };
     rt.base = {
       http: createHttp(env, rt),

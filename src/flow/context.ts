@@ -96,14 +96,16 @@ export interface IterationContext<Data = undefined, Rows extends Record<string, 
   /** The scenario's `fields`, drawn for this iteration. */
   fields: Readonly<Record<string, string | number | boolean>>;
   vu: {
-    /** 1-based within its scenario. */
+    /** 1-based within its scenario, in this process (or worker). */
     id: number;
+    /** 1-based within its scenario across the whole run: every segment and worker (= id when the run is not cut). */
+    globalId: number;
     /** Free-form state kept across this VU's iterations (a session, a cookie). */
     state: Record<string, unknown>;
     /** Iterations this VU has started, this one included. */
     iterations: number;
   };
-  /** This iteration's number within the scenario, 0-based. */
+  /** This iteration's number within the scenario, 0-based, across the whole run (every segment and worker). */
   iteration: number;
   /** The scenario's name (`default`, or its key under `scenarios`). */
   scenario: string;

@@ -13,6 +13,7 @@ import { createFlows } from '../run/flows.ts';
 import { ScenarioRunner, zeroCounts, type IterationFn } from '../run/scenario-runner.ts';
 import { createRealClock, type Clock } from '../scheduler/clock.ts';
 import { executorOf, maxVusOf, type ExecutorConfig } from '../scheduler/index.ts';
+import { SegmentTuple } from '../scheduler/segment.ts';
 import { createRecordingDispatcher, standInResponse, type RecordedRequest, type RecordLabel } from './recording-dispatcher.ts';
 
 export interface InspectedRequest extends RecordedRequest, RecordLabel {}
@@ -134,7 +135,7 @@ function oneVu(_load: ExecutorConfig, n: number): ExecutorConfig {
 
 function planLine(s: PlannedScenario): PlanLine {
   const load = s.load;
-  const planned = executorOf(load).planned(load);
+  const planned = executorOf(load).planned(load, SegmentTuple.full());
   const perIteration = s.steps?.length;
   const line: PlanLine = { scenario: s.name, executor: load.executor, maxVus: maxVusOf(load), durationMs: planned.spanMs, startTimeMs: load.startTimeMs };
   if (planned.iterations !== undefined) line.iterations = planned.iterations;

@@ -7,6 +7,7 @@ import { compileField } from '../generators/index.ts';
 import type { FieldValue } from '../generators/types.ts';
 import type { HeaderSpec, RequestSpec, TestModel } from '../scenario/model.ts';
 import { maxVusOf } from '../scheduler/index.ts';
+import type { SegmentTuple } from '../scheduler/segment.ts';
 import { compileTemplate, constantRender } from '../template/compile.ts';
 import { findJsonTemplateError } from '../template/json-check.ts';
 import { parseTemplate } from '../template/parse.ts';
@@ -22,6 +23,8 @@ export interface CompileOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Overrides the scenario's `target`. */
   target?: string;
+  /** The part of the run this process runs (--segment); absent = all of it. */
+  segment?: SegmentTuple;
 }
 
 export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
@@ -95,8 +98,9 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   if (needsTarget) {
     throw new UserError({ message: 'no target: requests use relative paths but the scenario has no target', location: { file: model.file, line: 1, column: 1 }, hint: "add 'target: http://host:port' to the scenario or pass --target URL" });
   }
-  // A socket per VU; with HTTP/2 a session carries `pipelining` streams, so fewer sessions serve the same VUs.
-  const vus = Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load)));
+  // A socket per VU (this segment's VUs: a process running a third of them needs a third of the sockets); with
+  // HTTP/2 a session carries `pipelining` streams, so fewer sessions serve the same VUs.
+  const vus = Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load, opts.segment)));
   const connections = model.http.connections ?? (model.http.version === 2 ? Math.ceil(vus / model.http.pipelining) : vus);
   return {
     name: model.name,
@@ -110,6 +114,7 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
     scenarios,
     thresholds: model.thresholds,
     secrets: [...secrets].filter((s) => s.length > 0),
+    ...(opts.segment && !opts.segment.isFull ? { segment: opts.segment } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { DataFeed, DataFill, DataSource } from '../data/feed.ts';
 import type { CompiledField } from '../generators/index.ts';
 import type { CaptureSpec, ExecutorConfig, FlowSpec, HttpSettings, ThresholdSpec } from '../scenario/model.ts';
 import type { RenderFn } from '../template/types.ts';
+import type { SegmentTuple } from '../scheduler/segment.ts';
 import type { CompiledWsStep } from '../ws/compile.ts';
 
 export interface Plan {
@@ -21,6 +22,8 @@ export interface Plan {
   thresholds: ThresholdSpec[];
   /** Values that came from the environment: redacted from every output. */
   secrets: string[];
+  /** The part of the run this process runs; absent = all of it. */
+  segment?: SegmentTuple;
 }
 
 export interface PlannedScenario {

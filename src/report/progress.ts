@@ -2,6 +2,7 @@
 // otherwise. Reads counters on a timer; its only per-request cost is one interval-histogram record.
 import type { Plan } from '../plan/types.ts';
 import { executorOf } from '../scheduler/index.ts';
+import { SegmentTuple } from '../scheduler/segment.ts';
 import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
 import { formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
 
@@ -15,12 +16,13 @@ export interface ProgressSource {
 /** How much work the plan has: a time span, or (when every scenario counts iterations) an iteration count. */
 export type PlannedWork = { kind: 'time'; ms: number } | { kind: 'iterations'; count: number };
 
-export function plannedWork(plan: Pick<Plan, 'scenarios'>): PlannedWork {
+export function plannedWork(plan: Pick<Plan, 'scenarios' | 'segment'>): PlannedWork {
+  const segment = plan.segment ?? SegmentTuple.full();
   let ms = 0;
   let count = 0;
   let allIterations = true;
   for (const { load } of plan.scenarios) {
-    const span = executorOf(load).planned(load);
+    const span = executorOf(load).planned(load, segment);
     if (span.iterations === undefined) allIterations = false;
     else count += span.iterations;
     ms = Math.max(ms, load.startTimeMs + span.spanMs);

@@ -1,11 +1,11 @@
 // Builds the versioned RunResult and writes it atomically; read-result.ts reads it back.
 import { writeFileAtomic } from './atomic-write.ts';
-import type { RequestResult, RunResult } from '../result/types.ts';
+import type { RequestResult, RunResult, ScenarioIdentity } from '../result/types.ts';
 
 export interface RunResultInput {
   /** runner's own version. */
   runner: string;
-  scenario: { name: string; file: string; seed: number };
+  scenario: ScenarioIdentity;
   target?: string;
   startedAt: Date | string;
   durationMs: number;
@@ -29,7 +29,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
   const result: RunResult = {
     version: 1,
     runner: input.runner,
-    scenario: { name: input.scenario.name, file: input.scenario.file, seed: input.scenario.seed },
+    scenario: { ...input.scenario },
     startedAt: typeof input.startedAt === 'string' ? input.startedAt : input.startedAt.toISOString(),
     durationMs: input.durationMs,
     outcome: input.outcome,

@@ -208,7 +208,10 @@ const runResult = record<RunResult>(
     // In the file's order, so the first problems listed are the first a reader would notice.
     version: (v) => v as 1,
     runner: text,
-    scenario: record<RunResult['scenario']>({ name: text, file: text, seed: integer }),
+    scenario: record<RunResult['scenario']>(
+      { name: text, file: text, seed: integer, segment: text, segmentIndex: integer, segmentCount: integer, segmentSequence: text, startAt: text },
+      ['segment', 'segmentIndex', 'segmentCount', 'segmentSequence', 'startAt'],
+    ),
     target: text,
     startedAt: text,
     durationMs: count,

@@ -42,11 +42,28 @@ export interface RequestResult {
   serviceTime: LatencySummary;
 }
 
+/** Which run this is: the scenario, its seed and, for a run cut into segments, which part of it. */
+export interface ScenarioIdentity {
+  name: string;
+  file: string;
+  seed: number;
+  /** The segment this process ran, k6's `from:to` form (`1/3:2/3`); absent when it ran the whole scenario. */
+  segment?: string;
+  /** Its position in the sequence, 1-based. */
+  segmentIndex?: number;
+  /** How many segments the sequence has. */
+  segmentCount?: number;
+  /** The whole sequence, `0,1/3,2/3,1`: every process of one run has the same. */
+  segmentSequence?: string;
+  /** The shared start instant (`--start-at`), ISO-8601 UTC. */
+  startAt?: string;
+}
+
 export interface RunResult extends RequestResult {
   version: 1;
   /** runner's own version. */
   runner: string;
-  scenario: { name: string; file: string; seed: number };
+  scenario: ScenarioIdentity;
   target?: string;
   startedAt: string;
   durationMs: number;

@@ -13,16 +13,17 @@ const spec = (gen: string, args: Record<string, unknown>, unique = false) => ({ 
 function drawMany(gen: string, args: Record<string, unknown>, n: number, seed = 7): FieldValue[] {
   const f = compileField(spec(gen, args), 1);
   const rng = createRng(seed);
-  return Array.from({ length: n }, () => f.draw(rng));
+  return Array.from({ length: n }, (_, i) => f.draw(rng, i));
 }
 
 /** Draws the whole space of a unique field, then one more: every value once, and the next draw throws. */
 function exhaust(gen: string, args: Record<string, unknown>, size: number): FieldValue[] {
   const f = compileField(spec(gen, args, true), 42);
   const rng = createRng(1);
-  const values = Array.from({ length: size }, () => f.draw(rng));
+  // A run draws with global draw numbers 0, 1, 2, …
+  const values = Array.from({ length: size }, (_, i) => f.draw(rng, i));
   assert.equal(new Set(values).size, size, `${gen}: unique values repeat`);
-  assert.throws(() => f.draw(rng), /exhausted after \d+ draws/);
+  assert.throws(() => f.draw(rng, size), /exhausted after \d+ draws/);
   return values;
 }
 

@@ -17,6 +17,9 @@ import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
+import { waitForStart } from '../start-at.ts';
+import { parseSegmentSpec, type SegmentTuple } from '../../scheduler/segment.ts';
+import { UserError } from '../../errors.ts';
 import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 import { applyLoadFlags, hasLoadFlags } from '../options.ts';
@@ -43,8 +46,13 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) } });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
+  const segment = segmentOf(flags);
+  if (segment && flags.seed === undefined && model.seed === undefined) {
+    // Each process would pick its own seed: their payloads would no longer add up to one run's.
+    throw new UserError({ message: '--segment needs a seed shared by every process of the run', hint: 'pass the same --seed N to each process (or set seed: in the scenario file)' });
+  }
   const seed = flags.seed ?? model.seed ?? randomSeed();
-  const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
+  const plan = compilePlan(model, { seed, env: io.env, target: flags.target, segment });
   // Bad threshold expressions are user errors now, before the first request.
   const thresholds = compilePlanThresholds(plan);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
@@ -60,7 +68,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
   if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
-  const run = new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools });
+  const run = new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
   model.k6?.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
@@ -69,8 +77,10 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
 
   let signals = 0;
+  const waiting = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     signals++;
+    waiting.abort();
     if (signals === 1) {
       outputs.printErr(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
       // During the warm-up: it ends, and the measured run, stopped before it starts, records nothing.
@@ -81,6 +91,9 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
     const warmupMs = warmUp === undefined ? undefined : await warmUp.done;
+    // After the warm-up, so the measured load starts at the shared instant on warm connections.
+    // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
+    if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
     outputs.start(run);
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
@@ -151,4 +164,18 @@ function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {
   if (flags.timeout !== undefined) http.timeoutMs = flags.timeout;
   if (flags.insecure) http.insecure = true;
   return { ...model, http };
+}
+
+/** The segment from --segment/--segment-sequence; undefined = the whole run. */
+function segmentOf(flags: RunFlags): SegmentTuple | undefined {
+  if (flags.segment === undefined) {
+    if (flags.segmentSequence !== undefined) throw new UserError({ message: '--segment-sequence needs --segment', hint: 'say which segment of the sequence this process runs, e.g. --segment 1/3:2/3' });
+    return undefined;
+  }
+  try {
+    return parseSegmentSpec(flags.segment, flags.segmentSequence);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UserError({ message: err.message, hint: 'e.g. --segment 2/3 runs the second third; every process of the run gets the same scenario, --seed and segment count' });
+    throw err;
+  }
 }
