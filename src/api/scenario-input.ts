@@ -49,6 +49,10 @@ export interface RequestInput {
   json?: unknown;
   /** A body template file, relative to the scenario file (`.json` = a JSON template). */
   template?: string;
+  /** An application/x-www-form-urlencoded body: field → value (placeholders allowed). */
+  form?: Record<string, string | number | boolean>;
+  /** A multipart/form-data body: part → text value, or a file `{ path, contentType?, filename? }` read at load time. */
+  multipart?: Record<string, string | number | boolean | { path: string; contentType?: string; filename?: string }>;
   /** Statuses counted as success (default any 2xx/3xx). */
   expect?: number | number[];
   /** Values taken from the response for later requests: `{ token: '$.token' }`. */

@@ -37,10 +37,11 @@ export interface RequestOptions {
 }
 
 /**
- * A request body: a string is sent as is; any other value is sent as JSON with
+ * A request body: a string is sent as is; `URLSearchParams` as a form (`application/x-www-form-urlencoded`);
+ * `FormData` as `multipart/form-data` (files as `Blob`s); any other value as JSON with
  * `content-type: application/json` (unless the headers set one).
  */
-export type RequestBody = string | Record<string, unknown> | unknown[] | number | boolean | null;
+export type RequestBody = string | URLSearchParams | FormData | Record<string, unknown> | unknown[] | number | boolean | null;
 
 /** HTTP through the run's shared keep-alive pool; every request is measured like a YAML request. */
 export interface Http {

@@ -120,7 +120,7 @@ class VuFlow {
     ex.method = req.method;
     ex.path = req.path(vars);
     ex.headers = headers;
-    ex.body = req.body?.(vars);
+    ex.body = req.bodyBytes === undefined ? req.body?.(vars) : req.bodyBytes(vars);
     ex.timeoutMs = req.timeoutMs;
     ex.expect = req.expect;
     // Only the first request of an iteration can have waited for its turn (open model).
