@@ -49,7 +49,7 @@ test('3 pods of a runner k8s Job, run as processes: segments 1/3..3/3 together s
   const before = api.stats().signups;
   // The manifest's instant (3 s after generation) may have passed on a loaded machine by now: every pod gets one
   // later instant instead, the same for all, as the Job's env gives them one.
-  const startAt = new Date(Date.now() + 6_000).toISOString();
+  const startAt = new Date(Date.now() + 10_000).toISOString();
   const pods = [0, 1, 2].map((k) => {
     const env: Record<string, string> = { PATH: `${bin}:${process.env.PATH}`, JOB_COMPLETION_INDEX: String(k) };
     for (const e of container.env as { name: string; value: string }[]) env[e.name] = e.value.startsWith(`${MOUNT_DIR}/`) ? join(mount, e.value.slice(MOUNT_DIR.length + 1)) : e.value;
