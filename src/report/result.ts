@@ -26,7 +26,7 @@ export interface RunResultInput {
 /** The result file's content, keys in the order people read them. */
 export function buildRunResult(input: RunResultInput): RunResult {
   const result: RunResult = {
-    version: 1,
+    version: 2,
     runner: input.runner,
     scenario: { name: input.scenario.name, file: input.scenario.file, seed: input.scenario.seed },
     startedAt: typeof input.startedAt === 'string' ? input.startedAt : input.startedAt.toISOString(),
