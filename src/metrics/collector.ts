@@ -5,7 +5,7 @@ import type { RequestResult } from '../result/types.ts';
 import { FoldedNameCount } from './folded-name-count.ts';
 import { requestsIn, summarizeRequestCounts, type RequestCounts } from './request-counts.ts';
 import type { Sample } from './sample.ts';
-import { Seconds, type RunGauges, type SecondListener } from './seconds.ts';
+import { Seconds, type ForeignSecond, type RunGauges, type SecondListener } from './seconds.ts';
 import type { MetricsSink } from './types.ts';
 
 /**
@@ -67,6 +67,11 @@ export interface Collector extends MetricsSink {
   /** Closes the last (partial) second and hands out every second left; call before the final summaries. */
   finish(): void;
   /**
+   * A second recorded by another thread (decoded with snapshot.ts, merged across threads by t): folded into the
+   * totals and handed to the listeners. In order of t; ids must have been registered here.
+   */
+  addSecond(second: ForeignSecond): void;
+  /**
    * Like toRequestResults, but `byName` holds only `names` (those that exist): what the live threshold watch
    * needs each second, without summarizing (and encoding) every one of up to a thousand names.
    */
@@ -116,6 +121,14 @@ class RunCollector implements Collector {
 
   flush(): void {
     this.seconds.flush();
+  }
+
+  addSecond(second: ForeignSecond): void {
+    for (const [id, counts] of second.parts) {
+      this.check(id);
+      this.total[0] += requestsIn(counts);
+    }
+    this.seconds.inject(second);
   }
 
   finish(): void {

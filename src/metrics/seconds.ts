@@ -74,6 +74,21 @@ function createBuffer(): Buffer {
 
 export type SecondListener = (second: SecondView) => void;
 
+/** A second recorded elsewhere (a worker thread), decoded (snapshot.ts): what `inject` takes. */
+export interface ForeignSecond {
+  t: number;
+  /** End of the second on the run clock, ms since the start (shorter than t+1 s for the last one). */
+  endMs: number;
+  /** Counters by request id. */
+  parts: Map<number, RequestCounts>;
+  started: number;
+  dropped: number;
+  iterationsStarted: number;
+  checksPassed: number;
+  checksFailed: number;
+  activeVus: number;
+}
+
 /**
  * The per-second recorder. `total[id]` receives every closed second (the run's totals); `now` is the run clock
  * (ms). Listeners get each closed second in order, gaps included (as empty seconds), from `flush()`.
@@ -90,6 +105,8 @@ export class Seconds {
   private readonly previousGauges = new Float64Array(GAUGES);
   private readonly view: MutableView;
   private finished = false;
+  /** Seconds come from inject() (worker threads): this recorder's own buffers are not handed out. */
+  private foreign = false;
 
   constructor(
     private readonly total: RequestCounts[],
@@ -146,6 +163,7 @@ export class Seconds {
 
   /** Closes the seconds that have passed, folds them into the totals and hands them to the listeners. */
   flush(): void {
+    if (this.foreign) return;
     if (!this.finished) this.at(this.now());
     while (this.closed.length > 0) this.handOut(this.closed.shift() as Buffer);
   }
@@ -153,6 +171,10 @@ export class Seconds {
   /** Closes the current (partial) second at `endMs` on the run clock and flushes everything. Later records are lost. */
   finish(): void {
     if (this.finished) return;
+    if (this.foreign) {
+      this.finished = true;
+      return;
+    }
     this.flush();
     const b = this.current;
     b.endMs = Math.max(b.t * SECOND_MS, this.now() - this.originMs);
@@ -178,11 +200,36 @@ export class Seconds {
     return next;
   }
 
+  /**
+   * A second recorded elsewhere (worker threads, merged by t): folded into the totals and handed to the
+   * listeners like one of this recorder's own. Seconds must come in order of `t`; this recorder then records
+   * nothing itself (the main thread of a run with workers sends no request).
+   */
+  inject(second: ForeignSecond): void {
+    this.foreign = true;
+    const b = this.free.pop() ?? createBuffer();
+    b.t = second.t;
+    b.endMs = second.endMs;
+    for (const [id, counts] of second.parts) {
+      const p = b.parts[id] ?? (b.parts[id] = createRequestCounts());
+      if (requestsIn(p) === 0 && requestsIn(counts) > 0) b.touched.push(id);
+      addRequestCounts(p, counts);
+    }
+    b.counts[0] = second.started;
+    b.counts[1] = second.dropped;
+    b.gauges.set(this.previousGauges);
+    b.gauges[ITERATIONS_STARTED] += second.iterationsStarted;
+    b.gauges[CHECKS_PASSED] += second.checksPassed;
+    b.gauges[CHECKS_FAILED] += second.checksFailed;
+    b.gauges[ACTIVE_VUS] = second.activeVus;
+    this.handOut(b, true);
+  }
+
   private closeGauges(b: Buffer): void {
     if (this.gauges) this.gauges(b.gauges);
   }
 
-  private handOut(b: Buffer): void {
+  private handOut(b: Buffer, foreign = false): void {
     const v = this.view;
     // Seconds with nothing in them (no request ended or started, no second closed) are handed out empty.
     for (let t = this.lastT + 1; t < b.t; t++) {
@@ -192,7 +239,7 @@ export class Seconds {
     v.fill(b, this.previousGauges, this.total);
     this.emit(v);
     this.lastT = b.t;
-    if (this.gauges) this.previousGauges.set(b.gauges);
+    if (this.gauges || foreign) this.previousGauges.set(b.gauges);
     for (const id of b.touched) resetRequestCounts(b.parts[id] as RequestCounts);
     b.touched.length = 0;
     b.counts.fill(0);
