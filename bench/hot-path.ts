@@ -87,7 +87,7 @@ export async function benchHotPath(iterations: number, rounds: number, vus = 100
   try {
     const model = await loadScenario(join(repoRoot, 'scenarios', 'signup.yaml'), repoRoot);
     const plan = compilePlan(model, { seed: 1, env: {} });
-    const body = plan.scenarios[0].steps![0].body!(plan.fields.map((f) => f.draw(createRng(1))));
+    const body = plan.scenarios[0].steps![0].body!(plan.fields.map((f) => f.draw(createRng(1), 0)));
     await runnerRound(Math.min(iterations, 20_000), vus); // warm-up: JIT
     await bareRound(Math.min(iterations, 20_000), vus, body);
     const runner: number[] = [];

@@ -23,8 +23,11 @@ import type { RunResult, ScenarioResult, SelfCheckResult } from './result/types.
 import { createFlows } from './run/flows.ts';
 import { ScenarioRunner, zeroCounts, type IterationCounts, type IterationFn } from './run/scenario-runner.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
+import { segmentIdentity } from './scheduler/segment.ts';
 import type { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
+import { WsHub } from './ws/hub.ts';
+import type { WsResult } from './result/ws-types.ts';
 
 export type { IterationCounts, IterationFn } from './run/scenario-runner.ts';
 
@@ -35,6 +38,8 @@ export interface RunOptions {
   warnings?: string[];
   /** More sinks that get every sample after the collector (exporters, live progress, interval logs). */
   sinks?: MetricsSink[];
+  /** The shared start instant the run waited for (--start-at), recorded in the result. */
+  startAt?: Date;
 }
 
 export class Run {
@@ -77,6 +82,9 @@ export class Run {
   private lifecycle: CodeLifecycle | null = null;
   /** The load has ended and teardown() runs: a hard stop now cuts only teardown (see abort()). */
   private tearingDown = false;
+  /** WebSocket sessions, metrics and delivery tracking; made by the first WebSocket step, else never. */
+  private wsHub: WsHub | null = null;
+  private wsResult: WsResult | undefined;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -149,6 +157,7 @@ export class Run {
         iterationErrors: this.iterationErrors,
         faults: this.faults,
         requestId: (name, scope) => this.requestId(name, scope),
+        ws: () => (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, this.plan.http.insecure)),
       });
       this.runners = this.plan.scenarios.map((s, i) => this.createRunner(s.index, flows[i]));
       this.lifecycle = createCodeLifecycle(
@@ -169,6 +178,7 @@ export class Run {
       }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+      this.wsResult = await this.wsHub?.finish();
       this.inFlight.stop();
       await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
@@ -182,13 +192,20 @@ export class Run {
   private result(startedAt: Date, selfCheck: SelfCheckResult | undefined): RunResult {
     const durationMs = this.clock.now() - this.startedAtMs;
     this.warnNames();
+    if (this.wsHub) this.warnings.push(...this.wsHub.warnings());
     const protocols = this.pools.protocols();
     if (this.plan.http.version === 2 && (protocols['http/1.1'] ?? 0) > 0) {
       this.warnings.push(`HTTP/2 was asked for (http.version: 2) but ${protocols['http/1.1']} connection(s) negotiated HTTP/1.1: the server does not offer h2, or the origin is plain http:// (HTTP/2 needs TLS here)`);
     }
     return buildRunResult({
       runner: VERSION,
-      scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
+      scenario: {
+        name: this.plan.name,
+        file: this.plan.file,
+        seed: this.plan.seed,
+        ...(this.plan.segment ? segmentIdentity(this.plan.segment) : {}),
+        ...(this.options.startAt ? { startAt: this.options.startAt.toISOString() } : {}),
+      },
       target: this.plan.target,
       startedAt,
       durationMs: Math.round(durationMs),
@@ -203,6 +220,7 @@ export class Run {
       timeSeries: this.timeSeries.points(),
       selfCheck,
       protocols,
+      ws: this.wsResult,
     });
   }
 
@@ -222,6 +240,8 @@ export class Run {
     if (this.stopController.signal.aborted) return;
     this.outcome = outcome;
     this.stopController.abort();
+    // Open WebSockets have no in-flight request to finish: they close now (1001), their waits end.
+    this.wsHub?.interrupt();
     const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
     this.hardStopTimer = setTimeout(() => this.abort(), graceMs);
     this.hardStopTimer.unref();
@@ -237,6 +257,7 @@ export class Run {
     if (!this.tearingDown) this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
+    this.wsHub?.interrupt();
     this.inFlight.abortAll();
   }
 
@@ -295,6 +316,7 @@ export class Run {
       vuCreated: (vu) => this.allVus.push(vu),
       dropped: () => this.metrics.dropped(1),
       lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
+      warn: (text) => this.warnings.push(text),
     });
   }
 }

@@ -1,7 +1,7 @@
 // The input a TypeScript scenario hands to `defineScenario`: the YAML format's keys and values, typed, plus
 // the code form's `iteration`/`setup`/`teardown`. Types only; scenario/validate.ts checks the values at load time.
 import type { CharsetName } from '../generators/charsets.ts';
-import type { IterationContext, SetupContext } from '../flow/context.ts';
+import type { DataRow, IterationContext, SetupContext } from '../flow/context.ts';
 import type { ExecutorInput } from '../scheduler/index.ts';
 
 export type { CharsetName };
@@ -18,6 +18,11 @@ export type FieldInput = (
   | { gen: 'pick'; values: (string | number)[]; weights?: number[] }
   | { gen: 'sequence'; start?: number; step?: number; prefix?: string; pad?: number }
   | { gen: 'uuid' }
+  | { gen: 'phone'; format?: string }
+  | { gen: 'date'; from: string; to: string; format?: string }
+  | { gen: 'float'; min?: number; max: number; decimals?: number }
+  | { gen: 'bool'; probability?: number }
+  | { gen: 'regex'; pattern: string }
 ) & {
   /** Never repeat a value within a run. */
   unique?: boolean;
@@ -80,6 +85,16 @@ export interface HttpInput {
 
 export type ThresholdInput = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
 
+/** A data file (feeder): `{{name.column}}` in templates, `ctx.rows.name.column` in code. */
+export type DataInput =
+  | string
+  | {
+      /** `.csv` with a header row, `.json` (an array of objects) or `.jsonl`; relative to the scenario file. */
+      file: string;
+      /** circular (default): row = iteration mod rows; queue: each row once in order; shuffle: each once, seeded order; random: seeded, with replacement. */
+      order?: 'circular' | 'queue' | 'shuffle' | 'random';
+    };
+
 /** What YAML and code scenarios share. */
 interface CommonInput {
   version?: 1;
@@ -88,6 +103,7 @@ interface CommonInput {
   http?: HttpInput;
   headers?: Record<string, string | number>;
   fields?: Record<string, FieldInput>;
+  data?: Record<string, DataInput>;
   seed?: number;
   thresholds?: Record<string, ThresholdInput | ThresholdInput[]>;
 }
@@ -100,7 +116,7 @@ export type DeclarativeScenario = CommonInput &
   ) & { iteration?: never; setup?: never; teardown?: never };
 
 /** The code form: an async function per iteration (k6's `export default function`), optional setup/teardown. */
-export type CodeScenario<Data = undefined> = CommonInput &
+export type CodeScenario<Data = undefined, Rows extends Record<string, object> = Record<string, DataRow>> = CommonInput &
   (
     | { load: LoadInput; scenarios?: never }
     /** Several load profiles running the same iteration at the same time. */
@@ -108,11 +124,11 @@ export type CodeScenario<Data = undefined> = CommonInput &
   ) & {
     requests?: never;
     /** One iteration; a thrown exception fails the iteration (its message is counted) and the run goes on. */
-    iteration: (ctx: IterationContext<Data>) => unknown;
+    iteration: (ctx: IterationContext<Data, Rows>) => unknown;
     /** Runs once before any iteration; its return value is `ctx.data` in every iteration and in teardown. */
     setup?: (ctx: SetupContext) => Data | Promise<Data>;
     /** Runs once after the last iteration. */
     teardown?: (ctx: SetupContext & { data: Data }) => unknown;
   };
 
-export type ScenarioInput = DeclarativeScenario | CodeScenario<any>;
+export type ScenarioInput = DeclarativeScenario | CodeScenario<any, any>;

@@ -1,6 +1,7 @@
 // Runs a code scenario: setup() once, the user's iteration function per iteration with a context (http,
 // check, sleep, fields, gen, per-VU state), teardown() once. An exception fails its iteration and is counted
 // by message; a stopped VU ends its iteration as aborted.
+import type { DataSource } from '../data/feed.ts';
 import { UserError } from '../errors.ts';
 import { createRng, deriveSeed, hashString } from '../generators/rng.ts';
 import type { Rng } from '../generators/types.ts';
@@ -11,7 +12,7 @@ import { createGenerators } from './code-generators.ts';
 import { createHttp, IterationAborted, type CodeHttpEnv, type HttpVuState } from './code-http.ts';
 import { runInFaultScope, ScopeInterrupted, type FaultScopes } from './fault-scope.ts';
 import type { Checks } from './checks.ts';
-import type { Checks as CheckMap, IterationContext, SetupContext } from './context.ts';
+import type { Checks as CheckMap, DataRow, IterationContext, SetupContext } from './context.ts';
 import { errorMessage, type IterationErrors } from './iteration-errors.ts';
 import type { IterationOutcome } from './request-flow.ts';
 
@@ -25,6 +26,8 @@ export interface CodeFlowEnv extends CodeHttpEnv {
   /** Field names in slot order (their values are drawn into `vu.vars` before each iteration). */
   fieldNames: readonly string[];
   seed: number;
+  /** The run's data files, for `ctx.rows`. */
+  data: readonly DataSource[];
   /** Where errors that escape scenario code (timers, unawaited promises) find the call they belong to. */
   faults: FaultScopes;
 }
@@ -77,7 +80,7 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
       intendedStartMs: undefined,
       rng,
       base: undefined as unknown as SetupContext,
-      info: { id: vu.id, state: vu.state, iterations: 0 },
+      info: { id: vu.id, globalId: vu.globalId, state: vu.state, iterations: 0 },
     };
     rt.base = {
       http: createHttp(env, rt),
@@ -122,10 +125,13 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
         rt.rng = rng;
         rt.intendedStartMs = intendedStartMs;
         rt.info.iterations = vu.iterations;
-        const fields: Record<string, string | number> = {};
-        // The first slots are fields, which generators fill with strings and numbers (captures come after).
-        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i] as string | number;
-        const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data };
+        const fields: Record<string, string | number | boolean> = {};
+        // The first slots are fields (captures come after).
+        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i];
+        const rows: Record<string, DataRow> = {};
+        // The run has checked that no source has run out for this iteration (run.ts, DataFeed.fill).
+        for (const source of env.data) rows[source.name] = source.table.row(source.rowFor(iteration));
+        const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data, rows };
         try {
           // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an
           // interrupt ends it as aborted even if it awaits something that never settles.

@@ -31,6 +31,29 @@ export class IterationAborted extends Error {
   }
 }
 
+/** Where the k6 layer (src/k6) finds `sendExchange` on a code scenario's `http`: kept off the public type. */
+export const SEND_EXCHANGE = Symbol('runner.sendExchange');
+
+export interface RawExchangeRequest {
+  /** The metrics name. */
+  name: string;
+  method: string;
+  /** Absolute http(s) URL. */
+  url: string;
+  /** Flat [name, value, …]. */
+  headers: string[];
+  body?: string | Uint8Array;
+  timeoutMs: number;
+  expect: Uint8Array;
+  keepBody: boolean;
+}
+
+export interface RawExchangeResult {
+  exchange: Exchange;
+  /** From the hand-off to the pool to the end of the body (or the error). */
+  durationMs: number;
+}
+
 /** Per-VU request state the flow updates between iterations. */
 export interface HttpVuState {
   vu: Vu;
@@ -205,7 +228,36 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.body ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }
 
-  return {
+  /** One request exactly as given (absolute URL, flat headers): the k6 layer builds its own requests. */
+  async function sendExchange(r: RawExchangeRequest): Promise<RawExchangeResult> {
+    const vu = state.vu;
+    if (vu.interrupted) throw new IterationAborted();
+    const resolved = resolveUrl(r.url);
+    const ex = new Exchange(env.exchange, {
+      requestId: env.requestId(r.name, state.scope),
+      dispatcher: dispatcherFor(env, resolved),
+      origin: resolved.origin,
+      method: r.method,
+      path: resolved.path,
+      headers: r.headers,
+      body: r.body,
+      timeoutMs: r.timeoutMs,
+      expect: r.expect,
+      intendedStartMs: state.intendedStartMs,
+      keepBody: r.keepBody,
+      keepHeaders: true,
+    });
+    state.intendedStartMs = undefined;
+    const startMs = env.exchange.now();
+    vu.current = ex;
+    await ex.send();
+    if (vu.current === ex) vu.current = null;
+    if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
+    return { exchange: ex, durationMs: env.exchange.now() - startMs };
+  }
+
+  const http: Http & { [SEND_EXCHANGE]: typeof sendExchange } = {
+    [SEND_EXCHANGE]: sendExchange,
     request,
     get: (url, opts) => request('GET', url, undefined, opts),
     delete: (url, opts) => request('DELETE', url, undefined, opts),
@@ -213,4 +265,5 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     put: (url, body, opts) => request('PUT', url, body, opts),
     patch: (url, body, opts) => request('PATCH', url, body, opts),
   };
+  return http;
 }

@@ -64,6 +64,16 @@ export interface Generators {
   int(min: number, max: number): number;
   pick<T extends string | number>(values: readonly T[], weights?: readonly number[]): T;
   uuid(): string;
+  /** A phone number: each `X` of `format` a random digit (default `010-XXXX-XXXX`, a Korean mobile number). */
+  phone(format?: string): string;
+  /** A UTC day (or second, when `format` shows the time) in [from, to], e.g. `gen.date('2024-01-01', '2024-12-31', 'DD/MM/YYYY')`. */
+  date(from: string, to: string, format?: string): string;
+  /** A number in [min, max] on a grid of `decimals` (default 2) digits after the point. */
+  float(min: number, max: number, decimals?: number): number;
+  /** true with probability `probability` (default 0.5). */
+  bool(probability?: number): boolean;
+  /** A string matching a simple pattern, e.g. `gen.regex('[A-Z]{3}-\\d{4}')`. */
+  regex(pattern: string): string;
 }
 
 /** Named predicates over a value; each name is a pass/fail counter in the summary and the result file. */
@@ -79,21 +89,31 @@ export interface SetupContext {
   gen: Generators;
 }
 
-export interface IterationContext<Data = undefined> extends SetupContext {
+/** A data file's row: column name → value (text from CSV; JSON keeps numbers and booleans). */
+export type DataRow = Readonly<Record<string, string | number | boolean>>;
+
+export interface IterationContext<Data = undefined, Rows extends Record<string, object> = Record<string, DataRow>> extends SetupContext {
   /** The scenario's `fields`, drawn for this iteration. */
-  fields: Readonly<Record<string, string | number>>;
+  fields: Readonly<Record<string, string | number | boolean>>;
   vu: {
-    /** 1-based within its scenario. */
+    /** 1-based within its scenario, in this process (or worker). */
     id: number;
+    /** 1-based within its scenario across the whole run: every segment and worker (= id when the run is not cut). */
+    globalId: number;
     /** Free-form state kept across this VU's iterations (a session, a cookie). */
     state: Record<string, unknown>;
     /** Iterations this VU has started, this one included. */
     iterations: number;
   };
-  /** This iteration's number within the scenario, 0-based. */
+  /** This iteration's number within the scenario, 0-based, across the whole run (every segment and worker). */
   iteration: number;
   /** The scenario's name (`default`, or its key under `scenarios`). */
   scenario: string;
   /** What setup() returned (undefined without setup). */
   data: Data;
+  /**
+   * This iteration's row of each data file, by its name under `data:` (`ctx.rows.users.email`); the row follows
+   * the file's `order`, exactly as `{{users.email}}` in YAML. Type it with `defineScenario<Data, Rows>`.
+   */
+  rows: Rows;
 }

@@ -47,7 +47,8 @@ export interface ExchangeRequest {
   path: string;
   /** Flat [name, value, name, value, …]. */
   headers: string[];
-  body?: string;
+  /** Text, or bytes (a k6 script's binary body). */
+  body?: string | Uint8Array;
   timeoutMs: number;
   /** Status → 1 when expected. */
   expect: Uint8Array;

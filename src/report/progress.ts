@@ -5,6 +5,7 @@ import type { Plan } from '../plan/types.ts';
 import { executorOf } from '../scheduler/index.ts';
 import { createHistogram } from '../metrics/histogram.ts';
 import type { SecondView } from '../metrics/seconds.ts';
+import { SegmentTuple } from '../scheduler/segment.ts';
 import { formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
 
 /** What the progress reads from the run, on its timer. */
@@ -17,12 +18,13 @@ export interface ProgressSource {
 /** How much work the plan has: a time span, or (when every scenario counts iterations) an iteration count. */
 export type PlannedWork = { kind: 'time'; ms: number } | { kind: 'iterations'; count: number };
 
-export function plannedWork(plan: Pick<Plan, 'scenarios'>): PlannedWork {
+export function plannedWork(plan: Pick<Plan, 'scenarios' | 'segment'>): PlannedWork {
+  const segment = plan.segment ?? SegmentTuple.full();
   let ms = 0;
   let count = 0;
   let allIterations = true;
   for (const { load } of plan.scenarios) {
-    const span = executorOf(load).planned(load);
+    const span = executorOf(load).planned(load, segment);
     if (span.iterations === undefined) allIterations = false;
     else count += span.iterations;
     ms = Math.max(ms, load.startTimeMs + span.spanMs);

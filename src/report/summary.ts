@@ -2,6 +2,7 @@
 import type { LatencySummary, RunResult } from '../result/types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
+import { renderWs } from './render-ws.ts';
 import { escapeTerminalText as safe } from '../terminal-text.ts';
 
 const GREEN = '\x1b[32m';
@@ -94,6 +95,7 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   out.push(...renderTable([header, ...rows, latencyRow('total', result.latency)]));
   out.push(...renderServiceTime(result));
   out.push(...renderScenarios(result));
+  out.push(...renderWs(result, (line) => paint(RED, line)));
 
   const checks = Object.entries(result.checks);
   if (checks.length > 0) {

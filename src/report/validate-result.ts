@@ -2,6 +2,7 @@
 // map keyed by a name (requests, checks, scenarios, thresholds, statuses, error kinds) is a null-prototype object,
 // so a request named `__proto__` or `constructor` is just a name; every histogram decodes and holds `count` values.
 import { decodeHistogram } from '../metrics/histogram.ts';
+import type { WsResult } from '../result/ws-types.ts';
 import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from '../result/types.ts';
 
 /** How many problems one message lists before "and N more". */
@@ -210,12 +211,28 @@ const selfCheck = record<SelfCheckResult>(
   ['eventLoopUtilization', 'droppedIterations'],
 );
 
+const ws = record<WsResult>({
+  connections: record<WsResult['connections']>({
+    opened: count,
+    failed: count,
+    failures: map(count),
+    closes: record<WsResult['connections']['closes']>({ byServer: map(count), byClient: map(count) }),
+    peakOpen: count,
+    connecting: latency,
+  }),
+  messages: record<WsResult['messages']>({ sent: count, received: count, perSecond: record<WsResult['messages']['perSecond']>({ sent: list(count), received: list(count) }) }),
+  delivery: record<WsResult['delivery']>({ tracked: count, expected: count, delivered: count, lost: count, duplicated: count, unexpected: count, latency }),
+});
+
 const runResult = record<RunResult>(
   {
     // In the file's order, so the first problems listed are the first a reader would notice.
     version: (v) => v as 1 | 2,
     runner: text,
-    scenario: record<RunResult['scenario']>({ name: text, file: text, seed: integer }),
+    scenario: record<RunResult['scenario']>(
+      { name: text, file: text, seed: integer, segment: text, segmentIndex: integer, segmentCount: integer, segmentSequence: text, startAt: text },
+      ['segment', 'segmentIndex', 'segmentCount', 'segmentSequence', 'startAt'],
+    ),
     target: text,
     startedAt: text,
     durationMs: count,
@@ -232,8 +249,11 @@ const runResult = record<RunResult>(
     timeSeries: list(point),
     selfCheck,
     protocols: map(count),
+    ws,
+    // Carried as written: no report or compare reads it yet.
+    k6: (v) => (isObject(v) ? (v as unknown as RunResult['k6']) : undefined),
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols'],
+  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws', 'k6'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

@@ -1,5 +1,6 @@
 // The versioned result file (`--out result.json`): the data every report, compare, merge and export reads. Below
 // metrics/ (which builds it) and report/ (which renders it), so neither imports the other for its types.
+import type { WsResult } from './ws-types.ts';
 
 /** Latency of one metric; times in milliseconds (3 decimals), `hdr` holds microseconds. */
 export interface LatencySummary {
@@ -41,12 +42,29 @@ export interface RequestResult {
   serviceTime: LatencySummary;
 }
 
+/** Which run this is: the scenario, its seed and, for a run cut into segments, which part of it. */
+export interface ScenarioIdentity {
+  name: string;
+  file: string;
+  seed: number;
+  /** The segment this process ran, k6's `from:to` form (`1/3:2/3`); absent when it ran the whole scenario. */
+  segment?: string;
+  /** Its position in the sequence, 1-based. */
+  segmentIndex?: number;
+  /** How many segments the sequence has. */
+  segmentCount?: number;
+  /** The whole sequence, `0,1/3,2/3,1`: every process of one run has the same. */
+  segmentSequence?: string;
+  /** The shared start instant (`--start-at`), ISO-8601 UTC. */
+  startAt?: string;
+}
+
 export interface RunResult extends RequestResult {
   /** 2 since per-second histograms; readers also take 1. */
   version: 1 | 2;
   /** runner's own version. */
   runner: string;
-  scenario: { name: string; file: string; seed: number };
+  scenario: ScenarioIdentity;
   target?: string;
   startedAt: string;
   durationMs: number;
@@ -71,6 +89,16 @@ export interface RunResult extends RequestResult {
   selfCheck?: SelfCheckResult;
   /** Connections the run opened, by the protocol negotiated on them (`h2`, `http/1.1`), over all origins; absent in older files. */
   protocols?: Record<string, number>;
+  /** WebSocket connections, messages and delivery; present only when the run used WebSockets. */
+  ws?: WsResult;
+  /** A k6 script's own numbers (src/k6): custom metrics and tag-filtered sub-metrics, and its groups. */
+  k6?: K6ResultSection;
+}
+
+/** k6 metrics by name (`my_trend`, `http_req_duration{group:::login}`), values as k6 names them; groups by k6 path. */
+export interface K6ResultSection {
+  metrics: Record<string, { type: string; contains: string; values: Record<string, number> }>;
+  groups: { path: string; name: string; checks: Record<string, { passes: number; fails: number }>; requests: Record<string, number> }[];
 }
 
 /** One threshold expression's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */

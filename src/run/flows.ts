@@ -10,6 +10,8 @@ import type { ExchangeContext } from '../http/exchange.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import type { Vu } from '../scheduler/vu.ts';
+import { createWsFlow } from '../ws/flow.ts';
+import type { WsHub } from '../ws/hub.ts';
 import type { IterationFn } from './scenario-runner.ts';
 
 export interface FlowDeps {
@@ -21,6 +23,11 @@ export interface FlowDeps {
   faults: FaultScopes;
   /** The metric id of a code request's name within its scenario. */
   requestId(name: string, scope: string): number;
+  /**
+   * The run's WebSocket hub, made on first use (a run without WebSocket steps never makes one). Absent (e.g.
+   * `runner inspect`, which sends nothing): ws steps are left out and only the HTTP requests run.
+   */
+  ws?: () => WsHub;
 }
 
 export interface Flows {
@@ -49,6 +56,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           sleep,
           fieldNames: plan.fields.map((f) => f.name),
           seed: plan.seed,
+          data: plan.data,
           faults: deps.faults,
         });
         codeFlows.set(s.iteration, code);
@@ -56,7 +64,9 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
       return code.iterationFor(s.name);
     }
     if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
-    return createRequestFlow(s.steps, { exchange: deps.exchange, dispatcher: deps.dispatcher, checks: deps.checks, sleep });
+    const env = { exchange: deps.exchange, dispatcher: deps.dispatcher, checks: deps.checks, sleep };
+    if (s.ws && deps.ws) return createWsFlow(s.steps, s.ws, { hub: deps.ws, checks: deps.checks, requestFlow: (steps) => createRequestFlow(steps, env) });
+    return createRequestFlow(s.steps, env);
   });
   return { flows, codeFlows: [...codeFlows.values()] };
 }

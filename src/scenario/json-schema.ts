@@ -8,6 +8,7 @@ import { executors, type ExecutorKind } from '../scheduler/index.ts';
 import { LIMITS } from './limits.ts';
 import { commonLoadKeys } from './validate-load.ts';
 import { requestKeys } from './validate-request.ts';
+import { actionKinds, wsKeys } from './validate-ws.ts';
 import { httpKeys, scenarioKeys, topKeys } from './validate.ts';
 
 type Schema = Record<string, unknown>;
@@ -33,6 +34,25 @@ const top: Record<string, Schema> = {
     description: 'Named random fields, drawn afresh for every iteration; use them as {{name}} in paths, headers and bodies.',
     propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
     additionalProperties: ref('field'),
+  },
+  data: {
+    type: 'object',
+    description: 'Data files (feeders): one row per iteration, read as {{name.column}} in paths, headers and bodies (ctx.rows.name in code).',
+    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', not: { const: 'env' } },
+    additionalProperties: {
+      anyOf: [
+        text('A .csv (header row), .json (array of objects) or .jsonl file, relative to the scenario; order circular.', { pattern: '\\.(csv|json|jsonl|ndjson)$' }),
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['file'],
+          properties: {
+            file: text('A .csv (header row), .json (array of objects) or .jsonl file, relative to the scenario.', { pattern: '\\.(csv|json|jsonl|ndjson)$' }),
+            order: { enum: ['circular', 'queue', 'shuffle', 'random'], description: 'circular (default): row = iteration mod rows; queue: each row once in order, then the scenario stops; shuffle: each row once in a seeded order; random: seeded, with replacement.' },
+          },
+        },
+      ],
+    },
   },
   requests: ref('requests'),
   load: ref('load'),
@@ -87,6 +107,22 @@ const request: Record<string, Schema> = {
   },
   think: { anyOf: [ref('duration'), { type: 'array', items: ref('duration'), minItems: 2, maxItems: 2 }], description: "Pause after this request: '500ms', or a range ['1s', '3s']." },
   timeout: duration("This request's deadline, overriding http.timeout."),
+};
+
+/** A `- ws: {…}` item of a request list (WebSocket steps); the actions' own keys are the validator's to check. */
+const ws: Record<string, Schema> = {
+  name: text('The metrics key of this WebSocket session.'),
+  path: text("Path starting with '/', resolved against target (ws:// or wss:// from its scheme); may hold {{placeholders}}.", { pattern: '^(/|wss?://|https?://)' }),
+  url: text('Absolute ws(s):// URL (instead of path).'),
+  headers: ref('headers'),
+  timeout: duration("The opening handshake's deadline."),
+  track: { type: 'object', description: 'Delivery tracking: which JSON path holds a message id (id), the room it belongs to (room), how long to wait for late deliveries (grace).' },
+  steps: {
+    type: 'array',
+    description: 'What the session does, in order: send, wait, hold, drain, close.',
+    minItems: 1,
+    items: { type: 'object', minProperties: 1, maxProperties: 1, propertyNames: { enum: [...actionKinds] } },
+  },
 };
 
 const scenario: Record<string, Schema> = {
@@ -165,7 +201,13 @@ export function scenarioJsonSchema(): Schema {
         required: ['gen'],
         properties: { gen: { enum: [...generatorNames], description: 'The generator.' }, unique: { type: 'boolean', description: 'Never repeat a value within a run.' } },
       },
-      requests: { type: 'array', description: 'Requests, run in order once per iteration.', minItems: 1, items: ref('request') },
+      requests: {
+        type: 'array',
+        description: 'Requests (and `- ws:` WebSocket sessions), run in order once per iteration.',
+        minItems: 1,
+        items: { if: { type: 'object', required: ['ws'] }, then: { type: 'object', additionalProperties: false, required: ['ws'], properties: { ws: ref('ws') } }, else: ref('request') },
+      },
+      ws: objectOf(wsKeys, ws, 'A WebSocket session.', { required: ['steps'] }),
       request: objectOf(requestKeys, request, 'One request.', {
         // One of path/url, at most one body key: what the validator also requires.
         anyOf: [{ required: ['path'], not: { required: ['url'] } }, { required: ['url'], not: { required: ['path'] } }],
@@ -197,6 +239,7 @@ export function undescribedKeys(): string[] {
   check('http', httpKeys, http);
   check('request', requestKeys, request);
   check('scenario', scenarioKeys, scenario);
+  check('ws', wsKeys, ws);
   for (const [kind, e] of Object.entries(executors)) check(`load(${kind})`, [...commonLoadKeys, ...e.keys], loadKeys);
   return missing;
 }

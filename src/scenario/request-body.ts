@@ -37,8 +37,8 @@ export function checkBody(c: Checker, obj: Record<string, unknown>, path: Path, 
   return undefined;
 }
 
-/** A string that is one placeholder and nothing else: `{{age}}`, `{{ env.TOKEN }}`, `${TOKEN}`. */
-const WHOLE_PLACEHOLDER = /^(\{\{[ \t]*(env\.)?[A-Za-z_][A-Za-z0-9_]*[ \t]*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\})$/;
+/** A string that is one placeholder and nothing else: `{{age}}`, `{{ env.TOKEN }}`, `{{users.age}}`, `${TOKEN}`. */
+const WHOLE_PLACEHOLDER = /^(\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*[ \t]*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\})$/;
 
 /**
  * An inline `json:` value as JSON template text. A string that is exactly one placeholder is written bare, in

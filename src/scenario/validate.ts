@@ -7,11 +7,13 @@ import { GeneratorArgError } from '../generators/types.ts';
 import { Checker, describe, type Locate, type Path } from './checker.ts';
 import type { ExecutorConfig, FieldSpec, FlowSpec, HttpSettings, ScenarioSpec, TestModel, ThresholdSpec } from './model.ts';
 import { LIMITS } from './limits.ts';
+import { checkData } from './validate-data.ts';
 import { validateLoad } from './validate-load.ts';
 import { checkTlsFiles, tlsKeys } from './validate-tls.ts';
 import { NAME, checkHeaders, checkRequests } from './validate-request.ts';
+import type { WsPlacement } from './ws-model.ts';
 
-export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
+export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'data', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
 export const httpKeys = ['version', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
 export const scenarioKeys = ['load', 'requests'];
 
@@ -56,6 +58,7 @@ function check(c: Checker, raw: unknown, opts: ValidateOptions): TestModel | und
   const seed = top.seed === undefined ? undefined : c.int(top.seed, ['seed'], 0, 0xffffffff);
   const thresholds = top.thresholds === undefined ? [] : checkThresholds(c, top.thresholds);
   const baseDir = dirname(opts.file);
+  const data = top.data === undefined ? undefined : checkData(c, top.data, baseDir);
 
   const scenarios: ScenarioSpec[] = [];
   if (top.scenarios !== undefined) {
@@ -77,7 +80,7 @@ function check(c: Checker, raw: unknown, opts: ValidateOptions): TestModel | und
     if (s) scenarios.push(s);
   }
   if (name === undefined || !http) return undefined;
-  return { version: 1, name, file: opts.file, target, http, headers, fields, scenarios, seed, thresholds };
+  return { version: 1, name, file: opts.file, target, http, headers, fields, ...(data ? { data } : {}), scenarios, seed, thresholds };
 }
 
 function defaultName(file: string): string {
@@ -214,8 +217,9 @@ function checkScenarioBody(
   let flow: FlowSpec | undefined = opts.flow;
   if (!flow) {
     if (obj.requests === undefined) return misspelt('requests') ? undefined : c.fail(path, `scenario '${name}' has no 'requests'`, "add a list under 'requests:'");
-    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir);
-    if (requests) flow = { kind: 'requests', requests };
+    const ws: WsPlacement[] = [];
+    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir, ws);
+    if (requests) flow = ws.length > 0 ? { kind: 'requests', requests, ws } : { kind: 'requests', requests };
   }
   if (!load || !flow) return undefined;
   return { name, load, flow, location: c.locate(path) };

@@ -21,7 +21,7 @@ const state: ProgressState = {
 test('planned work: time for duration executors, iterations when every scenario counts them', () => {
   const load = (l: object) => ({ load: { startTimeMs: 0, gracefulStopMs: 0, ...l } }) as never;
   assert.deepEqual(plannedWork({ scenarios: [load({ executor: 'shared-iterations', vus: 2, iterations: 100, maxDurationMs: 600_000 })] }), { kind: 'iterations', count: 100 });
-  assert.deepEqual(plannedWork({ scenarios: [load({ executor: 'per-vu-iterations', vus: 3, iterations: 10 }), load({ executor: 'shared-iterations', iterations: 5 })] }), { kind: 'iterations', count: 35 });
+  assert.deepEqual(plannedWork({ scenarios: [load({ executor: 'per-vu-iterations', vus: 3, iterations: 10 }), load({ executor: 'shared-iterations', vus: 1, iterations: 5 })] }), { kind: 'iterations', count: 35 });
   assert.deepEqual(plannedWork({ scenarios: [load({ executor: 'constant-vus', vus: 3, durationMs: 30_000 }), load({ executor: 'ramping-vus', startTimeMs: 5000, stages: [{ durationMs: 10_000 }, { durationMs: 20_000 }] })] }), { kind: 'time', ms: 35_000 });
 });
 

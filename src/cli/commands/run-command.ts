@@ -16,6 +16,9 @@ import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
+import { waitForStart } from '../start-at.ts';
+import { parseSegmentSpec, type SegmentTuple } from '../../scheduler/segment.ts';
+import { UserError } from '../../errors.ts';
 import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 import { applyLoadFlags, hasLoadFlags } from '../options.ts';
@@ -39,11 +42,16 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 }
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
-  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
+  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) } });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
+  const segment = segmentOf(flags);
+  if (segment && flags.seed === undefined && model.seed === undefined) {
+    // Each process would pick its own seed: their payloads would no longer add up to one run's.
+    throw new UserError({ message: '--segment needs a seed shared by every process of the run', hint: 'pass the same --seed N to each process (or set seed: in the scenario file)' });
+  }
   const seed = flags.seed ?? model.seed ?? randomSeed();
-  const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
+  const plan = compilePlan(model, { seed, env: io.env, target: flags.target, segment });
   // Bad threshold expressions are user errors now, before the first request.
   const thresholds = compilePlanThresholds(plan);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
@@ -56,16 +64,19 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const run = new Run(plan, { warnings, sinks: outputs.sinks });
+  const run = new Run(plan, { warnings, sinks: outputs.sinks, startAt: flags.startAt });
   guard.attach(run);
+  model.k6?.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
   });
 
   let signals = 0;
+  const waiting = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     signals++;
+    waiting.abort();
     if (signals === 1) {
       outputs.printErr(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
       run.stop();
@@ -73,6 +84,8 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
+    // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
+    if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
     outputs.start(run);
     const measured = await run.start();
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
@@ -85,10 +98,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
       measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured, true), watch.failed);
       measured.warnings.push(...noDataWarnings(thresholds, measured));
     }
+    // A k6 script: its own thresholds and numbers, then its handleSummary() (which may replace the summary).
+    const k6 = model.k6 ? await model.k6.finish(measured, io.cwd) : undefined;
+    if (k6) measured.warnings.push(...k6.warnings);
     const runResult = redactRunResult(measured, redact);
     const { lost, kept } = await outputs.writeResults(runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
-    if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+    if (k6?.replacesSummary) {
+      if (k6.stdout !== undefined) io.stdout.write(k6.stdout);
+      if (k6.stderr !== undefined) io.stderr.write(k6.stderr);
+    } else if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
     if (lost) {
       // Name what survived: the other outputs were written (a stream that stopped early said so above).
       const left = [...(flags.quiet ? [] : ['the summary above']), ...kept];
@@ -119,10 +138,34 @@ function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
   if (named) sink.named = (requestId, name) => named(requestId, redact.text(name));
 }
 
+/** `-e KEY=VALUE` flags as a map; a later flag wins. */
+function envFlags(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {
   const http = { ...model.http };
   if (flags.connections !== undefined) http.connections = flags.connections;
   if (flags.timeout !== undefined) http.timeoutMs = flags.timeout;
   if (flags.insecure) http.insecure = true;
   return { ...model, http };
+}
+
+/** The segment from --segment/--segment-sequence; undefined = the whole run. */
+function segmentOf(flags: RunFlags): SegmentTuple | undefined {
+  if (flags.segment === undefined) {
+    if (flags.segmentSequence !== undefined) throw new UserError({ message: '--segment-sequence needs --segment', hint: 'say which segment of the sequence this process runs, e.g. --segment 1/3:2/3' });
+    return undefined;
+  }
+  try {
+    return parseSegmentSpec(flags.segment, flags.segmentSequence);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UserError({ message: err.message, hint: 'e.g. --segment 2/3 runs the second third; every process of the run gets the same scenario, --seed and segment count' });
+    throw err;
+  }
 }

@@ -150,6 +150,43 @@ export class PrometheusAggregate implements MetricsSink {
 /** Writes the histogram's quantiles in seconds and empties it; nothing when it holds no value. */
 function quantiles(h: Histogram, metric: string, labels: Record<string, string>, point: (labels: Record<string, string>, value: number) => void): void {
   if (h.totalCount === 0) return;
-  for (const [quantile, percentile] of QUANTILES) point({ __name__: metric, ...labels, quantile }, h.getValueAtPercentile(percentile) / 1e6);
+  const values = valuesAtPercentiles(h, PERCENTILES);
+  QUANTILES.forEach(([quantile], k) => point({ __name__: metric, ...labels, quantile }, values[k] / 1e6));
   h.reset();
+}
+
+const PERCENTILES = QUANTILES.map(([, p]) => p);
+
+/** What a JS histogram exposes of its counts (hdr-histogram-js 3 JsHistogram). */
+interface CountsView {
+  countsArrayLength: number;
+  getCountAtIndex(i: number): number;
+  valueFromIndex(i: number): number;
+  highestEquivalentValue(v: number): number;
+}
+
+/**
+ * `h.getValueAtPercentile(p)` for each of `percentiles` (ascending, in %, none 0), in one walk over the
+ * counts instead of one walk each: five quantiles of ~40 histograms every second stay well under a millisecond.
+ */
+export function valuesAtPercentiles(h: Histogram, percentiles: readonly number[]): number[] {
+  const v = h as unknown as CountsView;
+  if (typeof v.getCountAtIndex !== 'function' || typeof v.valueFromIndex !== 'function') return percentiles.map((p) => h.getValueAtPercentile(p));
+  const out: number[] = [];
+  // As the library rounds: up to the count that includes the percentile, at least the first value.
+  const targets = percentiles.map((p) => {
+    const fp = (Math.min(p, 100) / 100) * h.totalCount;
+    return Math.max(Math.ceil(fp - fp * Number.EPSILON), 1);
+  });
+  let k = 0;
+  let total = 0;
+  for (let i = 0; i < v.countsArrayLength && k < targets.length; i++) {
+    total += v.getCountAtIndex(i);
+    while (k < targets.length && total >= targets[k]) {
+      out.push(v.highestEquivalentValue(v.valueFromIndex(i)));
+      k++;
+    }
+  }
+  while (out.length < percentiles.length) out.push(0);
+  return out;
 }

@@ -7,7 +7,7 @@ import type { Plan } from '../../plan/types.ts';
 import type { OutputKind } from '../types.ts';
 import { PrometheusAggregate, type RequestInfo, type RunCounters } from './aggregate.ts';
 import { runLabels } from './labels.ts';
-import { encodeWriteRequest } from './remote-write.ts';
+import { createWriteRequestEncoder } from './remote-write.ts';
 import { createSender, type SenderOptions, type SenderStats } from './sender.ts';
 
 export interface PrometheusOutputOptions extends SenderOptions {
@@ -35,6 +35,7 @@ export interface PrometheusOutput {
 
 export function createPrometheusOutput(opts: PrometheusOutputOptions): PrometheusOutput {
   const aggregate = new PrometheusAggregate(opts.requests, opts.lateScenario);
+  const encoder = createWriteRequestEncoder();
   const target = splitCredentials(opts.url);
   const sender = createSender(target.url, { ...opts, authorization: target.authorization });
   const now = opts.now ?? Date.now;
@@ -49,7 +50,7 @@ export function createPrometheusOutput(opts: PrometheusOutputOptions): Prometheu
     const at = Math.max(now(), lastMs + 1);
     lastMs = at;
     const series = aggregate.collect(at, run, labels);
-    if (series.length > 0) sender.push(encodeWriteRequest(series));
+    if (series.length > 0) sender.push(encoder.encode(series));
   };
 
   return {
