@@ -38,6 +38,8 @@ export interface RunOptions {
   warnings?: string[];
   /** More sinks that get every sample after the collector (exporters, live progress, interval logs). */
   sinks?: MetricsSink[];
+  /** Dispatchers made by the caller (a warm-up's open connections): used, and left open at the end. */
+  pools?: Pools;
   /** The shared start instant the run waited for (--start-at), recorded in the result. */
   startAt?: Date;
 }
@@ -99,7 +101,7 @@ export class Run {
     this.metrics = createCollector(plan.requestNames, () => this.clock.now());
     this.metrics.onSecond((second) => this.timeSeries.add(second));
     this.checks = createChecks();
-    this.pools = createPools(plan.http, () => this.clock.now());
+    this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
     this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
@@ -180,7 +182,7 @@ export class Run {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.wsResult = await this.wsHub?.finish();
       this.inFlight.stop();
-      await this.pools.destroy();
+      if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
       // The last (partial) second is closed and every second handed out: the totals are whole from here.
       this.metrics.finish();
