@@ -1,6 +1,7 @@
 // Runs one iteration of a request list (YAML or declarative TS): draw fields, send each request in
 // order, apply captures, pause for think time. The iteration stops at the first request that fails.
 import type { Dispatcher } from 'undici';
+import type { CookieJar } from '../http/cookie-jar.ts';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
 import { headerValueProblem, requestProblem } from '../http/request-check.ts';
 import type { CompiledRequest } from '../plan/types.ts';
@@ -9,6 +10,7 @@ import type { Vu } from '../scheduler/vu.ts';
 import type { FieldValue, Rng } from '../generators/types.ts';
 import type { RenderFn } from '../template/types.ts';
 import type { Checks } from './checks.ts';
+import type { VuCookies } from './cookies.ts';
 
 export type IterationOutcome = 'completed' | 'failed' | 'aborted';
 
@@ -18,6 +20,8 @@ export interface FlowEnv {
   checks: Checks;
   /** Pauses the VU; resolves early when the VU is interrupted. */
   sleep(vu: Vu, ms: number): Promise<void>;
+  /** `http.cookies` on: each VU's jar (absent when off). */
+  cookies?: VuCookies;
 }
 
 interface Step {
@@ -32,7 +36,7 @@ interface Step {
   keepHeaders: boolean;
   /** Nothing rendered per request can make it unsendable: the Exchange skips its check. */
   prechecked: boolean;
-  captures: { slot: number; from: 'json' | 'header'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
+  captures: { slot: number; from: 'json' | 'header' | 'cookie'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
   statusCheckId: number;
 }
 
@@ -43,6 +47,8 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
   return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
     const vars = vu.vars;
     let intended = intendedStartMs;
+    const cookies = env.cookies;
+    cookies?.begin(vu);
     // An index, not for…of: an array iterator that lives across an await is a heap object per iteration.
     for (let i = 0; i < prepared.length; i++) {
       const step = prepared[i];
@@ -60,12 +66,14 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
           if (prechecked && headerValueProblem(headers[d.at - 1], value) !== undefined) prechecked = false;
         }
       }
+      const path = req.path(vars);
+      if (cookies !== undefined) headers = cookies.addTo(vu, req.origin + path, headers);
       const ex = new Exchange(env.exchange, {
         requestId: req.id,
         dispatcher: step.dispatcher,
         origin: req.origin,
         method: req.method,
-        path: req.path(vars),
+        path,
         headers,
         body: req.bodyBytes === undefined ? req.body?.(vars) : req.bodyBytes(vars),
         timeoutMs: req.timeoutMs,
@@ -83,10 +91,12 @@ export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
       // No response is not the expected status: the check fails (else `checks: rate>0.99` passes at 100 % refused).
       // A request the run itself aborted while stopping says nothing about the server: no check.
       if (ex.error === 'aborted') return 'aborted';
+      // Cookies a response sets are kept whatever its status (a 401 may still set a session).
+      if (cookies !== undefined && ex.error === undefined) cookies.store(vu, req.origin + path, ex.responseHeaders);
       env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
       if (ex.error !== undefined) return 'failed';
       if (!ex.expected) return 'failed';
-      if (step.captures.length > 0 && !applyCaptures(step, ex, vars, env.checks)) return 'failed';
+      if (step.captures.length > 0 && !applyCaptures(step, ex, vars, env.checks, cookies?.jar(vu), req.origin + path)) return 'failed';
       if (req.think) {
         const { minMs, maxMs } = req.think;
         await env.sleep(vu, minMs + (maxMs - minMs) * rng.nextFloat());
@@ -111,26 +121,30 @@ function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
     headers,
     dynamic,
     dispatcher: env.dispatcher(req.origin),
-    keepHeaders: req.captures.some((c) => c.from === 'header'),
+    // Cookies need every response's Set-Cookie: undici has built the headers object anyway, keeping it is free.
+    keepHeaders: env.cookies !== undefined || req.captures.some((c) => c.from === 'header'),
     prechecked,
     captures: req.captures.map((c) => ({
       slot: c.slot,
       from: c.from,
       segments: c.from === 'json' ? (parseJsonPath(c.path) ?? []) : [],
-      header: c.from === 'header' ? c.path : '',
+      header: c.from === 'json' ? '' : c.path,
       checkId: env.checks.id(`${req.name}: captured ${c.name}`),
       name: c.name,
     })),
   };
 }
 
-function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Checks): boolean {
+function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Checks, jar: CookieJar | undefined, url: string): boolean {
   let json: unknown;
   let parsed = false;
   let ok = true;
   for (const c of step.captures) {
     let value: unknown;
-    if (c.from === 'header') {
+    if (c.from === 'cookie') {
+      // The jar after this response: a cookie it set, or one an earlier response set that applies to this URL.
+      value = jar?.get(url, c.header);
+    } else if (c.from === 'header') {
       const h = ex.responseHeaders[c.header];
       value = Array.isArray(h) ? h[0] : h;
     } else {
