@@ -14,6 +14,7 @@ import { createHttpSample } from './metrics/sample.ts';
 import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
+import { ACTIVE_VUS, CHECKS_FAILED, CHECKS_PASSED, ITERATIONS_STARTED } from './metrics/seconds.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { UserError } from './errors.ts';
 import type { Plan } from './plan/types.ts';
@@ -37,6 +38,8 @@ export interface RunOptions {
   warnings?: string[];
   /** More sinks that get every sample after the collector (exporters, live progress, interval logs). */
   sinks?: MetricsSink[];
+  /** Dispatchers made by the caller (a warm-up's open connections): used, and left open at the end. */
+  pools?: Pools;
   /** The shared start instant the run waited for (--start-at), recorded in the result. */
   startAt?: Date;
 }
@@ -94,10 +97,11 @@ export class Run {
     // per-request listener (the real leak) would still be reported.
     setMaxListeners(10 + 4 * plan.scenarios.length, this.stopController.signal);
     this.clock = options.clock ?? createRealClock();
-    this.timeSeries = createTimeSeries(() => this.clock.now());
-    this.metrics = createCollector(plan.requestNames, this.timeSeries);
+    this.timeSeries = createTimeSeries();
+    this.metrics = createCollector(plan.requestNames, () => this.clock.now());
+    this.metrics.onSecond((second) => this.timeSeries.add(second));
     this.checks = createChecks();
-    this.pools = createPools(plan.http, () => this.clock.now());
+    this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
     this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
@@ -138,7 +142,12 @@ export class Run {
   async start(): Promise<RunResult> {
     const startedAt = new Date();
     this.startedAtMs = this.clock.now();
-    this.timeSeries.begin();
+    this.metrics.begin((out) => {
+      out[ITERATIONS_STARTED] = this.tally.iterations.started;
+      out[CHECKS_PASSED] = this.checks.passes();
+      out[CHECKS_FAILED] = this.checks.fails();
+      out[ACTIVE_VUS] = this.tally.activeVus;
+    });
     this.selfCheck = startSelfCheck();
     let selfCheck: SelfCheckResult | undefined;
     try {
@@ -150,7 +159,12 @@ export class Run {
         iterationErrors: this.iterationErrors,
         faults: this.faults,
         requestId: (name, scope) => this.requestId(name, scope),
-        ws: () => (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, this.plan.http.insecure)),
+        ws: () => (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, {
+            insecure: this.plan.http.insecure,
+            ca: this.plan.http.tls?.ca?.pem,
+            cert: this.plan.http.tls?.cert?.pem,
+            key: this.plan.http.tls?.key?.pem,
+          })),
       });
       this.runners = this.plan.scenarios.map((s, i) => this.createRunner(s.index, flows[i]));
       this.lifecycle = createCodeLifecycle(
@@ -173,8 +187,10 @@ export class Run {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.wsResult = await this.wsHub?.finish();
       this.inFlight.stop();
-      await this.pools.destroy();
+      if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
+      // The last (partial) second is closed and every second handed out: the totals are whole from here.
+      this.metrics.finish();
     }
     return this.result(startedAt, selfCheck);
   }
@@ -305,7 +321,7 @@ export class Run {
       tally: this.tally,
       iterationErrors: this.iterationErrors,
       vuCreated: (vu) => this.allVus.push(vu),
-      dropped: () => this.timeSeries.dropped(),
+      dropped: () => this.metrics.dropped(1),
       lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
       warn: (text) => this.warnings.push(text),
     });

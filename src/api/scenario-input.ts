@@ -68,6 +68,29 @@ interface LoadBase {
 }
 
 /** k6's executors and keys; each executor's own keys are typed in its module (scheduler/<executor>.ts). */
+type WsJson = string | number | boolean | null | WsJson[] | { [key: string]: WsJson };
+
+/** One step of a ws item: exactly one key. */
+export type WsActionInput =
+  | { send: ({ text: string } | { json: WsJson }) & ({ count?: number } | { duration: Duration }) & ({ every?: Duration } | { rate?: number }) }
+  | { wait: ({ json?: `$${string}`; equals?: string | number | boolean | null } | { contains: string }) & { timeout?: Duration; capture?: Record<string, `$${string}`>; name?: string } }
+  | { hold: Duration | 'iteration' }
+  | { drain: Duration }
+  | { close: number | null | { code?: number; reason?: string } };
+
+/** A WebSocket step in a request list: connect, run `steps`, close (README "WebSocket and chat servers"). */
+export interface WsStepInput {
+  ws: {
+    name?: string;
+    path?: string;
+    url?: string;
+    headers?: Record<string, string>;
+    timeout?: Duration;
+    track?: { id?: `$${string}`; pattern?: string; room?: string; grace?: Duration };
+    steps?: WsActionInput[];
+  };
+}
+
 export type LoadInput = LoadBase & ExecutorInput;
 
 export interface HttpInput {
@@ -117,8 +140,8 @@ interface CommonInput {
 /** The declarative form: the same keys as a YAML file. */
 export type DeclarativeScenario = CommonInput &
   (
-    | { requests: RequestInput[]; load: LoadInput; scenarios?: never }
-    | { scenarios: Record<string, { load: LoadInput; requests: RequestInput[] }>; requests?: never; load?: never }
+    | { requests: (RequestInput | WsStepInput)[]; load: LoadInput; scenarios?: never }
+    | { scenarios: Record<string, { load: LoadInput; requests: (RequestInput | WsStepInput)[] }>; requests?: never; load?: never }
   ) & { iteration?: never; setup?: never; teardown?: never };
 
 /** The code form: an async function per iteration (k6's `export default function`), optional setup/teardown. */

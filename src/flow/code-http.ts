@@ -245,7 +245,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
     if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin + path, ex.responseHeaders);
     const durationMs = env.exchange.now() - startMs;
-    return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.body ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
+    return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.responseBody ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }
 
   /** One request exactly as given (absolute URL, flat headers): the k6 layer builds its own requests. */

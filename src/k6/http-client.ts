@@ -160,7 +160,7 @@ export function createHttpModule(vu: K6Vu) {
       res.headers = canonicalHeaders(ex.responseHeaders);
       res.cookies = responseCookies(setCookie, hopUrl);
       res.status_text = statusText(ex.status);
-      res.body = discard ? null : params.responseType === 'binary' ? toArrayBuffer(ex.body ?? '') : ex.body ?? '';
+      res.body = discard ? null : params.responseType === 'binary' ? toArrayBuffer(ex.responseBody ?? '') : ex.responseBody ?? '';
       res.error = '';
       res.error_code = 0;
       const location = ex.responseHeaders.location;

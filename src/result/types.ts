@@ -60,13 +60,16 @@ export interface ScenarioIdentity {
 }
 
 export interface RunResult extends RequestResult {
-  version: 1;
+  /** 2 since per-second histograms; readers also take 1. */
+  version: 1 | 2;
   /** runner's own version. */
   runner: string;
   scenario: ScenarioIdentity;
   target?: string;
   startedAt: string;
   durationMs: number;
+  /** How long the unrecorded `--warmup` load ran before the measured run, ms; absent without --warmup. */
+  warmupMs?: number;
   /** How the run ended. */
   outcome: 'completed' | 'interrupted' | 'aborted';
   iterations: { started: number; completed: number; failed: number; dropped: number; aborted: number };
@@ -135,6 +138,20 @@ export interface TimeSeriesPoint {
   /** Latency of the responses that ended in this second, ms; 0 when none. */
   p50: number;
   p99: number;
+  // Version 2 on (absent in older files):
+  /** Service time of the same responses, ms; 0 when none. */
+  serviceP50?: number;
+  serviceP99?: number;
+  /** Iterations started in this second. */
+  iterations?: number;
+  /** VUs inside an iteration at the end of this second. */
+  vus?: number;
+  checksPassed?: number;
+  checksFailed?: number;
+  /** Latency (µs) of the responses that ended in this second, encoded like `latency.hdr`; absent when none did. */
+  hdr?: string;
+  /** Their service time, likewise; absent when it equals the latency (closed model): read `hdr` then. */
+  serviceHdr?: string;
 }
 
 /** runner's watch on itself. */

@@ -62,6 +62,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           data: plan.data,
           cookies,
           faults: deps.faults,
+          ws: deps.ws,
         });
         codeFlows.set(s.iteration, code);
       }

@@ -80,6 +80,7 @@ export class WsSession implements TrackedPeer {
     const started = this.hub.now();
     return new Promise<boolean>((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const fail = (kind: string, socket: WebSocket | null) => {
         if (settled) return;
         settled = true;
@@ -98,7 +99,10 @@ export class WsSession implements TrackedPeer {
         ws = new WebSocket(this.opts.url, {
           headers: this.opts.headers,
           perMessageDeflate: false,
-          rejectUnauthorized: !this.hub.insecure,
+          rejectUnauthorized: !this.hub.tls.insecure,
+          ca: this.hub.tls.ca,
+          cert: this.hub.tls.cert,
+          key: this.hub.tls.key,
           followRedirects: false,
         });
       } catch (err) {
@@ -109,7 +113,7 @@ export class WsSession implements TrackedPeer {
       }
       this.socket = ws;
       this.hub.add(this);
-      const timer = setTimeout(() => fail('timeout', ws), this.opts.connectTimeoutMs);
+      timer = setTimeout(() => fail('timeout', ws), this.opts.connectTimeoutMs);
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
         res.resume();
         req.destroy();
@@ -138,6 +142,11 @@ export class WsSession implements TrackedPeer {
     this.hub.metrics.messageSent();
     if (msgId !== undefined && this.opts.track) this.hub.tracker.sent(msgId, this, this.opts.track.graceMs);
     return true;
+  }
+
+  /** A fresh tracked id; undefined when the connection tracks nothing. */
+  nextMsgId(): string | undefined {
+    return this.opts.track ? this.hub.tracker.nextId() : undefined;
   }
 
   /** Marks a send step of this connection as running (+1) or done (-1): its room is not drained meanwhile. */
