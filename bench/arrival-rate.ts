@@ -13,6 +13,7 @@ import type { TestModel } from '../src/scenario/model.ts';
 import { createRealClock } from '../src/scheduler/clock.ts';
 import { executors } from '../src/scheduler/index.ts';
 import { Vu } from '../src/scheduler/vu.ts';
+import { SegmentTuple } from '../src/scheduler/segment.ts';
 
 const RATES = [1_000, 5_000, 10_000];
 const WARM_UP_MS = 1_000;
@@ -143,6 +144,7 @@ async function schedulerOnly(ratePerSec: number): Promise<string> {
     {
       clock: createRealClock(),
       stopSignal: new AbortController().signal,
+      segment: SegmentTuple.full(),
       createVu: () => new Vu(++vuIds, 0),
       iterate: async () => {
         started++;

@@ -59,7 +59,7 @@ export interface SignupBenchResult {
 async function sampleSignupBody(): Promise<string> {
   const model = await loadScenario(join(repoRoot, 'scenarios', 'signup.yaml'), repoRoot);
   const plan = compilePlan(model, { seed: 1, env: {} });
-  const vars = plan.fields.map((f) => f.draw(createRng(1)));
+  const vars = plan.fields.map((f) => f.draw(createRng(1), 0));
   return plan.scenarios[0].steps![0].body!(vars);
 }
 

@@ -10,19 +10,24 @@ import { InFlight } from './http/in-flight.ts';
 import { createPools, type Pools } from './http/pool.ts';
 import { cardinalityWarnings } from './metrics/cardinality.ts';
 import { createCollector, type Collector } from './metrics/collector.ts';
+import { createHttpSample } from './metrics/sample.ts';
 import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
+import { ACTIVE_VUS, CHECKS_FAILED, CHECKS_PASSED, ITERATIONS_STARTED } from './metrics/seconds.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { UserError } from './errors.ts';
 import type { Plan } from './plan/types.ts';
 import { buildRunResult } from './report/result.ts';
-import type { RunResult, ScenarioResult, SelfCheckResult } from './report/result-types.ts';
+import type { RunResult, ScenarioResult, SelfCheckResult } from './result/types.ts';
 import { createFlows } from './run/flows.ts';
 import { ScenarioRunner, zeroCounts, type IterationCounts, type IterationFn } from './run/scenario-runner.ts';
 import { createRealClock, type Clock } from './scheduler/clock.ts';
+import { segmentIdentity } from './scheduler/segment.ts';
 import type { Vu } from './scheduler/vu.ts';
 import { VERSION } from './version.ts';
+import { WsHub } from './ws/hub.ts';
+import type { WsResult } from './result/ws-types.ts';
 
 export type { IterationCounts, IterationFn } from './run/scenario-runner.ts';
 
@@ -33,6 +38,10 @@ export interface RunOptions {
   warnings?: string[];
   /** More sinks that get every sample after the collector (exporters, live progress, interval logs). */
   sinks?: MetricsSink[];
+  /** Dispatchers made by the caller (a warm-up's open connections): used, and left open at the end. */
+  pools?: Pools;
+  /** The shared start instant the run waited for (--start-at), recorded in the result. */
+  startAt?: Date;
 }
 
 export class Run {
@@ -75,6 +84,9 @@ export class Run {
   private lifecycle: CodeLifecycle | null = null;
   /** The load has ended and teardown() runs: a hard stop now cuts only teardown (see abort()). */
   private tearingDown = false;
+  /** WebSocket sessions, metrics and delivery tracking; made by the first WebSocket step, else never. */
+  private wsHub: WsHub | null = null;
+  private wsResult: WsResult | undefined;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -85,14 +97,16 @@ export class Run {
     // per-request listener (the real leak) would still be reported.
     setMaxListeners(10 + 4 * plan.scenarios.length, this.stopController.signal);
     this.clock = options.clock ?? createRealClock();
-    this.timeSeries = createTimeSeries(() => this.clock.now());
-    this.metrics = createCollector(plan.requestNames, this.timeSeries);
+    this.timeSeries = createTimeSeries();
+    this.metrics = createCollector(plan.requestNames, () => this.clock.now());
+    this.metrics.onSecond((second) => this.timeSeries.add(second));
     this.checks = createChecks();
-    this.pools = createPools(plan.http, () => this.clock.now());
+    this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
     this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
       metrics: this.tee.sink,
+      sample: createHttpSample(),
       inFlight: this.inFlight,
       now: () => this.clock.now(),
       connectedSince: (origin, sinceMs) => this.pools.connectedSince(origin, sinceMs),
@@ -107,6 +121,11 @@ export class Run {
   /** Iteration counters of the whole run. */
   get iterations(): IterationCounts {
     return this.tally.iterations;
+  }
+
+  /** WebSocket counters so far, for live outputs; undefined while no WebSocket step ran. */
+  wsCounts(): ReturnType<WsHub['metrics']['liveCounts']> | undefined {
+    return this.wsHub?.metrics.liveCounts();
   }
 
   /** VUs running an iteration now, across scenarios. */
@@ -128,7 +147,12 @@ export class Run {
   async start(): Promise<RunResult> {
     const startedAt = new Date();
     this.startedAtMs = this.clock.now();
-    this.timeSeries.begin();
+    this.metrics.begin((out) => {
+      out[ITERATIONS_STARTED] = this.tally.iterations.started;
+      out[CHECKS_PASSED] = this.checks.passes();
+      out[CHECKS_FAILED] = this.checks.fails();
+      out[ACTIVE_VUS] = this.tally.activeVus;
+    });
     this.selfCheck = startSelfCheck();
     let selfCheck: SelfCheckResult | undefined;
     try {
@@ -140,6 +164,12 @@ export class Run {
         iterationErrors: this.iterationErrors,
         faults: this.faults,
         requestId: (name, scope) => this.requestId(name, scope),
+        ws: () => (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, {
+            insecure: this.plan.http.insecure,
+            ca: this.plan.http.tls?.ca?.pem,
+            cert: this.plan.http.tls?.cert?.pem,
+            key: this.plan.http.tls?.key?.pem,
+          })),
       });
       this.runners = this.plan.scenarios.map((s, i) => this.createRunner(s.index, flows[i]));
       this.lifecycle = createCodeLifecycle(
@@ -160,9 +190,12 @@ export class Run {
       }
     } finally {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
+      this.wsResult = await this.wsHub?.finish();
       this.inFlight.stop();
-      await this.pools.destroy();
+      if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
+      // The last (partial) second is closed and every second handed out: the totals are whole from here.
+      this.metrics.finish();
     }
     return this.result(startedAt, selfCheck);
   }
@@ -171,13 +204,20 @@ export class Run {
   private result(startedAt: Date, selfCheck: SelfCheckResult | undefined): RunResult {
     const durationMs = this.clock.now() - this.startedAtMs;
     this.warnNames();
+    if (this.wsHub) this.warnings.push(...this.wsHub.warnings());
     const protocols = this.pools.protocols();
     if (this.plan.http.version === 2 && (protocols['http/1.1'] ?? 0) > 0) {
       this.warnings.push(`HTTP/2 was asked for (http.version: 2) but ${protocols['http/1.1']} connection(s) negotiated HTTP/1.1: the server does not offer h2, or the origin is plain http:// (HTTP/2 needs TLS here)`);
     }
     return buildRunResult({
       runner: VERSION,
-      scenario: { name: this.plan.name, file: this.plan.file, seed: this.plan.seed },
+      scenario: {
+        name: this.plan.name,
+        file: this.plan.file,
+        seed: this.plan.seed,
+        ...(this.plan.segment ? segmentIdentity(this.plan.segment) : {}),
+        ...(this.options.startAt ? { startAt: this.options.startAt.toISOString() } : {}),
+      },
       target: this.plan.target,
       startedAt,
       durationMs: Math.round(durationMs),
@@ -192,6 +232,7 @@ export class Run {
       timeSeries: this.timeSeries.points(),
       selfCheck,
       protocols,
+      ws: this.wsResult,
     });
   }
 
@@ -211,6 +252,8 @@ export class Run {
     if (this.stopController.signal.aborted) return;
     this.outcome = outcome;
     this.stopController.abort();
+    // Open WebSockets have no in-flight request to finish: they close now (1001), their waits end.
+    this.wsHub?.interrupt();
     const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
     this.hardStopTimer = setTimeout(() => this.abort(), graceMs);
     this.hardStopTimer.unref();
@@ -226,6 +269,7 @@ export class Run {
     if (!this.tearingDown) this.outcome = 'aborted';
     if (!this.stopController.signal.aborted) this.stopController.abort();
     for (const vu of this.allVus) vu.interrupt();
+    this.wsHub?.interrupt();
     this.inFlight.abortAll();
   }
 
@@ -282,8 +326,9 @@ export class Run {
       tally: this.tally,
       iterationErrors: this.iterationErrors,
       vuCreated: (vu) => this.allVus.push(vu),
-      dropped: () => this.timeSeries.dropped(),
+      dropped: () => this.metrics.dropped(1),
       lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
+      warn: (text) => this.warnings.push(text),
     });
   }
 }

@@ -9,7 +9,10 @@ import { escapeTerminalText } from '../terminal-text.ts';
 import { VERSION } from '../version.ts';
 import type { Io } from './io.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerInit } from './commands/init.ts';
+import { registerK8s } from './commands/k8s.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerMerge } from './commands/merge.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -54,7 +57,10 @@ export function createProgram(io: Io, result: CommandResult): Command {
   registerRun(program, io, result);
   registerValidate(program, io, result);
   registerInspect(program, io, result);
+  registerInit(program, io, result);
+  registerK8s(program, io, result);
   registerCompare(program, io, result);
+  registerMerge(program, io, result);
   registerReport(program, io, result);
   return program;
 }

@@ -1,5 +1,7 @@
 // Parsers for flag values: each throws commander's InvalidArgumentError with a hint, so a bad flag exits 2.
 import { InvalidArgumentError, type Command } from 'commander';
+import { isUserError } from '../errors.ts';
+import { parseBudget, type Budget } from '../report/budget.ts';
 import { parseDuration, parseRate, parseStages } from '../scenario/duration.ts';
 import { LIMITS, formatLimit, formatLimitMs } from '../scenario/limits.ts';
 import type { TestModel } from '../scenario/model.ts';
@@ -78,6 +80,20 @@ export function parseStagesFlag(value: string): { durationMs: number; target: nu
     if (s.target > Math.max(LIMITS.vus, LIMITS.ratePerSec)) throw new InvalidArgumentError(`--stages: target ${s.target} is over the limit of ${formatLimit(Math.max(LIMITS.vus, LIMITS.ratePerSec))}`);
   }
   return stages;
+}
+
+/**
+ * commander collector for the repeatable `--fail-on`. parseBudget throws a UserError (report/ knows nothing of
+ * commander); commander prints an InvalidArgumentError as the flag's own usage error, so it is turned into one here.
+ */
+export function collectBudget(value: string, previous: Budget[] | undefined): Budget[] {
+  try {
+    return [...(previous ?? []), parseBudget(value)];
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    const d = err.diagnostics[0];
+    throw new InvalidArgumentError(d.hint === undefined ? d.message : `${d.message} (${d.hint})`);
+  }
 }
 
 /** commander collector for the repeatable `--out`. */

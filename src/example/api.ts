@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { attachChat, type ChatStats } from './chat.ts';
 
 /** One signed-up user: the JSON body the original Go client sent. */
 export interface User {
@@ -43,6 +44,8 @@ export interface ExampleApi {
   close(): Promise<void>;
   /** A snapshot of the counters. */
   stats(): ExampleApiStats;
+  /** The WebSocket chat's counters (`GET /chat?room=…`). */
+  chatStats(): ChatStats;
   users(): ReadonlyMap<string, User>;
 }
 
@@ -168,6 +171,7 @@ export function createExampleApi(opts: ExampleApiOptions = {}): ExampleApi {
 
   const server = createServer(route);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  const chat = attachChat(server, (token) => tokens.get(token));
 
   return {
     listen(port = 0, host = '127.0.0.1') {
@@ -183,12 +187,14 @@ export function createExampleApi(opts: ExampleApiOptions = {}): ExampleApi {
     close() {
       if (!server.listening) return Promise.resolve();
       return new Promise((resolve) => {
+        chat.close();
         server.close(() => resolve());
         // close() alone waits for busy keep-alive sockets; a load test leaves many.
         server.closeAllConnections();
       });
     },
     stats: () => ({ ...counts }),
+    chatStats: () => chat.stats(),
     users: () => users,
   };
 }

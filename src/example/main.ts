@@ -66,6 +66,8 @@ async function main(): Promise<void> {
     stopping = true;
     await api.close();
     process.stdout.write(`${JSON.stringify(api.stats())}\n`);
+    const chat = api.chatStats();
+    if (chat.connections + chat.rejected > 0) process.stdout.write(`${JSON.stringify({ chat })}\n`);
     // No process.exit(): once the server is closed nothing holds the loop, and a natural exit flushes stdout.
     process.exitCode = ExitCode.ok;
   };

@@ -1,6 +1,7 @@
 // Runs a code scenario: setup() once, the user's iteration function per iteration with a context (http,
 // check, sleep, fields, gen, per-VU state), teardown() once. An exception fails its iteration and is counted
 // by message; a stopped VU ends its iteration as aborted.
+import type { DataSource } from '../data/feed.ts';
 import { UserError } from '../errors.ts';
 import { createRng, deriveSeed, hashString } from '../generators/rng.ts';
 import type { Rng } from '../generators/types.ts';
@@ -11,8 +12,11 @@ import { createGenerators } from './code-generators.ts';
 import { createHttp, IterationAborted, type CodeHttpEnv, type HttpVuState } from './code-http.ts';
 import { runInFaultScope, ScopeInterrupted, type FaultScopes } from './fault-scope.ts';
 import type { Checks } from './checks.ts';
-import type { Checks as CheckMap, IterationContext, SetupContext } from './context.ts';
+import type { Checks as CheckMap, DataRow, IterationContext, Jar, SetupContext } from './context.ts';
+import { CookieJar } from '../http/cookie-jar.ts';
 import { errorMessage, type IterationErrors } from './iteration-errors.ts';
+import { createCodeWs, type CodeWs } from '../ws/code.ts';
+import type { WsHub } from '../ws/hub.ts';
 import type { IterationOutcome } from './request-flow.ts';
 
 type CodeSpec = Extract<FlowSpec, { kind: 'function' }>;
@@ -25,15 +29,21 @@ export interface CodeFlowEnv extends CodeHttpEnv {
   /** Field names in slot order (their values are drawn into `vu.vars` before each iteration). */
   fieldNames: readonly string[];
   seed: number;
+  /** The run's data files, for `ctx.rows`. */
+  data: readonly DataSource[];
   /** Where errors that escape scenario code (timers, unawaited promises) find the call they belong to. */
   faults: FaultScopes;
+  /** The run's WebSocket hub, made on first use; absent where nothing may be sent (`runner inspect`). */
+  ws?: () => WsHub;
 }
 
 /** What one VU keeps between iterations: its http client, generators and the context parts that never change. */
 interface VuRuntime extends HttpVuState {
   rng: Rng;
+  ws: CodeWs;
   base: SetupContext;
   info: IterationContext['vu'];
+  jar: Jar;
 }
 
 export interface CodeFlow {
@@ -77,10 +87,30 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
       intendedStartMs: undefined,
       rng,
       base: undefined as unknown as SetupContext,
-      info: { id: vu.id, state: vu.state, iterations: 0 },
+      ws: undefined as unknown as CodeWs,
+      info: { id: vu.id, globalId: vu.globalId, state: vu.state, iterations: 0 },
+      jar: createJarApi(env, vu),
     };
+    rt.ws = createCodeWs({
+      hub: () => {
+        if (!env.ws) throw new Error('WebSockets are not opened here (runner inspect sends nothing)');
+        return env.ws();
+      },
+      target: env.target,
+      timeoutMs: env.timeoutMs,
+      headers: () => {
+        const h: Record<string, string> = {};
+        for (const x of env.headers) if (x.name !== 'content-type') h[x.name] = x.render(vu.vars);
+        return h;
+      },
+      failer: () => {
+        const scope = env.faults.getStore();
+        return (err) => scope?.fail(err);
+      },
+    });
     rt.base = {
       http: createHttp(env, rt),
+      ws: rt.ws,
       check,
       sleep: (duration) => {
         const ms = typeof duration === 'number' ? duration : parseDuration(duration);
@@ -122,15 +152,21 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
         rt.rng = rng;
         rt.intendedStartMs = intendedStartMs;
         rt.info.iterations = vu.iterations;
-        const fields: Record<string, string | number> = {};
-        // The first slots are fields, which generators fill with strings and numbers (captures come after).
-        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i] as string | number;
-        const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data };
+        const fields: Record<string, string | number | boolean> = {};
+        // The first slots are fields (captures come after).
+        for (let i = 0; i < env.fieldNames.length; i++) fields[env.fieldNames[i]] = vu.vars[i];
+        const rows: Record<string, DataRow> = {};
+        // The run has checked that no source has run out for this iteration (run.ts, DataFeed.fill).
+        for (const source of env.data) rows[source.name] = source.table.row(source.rowFor(iteration));
+        env.cookies?.begin(vu);
+        const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data, rows, jar: rt.jar };
         try {
           // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an
           // interrupt ends it as aborted even if it awaits something that never settles.
           await runInFaultScope(env.faults, vu, () => Promise.resolve(spec.iteration(ctx as never)));
+          await rt.ws.closeAll();
         } catch (err) {
+          await rt.ws.closeAll();
           if (err instanceof IterationAborted || err instanceof ScopeInterrupted || vu.interrupted) return 'aborted';
           env.errors.record(err, spec.locateError);
           return 'failed';
@@ -158,5 +194,22 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
     interrupt() {
       setupVu.interrupt();
     },
+  };
+}
+
+/** `ctx.jar`: the VU's jar that requests use (or one of its own when `http.cookies` is off); URLs default to the target. */
+function createJarApi(env: CodeFlowEnv, vu: Vu): Jar {
+  let own: CookieJar | undefined;
+  const jar = () => env.cookies?.jar(vu) ?? (own ??= new CookieJar());
+  const urlOf = (url: string | undefined, what: string): string => {
+    const u = url ?? env.target;
+    if (u === undefined) throw new TypeError(`jar.${what}: give a URL (the scenario has no target)`);
+    return u.startsWith('/') && env.target !== undefined ? new URL(u, env.target).href : u;
+  };
+  return {
+    get: (name, url) => jar().get(urlOf(url, 'get'), name),
+    all: (url) => jar().all(urlOf(url, 'all')),
+    set: (name, value, opts) => jar().set(urlOf(opts?.url, 'set'), name, value, opts),
+    clear: () => jar().clear(),
   };
 }

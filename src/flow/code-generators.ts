@@ -28,5 +28,10 @@ export function createGenerators(rng: () => Rng): Generators {
     int: (min, max) => draw('int', { min, max }) as number,
     pick: (values, weights) => draw('pick', weights === undefined ? { values } : { values, weights }) as never,
     uuid: () => String(draw('uuid', {})),
+    phone: (format) => String(draw('phone', format === undefined ? {} : { format })),
+    date: (from, to, format) => String(draw('date', format === undefined ? { from, to } : { from, to, format })),
+    float: (min, max, decimals) => draw('float', decimals === undefined ? { min, max } : { min, max, decimals }) as number,
+    bool: (probability) => draw('bool', probability === undefined ? {} : { probability }) as boolean,
+    regex: (pattern) => String(draw('regex', { pattern })),
   };
 }

@@ -9,6 +9,7 @@ import { parseDuration } from '../scenario/duration.ts';
 import type { Vu } from '../scheduler/vu.ts';
 import type { RenderFn } from '../template/types.ts';
 import type { Http, HttpResponse, RequestBody, RequestOptions } from './context.ts';
+import type { VuCookies } from './cookies.ts';
 
 /** What every code request needs from the run. */
 export interface CodeHttpEnv {
@@ -21,6 +22,8 @@ export interface CodeHttpEnv {
   timeoutMs: number;
   /** The scenario's `headers`, rendered with the iteration's fields. */
   headers: { name: string; render: RenderFn }[];
+  /** `http.cookies` on: each VU's jar (absent when off). */
+  cookies?: VuCookies;
 }
 
 /** Thrown into scenario code when its VU is stopped: ends the iteration as aborted, not failed. */
@@ -29,6 +32,29 @@ export class IterationAborted extends Error {
     super('the run is stopping');
     this.name = 'IterationAborted';
   }
+}
+
+/** Where the k6 layer (src/k6) finds `sendExchange` on a code scenario's `http`: kept off the public type. */
+export const SEND_EXCHANGE = Symbol('runner.sendExchange');
+
+export interface RawExchangeRequest {
+  /** The metrics name. */
+  name: string;
+  method: string;
+  /** Absolute http(s) URL. */
+  url: string;
+  /** Flat [name, value, …]. */
+  headers: string[];
+  body?: string | Uint8Array;
+  timeoutMs: number;
+  expect: Uint8Array;
+  keepBody: boolean;
+}
+
+export interface RawExchangeResult {
+  exchange: Exchange;
+  /** From the hand-off to the pool to the end of the body (or the error). */
+  durationMs: number;
 }
 
 /** Per-VU request state the flow updates between iterations. */
@@ -129,6 +155,12 @@ function dispatcherFor(env: CodeHttpEnv, url: ResolvedUrl): Dispatcher {
   }
 }
 
+/** FormData as multipart/form-data bytes and the content-type that names its boundary. */
+async function encodeFormData(form: FormData): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const encoded = new Response(form);
+  return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+}
+
 function hasName(flat: string[], end: number, name: string): boolean {
   for (let i = 0; i < end; i += 2) if (flat[i] === name) return true;
   return false;
@@ -173,21 +205,31 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
       if (h.name === 'content-type') hasContentType = true;
       headers.push(h.name, h.render(vu.vars));
     }
-    let text: string | undefined;
+    let text: string | Uint8Array | undefined;
     if (typeof body === 'string') text = body;
-    else if (body !== undefined) {
+    else if (body instanceof URLSearchParams) {
+      text = body.toString();
+      if (!hasContentType) headers.push('content-type', 'application/x-www-form-urlencoded');
+    } else if (body instanceof FormData) {
+      // undici's own multipart encoder (the one fetch uses): the boundary goes into the content-type it returns.
+      const encoded = await encodeFormData(body);
+      text = encoded.bytes;
+      if (hasContentType) throw new TypeError('http: a FormData body sets its own content-type (with the boundary): remove the content-type header');
+      headers.push('content-type', encoded.contentType);
+    } else if (body !== undefined) {
       text = JSON.stringify(body);
       if (!hasContentType) headers.push('content-type', 'application/json');
     }
     const timeoutMs = opts?.timeout === undefined ? env.timeoutMs : typeof opts.timeout === 'number' ? opts.timeout : parseDuration(opts.timeout);
     if (timeoutMs === undefined || !(timeoutMs > 0)) throw new TypeError(`http: timeout ${JSON.stringify(opts?.timeout)} is not a positive duration like '5s' or a number of ms`);
+    const cookies = resolved.problem === undefined ? env.cookies : undefined;
     const ex = new Exchange(env.exchange, {
       requestId: env.requestId(name, state.scope),
       dispatcher: dispatcherFor(env, resolved),
       origin,
       method: upper,
       path,
-      headers,
+      headers: cookies === undefined ? headers : cookies.addTo(vu, origin + path, headers),
       body: text,
       timeoutMs,
       expect: expectOf(opts?.expect),
@@ -201,11 +243,41 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     await ex.send();
     if (vu.current === ex) vu.current = null;
     if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
+    if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin + path, ex.responseHeaders);
     const durationMs = env.exchange.now() - startMs;
-    return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.body ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
+    return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.responseBody ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }
 
-  return {
+  /** One request exactly as given (absolute URL, flat headers): the k6 layer builds its own requests. */
+  async function sendExchange(r: RawExchangeRequest): Promise<RawExchangeResult> {
+    const vu = state.vu;
+    if (vu.interrupted) throw new IterationAborted();
+    const resolved = resolveUrl(r.url);
+    const ex = new Exchange(env.exchange, {
+      requestId: env.requestId(r.name, state.scope),
+      dispatcher: dispatcherFor(env, resolved),
+      origin: resolved.origin,
+      method: r.method,
+      path: resolved.path,
+      headers: r.headers,
+      body: r.body,
+      timeoutMs: r.timeoutMs,
+      expect: r.expect,
+      intendedStartMs: state.intendedStartMs,
+      keepBody: r.keepBody,
+      keepHeaders: true,
+    });
+    state.intendedStartMs = undefined;
+    const startMs = env.exchange.now();
+    vu.current = ex;
+    await ex.send();
+    if (vu.current === ex) vu.current = null;
+    if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
+    return { exchange: ex, durationMs: env.exchange.now() - startMs };
+  }
+
+  const http: Http & { [SEND_EXCHANGE]: typeof sendExchange } = {
+    [SEND_EXCHANGE]: sendExchange,
     request,
     get: (url, opts) => request('GET', url, undefined, opts),
     delete: (url, opts) => request('DELETE', url, undefined, opts),
@@ -213,4 +285,5 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     put: (url, body, opts) => request('PUT', url, body, opts),
     patch: (url, body, opts) => request('PATCH', url, body, opts),
   };
+  return http;
 }

@@ -1,6 +1,7 @@
-// Runs one iteration of a request list (YAML or declarative TS): draw fields, send each request in
-// order, apply captures, pause for think time. The iteration stops at the first request that fails.
+// Runs one iteration of a request list (YAML or declarative TS): send each request in order, apply
+// captures, pause for think time. The iteration stops at the first request that fails.
 import type { Dispatcher } from 'undici';
+import type { CookieJar } from '../http/cookie-jar.ts';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
 import { headerValueProblem, requestProblem } from '../http/request-check.ts';
 import type { CompiledRequest } from '../plan/types.ts';
@@ -9,6 +10,7 @@ import type { Vu } from '../scheduler/vu.ts';
 import type { FieldValue, Rng } from '../generators/types.ts';
 import type { RenderFn } from '../template/types.ts';
 import type { Checks } from './checks.ts';
+import type { VuCookies } from './cookies.ts';
 
 export type IterationOutcome = 'completed' | 'failed' | 'aborted';
 
@@ -18,6 +20,8 @@ export interface FlowEnv {
   checks: Checks;
   /** Pauses the VU; resolves early when the VU is interrupted. */
   sleep(vu: Vu, ms: number): Promise<void>;
+  /** `http.cookies` on: each VU's jar (absent when off: no cookie step runs). */
+  cookies?: VuCookies;
 }
 
 interface Step {
@@ -32,68 +36,136 @@ interface Step {
   keepHeaders: boolean;
   /** Nothing rendered per request can make it unsendable: the Exchange skips its check. */
   prechecked: boolean;
-  captures: { slot: number; from: 'json' | 'header'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
+  captures: { slot: number; from: 'json' | 'header' | 'cookie'; segments: PathSegment[]; header: string; checkId: number; name: string }[];
   statusCheckId: number;
 }
 
-/** Builds the iteration function for a scenario's steps; everything per request is resolved here, once. */
+/**
+ * Builds the iteration function for a scenario's steps; everything per request is resolved here, once. Each VU
+ * gets one small state machine (VuFlow) that sends its requests through one reused Exchange by callbacks: no
+ * promise and no object per request, one promise per iteration (what the executors await).
+ */
 export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
   const prepared: Step[] = steps.map((req) => prepareStep(req, env));
+  // By VU id (1-based within the scenario, dense): an array index, not a map lookup.
+  const flows: (VuFlow | undefined)[] = [];
 
-  return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+  return function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+    let flow = flows[vu.id];
+    if (flow === undefined || flow.vu !== vu) flows[vu.id] = flow = new VuFlow(vu, prepared, env);
+    return flow.start(rng, intendedStartMs);
+  };
+}
+
+/** One VU's walk through the steps of an iteration, driven by its Exchange's completion callback. */
+class VuFlow {
+  private ex: Exchange;
+  private readonly done: (ex: Exchange) => void;
+  /** Per step: this VU's copy of the headers when some are rendered per request (else the shared constant list). */
+  private readonly headers: string[][];
+  private stepIndex = 0;
+  private rng: Rng | null = null;
+  private intended: number | undefined = undefined;
+  private resolve: ((o: IterationOutcome) => void) | null = null;
+  private readonly resume = (): void => this.next();
+  /** The current request's URL, kept only when cookies are on (their domain and path rules need it). */
+  private url = '';
+
+  constructor(
+    readonly vu: Vu,
+    private readonly steps: Step[],
+    private readonly env: FlowEnv,
+  ) {
+    this.done = (ex) => this.responded(ex);
+    this.ex = new Exchange(env.exchange, null, this.done);
+    this.headers = steps.map((s) => (s.dynamic.length > 0 ? s.headers.slice() : s.headers));
+  }
+
+  start(rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+    this.rng = rng;
+    this.intended = intendedStartMs;
+    this.stepIndex = 0;
+    this.env.cookies?.begin(this.vu);
+    const outcome = new Promise<IterationOutcome>((r) => (this.resolve = r));
+    this.next();
+    return outcome;
+  }
+
+  private end(outcome: IterationOutcome): void {
+    const resolve = this.resolve;
+    this.resolve = null;
+    this.rng = null;
+    resolve?.(outcome);
+  }
+
+  /** Sends the current step's request, or ends the iteration after the last. */
+  private next(): void {
+    const vu = this.vu;
+    if (vu.interrupted) return this.end('aborted');
+    if (this.stepIndex >= this.steps.length) return this.end('completed');
+    const step = this.steps[this.stepIndex];
+    const req = step.req;
     const vars = vu.vars;
-    let intended = intendedStartMs;
-    // An index, not for…of: an array iterator that lives across an await is a heap object per iteration.
-    for (let i = 0; i < prepared.length; i++) {
-      const step = prepared[i];
-      if (vu.interrupted) return 'aborted';
-      const req = step.req;
-      let headers = step.headers;
-      let prechecked = step.prechecked;
-      if (step.dynamic.length > 0) {
-        headers = headers.slice();
-        // Only the rendered values can be unsendable (a field's Hangul or control character): when all are fine
-        // the Exchange skips its whole-request check; when one is not, that check fails the request.
-        for (const d of step.dynamic) {
-          const value = d.render(vars);
-          headers[d.at] = value;
-          if (prechecked && headerValueProblem(headers[d.at - 1], value) !== undefined) prechecked = false;
-        }
-      }
-      const ex = new Exchange(env.exchange, {
-        requestId: req.id,
-        dispatcher: step.dispatcher,
-        origin: req.origin,
-        method: req.method,
-        path: req.path(vars),
-        headers,
-        body: req.body?.(vars),
-        timeoutMs: req.timeoutMs,
-        expect: req.expect,
-        // Only the first request of an iteration can have waited for its turn (open model).
-        intendedStartMs: intended,
-        keepBody: req.needsBody,
-        keepHeaders: step.keepHeaders,
-        prechecked,
-      });
-      intended = undefined;
-      vu.current = ex;
-      await ex.send();
-      vu.current = null;
-      // No response is not the expected status: the check fails (else `checks: rate>0.99` passes at 100 % refused).
-      // A request the run itself aborted while stopping says nothing about the server: no check.
-      if (ex.error === 'aborted') return 'aborted';
-      env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
-      if (ex.error !== undefined) return 'failed';
-      if (!ex.expected) return 'failed';
-      if (step.captures.length > 0 && !applyCaptures(step, ex, vars, env.checks)) return 'failed';
-      if (req.think) {
-        const { minMs, maxMs } = req.think;
-        await env.sleep(vu, minMs + (maxMs - minMs) * rng.nextFloat());
+    let headers = step.headers;
+    let prechecked = step.prechecked;
+    if (step.dynamic.length > 0) {
+      headers = this.headers[this.stepIndex];
+      // Only the rendered values can be unsendable (a field's Hangul or control character): when all are fine
+      // the Exchange skips its whole-request check; when one is not, that check fails the request.
+      for (const d of step.dynamic) {
+        const value = d.render(vars);
+        headers[d.at] = value;
+        if (prechecked && headerValueProblem(headers[d.at - 1], value) !== undefined) prechecked = false;
       }
     }
-    return vu.interrupted ? 'aborted' : 'completed';
-  };
+    // A request runner gave up on (timeout, stop) still belongs to undici: the next one gets a new Exchange.
+    if (!this.ex.reusable) this.ex = new Exchange(this.env.exchange, null, this.done);
+    const ex = this.ex;
+    ex.requestId = req.id;
+    ex.dispatcher = step.dispatcher;
+    ex.origin = req.origin;
+    ex.method = req.method;
+    ex.path = req.path(vars);
+    const cookies = this.env.cookies;
+    if (cookies !== undefined) {
+      this.url = req.origin + ex.path;
+      headers = cookies.addTo(vu, this.url, headers);
+    }
+    ex.headers = headers;
+    ex.body = req.bodyBytes === undefined ? req.body?.(vars) : req.bodyBytes(vars);
+    ex.timeoutMs = req.timeoutMs;
+    ex.expect = req.expect;
+    // Only the first request of an iteration can have waited for its turn (open model).
+    ex.intendedStartMs = this.intended;
+    this.intended = undefined;
+    ex.keepBody = req.needsBody;
+    ex.keepHeaders = step.keepHeaders;
+    ex.prechecked = prechecked;
+    vu.current = ex;
+    ex.begin();
+  }
+
+  private responded(ex: Exchange): void {
+    if (this.vu.current === ex) this.vu.current = null;
+    const step = this.steps[this.stepIndex];
+    // No response is not the expected status: the check fails (else `checks: rate>0.99` passes at 100 % refused).
+    // A request the run itself aborted while stopping says nothing about the server: no check.
+    if (ex.error === 'aborted') return this.end('aborted');
+    const cookies = this.env.cookies;
+    // Cookies a response sets are kept whatever its status (a 401 may still set a session).
+    if (cookies !== undefined && ex.error === undefined) cookies.store(this.vu, this.url, ex.responseHeaders);
+    this.env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
+    if (ex.error !== undefined || !ex.expected) return this.end('failed');
+    if (step.captures.length > 0 && !applyCaptures(step, ex, this.vu.vars, this.env.checks, cookies?.jar(this.vu), this.url)) return this.end('failed');
+    this.stepIndex++;
+    const think = step.req.think;
+    if (think) {
+      const { minMs, maxMs } = think;
+      this.env.sleep(this.vu, minMs + (maxMs - minMs) * this.rng!.nextFloat()).then(this.resume);
+      return;
+    }
+    this.next();
+  }
 }
 
 function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
@@ -111,33 +183,37 @@ function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
     headers,
     dynamic,
     dispatcher: env.dispatcher(req.origin),
-    keepHeaders: req.captures.some((c) => c.from === 'header'),
+    // Cookies need every response's Set-Cookie: undici has built the headers object anyway, keeping it is free.
+    keepHeaders: env.cookies !== undefined || req.captures.some((c) => c.from === 'header'),
     prechecked,
     captures: req.captures.map((c) => ({
       slot: c.slot,
       from: c.from,
       segments: c.from === 'json' ? (parseJsonPath(c.path) ?? []) : [],
-      header: c.from === 'header' ? c.path : '',
+      header: c.from === 'json' ? '' : c.path,
       checkId: env.checks.id(`${req.name}: captured ${c.name}`),
       name: c.name,
     })),
   };
 }
 
-function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Checks): boolean {
+function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Checks, jar: CookieJar | undefined, url: string): boolean {
   let json: unknown;
   let parsed = false;
   let ok = true;
   for (const c of step.captures) {
     let value: unknown;
-    if (c.from === 'header') {
+    if (c.from === 'cookie') {
+      // The jar after this response: a cookie it set, or one an earlier response set that applies to this URL.
+      value = jar?.get(url, c.header);
+    } else if (c.from === 'header') {
       const h = ex.responseHeaders[c.header];
       value = Array.isArray(h) ? h[0] : h;
     } else {
       if (!parsed) {
         parsed = true;
         try {
-          json = ex.body === undefined ? undefined : JSON.parse(ex.body);
+          json = ex.responseBody === undefined ? undefined : JSON.parse(ex.responseBody);
         } catch {
           json = undefined;
         }

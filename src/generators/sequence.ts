@@ -1,4 +1,5 @@
-// Generator `sequence`: start, start+step, start+2·step, … as numbers, or as `prefix` + zero-padded digits.
+// Generator `sequence`: start, start+step, start+2·step, … as numbers, or as `prefix` + zero-padded digits;
+// `repeat: N` issues each value N times in a row (rooms of N users: room-1 ×N, room-2 ×N, …).
 import { checkKeys, intArg, stringArg } from './args.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory } from './types.ts';
 
@@ -17,13 +18,14 @@ class SequenceGenerator implements Generator {
     private readonly step: number,
     private readonly prefix: string | undefined,
     private readonly pad: number,
+    private readonly repeat: number,
   ) {
     // Values are issued while they stay safe integers; size is how many that is.
     const span = step > 0 ? MAX - start : start + MAX;
     let size = Math.min(MAX, Math.floor(span / Math.abs(step)) + 1);
     // span may have been rounded above 2^53; step back until the last value really is safe.
     while (size > 1 && !Number.isSafeInteger(start + (size - 1) * step)) size--;
-    this.size = size;
+    this.size = Math.min(MAX, size * repeat);
   }
 
   draw(): FieldValue {
@@ -34,7 +36,7 @@ class SequenceGenerator implements Generator {
   }
 
   at(index: number): FieldValue {
-    const n = this.start + index * this.step;
+    const n = this.start + Math.floor(index / this.repeat) * this.step;
     if (this.prefix === undefined) return n;
     if (n < 0) return `${this.prefix}-${String(-n).padStart(this.pad, '0')}`;
     return this.prefix + String(n).padStart(this.pad, '0');
@@ -42,7 +44,7 @@ class SequenceGenerator implements Generator {
 }
 
 export const sequence: GeneratorFactory = (args) => {
-  checkKeys(args, ['start', 'step', 'prefix', 'pad']);
+  checkKeys(args, ['start', 'step', 'prefix', 'pad', 'repeat']);
   const start = intArg(args, 'start', -MAX, MAX, 1);
   const step = intArg(args, 'step', -MAX, MAX, 1);
   if (step === 0) throw new GeneratorArgError("argument 'step' must not be 0", 'step', 'a zero step repeats one value forever');
@@ -51,5 +53,6 @@ export const sequence: GeneratorFactory = (args) => {
   if (pad > 0 && prefix === undefined) {
     throw new GeneratorArgError("argument 'pad' needs 'prefix'", 'pad', "padded values are strings: add e.g. prefix: 'user-' (or prefix: '' for bare digits)");
   }
-  return new SequenceGenerator(start, step, prefix, pad);
+  const repeat = intArg(args, 'repeat', 1, 1_000_000_000, 1);
+  return new SequenceGenerator(start, step, prefix, pad, repeat);
 };

@@ -6,12 +6,14 @@ import { createFaultScopes } from '../flow/fault-scope.ts';
 import { createIterationErrors } from '../flow/iteration-errors.ts';
 import type { ExchangeContext } from '../http/exchange.ts';
 import { InFlight } from '../http/in-flight.ts';
+import { createHttpSample } from '../metrics/sample.ts';
 import { createCollector } from '../metrics/collector.ts';
 import type { Plan, PlannedScenario } from '../plan/types.ts';
 import { createFlows } from '../run/flows.ts';
 import { ScenarioRunner, zeroCounts, type IterationFn } from '../run/scenario-runner.ts';
 import { createRealClock, type Clock } from '../scheduler/clock.ts';
 import { executorOf, maxVusOf, type ExecutorConfig } from '../scheduler/index.ts';
+import { SegmentTuple } from '../scheduler/segment.ts';
 import { createRecordingDispatcher, standInResponse, type RecordedRequest, type RecordLabel } from './recording-dispatcher.ts';
 
 export interface InspectedRequest extends RecordedRequest, RecordLabel {}
@@ -39,6 +41,8 @@ export interface InspectReport {
   seed: number;
   plan: PlanLine[];
   requests: InspectedRequest[];
+  /** WebSocket sessions per iteration left out, by scenario name: inspect opens no connection. */
+  wsLeftOut: Record<string, number>;
   /** Exceptions of scenario code (or unique values running out) that ended an inspected iteration, by message. */
   iterationErrors: { message: string; count: number }[];
 }
@@ -68,6 +72,7 @@ export async function inspectPlan(plan: Plan, sample: number): Promise<InspectRe
   const inFlight = new InFlight(clock.now);
   const exchange: ExchangeContext = {
     metrics,
+    sample: createHttpSample(),
     inFlight,
     now: clock.now,
     connectedSince: () => true,
@@ -121,6 +126,7 @@ export async function inspectPlan(plan: Plan, sample: number): Promise<InspectRe
     seed: plan.seed,
     plan: plan.scenarios.map(planLine),
     requests,
+    wsLeftOut: Object.fromEntries(plan.scenarios.filter((s) => (s.ws?.length ?? 0) > 0).map((s) => [s.name, s.ws!.length])),
     iterationErrors: iterationErrors.toJSON().map((e) => ({ message: e.message, count: e.count })),
   };
 }
@@ -132,7 +138,7 @@ function oneVu(_load: ExecutorConfig, n: number): ExecutorConfig {
 
 function planLine(s: PlannedScenario): PlanLine {
   const load = s.load;
-  const planned = executorOf(load).planned(load);
+  const planned = executorOf(load).planned(load, SegmentTuple.full());
   const perIteration = s.steps?.length;
   const line: PlanLine = { scenario: s.name, executor: load.executor, maxVus: maxVusOf(load), durationMs: planned.spanMs, startTimeMs: load.startTimeMs };
   if (planned.iterations !== undefined) line.iterations = planned.iterations;

@@ -1,7 +1,7 @@
 // Every HdrHistogram setting in one place: build, record (clamped), encode/decode, merge and summarize.
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../report/result-types.ts';
+import type { LatencySummary } from '../result/types.ts';
 
 export type { Histogram };
 

@@ -1,7 +1,7 @@
 // runner watches itself during a run: event-loop delay, CPU of its own process and how late scheduled
 // iterations started. When these are high the numbers describe runner, not the server: the summary says so.
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import type { SelfCheckResult } from '../report/result-types.ts';
+import type { SelfCheckResult } from '../result/types.ts';
 import { createHistogram, recordUs, type Histogram } from './histogram.ts';
 
 /** Sampling period of the event-loop monitor; what it records above this is the delay. */

@@ -2,7 +2,7 @@
 // A sink after the first that throws (a full disk under an exporter, a bug) is dropped and its error kept:
 // an exception thrown into the HTTP layer's response handler would leave that request, and its iteration,
 // unsettled for good (the run hangs), and it would cost every other output its samples.
-import type { ErrorKind } from '../errors.ts';
+import type { Sample } from './sample.ts';
 import type { MetricsSink } from './types.ts';
 
 /** A sink the tee dropped, and why. */
@@ -30,24 +30,12 @@ class TeeSink implements MetricsSink {
     }
   }
 
-  response(requestId: number, status: number, latencyUs: number, serviceUs: number, bytesSent: number, bytesReceived: number, expected: boolean, atMs?: number): void {
+  record(sample: Sample): void {
     const s = this.sinks;
-    s[0].response(requestId, status, latencyUs, serviceUs, bytesSent, bytesReceived, expected, atMs);
+    s[0].record(sample);
     for (let i = 1; i < s.length; i++) {
       try {
-        s[i].response(requestId, status, latencyUs, serviceUs, bytesSent, bytesReceived, expected, atMs);
-      } catch (err) {
-        this.drop(i, err);
-      }
-    }
-  }
-
-  error(requestId: number, kind: ErrorKind, bytesSent: number, bytesReceived: number): void {
-    const s = this.sinks;
-    s[0].error(requestId, kind, bytesSent, bytesReceived);
-    for (let i = 1; i < s.length; i++) {
-      try {
-        s[i].error(requestId, kind, bytesSent, bytesReceived);
+        s[i].record(sample);
       } catch (err) {
         this.drop(i, err);
       }
@@ -73,7 +61,7 @@ class TeeSink implements MetricsSink {
   }
 }
 
-const NOTHING: MetricsSink = { started() {}, response() {}, error() {} };
+const NOTHING: MetricsSink = { started() {}, record() {} };
 
 /** The tee and what it dropped; `dropped[].index` is the position in `more`. */
 export interface Tee {

@@ -1,15 +1,19 @@
 // Compiles the scenario model into a Plan: templates into render functions, fields into bound
 // generators, placeholders into slot indexes, URLs into origin + path. Done once, before any request.
 import { readFileSync } from 'node:fs';
+import { createDataSource, DataFeed, type DataFill, type DataSource } from '../data/feed.ts';
 import { UserError, didYouMean, type Diagnostic, type Location } from '../errors.ts';
 import { compileField } from '../generators/index.ts';
 import type { FieldValue } from '../generators/types.ts';
 import type { HeaderSpec, RequestSpec, TestModel } from '../scenario/model.ts';
 import { maxVusOf } from '../scheduler/index.ts';
+import type { SegmentTuple } from '../scheduler/segment.ts';
 import { compileTemplate, constantRender } from '../template/compile.ts';
 import { findJsonTemplateError } from '../template/json-check.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
+import { compileWsStep } from '../ws/compile.ts';
+import { compileFormBody, multipartContentTypeError } from './compile-body.ts';
 import { createExpectTable } from './expect.ts';
 import { envHeaderProblem } from './static-request-check.ts';
 import type { CompiledRequest, Plan, PlannedScenario, SlotTable } from './types.ts';
@@ -20,6 +24,8 @@ export interface CompileOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Overrides the scenario's `target`. */
   target?: string;
+  /** The part of the run this process runs (--segment); absent = all of it. */
+  segment?: SegmentTuple;
 }
 
 export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
@@ -36,12 +42,26 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   const target = opts.target ?? model.target;
   const requestNames: string[] = [];
   const multi = model.scenarios.length > 1;
+  const data = (model.data ?? []).map((spec) => createDataSource(spec, opts.seed));
   const scenarios: PlannedScenario[] = model.scenarios.map((s, index) => {
-    const slots: SlotTable = { names: model.fields.map((f) => f.name), captures: new Set() };
+    const slots: SlotTable = { names: model.fields.map((f) => f.name), captures: new Set(), data, fills: [] };
     let steps: CompiledRequest[] | undefined;
+    let ws: PlannedScenario['ws'];
     if (s.flow.kind === 'requests') {
       steps = [];
+      const wsSteps = s.flow.ws ?? [];
+      const compileWsBefore = (n: number): void => {
+        for (const w of wsSteps) {
+          if (w.before !== n) continue;
+          try {
+            (ws ??= []).push({ before: n, step: compileWsStep(w.step, { target, timeoutMs: model.http.timeoutMs, headers: model.headers, slots: slots.names, resolve: resolver(slots, opts.env, secrets), file: model.file }) });
+          } catch (err) {
+            collect(err, diagnostics);
+          }
+        }
+      };
       for (const r of s.flow.requests) {
+        compileWsBefore(steps.length);
         try {
           const id = requestNames.length;
           requestNames.push(multi && requestNames.includes(r.name) ? `${s.name}.${r.name}` : r.name);
@@ -50,6 +70,7 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
           collect(err, diagnostics);
         }
       }
+      compileWsBefore(s.flow.requests.length);
     }
     let headers: PlannedScenario['headers'];
     if (s.flow.kind === 'function') {
@@ -68,7 +89,9 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
         }
       }
     }
-    return { name: s.name, index, load: s.load, steps, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length };
+    // A code scenario reads any data file through ctx.rows; a request list only the files its templates name.
+    const feed = s.flow.kind === 'function' ? (data.length > 0 ? new DataFeed(data, slots.fills) : undefined) : feedOf(data, slots.fills);
+    return { name: s.name, index, load: s.load, steps, ws, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length, feed };
   });
   // A default header is compiled into every request: its problem is reported once.
   if (diagnostics.length > 0) throw new UserError(diagnostics.filter((d, i) => diagnostics.findIndex((o) => JSON.stringify(o) === JSON.stringify(d)) === i));
@@ -76,8 +99,9 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   if (needsTarget) {
     throw new UserError({ message: 'no target: requests use relative paths but the scenario has no target', location: { file: model.file, line: 1, column: 1 }, hint: "add 'target: http://host:port' to the scenario or pass --target URL" });
   }
-  // A socket per VU; with HTTP/2 a session carries `pipelining` streams, so fewer sessions serve the same VUs.
-  const vus = Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load)));
+  // A socket per VU (this segment's VUs: a process running a third of them needs a third of the sockets); with
+  // HTTP/2 a session carries `pipelining` streams, so fewer sessions serve the same VUs.
+  const vus = Math.max(1, ...model.scenarios.map((s) => maxVusOf(s.load, opts.segment)));
   const connections = model.http.connections ?? (model.http.version === 2 ? Math.ceil(vus / model.http.pipelining) : vus);
   return {
     name: model.name,
@@ -86,10 +110,12 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
     target,
     http: { ...model.http, connections },
     fields,
+    data,
     requestNames,
     scenarios,
     thresholds: model.thresholds,
     secrets: [...secrets].filter((s) => s.length > 0),
+    ...(opts.segment && !opts.segment.isFull ? { segment: opts.segment } : {}),
   };
 }
 
@@ -124,7 +150,15 @@ function compileRequest(
     return { name: h.name.toLowerCase(), render: compiled };
   });
   let body: RenderFn | undefined;
-  if (r.body) {
+  let bodyBytes: CompiledRequest['bodyBytes'];
+  if (r.body && r.body.kind !== 'template') {
+    const compiled = compileFormBody(r.body, `${model.file}\n${r.name}`, resolve, r.body.location ?? fallback);
+    body = compiled.render;
+    bodyBytes = compiled.bytes;
+    const given = headers.some((h) => h.name === 'content-type');
+    if (given && r.body.kind === 'multipart') throw multipartContentTypeError(r.body.location ?? fallback);
+    if (!given) headers.push({ name: 'content-type', render: constantRender(compiled.contentType) });
+  } else if (r.body) {
     try {
       body = render(r.body.text, r.body.format === 'json' ? 'json' : 'text', r.body.location);
     } catch (err) {
@@ -140,6 +174,9 @@ function compileRequest(
   const path = render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined);
   // Captures become slots only after this request's own templates are compiled: they exist from the next request on.
   const captures = r.captures.map((c) => {
+    if (c.from === 'cookie' && model.http.cookies === 'off') {
+      throw new UserError({ message: `capture '${c.name}' reads a cookie, but cookies are off (http.cookies: false)`, location: c.location ?? fallback, hint: 'remove http.cookies: false, or capture the Set-Cookie header instead' });
+    }
     if (!slots.names.includes(c.name)) slots.names.push(c.name);
     slots.captures.add(c.name);
     return { ...c, slot: slots.names.indexOf(c.name) };
@@ -153,6 +190,7 @@ function compileRequest(
     path,
     headers,
     body,
+    bodyBytes,
     expect,
     captures,
     think: r.think,
@@ -161,7 +199,50 @@ function compileRequest(
   };
 }
 
-/** Placeholders resolve to fields, earlier captures, or environment variables (kept as secrets). */
+/** The feed of a request-list scenario: only the sources its templates read (an unread queue never stops it). */
+function feedOf(data: DataSource[], fills: DataFill[]): DataFeed | undefined {
+  if (fills.length === 0) return undefined;
+  const used = [...new Set(fills.map((f) => f.source))].sort((a, b) => a - b);
+  return new DataFeed(
+    used.map((i) => data[i]),
+    fills.map((f) => ({ ...f, source: used.indexOf(f.source) })),
+  );
+}
+
+/** `{{users.email}}`: the slot the column `email` of data file `users` is copied into before each iteration. */
+function dataSlot(slots: SlotTable, name: string, at: Location): SlotRef {
+  const dot = name.indexOf('.');
+  const sourceName = name.slice(0, dot);
+  const column = name.slice(dot + 1);
+  const source = slots.data.findIndex((d) => d.name === sourceName);
+  if (source < 0) {
+    const names = slots.data.map((d) => d.name);
+    const guess = didYouMean(sourceName, names);
+    throw new UserError({
+      message: `placeholder '{{${name}}}' refers to no data file '${sourceName}'`,
+      location: at,
+      hint: guess ?? (names.length > 0 ? `data files: ${names.join(', ')}` : "declare it under 'data:', e.g. 'data: { users: { file: users.csv } }'"),
+    });
+  }
+  const table = slots.data[source].table;
+  const col = table.columnIndex(column);
+  if (col < 0) {
+    const guess = didYouMean(column, table.columns);
+    throw new UserError({
+      message: `data file '${sourceName}' (${slots.data[source].file.replace(/^.*[\\/]/, '')}) has no column '${column}'`,
+      location: at,
+      hint: guess ?? `its columns: ${table.columns.join(', ')}`,
+    });
+  }
+  let slot = slots.names.indexOf(name);
+  if (slot < 0) {
+    slot = slots.names.push(name) - 1;
+    slots.fills.push({ source, column: col, slot });
+  }
+  return { slot };
+}
+
+/** Placeholders resolve to fields, data columns, earlier captures, or environment variables (kept as secrets). */
 function resolver(slots: SlotTable, env: CompileOptions['env'], secrets: Set<string>): ResolvePlaceholder {
   return (part): SlotRef => {
     if (part.env) {
@@ -172,6 +253,7 @@ function resolver(slots: SlotTable, env: CompileOptions['env'], secrets: Set<str
       secrets.add(value);
       return { constant: value };
     }
+    if (part.name.includes('.')) return dataSlot(slots, part.name, part.location);
     const slot = slots.names.indexOf(part.name);
     if (slot >= 0) return { slot };
     const guess = didYouMean(part.name, slots.names);

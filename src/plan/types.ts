@@ -1,7 +1,11 @@
 // The compiled plan: everything the scheduler and the HTTP layer need, resolved once before the run.
+import type { DataFeed, DataFill, DataSource } from '../data/feed.ts';
 import type { CompiledField } from '../generators/index.ts';
 import type { CaptureSpec, ExecutorConfig, FlowSpec, HttpSettings, ThresholdSpec } from '../scenario/model.ts';
+import type { FieldValue } from '../generators/types.ts';
 import type { RenderFn } from '../template/types.ts';
+import type { SegmentTuple } from '../scheduler/segment.ts';
+import type { CompiledWsStep } from '../ws/compile.ts';
 
 export interface Plan {
   name: string;
@@ -11,12 +15,16 @@ export interface Plan {
   http: HttpSettings & { connections: number };
   /** Drawn at the start of every iteration into slots 0..fields.length-1. */
   fields: CompiledField[];
+  /** Data files (feeders), shared by every scenario that reads them. */
+  data: DataSource[];
   /** Metric key of each request id (index). */
   requestNames: string[];
   scenarios: PlannedScenario[];
   thresholds: ThresholdSpec[];
   /** Values that came from the environment: redacted from every output. */
   secrets: string[];
+  /** The part of the run this process runs; absent = all of it. */
+  segment?: SegmentTuple;
 }
 
 export interface PlannedScenario {
@@ -26,12 +34,16 @@ export interface PlannedScenario {
   load: ExecutorConfig;
   /** The request flow of one iteration (YAML / declarative). */
   steps?: CompiledRequest[];
+  /** WebSocket steps between the requests, in order; absent when there are none (the flow then pays nothing). */
+  ws?: { before: number; step: CompiledWsStep }[];
   /** A code iteration (imperative TS). */
   iteration?: Extract<FlowSpec, { kind: 'function' }>;
   /** A code iteration's default headers (the scenario's `headers`), rendered with the iteration's fields. */
   headers?: { name: string; render: RenderFn }[];
-  /** Size of the per-VU value array: fields, then captures. */
+  /** Size of the per-VU value array: fields, then data columns and captures. */
   slotCount: number;
+  /** The data files this scenario reads, and the slots their columns fill before each iteration. */
+  feed?: DataFeed;
 }
 
 export interface CompiledRequest {
@@ -46,6 +58,8 @@ export interface CompiledRequest {
   /** Lower-case names. */
   headers: { name: string; render: RenderFn }[];
   body?: RenderFn;
+  /** A body of bytes (multipart with files), sent instead of `body`. */
+  bodyBytes?: (vars: readonly FieldValue[]) => Uint8Array;
   /** expect[status] === 1 when the status counts as success. */
   expect: Uint8Array;
   captures: (CaptureSpec & { slot: number })[];
@@ -59,4 +73,7 @@ export interface CompiledRequest {
 export interface SlotTable {
   names: string[];
   captures: Set<string>;
+  /** The run's data files, and the columns this scenario's templates read so far. */
+  data: DataSource[];
+  fills: DataFill[];
 }

@@ -1,6 +1,5 @@
 // `--fail-on` budgets for `runner compare`: parse `p99>+10%`, `errors>+0.5pp`, `rps<-5%`, `p99{name:signup}>+5ms`
 // and check them against a Comparison.
-import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.ts';
 import type { CompareStat, Comparison } from './compare.ts';
 
@@ -19,24 +18,20 @@ export interface Budget {
 
 const BUDGET = /^\s*(count|rps|errors|mean|p50|p90|p95|p99|p99\.9|p999|max)\s*(?:\{\s*name\s*:\s*([^}]+?)\s*\})?\s*([<>])\s*([+-]?\d+(?:\.\d+)?)\s*(%|pp|ms)\s*$/;
 
-/** Parses one `--fail-on` value; throws InvalidArgumentError (exit 2) with the accepted forms. */
+/** Parses one `--fail-on` value; throws a UserError (exit 2) with the accepted forms. */
 export function parseBudget(text: string): Budget {
   const m = BUDGET.exec(text);
   if (!m) {
-    throw new InvalidArgumentError(
-      `--fail-on takes <stat>[{name:X}]<op><signed number><unit>, e.g. 'p99>+10%', 'mean>+5ms', 'errors>+0.5pp', 'rps<-5%'; got '${text}'` +
-        ' (stats: count rps errors mean p50 p90 p95 p99 p99.9 max; units: % pp ms)',
-    );
+    throw new UserError({
+      message: `--fail-on takes <stat>[{name:X}]<op><signed number><unit>, e.g. 'p99>+10%', 'mean>+5ms', 'errors>+0.5pp', 'rps<-5%'; got '${text}'`,
+      hint: 'stats: count rps errors mean p50 p90 p95 p99 p99.9 max; units: % pp ms',
+    });
   }
   const stat = (m[1] === 'p99.9' ? 'p999' : m[1]) as CompareStat;
   const unit = m[5] as Budget['unit'];
-  if (unit === 'pp' && stat !== 'errors') throw new InvalidArgumentError(`--fail-on '${text}': pp (percentage points) applies to errors only`);
-  if (unit === 'ms' && (stat === 'count' || stat === 'rps' || stat === 'errors')) throw new InvalidArgumentError(`--fail-on '${text}': ms applies to latency statistics only`);
+  if (unit === 'pp' && stat !== 'errors') throw new UserError({ message: `--fail-on '${text}': pp (percentage points) applies to errors only` });
+  if (unit === 'ms' && (stat === 'count' || stat === 'rps' || stat === 'errors')) throw new UserError({ message: `--fail-on '${text}': ms applies to latency statistics only` });
   return { text, stat, requestName: m[2], operator: m[3] as '>' | '<', bound: Number(m[4]), unit };
-}
-
-export function collectBudget(value: string, previous: Budget[] | undefined): Budget[] {
-  return [...(previous ?? []), parseBudget(value)];
 }
 
 export interface BudgetBreach {

@@ -1,5 +1,5 @@
 // Small number formatters shared by the text and HTML reports, and the latency columns they all show.
-import type { LatencySummary } from './result-types.ts';
+import type { LatencySummary } from '../result/types.ts';
 
 /** `850ms`, `12.3s`, `1m02.3s`, `1h02m03s`. */
 export function formatDurationMs(ms: number): string {

@@ -1,6 +1,6 @@
 // A run in which requests were sent and not one got an HTTP response measured nothing about the target:
 // it is not a pass. This names that case; the run command prints it and exits with ExitCode.noResponses.
-import type { RunResult } from './result-types.ts';
+import type { RunResult } from '../result/types.ts';
 import { formatNumber } from './format.ts';
 
 /**

@@ -3,7 +3,7 @@
 // boundaries, never per request. The result file is redacted field by field, never as serialized text: a secret
 // must not turn a histogram's base64 or a JSON key into garbage.
 import { UserError, type Diagnostic } from '../errors.ts';
-import type { RunResult } from './result-types.ts';
+import type { RunResult } from '../result/types.ts';
 
 /** What a secret is replaced by. */
 export const REDACTED = '***';

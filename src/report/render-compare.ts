@@ -9,7 +9,7 @@ const GREEN = '\x1b[32m';
 const BOLD = '\x1b[1m';
 const RESET = '\x1b[0m';
 
-const labels: Record<CompareStat, string> = {
+export const labels: Record<CompareStat, string> = {
   count: 'requests',
   rps: 'req/s',
   errors: 'error rate',
@@ -23,7 +23,7 @@ const labels: Record<CompareStat, string> = {
 };
 
 /** '-': the run lacks this request; '—': a latency of a run with no responses. */
-function formatValue(stat: CompareStat, v: number | null, hasRequest: boolean): string {
+export function formatValue(stat: CompareStat, v: number | null, hasRequest: boolean): string {
   if (v === null) return hasRequest ? '—' : '-';
   if (stat === 'count') return formatNumber(v);
   if (stat === 'rps') return formatNumber(v, 1);
@@ -41,19 +41,19 @@ function formatDelta(stat: CompareStat, c: StatChange): string {
   return `${sign}${formatLatencyMs(abs)}`;
 }
 
-function formatPct(c: StatChange): string {
+export function formatPct(c: StatChange): string {
   if (c.pct === null) return '';
   return `${c.pct > 0 ? '+' : c.pct < 0 ? '-' : '±'}${Math.abs(c.pct).toFixed(1)}%`;
 }
 
 /** -1 worse, 1 better, 0 neutral: from the verdict where there is one; rps by a 5 % move. */
-function direction(stat: CompareStat, c: StatChange): number {
+export function direction(stat: CompareStat, c: StatChange): number {
   if (c.verdict !== undefined) return c.verdict === 'slower' ? -1 : c.verdict === 'faster' ? 1 : 0;
   if (stat === 'rps' && c.pct !== null && Math.abs(c.pct) >= 5) return c.pct < 0 ? -1 : 1;
   return 0;
 }
 
-function verdictText(stat: CompareStat, c: StatChange): string {
+export function verdictText(stat: CompareStat, c: StatChange): string {
   if (c.verdict === undefined) return '';
   if (c.verdict === 'same') return '~';
   if (stat === 'errors') return c.verdict === 'slower' ? 'more errors' : 'fewer errors';

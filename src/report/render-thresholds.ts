@@ -1,5 +1,5 @@
 // The thresholds block of the end summary: each expression ✓/✗ with the value it was measured at.
-import type { RunResult, ThresholdOutcome } from './result-types.ts';
+import type { RunResult, ThresholdOutcome } from '../result/types.ts';
 import { formatLatencyMs, formatNumber } from './format.ts';
 import { escapeTerminalText } from '../terminal-text.ts';
 
@@ -13,6 +13,9 @@ export function formatThresholdValue(metricKey: string, t: ThresholdOutcome): st
   const metric = metricKey.replace(/\{.*$/, '');
   const aggregation = t.expression.replace(/\s*(<=|>=|===|==|!=|<|>).*$/, '').trim();
   if (metric === 'http_req_duration') return `${aggregation}=${formatLatencyMs(t.value)}ms`;
+  // k6 scripts: k6's other time metrics, and custom trends and gauges (their unit is the script's).
+  if (/^(http_req_|iteration_duration$|group_duration$)/.test(metric) && metric !== 'http_req_failed' && metric !== 'http_reqs') return `${aggregation}=${formatLatencyMs(t.value)}ms`;
+  if (/^(avg|min|max|med|value|p\()/.test(aggregation)) return `${aggregation}=${formatNumber(t.value, 3)}`;
   if (metric === 'http_req_failed' || metric === 'checks') return `rate=${formatNumber(t.value * 100, 2)}%`;
   return aggregation === 'rate' ? `rate=${formatNumber(t.value, 1)}/s` : `count=${formatNumber(t.value)}`;
 }

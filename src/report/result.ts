@@ -1,11 +1,11 @@
 // Builds the versioned RunResult and writes it atomically; read-result.ts reads it back.
 import { writeFileAtomic } from './atomic-write.ts';
-import type { RequestResult, RunResult } from './result-types.ts';
+import type { RequestResult, RunResult, ScenarioIdentity } from '../result/types.ts';
 
 export interface RunResultInput {
   /** runner's own version. */
   runner: string;
-  scenario: { name: string; file: string; seed: number };
+  scenario: ScenarioIdentity;
   target?: string;
   startedAt: Date | string;
   durationMs: number;
@@ -20,15 +20,16 @@ export interface RunResultInput {
   scenarios?: RunResult['scenarios'];
   timeSeries?: RunResult['timeSeries'];
   selfCheck?: RunResult['selfCheck'];
+  ws?: RunResult['ws'];
   protocols?: RunResult['protocols'];
 }
 
 /** The result file's content, keys in the order people read them. */
 export function buildRunResult(input: RunResultInput): RunResult {
   const result: RunResult = {
-    version: 1,
+    version: 2,
     runner: input.runner,
-    scenario: { name: input.scenario.name, file: input.scenario.file, seed: input.scenario.seed },
+    scenario: { ...input.scenario },
     startedAt: typeof input.startedAt === 'string' ? input.startedAt : input.startedAt.toISOString(),
     durationMs: input.durationMs,
     outcome: input.outcome,
@@ -44,6 +45,7 @@ export function buildRunResult(input: RunResultInput): RunResult {
     timeSeries: input.timeSeries ?? [],
   };
   if (input.selfCheck !== undefined) result.selfCheck = input.selfCheck;
+  if (input.ws !== undefined) result.ws = input.ws;
   if (input.protocols !== undefined && Object.keys(input.protocols).length > 0) result.protocols = input.protocols;
   if (input.errorMessages !== undefined && Object.keys(input.errorMessages).length > 0) result.errorMessages = input.errorMessages;
   // Only present when known; JSON would drop an undefined anyway, but the object should match the file.

@@ -1,7 +1,8 @@
 // Renders the end-of-run summary (plain text, optionally coloured) from a RunResult; no I/O.
-import type { LatencySummary, RunResult } from './result-types.ts';
+import type { LatencySummary, RunResult } from '../result/types.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { renderThresholds } from './render-thresholds.ts';
+import { renderWs } from './render-ws.ts';
 import { escapeTerminalText as safe } from '../terminal-text.ts';
 
 const GREEN = '\x1b[32m';
@@ -50,7 +51,8 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
 
   // Names, messages and the target come from the scenario, the network or a result file: escaped for the terminal.
   const target = result.target === undefined ? '' : `  target: ${safe(result.target)}`;
-  out.push(`scenario: ${safe(result.scenario.name)}${target}  duration: ${formatDurationMs(result.durationMs)}  outcome: ${safe(result.outcome)}`);
+  const warmup = typeof result.warmupMs === 'number' ? `  (after a ${formatDurationMs(result.warmupMs)} warm-up, not recorded)` : '';
+  out.push(`scenario: ${safe(result.scenario.name)}${target}  duration: ${formatDurationMs(result.durationMs)}${warmup}  outcome: ${safe(result.outcome)}`);
   out.push(`seed: ${result.scenario.seed} (replay with --seed ${result.scenario.seed})`);
   out.push('');
 
@@ -94,6 +96,7 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   out.push(...renderTable([header, ...rows, latencyRow('total', result.latency)]));
   out.push(...renderServiceTime(result));
   out.push(...renderScenarios(result));
+  out.push(...renderWs(result, (line) => paint(RED, line)));
 
   const checks = Object.entries(result.checks);
   if (checks.length > 0) {

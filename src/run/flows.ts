@@ -5,11 +5,14 @@ import type { Checks } from '../flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from '../flow/code-flow.ts';
 import type { FaultScopes } from '../flow/fault-scope.ts';
 import type { IterationErrors } from '../flow/iteration-errors.ts';
+import { VuCookies } from '../flow/cookies.ts';
 import { createRequestFlow } from '../flow/request-flow.ts';
 import type { ExchangeContext } from '../http/exchange.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import type { Vu } from '../scheduler/vu.ts';
+import { createWsFlow } from '../ws/flow.ts';
+import type { WsHub } from '../ws/hub.ts';
 import type { IterationFn } from './scenario-runner.ts';
 
 export interface FlowDeps {
@@ -21,6 +24,11 @@ export interface FlowDeps {
   faults: FaultScopes;
   /** The metric id of a code request's name within its scenario. */
   requestId(name: string, scope: string): number;
+  /**
+   * The run's WebSocket hub, made on first use (a run without WebSocket steps never makes one). Absent (e.g.
+   * `runner inspect`, which sends nothing): ws steps are left out and only the HTTP requests run.
+   */
+  ws?: () => WsHub;
 }
 
 export interface Flows {
@@ -32,6 +40,8 @@ export interface Flows {
 
 export function createFlows(plan: Plan, deps: FlowDeps): Flows {
   const codeFlows = new Map<object, CodeFlow>();
+  // One jar per VU, shared by nothing else; none at all with `http.cookies: false` (the flows then skip every cookie step).
+  const cookies = plan.http.cookies === 'off' ? undefined : new VuCookies(plan.http.cookies ?? 'iteration');
   const sleep = (vu: Vu, ms: number) => sleepVu(deps.clock, vu, ms);
   const flows = plan.scenarios.map((s): IterationFn => {
     if (s.iteration) {
@@ -49,14 +59,19 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           sleep,
           fieldNames: plan.fields.map((f) => f.name),
           seed: plan.seed,
+          data: plan.data,
+          cookies,
           faults: deps.faults,
+          ws: deps.ws,
         });
         codeFlows.set(s.iteration, code);
       }
       return code.iterationFor(s.name);
     }
     if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
-    return createRequestFlow(s.steps, { exchange: deps.exchange, dispatcher: deps.dispatcher, checks: deps.checks, sleep });
+    const env = { exchange: deps.exchange, dispatcher: deps.dispatcher, checks: deps.checks, sleep, cookies };
+    if (s.ws && deps.ws) return createWsFlow(s.steps, s.ws, { hub: deps.ws, checks: deps.checks, requestFlow: (steps) => createRequestFlow(steps, env) });
+    return createRequestFlow(s.steps, env);
   });
   return { flows, codeFlows: [...codeFlows.values()] };
 }

@@ -1,5 +1,7 @@
 // One scenario of a run: counts its iterations, draws each iteration's fields, and runs its executor with a
 // ScenarioRuntime that hands each iteration to the scenario's flow. The executor never reaches the Run.
+import { setMaxListeners } from 'node:events';
+import type { DataSource } from '../data/feed.ts';
 import type { IterationOutcome } from '../flow/request-flow.ts';
 import type { IterationErrors } from '../flow/iteration-errors.ts';
 import { createRng, deriveSeed } from '../generators/rng.ts';
@@ -10,6 +12,7 @@ import type { ScenarioResult } from '../report/result-types.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import type { ScenarioRuntime } from '../scheduler/executor.ts';
 import { executorOf, isOpenModel } from '../scheduler/index.ts';
+import { SegmentTuple } from '../scheduler/segment.ts';
 import { Vu } from '../scheduler/vu.ts';
 
 /** Iteration counters of a run or of one scenario. */
@@ -32,7 +35,7 @@ export type IterationFn = (vu: Vu, rng: Rng, intendedStartMs: number | undefined
 export interface ScenarioEnv {
   clock: Clock;
   stopSignal: AbortSignal;
-  plan: Pick<Plan, 'seed' | 'fields'>;
+  plan: Pick<Plan, 'seed' | 'fields' | 'segment'> & { scenarios: readonly unknown[] };
   /** The run's totals: every scenario adds to them, and live progress reads them. */
   tally: { iterations: IterationCounts; activeVus: number };
   iterationErrors: IterationErrors;
@@ -41,19 +44,26 @@ export interface ScenarioEnv {
   /** An iteration the schedule wanted but no VU was free for (per-second series). */
   dropped(): void;
   lateStart(lateMs: number): void;
+  /** Adds a warning to the run's result. */
+  warn?(text: string): void;
 }
 
 export class ScenarioRunner {
   /** This scenario's own iteration counters. */
   readonly counts: IterationCounts = zeroCounts();
-  private nextIteration = 0;
+  /** This process's part of the run; global numbers (iterations, VU ids) are striped over the segments. */
+  readonly segment: SegmentTuple;
+  /** Iterations this process numbered itself (those the executor gave no global number). */
+  private numbered = 0;
   private vuIds = 0;
 
   constructor(
     readonly scenario: PlannedScenario,
     private readonly flow: IterationFn,
     private readonly env: ScenarioEnv,
-  ) {}
+  ) {
+    this.segment = env.plan.segment ?? SegmentTuple.full();
+  }
 
   /** Waits for the scenario's startTime, then runs its executor to the end (or until the run stops). */
   async run(): Promise<void> {
@@ -84,8 +94,27 @@ export class ScenarioRunner {
   }
 
   private runtime(): ScenarioRuntime {
-    const { env, counts, scenario: s, flow } = this;
+    const { env, counts, scenario: s, flow, segment } = this;
     const { tally, plan } = env;
+    // Draw numbers interleave the scenarios' global iteration numbers: unique values and sequences never
+    // repeat across scenarios, segments or workers, and a one-scenario run draws 0, 1, 2, … as before.
+    const scenarioCount = plan.scenarios.length;
+    // A data file read in `queue` or `shuffle` order can run out: the scenario then stops starting iterations
+    // (its executor sees a stop signal of its own) and the run ends normally.
+    const feed = s.feed;
+    const dataStop = feed?.finite ? new AbortController() : undefined;
+    const stopSignal = dataStop ? AbortSignal.any([env.stopSignal, dataStop.signal]) : env.stopSignal;
+    // Executors listen on it as on the run's signal (a deadline, a tick, the graceful stop).
+    if (dataStop) setMaxListeners(20, stopSignal);
+    const ranOut = (iteration: number, source: DataSource): Promise<void> => {
+      if (!dataStop!.signal.aborted) {
+        dataStop!.abort();
+        env.warn?.(
+          `scenario '${s.name}': data '${source.name}' (order: ${source.order}) ran out after its ${source.table.rows.toLocaleString('en-US')} rows: the scenario started no more iterations after ${iteration.toLocaleString('en-US')}`,
+        );
+      }
+      return Promise.resolve();
+    };
     const ended = (outcome: IterationOutcome): void => {
       tally.activeVus--;
       tally.iterations[outcome]++;
@@ -97,26 +126,36 @@ export class ScenarioRunner {
     };
     return {
       clock: env.clock,
-      stopSignal: env.stopSignal,
+      stopSignal,
+      segment,
       createVu: () => {
-        const vu = new Vu(++this.vuIds, s.slotCount);
+        const local = this.vuIds++;
+        const vu = new Vu(local + 1, s.slotCount, segment.globalIndex(local) + 1);
         env.vuCreated(vu);
         return vu;
       },
       // Not async, and one .then with handlers made once per scenario: an async wrapper would cost a promise
       // and an await per iteration on top of the flow's own.
-      iterate: (vu, intendedStartMs) => {
-        const iteration = this.nextIteration++;
+      iterate: (vu, intendedStartMs, global) => {
+        const iteration = global ?? segment.globalIndex(this.numbered++);
+        vu.iteration = iteration;
+        if (feed) {
+          // Rows follow the global iteration number: segments and workers share one data file's rows.
+          const out = feed.fill(vu.vars, iteration);
+          if (out) return ranOut(iteration, out);
+        }
         vu.iterations++;
         tally.iterations.started++;
         counts.started++;
-        // Fields are drawn from a stream seeded by the iteration number: the same seed gives the same payloads.
+        // Fields are drawn from a stream seeded by the global iteration number: the same seed gives the same
+        // payloads, however the run is cut into segments or workers.
         const rng = createRng(deriveSeed(plan.seed, s.index, iteration));
+        const drawIndex = iteration * scenarioCount + s.index;
         tally.activeVus++;
         let outcome: Promise<IterationOutcome>;
         try {
           // A draw can throw (unique values exhausted): that fails the iteration, not the run.
-          for (let i = 0; i < plan.fields.length; i++) vu.vars[i] = plan.fields[i].draw(rng);
+          for (let i = 0; i < plan.fields.length; i++) vu.vars[i] = plan.fields[i].draw(rng, drawIndex);
           outcome = flow(vu, rng, intendedStartMs, iteration);
         } catch (err) {
           outcome = Promise.reject(err);

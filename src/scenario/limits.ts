@@ -30,6 +30,10 @@ export const LIMITS = {
   captureBytes: 64 * 1024 * 1024,
   /** A scenario file (YAML or TS) or a body template file, bytes; it must also be a regular file. */
   fileBytes: 10 * 1024 * 1024,
+  /** A `.csv` or `.jsonl` data file, bytes: read as a stream into one compact table shared by every VU. */
+  dataFileBytes: 1024 * 1024 * 1024,
+  /** A `.json` data file (one array) is parsed whole, several times its size in memory while it loads. */
+  jsonDataFileBytes: 64 * 1024 * 1024,
 } as const;
 
 /** "100,000": numbers in messages, the way the README writes them. */

@@ -11,6 +11,10 @@ export const scriptExtensions = ['.ts', '.mts', '.js', '.mjs'];
 export interface LoadOptions {
   /** CLI load flags (--vus, --duration, …) will set the load: a scenario may then leave out `load:`. */
   loadFromFlags?: boolean;
+  /** A k6 script's `__ENV`: the process environment, then `-e KEY=VALUE`. */
+  env?: Record<string, string | undefined>;
+  /** Where a k6 script's console writes (the run's stderr). */
+  log?: (text: string) => void;
 }
 
 /** Reads and validates `path` (relative to `cwd`). Throws UserError for anything the user can fix. */
@@ -29,10 +33,24 @@ export async function loadScenario(path: string, cwd: string, opts: LoadOptions 
       hint: missing ? `looked for ${file}` : bytes.hint,
     });
   }
+  let model: TestModel;
   if (scriptExtensions.includes(ext)) {
     // esbuild only for scripts: a YAML run never loads it.
+    const source = bytes.toString('utf8');
+    const { isK6Script } = await import('../k6/k6-modules.ts');
+    if (isK6Script(source)) {
+      const { loadK6Script } = await import('../k6/load-k6.ts');
+      return loadK6Script(file, source, opts);
+    }
     const { loadScriptScenario } = await import('./load-ts.ts');
-    return loadScriptScenario(file, opts);
+    model = await loadScriptScenario(file, opts);
+  } else {
+    model = loadYamlScenario(bytes.toString('utf8'), file, opts);
   }
-  return loadYamlScenario(bytes.toString('utf8'), file, opts);
+  // Data files are read once the scenario is valid (a typo in it costs no 100 MB read), before the plan compiles.
+  if (model.data !== undefined && model.data.length > 0) {
+    const { loadDataFiles } = await import('../data/load-table.ts');
+    await loadDataFiles(model);
+  }
+  return model;
 }

@@ -1,5 +1,8 @@
 // The one scenario model: what YAML files, TypeScript files and CLI flags all turn into.
+import type { DataTable } from '../data/table.ts';
 import type { Location } from '../errors.ts';
+import type { WsPlacement } from './ws-model.ts';
+import type { K6Hooks } from '../k6/hooks.ts';
 import type { ExecutorConfig } from '../scheduler/index.ts';
 
 /** A test file: shared settings plus one or more scenarios that run at the same time. */
@@ -18,10 +21,14 @@ export interface TestModel {
   headers: HeaderSpec[];
   /** Named random fields, drawn afresh for every iteration. */
   fields: FieldSpec[];
+  /** Data files (feeders): one row per iteration, read as `{{name.column}}`. */
+  data?: DataSpec[];
   scenarios: ScenarioSpec[];
   /** Fixed PRNG seed; when absent the run picks one and reports it. */
   seed?: number;
   thresholds: ThresholdSpec[];
+  /** A k6 script's run-time extras (src/k6/): test.abort(), its own thresholds, handleSummary(). */
+  k6?: K6Hooks;
 }
 
 export interface HttpSettings {
@@ -44,6 +51,11 @@ export interface HttpSettings {
   version?: 1 | 2;
   /** Extra trust and a client certificate, read from files at load time. */
   tls?: TlsFiles;
+  /**
+   * Cookie jars: `iteration` (absent = this; a jar per VU emptied at each iteration's start), `vu` (kept across
+   * the VU's iterations) or `off`.
+   */
+  cookies?: 'iteration' | 'vu' | 'off';
 }
 
 /** A PEM file the scenario names, read at load time. */
@@ -79,6 +91,21 @@ export interface FieldSpec {
   location?: Location;
 }
 
+/** How a data file's rows are handed to iterations (Gatling's feeder strategies). */
+export type DataOrder = 'circular' | 'queue' | 'shuffle' | 'random';
+
+export interface DataSpec {
+  /** The name placeholders use: `{{name.column}}`. */
+  name: string;
+  /** Absolute path. */
+  file: string;
+  format: 'csv' | 'json' | 'jsonl';
+  order: DataOrder;
+  location?: Location;
+  /** The rows, read by loadDataFiles() once validation passed (before the plan compiles). */
+  table?: DataTable;
+}
+
 export interface ScenarioSpec {
   name: string;
   load: ExecutorConfig;
@@ -87,7 +114,8 @@ export interface ScenarioSpec {
 }
 
 export type FlowSpec =
-  | { kind: 'requests'; requests: RequestSpec[] }
+  /** `ws`: WebSocket steps between the requests (absent when there are none). */
+  | { kind: 'requests'; requests: RequestSpec[]; ws?: WsPlacement[] }
   /** A TypeScript iteration function; its context type lives in the public API. */
   | {
       kind: 'function';
@@ -119,12 +147,28 @@ export interface RequestSpec {
 
 export type BodySpec =
   /** Text with placeholders; `json` templates escape substituted values for JSON. */
-  | { kind: 'template'; format: 'json' | 'text'; text: string; file?: string; location?: Location };
+  | { kind: 'template'; format: 'json' | 'text'; text: string; file?: string; location?: Location }
+  /** `form:` — application/x-www-form-urlencoded; each value a template, percent-encoded when rendered. */
+  | { kind: 'form'; fields: FormFieldSpec[]; location?: Location }
+  /** `multipart:` — multipart/form-data: text fields (templates) and files read at load time. */
+  | { kind: 'multipart'; parts: MultipartPartSpec[]; location?: Location };
+
+export interface FormFieldSpec {
+  name: string;
+  /** Template text. */
+  value: string;
+  location?: Location;
+}
+
+export type MultipartPartSpec =
+  | { kind: 'field'; name: string; value: string; location?: Location }
+  | { kind: 'file'; name: string; filename: string; contentType: string; bytes: Uint8Array; file: string; location?: Location };
 
 export interface CaptureSpec {
   /** Variable name later placeholders use. */
   name: string;
-  from: 'json' | 'header';
+  /** `cookie`: the value of the cookie named `path` that the VU's jar holds for this request's URL. */
+  from: 'json' | 'header' | 'cookie';
   /** JSON path subset (`$.a.b[0]`) or header name. */
   path: string;
   location?: Location;

@@ -6,7 +6,7 @@ import type { LoadReader } from '../scheduler/executor.ts';
 import { executorKinds, executorOf, executors, isExecutorKind, type ExecutorConfig } from '../scheduler/index.ts';
 import { DEFAULT_GRACEFUL_STOP_MS } from '../scheduler/load-checks.ts';
 
-const common = ['executor', 'startTime', 'gracefulStop'] as const;
+export const commonLoadKeys = ['executor', 'startTime', 'gracefulStop'] as const;
 
 export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConfig | undefined {
   const obj = c.object(raw, path);
@@ -17,7 +17,7 @@ export function validateLoad(c: Checker, raw: unknown, path: Path): ExecutorConf
     return c.fail([...path, 'executor'], kind === undefined ? 'missing executor' : `unknown executor '${String(kind)}'`, guess ?? `one of: ${executorKinds.join(', ')}`);
   }
   const executor = executors[kind];
-  c.onlyKeys(obj, path, [...common, ...executor.keys]);
+  c.onlyKeys(obj, path, [...commonLoadKeys, ...executor.keys]);
   const at = (key: string): Path => [...path, key];
   const reader: LoadReader = {
     c,

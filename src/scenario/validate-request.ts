@@ -6,8 +6,10 @@ import { parseJsonPath } from './json-path.ts';
 import { LIMITS } from './limits.ts';
 import type { CaptureSpec, HeaderSpec, RequestSpec } from './model.ts';
 import { checkBody } from './request-body.ts';
+import { checkWsStep, isWsItem } from './validate-ws.ts';
+import type { WsPlacement } from './ws-model.ts';
 
-const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'expect', 'capture', 'think', 'timeout'];
+export const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'form', 'multipart', 'expect', 'capture', 'think', 'timeout'];
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 /** Names usable in a `{{placeholder}}`: fields and captures. */
 export const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -37,13 +39,21 @@ export function checkHeaders(c: Checker, raw: unknown, path: Path): HeaderSpec[]
   return headers;
 }
 
-export function checkRequests(c: Checker, raw: unknown, path: Path, baseDir: string): RequestSpec[] | undefined {
+/** Validates a request list; its `- ws: {…}` items go to `ws`, each placed before the request that follows it. */
+export function checkRequests(c: Checker, raw: unknown, path: Path, baseDir: string, ws: WsPlacement[] = []): RequestSpec[] | undefined {
   const list = c.array(raw, path);
   if (!list) return undefined;
   if (list.length === 0) return c.fail(path, 'requests must not be empty', "add at least one request, e.g. '- { name: home, path: / }'");
   const seen = new Map<string, number>();
   const out: RequestSpec[] = [];
+  let wsItems = 0;
   list.forEach((item, i) => {
+    if (isWsItem(item)) {
+      wsItems++;
+      const step = checkWsStep(c, item, [...path, i], i);
+      if (step) ws.push({ before: out.length, step });
+      return;
+    }
     const r = checkRequest(c, item, [...path, i], baseDir, i);
     if (!r) return;
     const first = seen.get(r.name);
@@ -54,7 +64,7 @@ export function checkRequests(c: Checker, raw: unknown, path: Path, baseDir: str
     seen.set(r.name, i);
     out.push(r);
   });
-  return out.length === list.length ? out : undefined;
+  return out.length + ws.length === list.length && ws.length === wsItems ? out : undefined;
 }
 
 function checkRequest(c: Checker, raw: unknown, path: Path, baseDir: string, index: number): RequestSpec | undefined {
@@ -130,11 +140,12 @@ function checkCaptures(c: Checker, raw: unknown, path: Path): CaptureSpec[] | un
     }
     const spec = c.object(value, at, "a JSON path like '$.token' or '{ header: Location }'");
     if (!spec) continue;
-    c.onlyKeys(spec, at, ['json', 'header']);
+    c.onlyKeys(spec, at, ['json', 'header', 'cookie']);
     if (typeof spec.header === 'string') out.push({ name, from: 'header', path: spec.header.toLowerCase(), location: c.locate(at) });
+    else if (typeof spec.cookie === 'string' && spec.cookie !== '') out.push({ name, from: 'cookie', path: spec.cookie, location: c.locate(at) });
     else if (typeof spec.json === 'string' && parseJsonPath(spec.json)) out.push({ name, from: 'json', path: spec.json, location: c.locate(at) });
     else if (typeof spec.json === 'string') c.fail([...at, 'json'], `'${spec.json}' is not a supported JSON path`, "use $.key, $.a.b, $.items[0].id or $['odd key']");
-    else c.fail(at, `capture '${name}' needs 'json' or 'header'`, "e.g. '{ json: $.token }' or '{ header: Location }'");
+    else c.fail(at, `capture '${name}' needs 'json', 'header' or 'cookie'`, "e.g. '{ json: $.token }', '{ header: Location }' or '{ cookie: session }'");
   }
   return out.length === Object.keys(obj).length ? out : undefined;
 }

@@ -7,12 +7,14 @@ import { GeneratorArgError } from '../generators/types.ts';
 import { Checker, describe, type Locate, type Path } from './checker.ts';
 import type { ExecutorConfig, FieldSpec, FlowSpec, HttpSettings, ScenarioSpec, TestModel, ThresholdSpec } from './model.ts';
 import { LIMITS } from './limits.ts';
+import { checkData } from './validate-data.ts';
 import { validateLoad } from './validate-load.ts';
 import { checkTlsFiles, tlsKeys } from './validate-tls.ts';
 import { NAME, checkHeaders, checkRequests } from './validate-request.ts';
+import type { WsPlacement } from './ws-model.ts';
 
-export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
-export const httpKeys = ['version', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
+export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'data', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
+export const httpKeys = ['version', 'cookies', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
 export const scenarioKeys = ['load', 'requests'];
 
 export interface ValidateOptions {
@@ -56,6 +58,7 @@ function check(c: Checker, raw: unknown, opts: ValidateOptions): TestModel | und
   const seed = top.seed === undefined ? undefined : c.int(top.seed, ['seed'], 0, 0xffffffff);
   const thresholds = top.thresholds === undefined ? [] : checkThresholds(c, top.thresholds);
   const baseDir = dirname(opts.file);
+  const data = top.data === undefined ? undefined : checkData(c, top.data, baseDir);
 
   const scenarios: ScenarioSpec[] = [];
   if (top.scenarios !== undefined) {
@@ -77,7 +80,7 @@ function check(c: Checker, raw: unknown, opts: ValidateOptions): TestModel | und
     if (s) scenarios.push(s);
   }
   if (name === undefined || !http) return undefined;
-  return { version: 1, name, file: opts.file, target, http, headers, fields, scenarios, seed, thresholds };
+  return { version: 1, name, file: opts.file, target, http, headers, fields, ...(data ? { data } : {}), scenarios, seed, thresholds };
 }
 
 function defaultName(file: string): string {
@@ -117,6 +120,13 @@ function checkHttp(c: Checker, raw: unknown, baseDir: string): HttpSettings | un
     else c.fail(at('version'), `unsupported HTTP version ${describe(obj.version)}`, 'write version: 1 (HTTP/1.1, the default) or version: 2 (HTTP/2 over TLS)');
     // HTTP/2 multiplexes: `pipelining` becomes the streams per session, and one session carries many VUs.
     if (http.version === 2 && obj.pipelining === undefined) http.pipelining = H2_STREAMS;
+  }
+  if (obj.cookies !== undefined) {
+    const v = obj.cookies;
+    if (v === true || v === 'iteration') http.cookies = 'iteration';
+    else if (v === 'vu') http.cookies = 'vu';
+    else if (v === false || v === 'off') http.cookies = 'off';
+    else c.fail(at('cookies'), `unknown cookies setting ${describe(v)}`, "iteration (default: a fresh jar each iteration), vu (kept across a VU's iterations) or false (no cookies)");
   }
   const tls = checkTlsFiles(c, obj, baseDir);
   if (tls === null) return undefined;
@@ -214,8 +224,9 @@ function checkScenarioBody(
   let flow: FlowSpec | undefined = opts.flow;
   if (!flow) {
     if (obj.requests === undefined) return misspelt('requests') ? undefined : c.fail(path, `scenario '${name}' has no 'requests'`, "add a list under 'requests:'");
-    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir);
-    if (requests) flow = { kind: 'requests', requests };
+    const ws: WsPlacement[] = [];
+    const requests = checkRequests(c, obj.requests, [...path, 'requests'], baseDir, ws);
+    if (requests) flow = ws.length > 0 ? { kind: 'requests', requests, ws } : { kind: 'requests', requests };
   }
   if (!load || !flow) return undefined;
   return { name, load, flow, location: c.locate(path) };

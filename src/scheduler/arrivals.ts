@@ -3,25 +3,60 @@
 // When no VU is free the iteration is dropped and counted, never queued (k6's dropped_iterations).
 import type { Stage } from '../scenario/model.ts';
 import { gracefulStop, untilDeadlineOrStop, type ScenarioRuntime } from './executor.ts';
+import { SegmentTuple } from './segment.ts';
 import type { Vu } from './vu.ts';
 
 /** Successive intended start times of a schedule, in ms after the scenario's start; Infinity when none is left. */
 export interface ArrivalTimes {
   next(): number;
+  /** The global iteration number (0-based) of the start next() returned last. */
+  index: number;
 }
 
-/** `rate` iterations per `timeUnitMs`, the first at 0, the k-th (0-based) at k·timeUnitMs/rate, all before `durationMs`. */
-export function constantArrivalTimes(rate: number, timeUnitMs: number, durationMs: number): ArrivalTimes {
-  let k = 0;
+/**
+ * `rate` iterations per `timeUnitMs`, the first at 0, the k-th (0-based) at k·timeUnitMs/rate, all before
+ * `durationMs`; of these, the ones `segment` owns (global k, so every segment keeps the global times).
+ */
+export function constantArrivalTimes(rate: number, timeUnitMs: number, durationMs: number, segment = SegmentTuple.full()): ArrivalTimes {
+  let local = 0;
   return {
+    index: -1,
     next() {
       // Computed from k, never accumulated: a late tick or float error cannot shift later arrivals.
+      const k = segment.globalIndex(local);
       const t = (k * timeUnitMs) / rate;
       if (!(t < durationMs)) return Infinity;
-      k++;
+      local++;
+      this.index = k;
       return t;
     },
   };
+}
+
+/** The starts of `times` that `segment` owns, at their global times: the segments' schedules add up to the whole. */
+export function segmentArrivals(times: ArrivalTimes, segment: SegmentTuple): ArrivalTimes {
+  if (segment.isFull) return times;
+  return {
+    index: -1,
+    next() {
+      for (;;) {
+        const t = times.next();
+        if (t === Infinity || segment.owns(times.index)) {
+          this.index = times.index;
+          return t;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * preAllocatedVUs and maxVUs of a segment: its share of each (k6 scales both), but at least one VU when the
+ * segment owns starts, or they would all be dropped.
+ */
+export function arrivalVusIn(segment: SegmentTuple, preAllocatedVUs: number, maxVUs: number): { preAllocatedVUs: number; maxVUs: number } {
+  const max = Math.max(1, segment.scale(Math.max(maxVUs, preAllocatedVUs)));
+  return { preAllocatedVUs: Math.min(max, segment.scale(preAllocatedVUs)), maxVUs: max };
 }
 
 /**
@@ -39,6 +74,7 @@ export function rampingArrivalTimes(startRate: number, timeUnitMs: number, stage
   let doneBefore = 0; // arrivals owed before this stage, as a real number
   let endCount = 0; // … and by its end
   let i = 1;
+  const times = { index: -1, next: (): number => Infinity };
   const nextStage = (): boolean => {
     if (stage >= 0) {
       stageStartMs += stageMs;
@@ -53,12 +89,12 @@ export function rampingArrivalTimes(startRate: number, timeUnitMs: number, stage
     return true;
   };
   nextStage();
-  return {
-    next() {
+  times.next = () => {
       while (stage < stages.length) {
         // The epsilon keeps float error from moving a start across a stage's end.
         if (i - 0.5 < endCount - 1e-9) {
           const c = i - 0.5 - doneBefore;
+          times.index = i - 1;
           i++;
           if (from === to) return stageStartMs + c / from;
           // Solves from·t + (to−from)·t²/(2·stageMs) = c in the form that is stable when from is 0.
@@ -68,8 +104,8 @@ export function rampingArrivalTimes(startRate: number, timeUnitMs: number, stage
         if (!nextStage()) break;
       }
       return Infinity;
-    },
   };
+  return times;
 }
 
 /** VUs for the open model: preAllocated at once, more (up to max) when none is free; each runs one iteration at a time. */
@@ -96,10 +132,10 @@ export class VuPool {
     return this.all.length < this.max ? this.create() : undefined;
   }
 
-  /** Runs one iteration on a VU from take(), then gives the VU back. Never rejects. */
-  async run(vu: Vu, intendedStartMs: number): Promise<void> {
+  /** Runs iteration `iteration` (global number) on a VU from take(), then gives the VU back. Never rejects. */
+  async run(vu: Vu, intendedStartMs: number, iteration: number): Promise<void> {
     this.active++;
-    await this.rt.iterate(vu, intendedStartMs);
+    await this.rt.iterate(vu, intendedStartMs, iteration);
     this.active--;
     if (!vu.interrupted) this.free.push(vu);
     if (this.active === 0 && this.idleResolve) {
@@ -150,7 +186,7 @@ export async function runArrivals(
       if (vu === undefined) rt.drop();
       else {
         rt.lateStart(nowOffset - due);
-        void pool.run(vu, startMs + due);
+        void pool.run(vu, startMs + due, times.index);
       }
       due = times.next();
     }

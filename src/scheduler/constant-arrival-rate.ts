@@ -3,6 +3,7 @@ import type { Duration } from '../api/scenario-input.ts';
 import { constantArrivalTimes, runArrivals } from './arrivals.ts';
 import type { Executor, ExecutorBase } from './executor.ts';
 import { noVusShortcut, rateWithinLimit, readArrivalVus, readTimeUnit } from './load-checks.ts';
+import { arrivalVusIn } from './arrivals.ts';
 
 export interface ConstantArrivalRate extends ExecutorBase {
   executor: 'constant-arrival-rate';
@@ -35,11 +36,12 @@ export const constantArrivalRate: Executor<ConstantArrivalRate> = {
     if (!rateOk || durationMs === undefined || !vus) return undefined;
     return { executor: 'constant-arrival-rate', ...base, rate, timeUnitMs, durationMs, ...vus };
   },
-  maxVus: (config) => Math.max(config.maxVUs, config.preAllocatedVUs),
+  maxVus: (config, segment) => arrivalVusIn(segment, config.preAllocatedVUs, config.maxVUs).maxVUs,
   planned: (config) => ({ spanMs: config.durationMs }),
   withVus: (config) => noVusShortcut(config.executor),
   run(config, rt) {
-    const times = constantArrivalTimes(config.rate, config.timeUnitMs, config.durationMs);
-    return runArrivals(rt, times, config.durationMs, config.preAllocatedVUs, config.maxVUs, config.gracefulStopMs);
+    const times = constantArrivalTimes(config.rate, config.timeUnitMs, config.durationMs, rt.segment);
+    const vus = arrivalVusIn(rt.segment, config.preAllocatedVUs, config.maxVUs);
+    return runArrivals(rt, times, config.durationMs, vus.preAllocatedVUs, vus.maxVUs, config.gracefulStopMs);
   },
 };

@@ -24,10 +24,12 @@ export const constantVus: Executor<ConstantVus> = {
     if (vus === undefined || durationMs === undefined) return undefined;
     return { executor: 'constant-vus', ...base, vus, durationMs };
   },
-  maxVus: (config) => config.vus,
+  maxVus: (config, segment) => segment.scale(config.vus),
   planned: (config) => ({ spanMs: config.durationMs }),
   withVus: (config, vus) => ({ ...config, vus }),
   run(config, rt) {
-    return runVuLoops(rt, config.vus, config.durationMs, config.gracefulStopMs, () => true);
+    const vus = rt.segment.scale(config.vus);
+    if (vus === 0) return Promise.resolve();
+    return runVuLoops(rt, vus, config.durationMs, config.gracefulStopMs, () => true);
   },
 };

@@ -2,6 +2,7 @@
 // scenario runner gives it to work with. One module per executor; scheduler/index.ts holds the table.
 import type { Checker, Path } from '../scenario/checker.ts';
 import type { Clock } from './clock.ts';
+import type { SegmentTuple } from './segment.ts';
 import type { Vu } from './vu.ts';
 
 /** What every executor config has besides its own keys. */
@@ -23,13 +24,17 @@ export interface ScenarioRuntime {
   clock: Clock;
   /** Fires when the run is told to stop (Ctrl-C, abort on threshold): start no more iterations. */
   stopSignal: AbortSignal;
-  /** A new VU (ids are 1-based within the scenario). */
+  /** The part of the scenario this process runs (the whole of it unless the run is cut into segments). */
+  segment: SegmentTuple;
+  /** A new VU (ids are 1-based within the scenario; `globalId` is its id across all segments). */
   createVu(): Vu;
   /**
    * Runs one iteration on `vu`; resolves when it ends, never rejects.
    * `intendedStartMs` (clock time) is when the schedule wanted it to start (open model).
+   * `iteration` is its global number (0-based, across all segments) where the executor knows it; else the
+   * runner gives the segment's next striped index (k6's default).
    */
-  iterate(vu: Vu, intendedStartMs?: number): Promise<void>;
+  iterate(vu: Vu, intendedStartMs?: number, iteration?: number): Promise<void>;
   /** Counts an iteration the schedule wanted but no VU was free for. */
   drop(count?: number): void;
   /** Records how late (ms, ≥ 0) a scheduled iteration started after its intended time (open model). */
@@ -64,12 +69,13 @@ export interface Executor<C extends ExecutorBase & { executor: string }> {
   model: 'open' | 'closed';
   /** Reads its own keys; undefined when any is wrong (all reported). */
   validate(r: LoadReader, base: ExecutorBase): C | undefined;
-  /** Largest number of VUs it can have at once. */
-  maxVus(config: C): number;
-  planned(config: C): PlannedSpan;
+  /** Largest number of VUs it can have at once, in `segment`. */
+  maxVus(config: C, segment: SegmentTuple): number;
+  /** The work `segment` of it plans. */
+  planned(config: C, segment: SegmentTuple): PlannedSpan;
   /** The config with `vus` VUs (the CLI's --vus alone); throws a UserError where that has no meaning. */
   withVus(config: C, vus: number): C;
-  /** Runs the whole schedule, including the graceful stop; resolves when no iteration is left. */
+  /** Runs its segment's share of the schedule (rt.segment), including the graceful stop; resolves when no iteration is left. */
   run(config: C, rt: ScenarioRuntime): Promise<void>;
 }
 
@@ -104,21 +110,24 @@ export function untilDeadlineOrStop(deadlineMs: number, rt: ScenarioRuntime, can
 }
 
 /**
- * The closed model: `vuCount` VUs each loop while `takeNext(vu)` allows, until `durationMs` passes or
- * the run stops; then the graceful stop. `takeNext` is asked before every iteration.
+ * The closed model: `vuCount` VUs each loop while `takeNext(vu)` gives an iteration, until `durationMs`
+ * passes or the run stops; then the graceful stop. `takeNext` is asked before every iteration and returns
+ * false (no more), true (the runner numbers it) or the iteration's global number.
  */
 export async function runVuLoops(
   rt: ScenarioRuntime,
   vuCount: number,
   durationMs: number,
   graceMs: number,
-  takeNext: (vu: Vu) => boolean,
+  takeNext: (vu: Vu) => boolean | number,
 ): Promise<void> {
   const deadlineMs = rt.clock.now() + durationMs;
   const vus = Array.from({ length: vuCount }, () => rt.createVu());
   const loops = vus.map(async (vu) => {
-    while (!rt.stopSignal.aborted && !vu.interrupted && rt.clock.now() < deadlineMs && takeNext(vu)) {
-      await rt.iterate(vu);
+    while (!rt.stopSignal.aborted && !vu.interrupted && rt.clock.now() < deadlineMs) {
+      const next = takeNext(vu);
+      if (next === false) break;
+      await rt.iterate(vu, undefined, next === true ? undefined : next);
     }
   });
   const done = new AbortController();

@@ -2,6 +2,7 @@
 import { constantArrivalRate, type ConstantArrivalRateInput } from './constant-arrival-rate.ts';
 import { constantVus, type ConstantVusInput } from './constant-vus.ts';
 import type { Executor } from './executor.ts';
+import { SegmentTuple } from './segment.ts';
 import { perVuIterations, type PerVuIterationsInput } from './per-vu-iterations.ts';
 import { rampingArrivalRate, type RampingArrivalRateInput } from './ramping-arrival-rate.ts';
 import { rampingVus, type RampingVusInput } from './ramping-vus.ts';
@@ -46,9 +47,9 @@ export function executorOf<C extends ExecutorConfig>(config: C): Executor<C> {
   return executors[config.executor] as unknown as Executor<C>;
 }
 
-/** Largest number of VUs an executor config can have at once. */
-export function maxVusOf(load: ExecutorConfig): number {
-  return executorOf(load).maxVus(load);
+/** Largest number of VUs an executor config can have at once (in `segment`, by default the whole run). */
+export function maxVusOf(load: ExecutorConfig, segment: SegmentTuple = SegmentTuple.full()): number {
+  return executorOf(load).maxVus(load, segment);
 }
 
 /** Executors that start iterations on a schedule (open model) rather than when a VU is free (closed). */

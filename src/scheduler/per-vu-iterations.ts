@@ -28,10 +28,12 @@ export const perVuIterations: Executor<PerVuIterations> = {
     if (vus === undefined || iterations === undefined || maxDurationMs === undefined) return undefined;
     return { executor: 'per-vu-iterations', ...base, vus, iterations, maxDurationMs };
   },
-  maxVus: (config) => config.vus,
-  planned: (config) => ({ spanMs: config.maxDurationMs, iterations: config.iterations * config.vus }),
+  maxVus: (config, segment) => segment.scale(config.vus),
+  planned: (config, segment) => ({ spanMs: config.maxDurationMs, iterations: config.iterations * segment.scale(config.vus) }),
   withVus: (config, vus) => ({ ...config, vus }),
   run(config, rt) {
-    return runVuLoops(rt, config.vus, config.maxDurationMs, config.gracefulStopMs, (vu) => vu.iterations < config.iterations);
+    // VU g (global, 1-based) runs iterations (g−1)·I … g·I−1: the VUs of all segments together run 0..V·I−1.
+    const n = config.iterations;
+    return runVuLoops(rt, rt.segment.scale(config.vus), config.maxDurationMs, config.gracefulStopMs, (vu) => (vu.iterations < n ? (vu.globalId - 1) * n + vu.iterations : false));
   },
 };

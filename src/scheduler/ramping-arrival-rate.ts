@@ -1,8 +1,9 @@
 // ramping-arrival-rate: the start rate moves linearly from stage to stage towards each stage's target (open model).
 import type { Duration } from '../api/scenario-input.ts';
-import { rampingArrivalTimes, runArrivals } from './arrivals.ts';
+import { rampingArrivalTimes, runArrivals, segmentArrivals } from './arrivals.ts';
 import type { Executor, ExecutorBase, Stage } from './executor.ts';
 import { noVusShortcut, rateWithinLimit, readArrivalVus, readStages, readTimeUnit, stagesSpanMs } from './load-checks.ts';
+import { arrivalVusIn } from './arrivals.ts';
 
 export interface RampingArrivalRate extends ExecutorBase {
   executor: 'ramping-arrival-rate';
@@ -36,11 +37,12 @@ export const rampingArrivalRate: Executor<RampingArrivalRate> = {
     if (ratesOk.includes(false) || !vus) return undefined;
     return { executor: 'ramping-arrival-rate', ...base, startRate, timeUnitMs, stages, ...vus };
   },
-  maxVus: (config) => Math.max(config.maxVUs, config.preAllocatedVUs),
+  maxVus: (config, segment) => arrivalVusIn(segment, config.preAllocatedVUs, config.maxVUs).maxVUs,
   planned: (config) => ({ spanMs: stagesSpanMs(config.stages) }),
   withVus: (config) => noVusShortcut(config.executor),
   run(config, rt) {
-    const times = rampingArrivalTimes(config.startRate, config.timeUnitMs, config.stages);
-    return runArrivals(rt, times, stagesSpanMs(config.stages), config.preAllocatedVUs, config.maxVUs, config.gracefulStopMs);
+    const times = segmentArrivals(rampingArrivalTimes(config.startRate, config.timeUnitMs, config.stages), rt.segment);
+    const vus = arrivalVusIn(rt.segment, config.preAllocatedVUs, config.maxVUs);
+    return runArrivals(rt, times, stagesSpanMs(config.stages), vus.preAllocatedVUs, vus.maxVUs, config.gracefulStopMs);
   },
 };

@@ -64,7 +64,7 @@ export const rampingVus: Executor<RampingVus> = {
     if (startVUs === undefined || !stages || gracefulRampDownMs === undefined) return undefined;
     return { executor: 'ramping-vus', ...base, startVUs, stages, gracefulRampDownMs };
   },
-  maxVus: (config) => Math.max(config.startVUs, ...config.stages.map((s) => s.target)),
+  maxVus: (config, segment) => segment.scale(Math.max(config.startVUs, ...config.stages.map((s) => Math.round(s.target)))),
   planned: (config) => ({ spanMs: stagesSpanMs(config.stages) }),
   withVus: (config) => noVusShortcut(config.executor),
   async run(config, rt) {
@@ -119,11 +119,17 @@ export const rampingVus: Executor<RampingVus> = {
       }
     };
 
+    // The global count moves one VU at a time; this segment's count is its share of it, which changes only on
+    // the steps that add or remove one of its VUs: the segments' counts always add up to the global one.
+    let local = -1;
     for (const step of rampingVuSteps(config.startVUs, config.stages)) {
       if (startMs + step.atMs >= endMs && step.atMs > 0) break;
+      const count = rt.segment.scale(step.vus);
+      if (count === local) continue;
+      local = count;
       await untilDeadlineOrStop(startMs + step.atMs, rt, never);
       if (rt.stopSignal.aborted) break;
-      setCount(step.vus);
+      setCount(count);
     }
     await untilDeadlineOrStop(endMs, rt, never);
     const running = slots.map((s) => s.loop).filter((p): p is Promise<void> => p !== null);

@@ -23,10 +23,15 @@ export class Vu {
    */
   onInterrupt: (() => void) | null = null;
 
+  /** The global number of the iteration in progress (0-based, across all segments of the run). */
+  iteration = -1;
+
   constructor(
-    /** 1-based within its scenario. */
+    /** 1-based within its scenario, in this process. */
     readonly id: number,
     slotCount: number,
+    /** 1-based within its scenario across all segments of the run (= id when the run is not cut). */
+    readonly globalId: number = id,
   ) {
     this.vars = new Array<FieldValue>(slotCount).fill('');
   }

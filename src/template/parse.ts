@@ -7,7 +7,9 @@ import type { Template, TemplatePart } from './types.ts';
  *
  *   template    := ( literal | escape | placeholder )*
  *   placeholder := '{{' ws* NAME ws* '}}'          a field or capture
+ *                | '{{' ws* NAME '.' NAME ws* '}}' a column of a data file
  *                | '{{' ws* 'env.' NAME ws* '}}'   an environment variable
+ *                | '{{' ws* '$msgId' ws* '}}'      a fresh tracked id per WebSocket message sent (ws send steps)
  *                | '${' NAME '}'                   an environment variable
  *   escape      := '{{{{'                          a literal '{{'
  *                | '$${'                           a literal '${'
@@ -24,6 +26,9 @@ export interface TemplateOrigin {
   line: number;
   column: number;
 }
+
+/** The one runner-provided placeholder: a unique id per sent WebSocket message (src/ws/). */
+export const MSG_ID = '$msgId';
 
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
@@ -95,9 +100,11 @@ class Parser {
     const ref = inner.slice(s, e);
     const env = ref.startsWith('env.');
     const name = env ? ref.slice(4) : ref;
-    if (!isName(name)) {
+    // `{{users.email}}`: a column of a data file (the plan checks that both exist).
+    const dotted = !env && ref.indexOf('.') > 0 && isName(ref.slice(0, ref.indexOf('.'))) && isName(ref.slice(ref.indexOf('.') + 1));
+    if (!dotted && !isName(name) && !(!env && name === MSG_ID)) {
       const hint = !env && ref.includes('.')
-        ? "only 'env.NAME' may be dotted"
+        ? "a dotted name is 'env.NAME' or a data file's 'name.column'"
         : "a name is letters, digits and '_', not starting with a digit; write '{{{{' for a literal '{{'";
       this.fail(open + 2 + s, `invalid placeholder name '${ref}'`, hint);
     }

@@ -173,8 +173,9 @@ test('runner report writes one self-contained HTML file that loads in headless C
   const r = await runCli(dir, ['report', 'fast.json', 'slow.json', '-o', 'report.html']);
   assert.equal(r.code, 0, r.stderr);
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
-  // Self-contained: no external scripts, styles, images or fonts.
-  assert.doesNotMatch(html, /<link\b|\b(?:src|href|xlink:href)=|url\(|@import|fetch\(|XMLHttpRequest|<iframe|<img/);
+  // Self-contained: no external scripts, styles, images or fonts (links within the page, href="#…", fetch nothing).
+  assert.doesNotMatch(html, /<link\b|\b(?:src|href|xlink:href)=(?!"#)|url\(|@import|fetch\(|XMLHttpRequest|<iframe|<img/);
+  assert.match(html, /href="#summary"/);
   assert.match(html, /<svg[^>]*>/);
   assert.match(html, /fast\.json/);
   assert.match(html, /status 200/);

@@ -93,7 +93,7 @@ describe('user errors exit 2 with a location and no stack trace', () => {
 
   test('a flag value rejected after parsing (--out kind) still prints its message', async () => {
     const r = await cli(['run', signupScenario, '--target', target, '--out', 'foo=bar.json']);
-    assertUserError(r, [/^error: --out takes a path, json=<path>, ndjson=<path> or prometheus=<url>, got 'foo=bar\.json'$/m]);
+    assertUserError(r, [/^error: --out takes a path \(the result file\) or <kind>=<target> with a kind of json, ndjson, hdr-log, summary-export, prometheus; got 'foo=bar\.json'$/m]);
   });
 
   test('runner validate also checks thresholds', async () => {

@@ -1,5 +1,6 @@
 // Check names are bounded like request names, and any name (even `__proto__`) survives into the result.
 import { test } from 'node:test';
+import { respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createChecks, MAX_CHECK_NAMES, OTHER_CHECKS } from '../../src/flow/checks.ts';
 import { createCollector } from '../../src/metrics/collector.ts';
@@ -19,7 +20,7 @@ test('a check or a request named __proto__ is kept as an own key, not lost into 
   checks.record(checks.id('__proto__'), true);
   assert.deepEqual(JSON.parse(JSON.stringify(checks.toJSON())), JSON.parse('{"__proto__":{"passes":1,"fails":0}}'));
   const m = createCollector(['a', '__proto__']);
-  m.response(1, 200, 1000, 1000, 0, 0, true);
+  respond(m, 1, 200, 1000, 1000, 0, 0, true);
   const { byName } = m.toRequestResults(1000);
   assert.ok(Object.hasOwn(byName, '__proto__'));
   assert.equal(Object.getPrototypeOf(byName), Object.prototype);

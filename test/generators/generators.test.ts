@@ -14,9 +14,10 @@ function field(gen: string, args: Record<string, unknown>, unique = false, name 
   return { name, gen, args, unique, location: here };
 }
 
-function draws(g: { draw(rng: ReturnType<typeof createRng>): FieldValue }, n: number, seed = 1): FieldValue[] {
+/** n draws; a compiled field gets draw numbers 0..n-1, as a run gives them. */
+function draws(g: { draw(rng: ReturnType<typeof createRng>, drawIndex: number): FieldValue }, n: number, seed = 1): FieldValue[] {
   const rng = createRng(seed);
-  return Array.from({ length: n }, () => g.draw(rng));
+  return Array.from({ length: n }, (_, i) => g.draw(rng, i));
 }
 
 function argError(fn: () => unknown): GeneratorArgError {
@@ -116,7 +117,7 @@ test('unique string of length 8 alpha: a million draws, no collision', () => {
   const rng = createRng(1);
   const seen = new Set<FieldValue>();
   for (let i = 0; i < 1_000_000; i++) {
-    const v = f.draw(rng) as string;
+    const v = f.draw(rng, i) as string;
     assert.equal(v.length, 8);
     seen.add(v);
   }
@@ -146,9 +147,9 @@ test('koreanName unique: every name once, then a clear exhaustion error', () => 
   const size = 82 * 213;
   const rng = createRng(1);
   const seen = new Set<FieldValue>();
-  for (let i = 0; i < size; i++) seen.add(f.draw(rng));
+  for (let i = 0; i < size; i++) seen.add(f.draw(rng, i));
   assert.equal(seen.size, size);
-  assert.throws(() => f.draw(rng), /unique values of field 'userName' exhausted after 17466 draws/);
+  assert.throws(() => f.draw(rng, size), /unique values of field 'userName' exhausted after 17466 draws/);
 });
 
 test('email: the seed shape with length 5, alpha, gmail.com; lower@example.com by default', () => {

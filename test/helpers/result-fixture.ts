@@ -1,5 +1,6 @@
 // Result files for the report/compare tests: real collectors and histograms, with a few knobs.
 import { createCollector, type Collector } from '../../src/metrics/collector.ts';
+import { fail, respond } from './samples.ts';
 import { buildRunResult } from '../../src/report/result.ts';
 import type { RunResult } from '../../src/report/result-types.ts';
 
@@ -23,8 +24,8 @@ export function fixtureResult(o: FixtureOptions = {}): RunResult {
   const c = createCollector(names);
   const responses = o.responses ?? 200;
   names.forEach((_, id) => {
-    for (let i = 0; i < responses; i++) c.response(id, i % 50 === 0 ? 503 : 200, (o.baseUs ?? 1000) + i * (o.stepUs ?? 7), 900, 10, 10, i % 50 !== 0);
-    if (responses === 0) for (let i = 0; i < 20; i++) c.error(id, 'refused', 0, 0);
+    for (let i = 0; i < responses; i++) respond(c, id, i % 50 === 0 ? 503 : 200, (o.baseUs ?? 1000) + i * (o.stepUs ?? 7), 900, 10, 10, i % 50 !== 0);
+    if (responses === 0) for (let i = 0; i < 20; i++) fail(c, id, 'refused', 0, 0);
   });
   const result = buildRunResult({
     runner: 'test',

@@ -5,6 +5,7 @@
 // produced for real (undici, binding to a local address this host does not have; nothing is sent), and the
 // summary prints each new class's hint.
 import { resultOf } from '../helpers/result-fixture.ts';
+import { fail } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client } from 'undici';
@@ -54,8 +55,8 @@ test('a real EADDRNOTAVAIL from undici (a local address this host lacks) is port
 
 test('the summary gives ports_exhausted and unreachable a hint', () => {
   const c = createCollector(['hit']);
-  c.error(0, 'ports_exhausted', 0, 0);
-  c.error(0, 'unreachable', 0, 0);
+  fail(c, 0, 'ports_exhausted', 0, 0);
+  fail(c, 0, 'unreachable', 0, 0);
   const r = resultOf(c, { iterations: { started: 2, completed: 0, failed: 2, dropped: 0, aborted: 0 } });
   assert.deepEqual(r.totals.errors, { ports_exhausted: 1, unreachable: 1 });
   const text = renderSummary(r, { color: false });

@@ -2,6 +2,7 @@
 // request sent into a pool that runner has already destroyed (the run ending) is `aborted`, not `other`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createHttpSample } from '../../src/metrics/sample.ts';
 import { classifyError } from '../../src/http/classify.ts';
 import { Exchange } from '../../src/http/exchange.ts';
 import { InFlight } from '../../src/http/in-flight.ts';
@@ -34,7 +35,7 @@ test('a request sent into a destroyed pool is aborted (was other), settles at on
   const pools = createPools({ timeoutMs: 1000, pipelining: 1, insecure: false, maxRedirects: 0, maxCaptureBytes: 1024, connections: 1 });
   const metrics = createCollector(['hit']);
   const now = () => performance.now();
-  const ctx = { metrics, inFlight: new InFlight(now), now, connectedSince: () => false, maxBodyBytes: 1024 };
+  const ctx = { metrics, inFlight: new InFlight(now), now, connectedSince: () => false, maxBodyBytes: 1024, sample: createHttpSample() };
   const request = {
     requestId: 0,
     origin: server.url,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
+import { createHttpSample } from '../../src/metrics/sample.ts';
 import { compilePlan } from '../../src/plan/compile.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 import { Run } from '../../src/run.ts';
@@ -83,7 +84,7 @@ for (const maxRedirects of [0, 3]) {
     const pools = createPools({ timeoutMs: 1000, pipelining: 1, insecure: false, maxRedirects, maxCaptureBytes: 1024, connections: 1 });
     const now = () => performance.now();
     const inFlight = new InFlight(now);
-    const ctx = { metrics: createCollector(['hit']), inFlight, now, connectedSince: () => false, maxBodyBytes: 1024 };
+    const ctx = { metrics: createCollector(['hit']), inFlight, now, connectedSince: () => false, maxBodyBytes: 1024, sample: createHttpSample() };
     const send = (headers: string[]) =>
       new Exchange(ctx, {
         requestId: 0,

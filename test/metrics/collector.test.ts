@@ -1,5 +1,6 @@
 // Collector counts: the invariants between totals, statuses, errors and histograms, per request and merged.
 import { test } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector, MAX_REQUEST_NAMES, OTHER_NAME } from '../../src/metrics/collector.ts';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
@@ -16,11 +17,11 @@ function filled() {
   for (let i = 0; i < 3000; i++) {
     const id = i % 3;
     const status = statuses[(i + id) % statuses.length];
-    c.response(id, status, 1000 + i, 500 + i, 100, 1000, status < 400);
-    if (i % 10 === 0) c.error(id, kinds[i % 3], 100, 0);
+    respond(c, id, status, 1000 + i, 500 + i, 100, 1000, status < 400);
+    if (i % 10 === 0) fail(c, id, kinds[i % 3], 100, 0);
   }
-  c.response(2, 799, 5000, 4000, 10, 20, false); // beyond the fixed status array
-  c.response(2, -1, 5000, 4000, 10, 20, false);
+  respond(c, 2, 799, 5000, 4000, 10, 20, false); // beyond the fixed status array
+  respond(c, 2, -1, 5000, 4000, 10, 20, false);
   return c;
 }
 
@@ -63,13 +64,13 @@ test('the total equals the sum of the per-request parts', () => {
 
 test('exact counts: statuses, errors by kind, unexpected statuses, bytes, rps', () => {
   const c = createCollector(['a', 'b']);
-  c.response(0, 200, 1000, 800, 10, 100, true);
-  c.response(0, 200, 2000, 1500, 10, 100, true);
-  c.response(1, 503, 3000, 2500, 10, 50, false);
-  c.error(1, 'refused', 0, 0);
-  c.error(1, 'refused', 0, 0);
-  c.error(0, 'timeout', 10, 0);
-  c.error(0, 'no-such-kind' as ErrorKind, 0, 0);
+  respond(c, 0, 200, 1000, 800, 10, 100, true);
+  respond(c, 0, 200, 2000, 1500, 10, 100, true);
+  respond(c, 1, 503, 3000, 2500, 10, 50, false);
+  fail(c, 1, 'refused', 0, 0);
+  fail(c, 1, 'refused', 0, 0);
+  fail(c, 0, 'timeout', 10, 0);
+  fail(c, 0, 'no-such-kind' as ErrorKind, 0, 0);
   const { total, byName } = c.toRequestResults(2000);
   assert.deepEqual(total.totals, {
     requests: 7,
@@ -99,9 +100,9 @@ test('odd statuses are kept, keyed by their decimal string', () => {
 
 test('request ids that share a name are merged under it', () => {
   const c = createCollector(['x', 'y', 'x']);
-  c.response(0, 200, 1000, 1000, 1, 1, true);
-  c.response(2, 201, 1000, 1000, 1, 1, true);
-  c.response(1, 200, 1000, 1000, 1, 1, true);
+  respond(c, 0, 200, 1000, 1000, 1, 1, true);
+  respond(c, 2, 201, 1000, 1000, 1, 1, true);
+  respond(c, 1, 200, 1000, 1000, 1, 1, true);
   const { byName } = c.toRequestResults(1000);
   assert.deepEqual(byName.x.totals.byStatus, { '200': 1, '201': 1 });
   assert.equal(byName.x.latency.count, 2);
@@ -119,8 +120,8 @@ test('an empty collector reports zeros and rps 0 for a zero duration', () => {
 
 test('an unknown request id is a bug and throws', () => {
   const c = createCollector(['a']);
-  assert.throws(() => c.response(1, 200, 1, 1, 0, 0, true), RangeError);
-  assert.throws(() => c.error(-1, 'refused', 0, 0), RangeError);
+  assert.throws(() => respond(c, 1, 200, 1, 1, 0, 0, true), RangeError);
+  assert.throws(() => fail(c, -1, 'refused', 0, 0), RangeError);
 });
 
 test('register() adds names at run time; known names keep their id', () => {
@@ -130,15 +131,15 @@ test('register() adds names at run time; known names keep their id', () => {
   assert.equal(me, 1);
   assert.equal(c.register('GET /me'), 1);
   assert.deepEqual(c.requestNames, ['signup', 'GET /me']);
-  c.response(0, 200, 1000, 900, 10, 10, true);
-  c.response(me, 401, 2000, 1900, 10, 10, false);
-  c.error(me, 'reset', 10, 0);
+  respond(c, 0, 200, 1000, 900, 10, 10, true);
+  respond(c, me, 401, 2000, 1900, 10, 10, false);
+  fail(c, me, 'reset', 10, 0);
   const { total, byName } = c.toRequestResults(1000);
   assert.deepEqual(Object.keys(byName), ['signup', 'GET /me']);
   assert.deepEqual(byName['GET /me'].totals.byStatus, { '401': 1 });
   assert.deepEqual(byName['GET /me'].totals.errors, { reset: 1 });
   assert.equal(total.totals.requests, 3);
-  assert.throws(() => c.response(2, 200, 1, 1, 0, 0, true), RangeError);
+  assert.throws(() => respond(c, 2, 200, 1, 1, 0, 0, true), RangeError);
 });
 
 test('register() scopes ids per scenario: the same name in two scopes is two ids, merged by name', () => {
@@ -150,9 +151,9 @@ test('register() scopes ids per scenario: the same name in two scopes is two ids
   assert.equal(c.register('plan'), 0, "scope '' holds the plan's names");
   assert.deepEqual(c.idsIn('browse'), [a]);
   assert.deepEqual(c.idsIn('buy'), [b]);
-  c.response(a, 200, 1000, 1000, 0, 0, true);
-  c.response(b, 200, 1000, 1000, 0, 0, true);
-  c.response(b, 500, 1000, 1000, 0, 0, false);
+  respond(c, a, 200, 1000, 1000, 0, 0, true);
+  respond(c, b, 200, 1000, 1000, 0, 0, true);
+  respond(c, b, 500, 1000, 1000, 0, 0, false);
   assert.equal(c.summarizeIds(c.idsIn('buy'), 1000).totals.requests, 2);
   assert.equal(c.toRequestResults(1000).byName['GET /x'].totals.requests, 3);
 });
@@ -163,7 +164,7 @@ test(`past ${MAX_REQUEST_NAMES} ids, new names share '${OTHER_NAME}' per scope; 
   const names = 20_000;
   for (let i = 0; i < names; i++) {
     const id = c.register(`GET /user/${i}`, 'default');
-    c.response(id, 200, 500 + (i % 1000), 400 + (i % 1000), 10, 10, true);
+    respond(c, id, 200, 500 + (i % 1000), 400 + (i % 1000), 10, 10, true);
   }
   assert.equal(c.requestNames.length, MAX_REQUEST_NAMES + 1);
   assert.equal(c.requestNames.at(-1), OTHER_NAME);
@@ -182,9 +183,9 @@ test(`past ${MAX_REQUEST_NAMES} ids, new names share '${OTHER_NAME}' per scope; 
 
 test('histograms are created on first record and the open model keeps two per name, not three', () => {
   const c = createCollector(['closed', 'open', 'unused']);
-  c.response(0, 200, 1000, 1000, 0, 0, true);
-  c.response(1, 200, 3000, 1000, 0, 0, true);
-  c.response(1, 200, 2000, 2000, 0, 0, true); // equal values after the pair exists go to the pair
+  respond(c, 0, 200, 1000, 1000, 0, 0, true);
+  respond(c, 1, 200, 3000, 1000, 0, 0, true);
+  respond(c, 1, 200, 2000, 2000, 0, 0, true); // equal values after the pair exists go to the pair
   const { byName } = c.toRequestResults(1000);
   assert.equal(byName.closed.latency.count, 1);
   assert.equal(byName.closed.serviceTime.count, 1);
@@ -197,9 +198,9 @@ test('histograms are created on first record and the open model keeps two per na
 
 test('summarizeNames() gives the total and only the names asked for (the live threshold watch)', () => {
   const c = createCollector(['a', 'b', 'a']);
-  c.response(0, 200, 1000, 1000, 0, 0, true);
-  c.response(1, 200, 1000, 1000, 0, 0, true);
-  c.response(2, 500, 1000, 1000, 0, 0, false);
+  respond(c, 0, 200, 1000, 1000, 0, 0, true);
+  respond(c, 1, 200, 1000, 1000, 0, 0, true);
+  respond(c, 2, 500, 1000, 1000, 0, 0, false);
   const { total, byName } = c.summarizeNames(['a', 'missing', 'a'], 1000);
   assert.deepEqual(Object.keys(byName), ['a']);
   assert.deepEqual(byName.a.totals.byStatus, { '200': 1, '500': 1 });

@@ -22,14 +22,13 @@ test('a throwing sink is dropped with a warning; the run ends and the other sink
   let thrown = 0;
   const broken: MetricsSink = {
     started() {},
-    response() {
+    record() {
       thrown++;
       throw new Error('ENOSPC: no space left on device, write');
     },
-    error() {},
   };
   let seen = 0;
-  const counting: MetricsSink = { started() {}, response: () => void seen++, error: () => void seen++ };
+  const counting: MetricsSink = { started() {}, record: () => void seen++ };
   const started = Date.now();
   const result = await new Run(plan, { sinks: [broken, counting], stopGraceMs: 500 }).start();
   assert.ok(Date.now() - started < 20_000, 'ends');

@@ -1,5 +1,6 @@
 // Threshold verdicts on a known RunResult: every metric and aggregation, no-data cases, the result-file shape.
 import { test } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings } from '../../src/metrics/thresholds/evaluate.ts';
@@ -11,9 +12,9 @@ import type { RunResult } from '../../src/report/result-types.ts';
 /** 1000 signups at 1..1000 ms, 10 of them 500s; 90 logins at 5 ms and 10 refused. 10 s. */
 function result(): RunResult {
   const c = createCollector(['signup', 'login']);
-  for (let i = 1; i <= 1000; i++) c.response(0, i <= 10 ? 500 : 200, i * 1000, i * 1000, 100, 100, i > 10);
-  for (let i = 0; i < 90; i++) c.response(1, 200, 5000, 5000, 100, 100, true);
-  for (let i = 0; i < 10; i++) c.error(1, 'refused', 0, 0);
+  for (let i = 1; i <= 1000; i++) respond(c, 0, i <= 10 ? 500 : 200, i * 1000, i * 1000, 100, 100, i > 10);
+  for (let i = 0; i < 90; i++) respond(c, 1, 200, 5000, 5000, 100, 100, true);
+  for (let i = 0; i < 10; i++) fail(c, 1, 'refused', 0, 0);
   return resultOf(c, { durationMs: 10_000, iterations: { started: 1100, completed: 1000, failed: 100, dropped: 7, aborted: 0 }, checks: { a: { passes: 990, fails: 10 } } });
 }
 

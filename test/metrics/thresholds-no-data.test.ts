@@ -1,5 +1,6 @@
 // A threshold that measured nothing fails at the end of the run (value null, "no data"), never mid-run.
 import { test } from 'node:test';
+import { fail } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { evaluateThresholds, noDataWarnings, thresholdsFailed, thresholdsToJson } from '../../src/metrics/thresholds/evaluate.ts';
@@ -12,7 +13,7 @@ import type { RunResult } from '../../src/report/result-types.ts';
 /** A run in which every request was refused: no response, no check, no latency. */
 function deadRun(): RunResult {
   const c = createCollector(['login', 'other']);
-  for (let i = 0; i < 5; i++) c.error(0, 'refused', 0, 0);
+  for (let i = 0; i < 5; i++) fail(c, 0, 'refused', 0, 0);
   return resultOf(c, { iterations: { started: 5, completed: 0, failed: 5, dropped: 0, aborted: 0 } });
 }
 

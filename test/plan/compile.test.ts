@@ -55,7 +55,7 @@ test('fields draw reproducibly from the seeded stream', () => {
   const plan = compileText(base);
   const draw = (seed: number) => {
     const rng = createRng(seed);
-    return plan.fields.map((f) => f.draw(rng));
+    return plan.fields.map((f) => f.draw(rng, 0));
   };
   assert.deepEqual(draw(5), draw(5));
   assert.notDeepEqual(draw(5), draw(6));

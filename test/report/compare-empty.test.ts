@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkBudgets, parseBudget } from '../../src/report/budget.ts';
 import { compareResults } from '../../src/report/compare.ts';
-import { renderHtmlReport, readTimeSeries } from '../../src/report/html.ts';
+import { renderHtmlReport } from '../../src/report/html.ts';
+import { readRunSeries } from '../../src/report/report-series.ts';
 import { renderSpectrumPlot } from '../../src/report/plot.ts';
 import { renderComparison } from '../../src/report/render-compare.ts';
 import { runInProcess } from '../e2e/in-process.ts';
@@ -57,7 +58,7 @@ test('plot and HTML: a run with no responses draws no latency line and says so',
   assert.match(html, /dead\.json \(no responses\)/);
   // Seconds in which nothing got a response have no latency: a gap, not 0 ms.
   const gappy = { ...base, timeSeries: [0, 1, 2].map((t) => ({ t, started: 5, finished: 5, errors: t === 1 ? 5 : 0, dropped: 0, p50: t === 1 ? 0 : 2, p99: t === 1 ? 0 : 3 })) };
-  assert.deepEqual(readTimeSeries(gappy)?.map((p) => p.p50), [2, null, 2]);
+  assert.deepEqual(readRunSeries({ ...gappy, durationMs: 3000 })?.points.map((p) => p.p50), [2, null, 2]);
 });
 
 describe('compare CLI: budgets and scenarios', () => {

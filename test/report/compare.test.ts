@@ -1,5 +1,6 @@
 // compare on synthetic histograms: the bootstrap verdicts (same, shifted, noisier), budgets and the text table.
 import { test } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createRng } from '../../src/generators/rng.ts';
 import { createCollector } from '../../src/metrics/collector.ts';
@@ -31,8 +32,8 @@ function dist(values: number[]) {
 
 function runResult(values: number[], errors = 0, durationMs = 10_000): RunResult {
   const c = createCollector(['signup']);
-  for (const v of values) c.response(0, 200, v, v, 100, 100, true);
-  for (let i = 0; i < errors; i++) c.error(0, 'refused', 0, 0);
+  for (const v of values) respond(c, 0, 200, v, v, 100, 100, true);
+  for (let i = 0; i < errors; i++) fail(c, 0, 'refused', 0, 0);
   return resultOf(c, { durationMs });
 }
 

@@ -1,5 +1,6 @@
 // The result file: its shape, the atomic write and the checked read.
 import { test, after } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,8 @@ async function tempDir(): Promise<string> {
 
 function sampleInput(): RunResultInput {
   const c = createCollector(['home', 'login']);
-  for (let i = 0; i < 100; i++) c.response(i % 2, i % 10 === 0 ? 500 : 200, 1000 + i * 10, 900 + i * 10, 200, 2000, i % 10 !== 0);
-  c.error(1, 'refused', 0, 0);
+  for (let i = 0; i < 100; i++) respond(c, i % 2, i % 10 === 0 ? 500 : 200, 1000 + i * 10, 900 + i * 10, 200, 2000, i % 10 !== 0);
+  fail(c, 1, 'refused', 0, 0);
   return {
     runner: '0.1.0',
     scenario: { name: 'smoke', file: 'scenarios/smoke.yaml', seed: 12345 },
@@ -42,7 +43,7 @@ function sampleInput(): RunResultInput {
 test('buildRunResult has the required shape and hdr decodes to latency.count values', () => {
   // Through JSON, as a reader of the file would see it.
   const r = JSON.parse(JSON.stringify(buildRunResult(sampleInput())));
-  assert.equal(r.version, 1);
+  assert.equal(r.version, 2);
   assert.equal(r.runner, '0.1.0');
   assert.deepEqual(r.scenario, { name: 'smoke', file: 'scenarios/smoke.yaml', seed: 12345 });
   assert.equal(r.target, 'http://127.0.0.1:8080');
@@ -134,9 +135,9 @@ test('readRunResult rejects a wrong version, missing fields and a missing file',
   const path = join(dir, 'r.json');
   const good = JSON.parse(JSON.stringify(buildRunResult(sampleInput())));
 
-  await writeFile(path, JSON.stringify({ ...good, version: 2 }));
+  await writeFile(path, JSON.stringify({ ...good, version: 3 }));
   const wrongVersion = await userErrorOf(readRunResult(path));
-  assert.match(wrongVersion.message, /r\.json has version 2; this runner reads version 1/);
+  assert.match(wrongVersion.message, /r\.json has version 3; this runner reads versions 1 and 2/);
 
   const { latency: _l, ...noLatency } = good;
   await writeFile(path, JSON.stringify({ ...noLatency, scenario: { name: 'x', file: 'y' } }));

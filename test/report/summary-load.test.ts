@@ -1,6 +1,7 @@
 // The summary's load-model parts: service time beside latency (open) or the note that they are one measure
 // (closed), the per-scenario table, runner's self-check line and its warnings.
 import { test } from 'node:test';
+import { respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { buildRunResult } from '../../src/report/result.ts';
@@ -15,7 +16,7 @@ const calm: SelfCheckResult = {
 function result(opts: { open: boolean; scenarios?: number; selfCheck?: SelfCheckResult; dropped?: number }): RunResult {
   const c = createCollector(['a', 'b']);
   // Open model: latency (from the intended start) 2 ms above service time.
-  for (let i = 0; i < 1000; i++) c.response(i % 2, 200, 20_000 + (opts.open ? 2_000 : 0), 20_000, 100, 100, true);
+  for (let i = 0; i < 1000; i++) respond(c, i % 2, 200, 20_000 + (opts.open ? 2_000 : 0), 20_000, 100, 100, true);
   const iterations = { started: 1000, completed: 1000, failed: 0, dropped: opts.dropped ?? 0, aborted: 0 };
   const scenarios: Record<string, ScenarioResult> = {};
   const names = ['browse', 'checkout', 'admin'].slice(0, opts.scenarios ?? 1);

@@ -1,5 +1,6 @@
 // The end-of-run summary text and the formatters it uses.
 import { test } from 'node:test';
+import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { buildRunResult } from '../../src/report/result.ts';
@@ -11,11 +12,11 @@ const ANSI = /\x1b\[/;
 
 function sampleResult(opts: { errors: boolean }): RunResult {
   const c = createCollector(['GET /home', 'POST /login']);
-  for (let i = 0; i < 10_000; i++) c.response(i % 2, 200, 500 + (i % 3000), 400, 150, 1200, true);
-  for (let i = 0; i < 7; i++) c.response(1, 503, 20_000, 19_000, 150, 80, false);
+  for (let i = 0; i < 10_000; i++) respond(c, i % 2, 200, 500 + (i % 3000), 400, 150, 1200, true);
+  for (let i = 0; i < 7; i++) respond(c, 1, 503, 20_000, 19_000, 150, 80, false);
   if (opts.errors) {
-    for (let i = 0; i < 12; i++) c.error(0, 'refused', 0, 0);
-    c.error(1, 'timeout', 150, 0);
+    for (let i = 0; i < 12; i++) fail(c, 0, 'refused', 0, 0);
+    fail(c, 1, 'timeout', 150, 0);
   }
   return buildRunResult({
     runner: '0.1.0',

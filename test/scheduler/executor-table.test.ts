@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Checker } from '../../src/scenario/checker.ts';
 import { validateLoad } from '../../src/scenario/validate-load.ts';
+import { SegmentTuple } from '../../src/scheduler/segment.ts';
 import { executorKinds, executorOf, executors, isOpenModel, maxVusOf } from '../../src/scheduler/index.ts';
 
 function load(raw: Record<string, unknown>) {
@@ -30,7 +31,7 @@ test('the table covers every executor, each with its own keys, model, max VUs an
     assert.equal(config.executor, c.raw.executor);
     assert.equal(maxVusOf(config), c.maxVus, config.executor);
     assert.equal(isOpenModel(config.executor), c.open, config.executor);
-    assert.deepEqual(executorOf(config).planned(config), c.planned, config.executor);
+    assert.deepEqual(executorOf(config).planned(config, SegmentTuple.full()), c.planned, config.executor);
     // Every key of the case is one the module declares.
     for (const key of Object.keys(c.raw)) if (key !== 'executor') assert.ok(executors[config.executor].keys.includes(key), `${config.executor}: ${key}`);
   }

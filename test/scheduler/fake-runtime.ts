@@ -1,6 +1,7 @@
 // A ScenarioRuntime on the manual clock whose iterations just take time: executors' schedules, observed exactly.
 import type { ManualClock } from '../../src/scheduler/clock.ts';
 import type { ScenarioRuntime } from '../../src/scheduler/executor.ts';
+import { SegmentTuple } from '../../src/scheduler/segment.ts';
 import { Vu } from '../../src/scheduler/vu.ts';
 
 export interface StartRecord {
@@ -9,6 +10,8 @@ export interface StartRecord {
   /** What the executor passed as the intended start (open model), else undefined. */
   intendedMs: number | undefined;
   vuId: number;
+  /** The global iteration number the executor gave, if any. */
+  iteration: number | undefined;
 }
 
 export interface FakeRuntime {
@@ -25,7 +28,7 @@ export interface FakeRuntime {
 }
 
 /** `iterationMs(n)` is how long the n-th iteration (0-based) takes; an interrupt ends it at once as aborted. */
-export function createFakeRuntime(clock: ManualClock, iterationMs: number | ((n: number) => number)): FakeRuntime {
+export function createFakeRuntime(clock: ManualClock, iterationMs: number | ((n: number) => number), segment = SegmentTuple.full()): FakeRuntime {
   const stopper = new AbortController();
   let running = 0;
   const fake: FakeRuntime = {
@@ -40,14 +43,15 @@ export function createFakeRuntime(clock: ManualClock, iterationMs: number | ((n:
     rt: {
       clock,
       stopSignal: stopper.signal,
+      segment,
       createVu() {
-        const vu = new Vu(fake.vus.length + 1, 0);
+        const vu = new Vu(fake.vus.length + 1, 0, segment.globalIndex(fake.vus.length) + 1);
         fake.vus.push(vu);
         return vu;
       },
-      async iterate(vu, intendedStartMs) {
+      async iterate(vu, intendedStartMs, iteration) {
         const n = fake.starts.length;
-        fake.starts.push({ atMs: clock.now(), intendedMs: intendedStartMs, vuId: vu.id });
+        fake.starts.push({ atMs: clock.now(), intendedMs: intendedStartMs, vuId: vu.id, iteration });
         vu.iterations++;
         running++;
         const ac = new AbortController();

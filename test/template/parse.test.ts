@@ -59,7 +59,7 @@ test('error table: message, line, column, line text', () => {
     ['{{a {{b}}', /unclosed/, 1, 1, '{{a {{b}}'],
     ['x {{ 1abc }}', /invalid placeholder name '1abc'/, 1, 6, 'x {{ 1abc }}'],
     ['{{a-b}}', /invalid placeholder name 'a-b'/, 1, 3, '{{a-b}}'],
-    ['{{user.id}}', /invalid placeholder name 'user.id'/, 1, 3, '{{user.id}}'],
+    ['{{user.id.x}}', /invalid placeholder name 'user.id.x'/, 1, 3, '{{user.id.x}}'],
     ['{{env.}}', /invalid placeholder name 'env.'/, 1, 3, '{{env.}}'],
     ['ok\n {{ }}', /empty placeholder/, 2, 2, ' {{ }}'],
     ['${}', /must be followed by an environment variable name/, 1, 1, '${}'],

@@ -1,9 +1,9 @@
 // `runner compare <base.json> <candidate.json> [more…]`: its flags; the work is in compare-command.ts, loaded when
 // the command runs.
 import type { Command } from 'commander';
-import { collectBudget } from '../../report/budget.ts';
 import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
+import { collectBudget } from '../options.ts';
 import type { CompareFlags } from './compare-command.ts';
 
 export function registerCompare(program: Command, io: Io, result: CommandResult): void {

@@ -6,81 +6,97 @@ import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings 
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
 import { refuseOutputsOverInputs } from '../../report/output-path.ts';
-import { writeResultAtomic } from '../../report/result.ts';
 import { createRedactor, redactRunResult, urlSecrets, type Redactor } from '../../report/redact.ts';
 import type { MetricsSink } from '../../metrics/types.ts';
-import { buildSummaryExport } from '../../report/summary-export.ts';
 import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
+import { startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
-import { checkRunOutputPaths, createRunOutputs, parseOutTargets, type RunOutputPaths } from '../run-outputs.ts';
+import { waitForStart } from '../start-at.ts';
+import { parseSegmentSpec, type SegmentTuple } from '../../scheduler/segment.ts';
+import { UserError } from '../../errors.ts';
+import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 import { applyLoadFlags, hasLoadFlags } from '../options.ts';
-import type { RunResult } from '../../report/result-types.ts';
 import { resolve } from 'node:path';
 
 import type { RunFlags } from './run.ts';
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
-  const targets = parseOutTargets(flags.out);
-  const paths = checkRunOutputPaths(io, file, targets, flags);
+  const specs = checkRunOutputPaths(io, file, parseOutputSpecs(flags.out, flags));
   // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
   const guard = guardScenarioCode(resolve(io.cwd, file));
   // Nor make it deaf to Ctrl-C by blocking the event loop (event-loop-watchdog.ts).
   const unwatch = io.watchEventLoop?.();
   try {
-    return await runGuarded(io, file, flags, paths, guard, targets.prometheus);
+    return await runGuarded(io, file, flags, specs, guard);
   } finally {
     unwatch?.();
     guard.release();
   }
 }
 
-async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutputPaths, guard: ScenarioGuard, prometheusUrl: string | undefined): Promise<number> {
-  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags) });
-  refuseOutputsOverInputs(outputList(paths), inputFilesOf(loaded));
+async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
+  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) }, log: (text) => io.stderr.write(text) });
+  refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
+  const segment = segmentOf(flags);
+  if (segment && flags.seed === undefined && model.seed === undefined) {
+    // Each process would pick its own seed: their payloads would no longer add up to one run's.
+    throw new UserError({ message: '--segment needs a seed shared by every process of the run', hint: 'pass the same --seed N to each process (or set seed: in the scenario file)' });
+  }
   const seed = flags.seed ?? model.seed ?? randomSeed();
-  const plan = compilePlan(model, { seed, env: io.env, target: flags.target });
+  const plan = compilePlan(model, { seed, env: io.env, target: flags.target, segment });
   // Bad threshold expressions are user errors now, before the first request.
   const thresholds = compilePlanThresholds(plan);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
   // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
   const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
   // The streams (NDJSON, HDR log) write names as they go: they get redacted names, from the plan and at run time.
-  const outputs = createRunOutputs(io, { ...plan, requestNames: plan.requestNames.map(redact.text) }, {
-    hdrLog: paths.hdrLog,
-    ndjson: paths.ndjson,
+  const outputs = createRunOutputs(io, { ...plan, requestNames: plan.requestNames.map(redact.text) }, specs, {
     progress: !flags.quiet,
     color: useColor(io, io.stderr, flags.color),
-    prometheus: prometheusUrl === undefined ? undefined : { url: prometheusUrl, tags: flags.tag ?? {} },
+    tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const run = new Run(plan, { warnings, sinks: outputs.sinks });
+  // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
+  const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
+  if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
+  const run = new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
+  model.k6?.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
   });
 
   let signals = 0;
+  const waiting = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     signals++;
+    waiting.abort();
     if (signals === 1) {
       outputs.printErr(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
+      // During the warm-up: it ends, and the measured run, stopped before it starts, records nothing.
+      warmUp?.stop();
       run.stop();
     } else run.abort();
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
+    const warmupMs = warmUp === undefined ? undefined : await warmUp.done;
+    // After the warm-up, so the measured load starts at the shared instant on warm connections.
+    // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
+    if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
     outputs.start(run);
     const measured = await run.start();
+    if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
@@ -91,10 +107,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
       measured.thresholds = thresholdsToJson(evaluateThresholds(thresholds, measured, true), watch.failed);
       measured.warnings.push(...noDataWarnings(thresholds, measured));
     }
+    // A k6 script: its own thresholds and numbers, then its handleSummary() (which may replace the summary).
+    const k6 = model.k6 ? await model.k6.finish(measured, io.cwd) : undefined;
+    if (k6) measured.warnings.push(...k6.warnings);
     const runResult = redactRunResult(measured, redact);
-    const { lost, kept } = await writeResultFiles(io, paths, runResult);
+    const { lost, kept } = await outputs.writeResults(runResult);
     // Rendered from the redacted result: no second pass over the text, which would also blank labels like "count".
-    if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+    if (k6?.replacesSummary) {
+      if (k6.stdout !== undefined) io.stdout.write(k6.stdout);
+      if (k6.stderr !== undefined) io.stderr.write(k6.stderr);
+    } else if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
     if (lost) {
       // Name what survived: the other outputs were written (a stream that stopped early said so above).
       const left = [...(flags.quiet ? [] : ['the summary above']), ...kept];
@@ -116,34 +138,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, paths: RunOutpu
     unsubscribe();
     watch.stop();
     outputs.finish();
-  }
-}
-
-/**
- * Writes --summary-export, then the result file. A failed summary export is a warning (it lands in the result
- * file); a failed result file is returned as a sentence (the caller still prints the summary, then exits 2).
- */
-/** Writes the summary export and the result file; `lost` says why the result file could not be written, `kept` lists the other outputs of the run. */
-async function writeResultFiles(io: Io, paths: RunOutputPaths, runResult: RunResult): Promise<{ lost?: string; kept: string[] }> {
-  const kept: string[] = [];
-  if (paths.ndjson) kept.push(`--out ndjson=${paths.ndjson}`);
-  if (paths.hdrLog) kept.push(`--hdr-log ${paths.hdrLog}`);
-  if (paths.summaryExport) {
-    try {
-      await writeResultAtomic(paths.summaryExport, buildSummaryExport(runResult));
-      kept.push(`--summary-export ${paths.summaryExport}`);
-    } catch (err) {
-      const w = `--summary-export ${paths.summaryExport}: write failed (${errorCode(err)})${paths.json ? '; the result file has the same numbers' : ''}`;
-      runResult.warnings.push(w);
-      io.stderr.write(`warning: ${w}\n`);
-    }
-  }
-  if (!paths.json) return { kept };
-  try {
-    await writeResultAtomic(paths.json, runResult);
-    return { kept };
-  } catch (err) {
-    return { lost: `could not write the result file ${paths.json} (${errorCode(err)})`, kept };
+    await warmUp?.pools.destroy();
   }
 }
 
@@ -153,14 +148,14 @@ function redactNamesOf(sink: MetricsSink, redact: Redactor): void {
   if (named) sink.named = (requestId, name) => named(requestId, redact.text(name));
 }
 
-/** The files a request body is read from: inputs an output must not overwrite. */
-function outputList(paths: RunOutputPaths): { flag: string; path: string }[] {
-  const flags: Record<keyof RunOutputPaths, string> = { json: '--out', ndjson: '--out ndjson=', hdrLog: '--hdr-log', summaryExport: '--summary-export' };
-  return (Object.keys(flags) as (keyof RunOutputPaths)[]).flatMap((k) => (paths[k] === undefined ? [] : [{ flag: flags[k], path: paths[k] }]));
-}
-
-function errorCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+/** `-e KEY=VALUE` flags as a map; a later flag wins. */
+function envFlags(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
 }
 
 function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {
@@ -169,4 +164,18 @@ function withHttpFlags(model: TestModel, flags: RunFlags): TestModel {
   if (flags.timeout !== undefined) http.timeoutMs = flags.timeout;
   if (flags.insecure) http.insecure = true;
   return { ...model, http };
+}
+
+/** The segment from --segment/--segment-sequence; undefined = the whole run. */
+function segmentOf(flags: RunFlags): SegmentTuple | undefined {
+  if (flags.segment === undefined) {
+    if (flags.segmentSequence !== undefined) throw new UserError({ message: '--segment-sequence needs --segment', hint: 'say which segment of the sequence this process runs, e.g. --segment 1/3:2/3' });
+    return undefined;
+  }
+  try {
+    return parseSegmentSpec(flags.segment, flags.segmentSequence);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UserError({ message: err.message, hint: 'e.g. --segment 2/3 runs the second third; every process of the run gets the same scenario, --seed and segment count' });
+    throw err;
+  }
 }

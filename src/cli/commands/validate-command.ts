@@ -56,6 +56,9 @@ export async function validateCommand(io: Io, file: string, flags: ValidateFlags
     lines.push(`  ${safe(s.name)}: ${s.load.executor}, up to ${maxVusOf(s.load)} VUs, ${steps}`);
   }
   lines.push(`  fields: ${safe(plan.fields.map((f) => f.name).join(', ')) || 'none'}`);
+  for (const d of plan.data) {
+    lines.push(`  data ${safe(d.name)}: ${d.table.rows.toLocaleString('en-US')} rows (${safe(d.table.columns.join(', '))}), order ${d.order}`);
+  }
   if (needsTarget) lines.push('  target: none in the file: run needs --target URL (its requests use relative paths)');
   if (typechecked) lines.push('  types: no errors (tsc)');
   io.stdout.write(lines.join('\n') + '\n');

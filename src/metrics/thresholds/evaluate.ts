@@ -1,10 +1,10 @@
 // Evaluates compiled thresholds against a run's numbers: the final RunResult, or live numbers during the run.
-import type { LatencySummary, RequestResult, RunResult, ThresholdOutcome } from '../../report/result-types.ts';
+import type { LatencySummary, RequestResult, RunResult, ThresholdOutcome } from '../../result/types.ts';
 import { decodeHistogram } from '../histogram.ts';
 import type { CompiledThreshold, Operator } from './parse.ts';
 
 /** What thresholds read: a RunResult has all of it; the live watcher builds the same shape mid-run. */
-export type ThresholdData = Pick<RunResult, 'durationMs' | 'totals' | 'latency' | 'requests' | 'checks' | 'iterations'>;
+export type ThresholdData = Pick<RunResult, 'durationMs' | 'totals' | 'latency' | 'requests' | 'checks' | 'iterations'> & Partial<Pick<RunResult, 'ws'>>;
 
 /** One threshold's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */
 export interface ThresholdVerdict {
@@ -43,6 +43,16 @@ function percentileMs(l: LatencySummary, percentile: number, cache: Map<string, 
     cache.set(l.hdr, h);
   }
   return h.getValueAtPercentile(percentile) / 1000;
+}
+
+/** A trend threshold's value from a latency summary, in ms; null without samples. */
+function trend(l: LatencySummary | undefined, a: CompiledThreshold['aggregation'], cache: Map<string, ReturnType<typeof decodeHistogram>>): number | null {
+  if (!l || l.count === 0) return null;
+  if (a.kind === 'percentile') return round(percentileMs(l, a.percentile, cache), 3);
+  if (a.kind === 'avg') return l.mean;
+  if (a.kind === 'min') return l.min;
+  if (a.kind === 'max') return l.max;
+  return l.p50;
 }
 
 function measure(t: CompiledThreshold, data: ThresholdData, cache: Map<string, ReturnType<typeof decodeHistogram>>): number | null {
@@ -85,6 +95,19 @@ function measure(t: CompiledThreshold, data: ThresholdData, cache: Map<string, R
     }
     case 'dropped_iterations': {
       const n = data.iterations.dropped;
+      return a.kind === 'count' ? n : perSecond(n);
+    }
+    // A run without WebSockets has none of these: the trends have no samples, the counters count 0.
+    case 'ws_connecting':
+      return trend(data.ws?.connections.connecting, a, cache);
+    case 'ws_delivery_latency':
+      return trend(data.ws?.delivery.latency, a, cache);
+    case 'ws_sessions':
+    case 'ws_msgs_sent':
+    case 'ws_msgs_received':
+    case 'ws_msgs_lost': {
+      const ws = data.ws;
+      const n = ws === undefined ? 0 : t.metric === 'ws_sessions' ? ws.connections.opened : t.metric === 'ws_msgs_sent' ? ws.messages.sent : t.metric === 'ws_msgs_received' ? ws.messages.received : ws.delivery.lost;
       return a.kind === 'count' ? n : perSecond(n);
     }
   }

@@ -3,6 +3,7 @@
 // Grammar (whitespace allowed between tokens):
 //   key         = metric [ "{" "name" ":" requestName "}" ]
 //   metric      = "http_req_duration" | "http_req_failed" | "http_reqs" | "checks" | "iterations" | "dropped_iterations"
+//               | "ws_connecting" | "ws_sessions" | "ws_msgs_sent" | "ws_msgs_received" | "ws_delivery_latency" | "ws_msgs_lost"
 //   expression  = aggregation operator number
 //   aggregation = "avg" | "min" | "max" | "med" | "p(" number ")" | "count" | "rate"
 //   operator    = "<" | "<=" | ">" | ">=" | "==" | "===" | "!="
@@ -23,6 +24,13 @@ export const thresholdMetrics = {
   checks: 'rate',
   iterations: 'counter',
   dropped_iterations: 'counter',
+  // WebSocket steps (src/ws/): k6's names where k6 has the metric, plus delivery latency and loss.
+  ws_connecting: 'trend',
+  ws_sessions: 'counter',
+  ws_msgs_sent: 'counter',
+  ws_msgs_received: 'counter',
+  ws_delivery_latency: 'trend',
+  ws_msgs_lost: 'counter',
 } as const satisfies Record<string, MetricKind>;
 export type ThresholdMetric = keyof typeof thresholdMetrics;
 
@@ -120,7 +128,7 @@ export function parseKey(text: string, requestNames: readonly string[], opts: Th
   }
   if (m[2] === undefined) return { metric: metric as ThresholdMetric };
   if (m[2] !== 'name') return { error: `threshold metric '${text}': runner filters only by request name, e.g. '${metric}{name:signup}'` };
-  if (metric === 'checks' || metric === 'iterations' || metric === 'dropped_iterations') {
+  if (metric === 'checks' || metric === 'iterations' || metric === 'dropped_iterations' || metric.startsWith('ws_')) {
     return { error: `threshold metric '${text}': '${metric}' has no per-request values; drop the {name:…} filter` };
   }
   const requestName = m[3];

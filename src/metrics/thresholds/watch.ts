@@ -1,5 +1,5 @@
 // Evaluates the abortOnFail thresholds on a timer during the run, from the collector's live counts.
-import type { RunResult } from '../../report/result-types.ts';
+import type { RunResult } from '../../result/types.ts';
 import type { Collector } from '../collector.ts';
 import { evaluateThresholds, type ThresholdVerdict } from './evaluate.ts';
 import type { CompiledThreshold } from './parse.ts';

@@ -1,10 +1,13 @@
 // `--out prometheus=URL`: live metrics to a Prometheus remote-write receiver, one batch a second.
 // Samples go into PrometheusAggregate (the sink); a timer turns them into a batch each second and hands it to
 // the sender, which never makes the run wait. At the end one last batch carries the final totals.
+import { UserError } from '../../errors.ts';
 import type { MetricsSink } from '../../metrics/types.ts';
+import type { Plan } from '../../plan/types.ts';
+import type { OutputKind } from '../types.ts';
 import { PrometheusAggregate, type RequestInfo, type RunCounters } from './aggregate.ts';
 import { runLabels } from './labels.ts';
-import { encodeWriteRequest } from './remote-write.ts';
+import { createWriteRequestEncoder } from './remote-write.ts';
 import { createSender, type SenderOptions, type SenderStats } from './sender.ts';
 
 export interface PrometheusOutputOptions extends SenderOptions {
@@ -32,6 +35,7 @@ export interface PrometheusOutput {
 
 export function createPrometheusOutput(opts: PrometheusOutputOptions): PrometheusOutput {
   const aggregate = new PrometheusAggregate(opts.requests, opts.lateScenario);
+  const encoder = createWriteRequestEncoder();
   const target = splitCredentials(opts.url);
   const sender = createSender(target.url, { ...opts, authorization: target.authorization });
   const now = opts.now ?? Date.now;
@@ -46,7 +50,7 @@ export function createPrometheusOutput(opts: PrometheusOutputOptions): Prometheu
     const at = Math.max(now(), lastMs + 1);
     lastMs = at;
     const series = aggregate.collect(at, run, labels);
-    if (series.length > 0) sender.push(encodeWriteRequest(series));
+    if (series.length > 0) sender.push(encoder.encode(series));
   };
 
   return {
@@ -83,3 +87,43 @@ export function splitCredentials(raw: string): { url: string; authorization?: st
   u.password = '';
   return { url: u.href, authorization };
 }
+
+/** A remote-write URL: http or https with a host, e.g. http://localhost:9090/api/v1/write. */
+function checkRemoteWriteUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new UserError({ message: `--out prometheus= takes the receiver's URL, e.g. prometheus=http://localhost:9090/api/v1/write, got '${value}'` });
+  }
+  return value;
+}
+
+/** Scenario and method of each request id the plan knows; code scenarios name theirs during the run. */
+function requestInfos(plan: Plan): { requests: RequestInfo[]; lateScenario: string } {
+  const only = plan.scenarios.length === 1 ? plan.scenarios[0].name : '';
+  const requests: RequestInfo[] = plan.requestNames.map((name) => ({ name, scenario: only, method: '' }));
+  for (const s of plan.scenarios) for (const step of s.steps ?? []) requests[step.id] = { name: plan.requestNames[step.id], scenario: s.name, method: step.method };
+  return { requests, lateScenario: only };
+}
+
+/** `--out prometheus=<url>` (with `--tag k=v` labels). */
+export const prometheusOutput: OutputKind = {
+  target: 'url',
+  example: 'http://localhost:9090/api/v1/write',
+  checkTarget: checkRemoteWriteUrl,
+  create(ctx) {
+    const out = createPrometheusOutput({ url: ctx.target, tags: { ...ctx.tags }, seed: ctx.plan.seed, ...requestInfos(ctx.plan) });
+    return {
+      sink: out.sink,
+      start: (at) => out.start(at.run),
+      stop: async () => {
+        const { warning } = await out.close();
+        if (warning !== undefined) ctx.warn(warning);
+      },
+    };
+  },
+};

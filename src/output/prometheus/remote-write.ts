@@ -4,14 +4,24 @@
 //   TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; }
 //   Label        { string name = 1; string value = 2; }
 //   Sample       { double value = 1; int64 timestamp = 2; }   // timestamp: ms since the Unix epoch
-// A general protobuf library would bring reflection or code generation for these ~20 lines of varints.
+// A general protobuf library would bring reflection or code generation for these few fields of varints.
 import { compress } from 'snappyjs';
 
 /** One series of a batch: its labels (`__name__` among them) and its samples. */
 export interface Series {
   /** Label name → value; sorted by name when encoded, as the receiver requires. */
   labels: Record<string, string>;
-  samples: { value: number; timestampMs: number }[];
+  samples: Sample[];
+}
+
+export interface Sample {
+  value: number;
+  timestampMs: number;
+  /**
+   * Prometheus's staleness marker instead of `value`: the series has no value from here on (a second without
+   * responses has no latency), so queries show a gap instead of repeating the last value for 5 minutes.
+   */
+  stale?: boolean;
 }
 
 /** The headers every remote-write 1.0 request carries. */
@@ -21,31 +31,107 @@ export const REMOTE_WRITE_HEADERS = {
   'x-prometheus-remote-write-version': '0.1.0',
 } as const;
 
-/** The compressed body of one remote-write request. */
-export function encodeWriteRequest(series: readonly Series[]): Uint8Array {
-  return compress(encodeProtobuf(series));
+/**
+ * An encoder of remote-write bodies. Label names and values repeat every second (the same series each batch),
+ * so their UTF-8 bytes are kept; sizes are computed first and the body written once into one exact buffer.
+ */
+export function createWriteRequestEncoder(): { encode(series: readonly Series[]): Uint8Array; protobuf(series: readonly Series[]): Uint8Array } {
+  const utf8 = new Map<string, Uint8Array>();
+  const bytesOf = (s: string): Uint8Array => {
+    let b = utf8.get(s);
+    if (b === undefined) {
+      // Bounded: a run whose names never repeat (ids in names) must not grow this without end.
+      if (utf8.size >= 20_000) utf8.clear();
+      b = encoder.encode(s);
+      utf8.set(s, b);
+    }
+    return b;
+  };
+  const protobuf = (series: readonly Series[]): Uint8Array => {
+    // Pass 1: the size of every nested message.
+    const sorted: string[][] = [];
+    const labelSizes: number[][] = [];
+    const seriesSizes: number[] = [];
+    let total = 0;
+    for (const s of series) {
+      const names = Object.keys(s.labels).sort(byBytes);
+      const sizes: number[] = [];
+      let size = 0;
+      for (const name of names) {
+        const n = bytesOf(name).length;
+        const v = bytesOf(s.labels[name]).length;
+        const inner = 1 + varintSize(n) + n + 1 + varintSize(v) + v;
+        sizes.push(inner);
+        size += 1 + varintSize(inner) + inner;
+      }
+      for (const sample of s.samples) {
+        const inner = 9 + 1 + varintSize(timestampOf(sample.timestampMs));
+        size += 1 + varintSize(inner) + inner;
+      }
+      sorted.push(names);
+      labelSizes.push(sizes);
+      seriesSizes.push(size);
+      total += 1 + varintSize(size) + size;
+    }
+    // Pass 2: write.
+    const out = new Uint8Array(total);
+    const view = new DataView(out.buffer);
+    let at = 0;
+    const varint = (v: number): void => {
+      while (v >= 0x80) {
+        out[at++] = (v % 0x80) | 0x80;
+        v = Math.floor(v / 0x80);
+      }
+      out[at++] = v;
+    };
+    const bytes = (field: number, b: Uint8Array): void => {
+      out[at++] = (field << 3) | 2;
+      varint(b.length);
+      out.set(b, at);
+      at += b.length;
+    };
+    series.forEach((s, i) => {
+      out[at++] = (1 << 3) | 2;
+      varint(seriesSizes[i]);
+      sorted[i].forEach((name, k) => {
+        out[at++] = (1 << 3) | 2;
+        varint(labelSizes[i][k]);
+        bytes(1, bytesOf(name));
+        bytes(2, bytesOf(s.labels[name]));
+      });
+      for (const sample of s.samples) {
+        const ts = timestampOf(sample.timestampMs);
+        out[at++] = (2 << 3) | 2;
+        varint(9 + 1 + varintSize(ts));
+        out[at++] = (1 << 3) | 1;
+        if (sample.stale) {
+          // StaleNaN, 0x7ff0000000000002 (prometheus/model/value): a NaN with this payload, written as bits
+          // because JavaScript does not promise to keep a NaN's payload through a float64 store.
+          view.setUint32(at, 0x00000002, true);
+          view.setUint32(at + 4, 0x7ff00000, true);
+        } else view.setFloat64(at, sample.value, true);
+        at += 8;
+        out[at++] = (2 << 3) | 0;
+        varint(ts);
+      }
+    });
+    return out;
+  };
+  return { protobuf, encode: (series) => compress(protobuf(series)) };
 }
 
-/** The uncompressed WriteRequest bytes (exported for tests). */
-export function encodeProtobuf(series: readonly Series[]): Uint8Array {
-  const w = new Writer();
-  for (const s of series) {
-    const ts = new Writer();
-    for (const name of Object.keys(s.labels).sort(byBytes)) {
-      const label = new Writer();
-      label.string(1, name);
-      label.string(2, s.labels[name]);
-      ts.message(1, label);
-    }
-    for (const sample of s.samples) {
-      const sm = new Writer();
-      sm.double(1, sample.value);
-      sm.int64(2, sample.timestampMs);
-      ts.message(2, sm);
-    }
-    w.message(1, ts);
+/** int64 timestamps are positive here: a plain varint, no two's-complement path. */
+function timestampOf(ms: number): number {
+  return Math.max(0, Math.trunc(ms));
+}
+
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
   }
-  return w.finish();
+  return n;
 }
 
 /** Prometheus sorts label names by their bytes (Go string order), not by locale. */
@@ -54,65 +140,3 @@ function byBytes(a: string, b: string): number {
 }
 
 const encoder = new TextEncoder();
-
-/** A growable byte buffer with the few protobuf field kinds used above. */
-class Writer {
-  private buf = new Uint8Array(64);
-  private len = 0;
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  /** An unsigned varint below 2^53 (lengths, tags, non-negative timestamps). */
-  private varint(v: number): void {
-    this.reserve(10);
-    while (v >= 0x80) {
-      this.buf[this.len++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.len++] = v;
-  }
-
-  private tag(field: number, wireType: number): void {
-    this.varint(field * 8 + wireType);
-  }
-
-  private bytes(field: number, data: Uint8Array): void {
-    this.tag(field, 2);
-    this.varint(data.length);
-    this.reserve(data.length);
-    this.buf.set(data, this.len);
-    this.len += data.length;
-  }
-
-  string(field: number, s: string): void {
-    this.bytes(field, encoder.encode(s));
-  }
-
-  message(field: number, m: Writer): void {
-    this.bytes(field, m.finish());
-  }
-
-  double(field: number, v: number): void {
-    this.tag(field, 1);
-    this.reserve(8);
-    new DataView(this.buf.buffer, this.buf.byteOffset + this.len, 8).setFloat64(0, v, true);
-    this.len += 8;
-  }
-
-  /** int64 as a varint; timestamps are positive, so no two's-complement path is needed. */
-  int64(field: number, v: number): void {
-    this.tag(field, 0);
-    this.varint(Math.max(0, Math.trunc(v)));
-  }
-
-  finish(): Uint8Array {
-    return this.buf.subarray(0, this.len);
-  }
-}

@@ -1,9 +1,10 @@
 // `--out ndjson=samples.ndjson`: one JSON line per finished request, through a bounded buffer written synchronously
 // when full, so memory never grows whatever the request rate; a slow disk slows the run instead of losing lines.
 import { performance } from 'node:perf_hooks';
-import type { ErrorKind } from '../errors.ts';
+import type { Sample } from '../metrics/sample.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { createOutputStream, type OutputStream } from './output-stream.ts';
+import type { OutputKind } from './types.ts';
 
 /** Flush when the pending text reaches this many UTF-16 units (~64 KiB of mostly ASCII). */
 const FLUSH_AT = 64 * 1024;
@@ -41,23 +42,13 @@ class NdjsonWriter implements NdjsonSink {
     this.namePart[requestId] = `,"name":${JSON.stringify(name)}`;
   }
 
-  response(requestId: number, status: number, latencyUs: number, _serviceUs: number, _sent: number, _received: number, expected: boolean): void {
+  record(s: Sample): void {
+    if (s.kind !== 'http') return;
+    const head = '{"t":' + (Math.round((this.origin + performance.now()) * 1000) / 1000) + this.nameOf(s.requestId);
     this.pending +=
-      '{"t":' + (Math.round((this.origin + performance.now()) * 1000) / 1000) +
-      this.nameOf(requestId) +
-      ',"status":' + status +
-      ',"latencyMs":' + (Math.round(latencyUs) / 1000) +
-      ',"expected":' + expected +
-      ',"error":null}\n';
-    this.lines++;
-    if (this.pending.length >= FLUSH_AT) this.flush();
-  }
-
-  error(requestId: number, kind: ErrorKind): void {
-    this.pending +=
-      '{"t":' + (Math.round((this.origin + performance.now()) * 1000) / 1000) +
-      this.nameOf(requestId) +
-      ',"status":0,"latencyMs":null,"expected":false,"error":"' + kind + '"}\n';
+      s.error === null
+        ? head + ',"status":' + s.status + ',"latencyMs":' + (Math.round(s.latencyUs) / 1000) + ',"expected":' + s.expected + ',"error":null}\n'
+        : head + ',"status":0,"latencyMs":null,"expected":false,"error":"' + s.error + '"}\n';
     this.lines++;
     if (this.pending.length >= FLUSH_AT) this.flush();
   }
@@ -97,3 +88,13 @@ export function createNdjsonSink(
 ): NdjsonSink {
   return new NdjsonWriter(path, requestNames, onWriteError);
 }
+
+/** `--out ndjson=samples.ndjson`. */
+export const ndjsonOutput: OutputKind = {
+  target: 'file',
+  example: 'samples.ndjson',
+  create(ctx) {
+    const sink = createNdjsonSink(ctx.target, ctx.plan.requestNames, ctx.onWriteError);
+    return { sink, stop: () => sink.close() };
+  },
+};

@@ -1,11 +1,12 @@
 // --summary-export: k6's legacy JSON summary shape (a Rate is { passes: TRUE samples, fails, value }, thresholds
 // are true when FAILED); a trend or rate with no samples is left out (as k6 leaves out unobserved metrics), never 0 ms.
 import { resultOf } from '../helpers/result-fixture.ts';
+import { fail, respond } from '../helpers/samples.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createCollector } from '../../src/metrics/collector.ts';
-import { buildSummaryExport } from '../../src/report/summary-export.ts';
+import { buildSummaryExport } from '../../src/output/summary-export.ts';
 
 function run(record: (c: ReturnType<typeof createCollector>) => void, checks: Record<string, { passes: number; fails: number }> = {}) {
   const c = createCollector(['login', 'idle']);
@@ -15,7 +16,7 @@ function run(record: (c: ReturnType<typeof createCollector>) => void, checks: Re
 
 test('a metric with no samples is not exported as 0 ms / 0 % failed; counters keep their 0; thresholds stay', () => {
   const r = run((c) => {
-    for (let i = 0; i < 3; i++) c.error(0, 'refused', 0, 0);
+    for (let i = 0; i < 3; i++) fail(c, 0, 'refused', 0, 0);
   });
   r.thresholds = { http_req_duration: [{ expression: 'p(95)<200', ok: false, value: null }] };
   const metrics = buildSummaryExport(r).metrics as Record<string, Record<string, unknown>>;
@@ -31,7 +32,7 @@ test('a metric with no samples is not exported as 0 ms / 0 % failed; counters ke
 });
 
 test('a metric with samples is exported in full', () => {
-  const r = run((c) => c.response(0, 200, 5000, 5000, 10, 10, true));
+  const r = run((c) => respond(c, 0, 200, 5000, 5000, 10, 10, true));
   const metrics = buildSummaryExport(r).metrics as Record<string, Record<string, number>>;
   // HDR precision: 3 significant digits.
   assert.ok(Math.abs(metrics['http_req_duration{name:login}'].avg - 5) < 0.01);
@@ -45,10 +46,10 @@ test('a metric with samples is exported in full', () => {
 test('k6 shapes with known counts: http_req_failed, checks, counters, trends, thresholds, root_group', () => {
   const r = run(
     (c) => {
-      for (let i = 0; i < 6; i++) c.response(0, 200, 2000, 2000, 100, 50, true);
-      for (let i = 0; i < 2; i++) c.response(0, 500, 4000, 4000, 100, 50, false);
-      c.error(0, 'refused', 0, 0);
-      c.response(1, 200, 1000, 1000, 100, 50, true);
+      for (let i = 0; i < 6; i++) respond(c, 0, 200, 2000, 2000, 100, 50, true);
+      for (let i = 0; i < 2; i++) respond(c, 0, 500, 4000, 4000, 100, 50, false);
+      fail(c, 0, 'refused', 0, 0);
+      respond(c, 1, 200, 1000, 1000, 100, 50, true);
     },
     { 'status is 200': { passes: 7, fails: 2 }, 'has body': { passes: 1, fails: 0 } },
   );

@@ -8,7 +8,9 @@
 // so `http_req_failed` has passes = failed requests, and `checks` passes = passed checks. Checks also appear
 // per name under `root_group.checks`, as k6 writes them.
 import { createHash } from 'node:crypto';
-import type { LatencySummary, RequestResult, RunResult } from './result-types.ts';
+import { writeResultAtomic } from '../report/result.ts';
+import type { LatencySummary, RequestResult, RunResult } from '../result/types.ts';
+import type { OutputKind } from './types.ts';
 
 type Metric = Record<string, number | Record<string, boolean>>;
 
@@ -77,3 +79,10 @@ export function buildSummaryExport(r: RunResult): Record<string, unknown> {
   };
   return { runner: r.runner, scenario: r.scenario, startedAt: r.startedAt, durationMs: r.durationMs, outcome: r.outcome, root_group: rootGroup, metrics, checks: r.checks };
 }
+
+/** `--summary-export summary.json` (or `--out summary-export=summary.json`): written at the end, after the result. */
+export const summaryExportOutput: OutputKind = {
+  target: 'file',
+  example: 'summary.json',
+  create: (ctx) => ({ writeResult: (result) => writeResultAtomic(ctx.target, buildSummaryExport(result)) }),
+};

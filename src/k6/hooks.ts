@@ -1,0 +1,29 @@
+// What `runner run` does for a k6 script beyond a code scenario: test.abort() reaches the run, and at the end
+// k6's own thresholds, the result's `k6` section and handleSummary().
+import type { RunResult } from '../report/result-types.ts';
+
+export interface K6Hooks {
+  /** Called once the run exists: k6/execution's test.abort() stops it. */
+  attach(run: K6RunHandle): void;
+  /**
+   * After the run, before the result is written: adds k6 thresholds' verdicts and the `k6` section to `result`,
+   * runs handleSummary() and writes the files it returned (relative to `cwd`).
+   */
+  finish(result: RunResult, cwd: string): Promise<K6Finish>;
+}
+
+/** What of runner's Run a k6 script reaches (k6/execution's test.abort() and instance counters). */
+export interface K6RunHandle {
+  stop(outcome: 'aborted'): void;
+  readonly iterations: { completed: number; failed: number; aborted: number };
+  readonly activeVus: number;
+}
+
+export interface K6Finish {
+  /** handleSummary() returned: this replaces runner's summary on stdout (possibly with nothing). */
+  replacesSummary: boolean;
+  stdout?: string;
+  stderr?: string;
+  /** Notes for the result's warnings (a handleSummary that threw, a file it could not write). */
+  warnings: string[];
+}
