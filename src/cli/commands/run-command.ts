@@ -17,6 +17,9 @@ import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
 import { waitForStart } from '../start-at.ts';
+import { WorkerRun } from '../../workers/worker-run.ts';
+import type { PlanInputs } from '../../run/prepare.ts';
+import { availableParallelism } from 'node:os';
 import { parseSegmentSpec, type SegmentTuple } from '../../scheduler/segment.ts';
 import { UserError } from '../../errors.ts';
 import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
@@ -64,13 +67,21 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const run = new Run(plan, { warnings, sinks: outputs.sinks, startAt: flags.startAt });
+  const workers = workerCount(flags, model, specs, segment);
+  const run = workers
+    ? new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt })
+    : new Run(plan, { warnings, sinks: outputs.sinks, startAt: flags.startAt });
   guard.attach(run);
-  model.k6?.attach(run);
-  const watch = watchThresholds(run, thresholds, (t) => {
-    outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
-    run.stop('aborted');
-  });
+  if (run instanceof Run) model.k6?.attach(run);
+  // With workers the thresholds are evaluated on the merged result at the end; abortOnFail needs live numbers.
+  const watch =
+    run instanceof Run
+      ? watchThresholds(run, thresholds, (t) => {
+          outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
+          run.stop('aborted');
+        })
+      : { failed: undefined, stop: () => {} };
+  if (workers && thresholds.some((t) => t.abortOnFail)) run.warn('abortOnFail thresholds are checked at the end with --workers, not during the run');
 
   let signals = 0;
   const waiting = new AbortController();
@@ -168,4 +179,27 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
     if (err instanceof RangeError) throw new UserError({ message: err.message, hint: 'e.g. --segment 2/3 runs the second third; every process of the run gets the same scenario, --seed and segment count' });
     throw err;
   }
+}
+
+/** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
+function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSpec[], segment: SegmentTuple | undefined): number | undefined {
+  if (flags.workers === undefined) return undefined;
+  const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
+  const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
+  if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
+  if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
+  const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
+  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
+  return count;
+}
+
+/** What a worker thread needs to build the same model (structured-clonable). */
+function planInputs(io: Io, flags: RunFlags): PlanInputs {
+  return {
+    env: { ...io.env, ...envFlags(flags.env) },
+    placeholderEnv: { ...io.env },
+    load: { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages },
+    http: { connections: flags.connections, timeoutMs: flags.timeout, insecure: flags.insecure },
+    target: flags.target,
+  };
 }
