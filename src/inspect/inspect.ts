@@ -41,6 +41,8 @@ export interface InspectReport {
   seed: number;
   plan: PlanLine[];
   requests: InspectedRequest[];
+  /** WebSocket sessions per iteration left out, by scenario name: inspect opens no connection. */
+  wsLeftOut: Record<string, number>;
   /** Exceptions of scenario code (or unique values running out) that ended an inspected iteration, by message. */
   iterationErrors: { message: string; count: number }[];
 }
@@ -124,6 +126,7 @@ export async function inspectPlan(plan: Plan, sample: number): Promise<InspectRe
     seed: plan.seed,
     plan: plan.scenarios.map(planLine),
     requests,
+    wsLeftOut: Object.fromEntries(plan.scenarios.filter((s) => (s.ws?.length ?? 0) > 0).map((s) => [s.name, s.ws!.length])),
     iterationErrors: iterationErrors.toJSON().map((e) => ({ message: e.message, count: e.count })),
   };
 }

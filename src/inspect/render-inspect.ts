@@ -41,6 +41,9 @@ export function renderInspect(report: InspectReport, opts: { file: string; sampl
     if (r.body && r.body.length > 0) out.push(...r.body.toString('utf8').split('\n').map(safe));
   }
   if (report.requests.length === 0) out.push('', '(no request was made)');
+  for (const [scenario, n] of Object.entries(report.wsLeftOut)) {
+    out.push('', `${safe(scenario)}: ${n} WebSocket session(s) per iteration not shown (inspect opens no connection; the HTTP requests around them are)`);
+  }
   for (const e of report.iterationErrors) out.push('', `iteration error (${e.count}×): ${safe(e.message)}`);
   return out.join('\n') + '\n';
 }
@@ -71,6 +74,7 @@ export function inspectJson(report: InspectReport, http2: boolean): unknown {
       body: r.body?.toString('utf8') ?? null,
       head: renderRequestHead(r, http2),
     })),
+    wsLeftOut: report.wsLeftOut,
     iterationErrors: report.iterationErrors,
   };
 }

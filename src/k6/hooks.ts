@@ -4,12 +4,19 @@ import type { RunResult } from '../report/result-types.ts';
 
 export interface K6Hooks {
   /** Called once the run exists: k6/execution's test.abort() stops it. */
-  attach(run: { stop(outcome: 'aborted'): void }): void;
+  attach(run: K6RunHandle): void;
   /**
    * After the run, before the result is written: adds k6 thresholds' verdicts and the `k6` section to `result`,
    * runs handleSummary() and writes the files it returned (relative to `cwd`).
    */
   finish(result: RunResult, cwd: string): Promise<K6Finish>;
+}
+
+/** What of runner's Run a k6 script reaches (k6/execution's test.abort() and instance counters). */
+export interface K6RunHandle {
+  stop(outcome: 'aborted'): void;
+  readonly iterations: { completed: number; failed: number; aborted: number };
+  readonly activeVus: number;
 }
 
 export interface K6Finish {

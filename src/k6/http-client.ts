@@ -51,6 +51,8 @@ export interface Params {
   cookies?: Record<string, string | { value: string; replace?: boolean }>;
   responseCallback?: ResponseCallback | null;
   compression?: string;
+  /** Throw on a failed request instead of returning a response with `error` (default `options.throw`, false). */
+  throw?: boolean;
 }
 
 type UrlArg = string | URLTag | URL;
@@ -70,6 +72,7 @@ export function createHttpModule(vu: K6Vu) {
     } catch (err) {
       res.error = `invalid URL '${urlText}': ${(err as Error).message}`;
       res.error_code = 1020;
+      if (params.throw ?? opts.throw === true) throw new Error(res.error);
       return res;
     }
     let name = params.tags?.name !== undefined ? String(params.tags.name) : urlArg instanceof URLTag ? urlArg.name : urlText;
@@ -118,7 +121,6 @@ export function createHttpModule(vu: K6Vu) {
     let hopMethod = upper;
     let hopBody = encoded.body;
     let hopUrl = url;
-    const started = vu.run.now();
     for (let hop = 0; ; hop++) {
       const hopHeaders = headers.slice();
       const cookieHeader = cookieHeaderFor(jar, hopUrl.href, ownCookies);
@@ -158,7 +160,7 @@ export function createHttpModule(vu: K6Vu) {
       res.headers = canonicalHeaders(ex.responseHeaders);
       res.cookies = responseCookies(setCookie, hopUrl);
       res.status_text = statusText(ex.status);
-      res.body = discard ? null : params.responseType === 'binary' ? toArrayBuffer(ex.body ?? '') : ex.body ?? '';
+      res.body = discard ? null : params.responseType === 'binary' ? toArrayBuffer(ex.responseBody ?? '') : ex.responseBody ?? '';
       res.error = '';
       res.error_code = 0;
       const location = ex.responseHeaders.location;
@@ -177,7 +179,7 @@ export function createHttpModule(vu: K6Vu) {
       }
       break;
     }
-    void started;
+    if (res.error !== '' && (params.throw ?? opts.throw === true)) throw new Error(res.error);
     return res;
   }
 

@@ -16,9 +16,9 @@ export interface ModuleInstance {
   setIter(iteration: number): void;
 }
 
-export type InstanceFactory = (rt: unknown, env: Record<string, string>, vuId: number, open: (path: string, mode?: string) => string | ArrayBuffer) => ModuleInstance;
+export type InstanceFactory = (rt: unknown, env: Record<string, string>, vuId: number, open: (path: string, mode?: string) => string | ArrayBuffer, console: unknown) => ModuleInstance;
 
-const HEADER = 'export default function __k6_instance(__k6rt, __ENV, __VU, open) { var module = { exports: {} }, exports = module.exports, __ITER = 0;\n';
+const HEADER = 'export default function __k6_instance(__k6rt, __ENV, __VU, open, console) { var module = { exports: {} }, exports = module.exports, __ITER = 0;\n';
 const FOOTER = '\n;return { exports: module.exports, setIter: function (i) { __ITER = i; } };\n}\n';
 
 /** Imports the transformed bundle as a factory; `modulePath` is where its frames point in stacks. */

@@ -26,6 +26,8 @@ export interface K6Script {
   locateError: (err: unknown) => Location | undefined;
   /** What the script exports (from its init run at load time). */
   exportNames: Set<string>;
+  /** The script's `console` (stderr lines, as k6). */
+  console: unknown;
 }
 
 interface VuInstance {
@@ -65,7 +67,7 @@ export function instantiate(script: K6Script, ctx: SetupContext | undefined, id:
   const executorOf = (name: string) => script.scenarios.find((s) => s.name === name)?.executor ?? '';
   const rt = createRuntime(vu, script.shared, executorOf);
   const env = { ...script.run.env, ...(scenario?.env ?? {}) };
-  return { vu, inst: script.factory(rt, env, id, script.open), data: undefined };
+  return { vu, inst: script.factory(rt, env, id, script.open, script.console), data: undefined };
 }
 
 export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'function' }> {
@@ -86,7 +88,7 @@ export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'f
     vu.iterationInScenario = vu.iteration;
     vu.iterationInTest = ctx.iteration;
     v.inst.setIter(vu.iteration);
-    vu.jar = new K6CookieJar();
+    if (run.options.noCookiesReset !== true) vu.jar = new K6CookieJar();
     vu.groupPath = '';
     const exec = byName.get(ctx.scenario)?.exec ?? 'default';
     const fn = v.inst.exports[exec];

@@ -6,13 +6,14 @@ import type { SourceMap } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError, type Diagnostic, type Location } from '../errors.ts';
-import type { RunResult } from '../report/result-types.ts';
+import type { RunResult, ThresholdOutcome } from '../report/result-types.ts';
 import type { TestModel } from '../scenario/model.ts';
 import { maxVusOf } from '../scheduler/index.ts';
 import { validateScenario } from '../scenario/validate.ts';
 import { bundleK6Script } from './bundle.ts';
 import type { K6Finish, K6Hooks } from './hooks.ts';
 import { createErrorLocator, createOpen, importInstanceFactory, locateInBundle } from './instance.ts';
+import { createK6Console } from './console.ts';
 import { createK6FlowSpec, instantiate, type K6Script } from './k6-flow.ts';
 import { MetricRegistry } from './k6-metrics.ts';
 import { mapOptions } from './options.ts';
@@ -25,6 +26,8 @@ export interface K6LoadOptions {
   loadFromFlags?: boolean;
   /** `__ENV`: the process environment, then `-e KEY=VALUE`. */
   env?: Record<string, string | undefined>;
+  /** Where the script's console writes (stderr); default: nowhere. */
+  log?: (text: string) => void;
 }
 
 export async function loadK6Script(file: string, source: string, opts: K6LoadOptions = {}): Promise<TestModel> {
@@ -46,8 +49,10 @@ export async function loadK6Script(file: string, source: string, opts: K6LoadOpt
     abort: () => undefined,
     startedAtMs: Date.now(),
     env,
+    counters: () => ({ completed: 0, interrupted: 0, activeVus: 0 }),
   };
-  const script: K6Script = { factory, run, shared: new Map(), scenarios: [], open: createOpen(dir), locateError, exportNames: new Set() };
+  const k6Console = createK6Console(opts.log ?? (() => undefined), run.now);
+  const script: K6Script = { factory, run, shared: new Map(), scenarios: [], open: createOpen(dir), locateError, exportNames: new Set(), console: k6Console };
 
   // The init code, once, as k6 runs it to read the options: a throw here is the script's mistake.
   let exports: Record<string, unknown>;
@@ -124,19 +129,47 @@ function locateOptions(source: string, file: string): Location | undefined {
 
 function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Thresholds>['compiled'], model: TestModel): K6Hooks {
   const maxVus = Math.max(...model.scenarios.map((s) => maxVusOf(s.load)));
+  let abortedBecause: string | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  let abortedBy: { t: (typeof thresholds)[number]; value: number } | undefined;
   return {
     attach(run) {
+      const startedMs = performance.now();
       script.run.startedAtMs = Date.now();
-      script.run.abort = () => run.stop('aborted');
+      script.run.counters = () => ({ completed: run.iterations.completed + run.iterations.failed, interrupted: run.iterations.aborted, activeVus: run.activeVus });
+      script.run.abort = (why) => {
+        abortedBecause ??= why;
+        run.stop('aborted');
+      };
+      // abortOnFail of k6's own thresholds: checked once a second, as k6 does, after each one's delayAbortEval.
+      const watched = thresholds.filter((t) => t.abortOnFail);
+      if (watched.length === 0) return;
+      watch = setInterval(() => {
+        const elapsedMs = performance.now() - startedMs;
+        for (const t of watched) {
+          if (elapsedMs < t.delayAbortEvalMs) continue;
+          const value = thresholdValue(t, elapsedMs);
+          if (value === null || passes(value, t.op, t.bound)) continue;
+          abortedBy = { t, value };
+          clearInterval(watch);
+          run.stop('aborted');
+          return;
+        }
+      }, 1000);
+      watch.unref();
     },
     async finish(result: RunResult, cwd: string): Promise<K6Finish> {
-      const out: K6Finish = { replacesSummary: false, warnings: [] };
+      clearInterval(watch);
+      const out: K6Finish = { replacesSummary: false, warnings: abortedBecause === undefined ? [] : [`the script called test.abort(): ${abortedBecause}`] };
       if (thresholds.length > 0) {
         result.thresholds ??= {};
         for (const t of thresholds) {
-          const value = thresholdValue(t, result.durationMs);
-          const ok = value !== null && passes(value, t.op, t.bound);
-          (result.thresholds[t.key] ??= []).push({ expression: t.expression, ok, value: value === null ? null : Math.round(value * 1000) / 1000 });
+          const value = abortedBy?.t === t ? abortedBy.value : thresholdValue(t, result.durationMs);
+          const ok = abortedBy?.t !== t && value !== null && passes(value, t.op, t.bound);
+          const entry: ThresholdOutcome = { expression: t.expression, ok, value: value === null ? null : Math.round(value * 1000) / 1000 };
+          if (t.abortOnFail) entry.abortOnFail = true;
+          if (abortedBy?.t === t) entry.abortedRun = true;
+          (result.thresholds[t.key] ??= []).push(entry);
           if (value === null) result.warnings.push(`threshold ${t.key} ${t.expression}: no data (the metric has no samples), so it failed`);
         }
       }

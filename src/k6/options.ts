@@ -3,6 +3,7 @@
 // (execution_config_shortcuts.go); `scenarios` keep k6's executor keys, which are runner's too. Thresholds that
 // runner's own engine measures stay there; the rest (custom metrics, tag filters) go to the k6 registry.
 import { thresholdMetrics } from '../metrics/thresholds/parse.ts';
+import { parseDuration } from '../scenario/duration.ts';
 import type { Diagnostic, Location } from '../errors.ts';
 
 /** Keys of a k6 scenario that are not load keys: what runs, and with what. */
@@ -22,7 +23,7 @@ export interface K6Threshold {
   key: string;
   metric: string;
   tags: Record<string, string>;
-  expressions: { expression: string; abortOnFail: boolean }[];
+  expressions: { expression: string; abortOnFail: boolean; delayAbortEvalMs: number }[];
 }
 
 export interface MappedOptions {
@@ -96,7 +97,12 @@ export function mapOptions(options: Record<string, any>, name: string, at: Locat
     if (native) {
       nativeThresholds[key] = list.map((t) => ('delayAbortEval' in t && t.delayAbortEval !== undefined ? { threshold: t.expression, abortOnFail: t.abortOnFail, delayAbortEval: t.delayAbortEval } : { threshold: t.expression, abortOnFail: t.abortOnFail }));
     } else {
-      k6Thresholds.push({ key, metric: parsed.metric, tags: parsed.tags, expressions: list.map((t) => ({ expression: t.expression, abortOnFail: t.abortOnFail })) });
+      k6Thresholds.push({
+        key,
+        metric: parsed.metric,
+        tags: parsed.tags,
+        expressions: list.map((t) => ({ expression: t.expression, abortOnFail: t.abortOnFail, delayAbortEvalMs: 'delayAbortEval' in t && typeof t.delayAbortEval === 'string' ? parseDuration(t.delayAbortEval) ?? 0 : 0 })),
+      });
     }
   }
   if (Object.keys(nativeThresholds).length > 0) raw.thresholds = nativeThresholds;

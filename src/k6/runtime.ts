@@ -144,7 +144,19 @@ export function createRuntime(vu: K6Vu, shared: SharedArrays, executorOf: (scena
     },
     instance: {
       get currentTestRunDuration() {
-        return run.now() - run.startedAtMs;
+        return Date.now() - run.startedAtMs;
+      },
+      get iterationsCompleted() {
+        return run.counters().completed;
+      },
+      get iterationsInterrupted() {
+        return run.counters().interrupted;
+      },
+      get vusActive() {
+        return run.counters().activeVus;
+      },
+      get vusInitialized() {
+        return run.counters().activeVus;
       },
     },
     test: {

@@ -21,6 +21,8 @@ export interface CompiledK6Threshold {
   aggregation: string;
   op: string;
   bound: number;
+  abortOnFail: boolean;
+  delayAbortEvalMs: number;
 }
 
 /** Compiles against the registry (after the init code defined the custom metrics); returns problems as text. */
@@ -35,14 +37,14 @@ export function compileK6Thresholds(list: readonly K6Threshold[], registry: Metr
       continue;
     }
     const sink = Object.keys(t.tags).length === 0 ? metric.sink : registry.submetric(metric, t.tags).sink;
-    for (const { expression } of t.expressions) {
+    for (const { expression, abortOnFail, delayAbortEvalMs } of t.expressions) {
       const m = EXPR.exec(expression);
       const aggregation = m?.[1].replace(/\s+/g, '');
       if (!m || !aggregation || !AGGREGATIONS[metric.type].test(aggregation)) {
         problems.push({ message: `threshold '${t.key}': '${expression}' is not a valid expression for a ${metric.type}`, hint: metric.type === 'trend' ? "e.g. 'p(95)<500' or 'avg<200'" : metric.type === 'rate' ? "e.g. 'rate<0.01'" : metric.type === 'counter' ? "e.g. 'count>100' or 'rate>10'" : "e.g. 'value<100'" });
         continue;
       }
-      compiled.push({ key: t.key, expression, sink, type: metric.type, aggregation, op: m[2], bound: Number(m[3]) });
+      compiled.push({ key: t.key, expression, sink, type: metric.type, aggregation, op: m[2], bound: Number(m[3]), abortOnFail, delayAbortEvalMs });
     }
   }
   return { compiled, problems };

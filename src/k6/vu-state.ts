@@ -27,6 +27,8 @@ export interface K6Run {
   startedAtMs: number;
   /** The environment of `__ENV` (the process's, then `-e KEY=VALUE`). */
   env: Record<string, string>;
+  /** Counters of the run for k6/execution's `instance` (zeros before the run starts). */
+  counters(): { completed: number; interrupted: number; activeVus: number };
   /** What setup() returned, as JSON; undefined without setup() or when it returned nothing. */
   setupDataJson?: string;
 }

@@ -157,6 +157,6 @@ export function refuseOutputsOverInputs(outputs: readonly OutputPath[], inputs: 
   });
   const problems = outputs
     .filter((o) => real.includes(o.path))
-    .map((o) => new UserError({ message: `${describeOutput(o)}: is an input of this command (a request's template or a module the scenario imports); it would be overwritten`, hint: 'write this output to another file' }));
+    .map((o) => new UserError({ message: `${describeOutput(o)}: is an input of this command (a file the scenario reads: a template, data file, TLS file or imported module); it would be overwritten`, hint: 'write this output to another file' }));
   if (problems.length > 0) throw new UserError(problems.flatMap((e) => e.diagnostics));
 }

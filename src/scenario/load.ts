@@ -13,6 +13,8 @@ export interface LoadOptions {
   loadFromFlags?: boolean;
   /** A k6 script's `__ENV`: the process environment, then `-e KEY=VALUE`. */
   env?: Record<string, string | undefined>;
+  /** Where a k6 script's console writes (the run's stderr). */
+  log?: (text: string) => void;
 }
 
 /** Reads and validates `path` (relative to `cwd`). Throws UserError for anything the user can fix. */

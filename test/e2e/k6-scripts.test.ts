@@ -276,6 +276,12 @@ export function fa() {
   http.request('TRACE', BASE + '/verb');
   const refused = http.get('http://127.0.0.1:1/');
   const slow = http.get(BASE + '/slow', { timeout: '200ms' });
+  let threw = '';
+  try {
+    http.get('http://127.0.0.1:1/', { throw: true });
+  } catch (e) {
+    threw = String(e.message);
+  }
   check(one, {
     'batch array': (r) => r.status === 200 && two.json('method') === 'POST' && byKey.k.json().method === 'PUT',
     'json selector': (r) => r.json('items.1.id') === 8 && r.json('items.#') === 2,
@@ -285,6 +291,7 @@ export function fa() {
     'auth': (r) => authed.status === 200,
     'refused 1212': () => refused.status === 0 && refused.error_code === 1212 && refused.error !== '',
     'timeout 1050': () => slow.error_code === 1050,
+    'throw: true throws': () => threw.includes('connection refused'),
     'execution a': () => exec.scenario.name === 'a' && exec.vu.iterationInScenario === 0 && exec.vu.idInTest >= 1,
   });
 }
@@ -306,7 +313,7 @@ export function fb() {
     assert.ok(result!.requests.b2);
     // The 404 was expected (setResponseCallback): only the refused and timed-out requests failed.
     assert.equal(result!.totals.unexpectedStatus, 0);
-    assert.equal(result!.totals.errors.refused, 1);
+    assert.equal(result!.totals.errors.refused, 2);
   } finally {
     await server.close();
   }
@@ -315,13 +322,14 @@ export function fb() {
 test('test.abort() stops the run: no iteration starts after it', async () => {
   const server = await startTestServer();
   try {
-    const { code, result } = await runScript(
+    const { code, stderr, result } = await runScript(
       'abort.js',
       `import http from 'k6/http';
 import exec from 'k6/execution';
 export const options = { vus: 1, duration: '30s' };
 export default function () {
   http.get(__ENV.BASE + '/');
+  console.log('iteration', __ITER, { vu: __VU });
   if (__ITER === 2) exec.test.abort('enough');
 }
 `,
@@ -332,6 +340,37 @@ export default function () {
     assert.equal(server.count, 3);
     assert.equal(result!.outcome, 'aborted');
     assert.ok(result!.durationMs < 20_000);
+    assert.ok(result!.warnings.includes('the script called test.abort(): test aborted: enough'), JSON.stringify(result!.warnings));
+    // console writes k6's log lines to stderr, not into the summary on stdout.
+    assert.match(stderr, /^INFO\[\d{4}\] iteration 2 \{"vu":1\} source=console$/m);
+  } finally {
+    await server.close();
+  }
+});
+
+test('abortOnFail on a custom metric stops the run within about a second: exit 99, the threshold marked', async () => {
+  const server = await startTestServer();
+  try {
+    const { code, stderr, result } = await runScript(
+      'abort-on-fail.js',
+      `import http from 'k6/http';
+import { sleep } from 'k6';
+import { Rate } from 'k6/metrics';
+const ok = new Rate('ok_rate');
+export const options = { vus: 1, duration: '30s', thresholds: { ok_rate: [{ threshold: 'rate>0.5', abortOnFail: true }] } };
+export default function () {
+  http.get(__ENV.BASE + '/');
+  ok.add(false);
+  sleep(0.05);
+}
+`,
+      server.url,
+      ['-q'],
+    );
+    assert.equal(code, 99, stderr);
+    assert.equal(result!.outcome, 'aborted');
+    assert.ok(result!.durationMs < 15_000, String(result!.durationMs));
+    assert.deepEqual(result!.thresholds!.ok_rate, [{ expression: 'rate>0.5', ok: false, value: 0, abortOnFail: true, abortedRun: true }]);
   } finally {
     await server.close();
   }

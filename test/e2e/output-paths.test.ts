@@ -183,7 +183,7 @@ test("an output on a request's template file (or a link to it) is refused: the r
     const before = server.count;
     const r = await runInProcess(['run', file, '--quiet', ...args], dir);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, /is an input of this command \(a request's template or a module the scenario imports\); it would be overwritten/);
+    assert.match(r.stderr, /is an input of this command \(a file the scenario reads: a template, data file, TLS file or imported module\); it would be overwritten/);
     assert.ok(r.stderr.includes(body), r.stderr);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
     assert.equal(server.count - before, 0, 'no request sent');

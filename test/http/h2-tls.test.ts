@@ -1,7 +1,7 @@
 // HTTP/2 (`http.version: 2`), a custom CA (`http.ca`) and client certificates (`http.cert` / `http.key`), against
 // real TLS servers on 127.0.0.1 with certificates made by openssl now. Assert what the servers saw and what runner counted.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSecureServer, type Http2Session } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { compilePlan } from '../../src/plan/compile.ts';
 import { Run } from '../../src/run.ts';
+import { renderSummary } from '../../src/report/summary.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { runInProcess } from '../e2e/in-process.ts';
 import { assertBooksBalance } from '../faults/harness.ts';
@@ -114,6 +115,7 @@ test('http.version 2: POSTs from 20 VUs share one HTTP/2 session, streams multip
   assert.ok(sessions.length <= 2, `sessions: ${sessions.length}`);
   assert.ok(Math.max(...sessions.map((s) => s.maxOpen)) > 1, `streams were multiplexed: ${JSON.stringify(sessions)}`);
   assert.deepEqual(result.protocols, { h2: sessions.length });
+  assert.match(renderSummary(result, { color: false }), new RegExp(`protocols: h2 ${sessions.length} connection\\(s\\)`));
   assert.equal(result.warnings.filter((w) => w.includes('HTTP/2')).length, 0);
 });
 
@@ -177,4 +179,34 @@ test('TLS files are checked at load time: missing file, cert without key, a key 
   assert.equal(notPem.code, 2);
   assert.match(notPem.stderr, /bad-tls\.yaml:3:\d+: .*is not a usable CA certificate/);
   assert.match(notPem.stderr, /bad-tls\.yaml:4:\d+: .*unsupported HTTP version/);
+});
+
+test('run refuses an output path that is a TLS file of the scenario (inputs are never overwritten)', { skip }, async () => {
+  const file = join(dir, 'out-over-ca.yaml');
+  writeFileSync(file, ['target: https://127.0.0.1:1', `http: { ca: ${chain.files.ca} }`, 'requests: [{ path: / }]', 'load: { executor: shared-iterations }', ''].join('\n'));
+  const before = readFileSync(chain.files.ca);
+  const r = await runInProcess(['run', file, '--out', chain.files.ca, '--quiet'], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /is an input of this command \(a file the scenario reads: a template, data file, TLS file or imported module\); it would be overwritten/);
+  assert.deepEqual(readFileSync(chain.files.ca), before);
+});
+
+test('HTTP/2 faults: a reset stream counts as reset, a GOAWAY as closed; books balance', { skip }, async () => {
+  const { constants } = await import('node:http2');
+  const server = createSecureServer({ key: chain.server.key, cert: chain.server.cert, allowHTTP1: false });
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined);
+    if (headers[':path'] === '/rst') stream.close(constants.NGHTTP2_REFUSED_STREAM);
+    else stream.session?.goaway(constants.NGHTTP2_INTERNAL_ERROR);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise<void>((r) => server.close(() => r())));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scenario = (path: string) => [`target: ${url}`, `http: { version: 2, ca: ${chain.files.ca}, timeout: 3s }`, `requests: [{ path: ${path} }]`, 'load: { executor: shared-iterations, vus: 1, iterations: 3 }', ''].join('\n');
+  const rst = await runYaml('h2-rst', scenario('/rst'));
+  assertBooksBalance(rst);
+  assert.deepEqual(rst.totals.errors, { reset: 3 });
+  const goaway = await runYaml('h2-goaway', scenario('/goaway'));
+  assertBooksBalance(goaway);
+  assert.deepEqual(goaway.totals.errors, { closed: 3 });
 });

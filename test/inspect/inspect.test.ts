@@ -46,6 +46,7 @@ let server: Awaited<ReturnType<typeof startRawRecorder>>;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'runner-inspect-'));
   server = await startRawRecorder();
+  writeFileSync(join(dir, 'rows.csv'), 'code,city\nA1,서울\nB2,부산\nC3,Jeju City\nD4,"a,b"\n');
   writeFileSync(join(dir, 'user.json'), '{\n  "id": "{{id}}",\n  "name": "{{name}}",\n  "age": {{age}}\n}\n');
   writeFileSync(
     join(dir, 'inspect.yaml'),
@@ -58,10 +59,11 @@ before(async () => {
       '  name: { gen: koreanName }',
       '  age: { gen: int, min: 1, max: 99 }',
       '  tag: { gen: pick, values: ["a b", "c/d", "é"] }',
+      'data: { rows: { file: rows.csv, order: shuffle } }',
       'requests:',
       '  - { name: create, method: POST, path: /users, template: user.json }',
       '  - { name: find, path: "/users?q={{tag}}&n={{name}}", headers: { Accept: text/plain } }',
-      '  - { name: form, method: PUT, path: "/users/{{id}}", body: "age={{age}}" }',
+      '  - { name: form, method: PUT, path: "/users/{{id}}/{{rows.code}}", body: "age={{age}}&city={{rows.city}}" }',
       '  - { name: bare, method: POST, path: /ping }',
       'load: { executor: shared-iterations, vus: 1, iterations: 50 }',
       '',
@@ -124,4 +126,12 @@ test('inspect: captured values show as <name>; environment values are redacted u
   const shown = await runInProcess(['inspect', 'captures.yaml', '--sample', '1', '--show-secrets'], dir, { API_KEY: 'sekrit-value' });
   assert.match(shown.stdout, /\{"key":"sekrit-value"\}/);
   assert.equal(server.raw.length, before, 'inspect sent nothing');
+});
+
+test('inspect leaves WebSocket sessions out and says so (it opens no connection)', async () => {
+  const repo = new URL('../..', import.meta.url).pathname;
+  const r = await runInProcess(['inspect', 'scenarios/chat.yaml', '--sample', '1', '--target', server.url], repo);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /POST \/login HTTP\/1\.1/);
+  assert.match(r.stdout, /default: 1 WebSocket session\(s\) per iteration not shown/);
 });

@@ -12,6 +12,7 @@ import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
+import { startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
@@ -45,7 +46,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 }
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
-  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) } });
+  const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) }, log: (text) => io.stderr.write(text) });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const segment = segmentOf(flags);
@@ -68,9 +69,12 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   const workers = workerCount(flags, model, specs, segment);
+  // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
+  const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
+  if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
   const run = workers
     ? new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt })
-    : new Run(plan, { warnings, sinks: outputs.sinks, startAt: flags.startAt });
+    : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
   if (run instanceof Run) model.k6?.attach(run);
   // With workers the thresholds are evaluated on the merged result at the end; abortOnFail needs live numbers.
@@ -90,15 +94,20 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     waiting.abort();
     if (signals === 1) {
       outputs.printErr(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
+      // During the warm-up: it ends, and the measured run, stopped before it starts, records nothing.
+      warmUp?.stop();
       run.stop();
     } else run.abort();
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
+    const warmupMs = warmUp === undefined ? undefined : await warmUp.done;
+    // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
     outputs.start(run);
     const measured = await run.start();
+    if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
@@ -140,6 +149,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     unsubscribe();
     watch.stop();
     outputs.finish();
+    await warmUp?.pools.destroy();
   }
 }
 
@@ -187,6 +197,7 @@ function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSp
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
   const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
   if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
+  if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
   if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
   const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
   if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
