@@ -6,6 +6,7 @@ import { isMainThread, parentPort, Worker, workerData, type MessagePort } from '
 import type { Diagnostic } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
 import type { PlanInputs } from '../run/prepare.ts';
+import type { SecondSnapshot } from '../metrics/snapshot.ts';
 
 export interface WorkerInput {
   kind: 'runner-worker';
@@ -21,11 +22,15 @@ export interface WorkerInput {
 
 /** What a worker posts: live counts each second, then its result (or why it could not run). */
 export type FromWorker =
+  /** The plan is compiled: the thread waits for 'go', so all threads start their load together. */
+  | { type: 'ready' }
   | { type: 'tick'; iterations: RunResult['iterations']; activeVus: number }
+  /** One closed second of this thread's numbers (metrics/snapshot.ts), for live progress and thresholds. */
+  | { type: 'second'; second: SecondSnapshot }
   | { type: 'done'; result: RunResult; codeError?: Diagnostic[] }
   | { type: 'failed'; message: string; diagnostics?: Diagnostic[] };
 
-export type ToWorker = { type: 'stop'; outcome: 'interrupted' | 'aborted' } | { type: 'abort' };
+export type ToWorker = { type: 'go' } | { type: 'stop'; outcome: 'interrupted' | 'aborted' } | { type: 'abort' };
 
 const TICK_MS = 1_000;
 
@@ -45,21 +50,24 @@ if (!isMainThread && (workerData as WorkerInput | null)?.kind === 'runner-worker
 async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
   const post = (m: FromWorker) => port.postMessage(m);
   try {
-    const [{ loadModel, planFor }, { Run }, { SegmentTuple }, { UserError }] = await Promise.all([
+    const [{ loadModel, planFor }, { Run }, { SegmentTuple }, { UserError }, { snapshotSecond }] = await Promise.all([
       import('../run/prepare.ts'),
       import('../run.ts'),
       import('../scheduler/segment.ts'),
       import('../errors.ts'),
+      import('../metrics/snapshot.ts'),
     ]);
     let run: InstanceType<typeof Run> | undefined;
     let pending: ToWorker | undefined;
+    let go: () => void = () => {};
+    const started = new Promise<void>((resolve) => (go = resolve));
     port.on('message', (m: ToWorker) => {
-      if (!run) pending = m;
-      else if (m.type === 'stop') run.stop(m.outcome);
-      else run.abort();
+      // A stop before 'go' also releases the wait: the run then starts stopped and ends at once.
+      if (m.type !== 'go' && !run) pending = m;
+      else if (m.type === 'stop') run!.stop(m.outcome);
+      else if (m.type === 'abort') run!.abort();
+      go();
     });
-    // The listener must not keep the thread alive once its run is over.
-    port.unref();
     try {
       const model = await loadModel(input.file, input.cwd, input.inputs);
       const plan = planFor(model, input.inputs, input.seed, SegmentTuple.nth(input.index, input.count));
@@ -69,8 +77,13 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       throw err;
     }
     const r = run;
+    r.metrics.onSecond((view) => post({ type: 'second', second: snapshotSecond(view) }));
     if (pending?.type === 'stop') r.stop(pending.outcome);
     else if (pending?.type === 'abort') r.abort();
+    post({ type: 'ready' });
+    await started;
+    // From now on the run keeps the thread alive; the listener must not, once the run is over.
+    port.unref();
     const tick = setInterval(() => post({ type: 'tick', iterations: { ...r.iterations }, activeVus: r.activeVus }), TICK_MS);
     tick.unref();
     const result = await r.start();

@@ -77,15 +77,11 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
   if (run instanceof Run) model.k6?.attach(run);
-  // With workers the thresholds are evaluated on the merged result at the end; abortOnFail needs live numbers.
-  const watch =
-    run instanceof Run
-      ? watchThresholds(run, thresholds, (t) => {
-          outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
-          run.stop('aborted');
-        })
-      : { failed: undefined, stop: () => {} };
-  if (workers && thresholds.some((t) => t.abortOnFail)) run.warn('abortOnFail thresholds are checked at the end with --workers, not during the run');
+  // With workers the watch reads the workers' seconds merged on this thread (checks by name only at the end).
+  const watch = watchThresholds(run, thresholds, (t) => {
+    outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
+    run.stop('aborted');
+  });
 
   let signals = 0;
   const waiting = new AbortController();
