@@ -164,9 +164,11 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
           // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an
           // interrupt ends it as aborted even if it awaits something that never settles.
           await runInFaultScope(env.faults, vu, () => Promise.resolve(spec.iteration(ctx as never)));
-          await rt.ws.closeAll();
+          const closing = rt.ws.closeAll();
+          if (closing) await closing;
         } catch (err) {
-          await rt.ws.closeAll();
+          const closing = rt.ws.closeAll();
+          if (closing) await closing;
           if (err instanceof IterationAborted || err instanceof ScopeInterrupted || vu.interrupted) return 'aborted';
           env.errors.record(err, spec.locateError);
           return 'failed';
