@@ -60,13 +60,16 @@ export interface ScenarioIdentity {
 }
 
 export interface RunResult extends RequestResult {
-  version: 1;
+  /** 2 since per-second histograms; readers also take 1. */
+  version: 1 | 2;
   /** runner's own version. */
   runner: string;
   scenario: ScenarioIdentity;
   target?: string;
   startedAt: string;
   durationMs: number;
+  /** Present when `runner merge` wrote this file from the results of several segments. */
+  merged?: MergedFrom;
   /** How long the unrecorded `--warmup` load ran before the measured run, ms; absent without --warmup. */
   warmupMs?: number;
   /** How the run ended. */
@@ -100,6 +103,18 @@ export interface RunResult extends RequestResult {
 export interface K6ResultSection {
   metrics: Record<string, { type: string; contains: string; values: Record<string, number> }>;
   groups: { path: string; name: string; checks: Record<string, { passes: number; fails: number }>; requests: Record<string, number> }[];
+}
+
+/** What a merged result was made of. */
+export interface MergedFrom {
+  /** How many result files. */
+  files: number;
+  /** The segments they ran, `from:to`, in order. */
+  segments: string[];
+  /** True when some segment had no file (`--allow-partial`): the numbers cover part of the run. */
+  partial: boolean;
+  /** The segments no file ran; absent when none. */
+  missing?: string[];
 }
 
 /** One threshold expression's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */
@@ -137,6 +152,20 @@ export interface TimeSeriesPoint {
   /** Latency of the responses that ended in this second, ms; 0 when none. */
   p50: number;
   p99: number;
+  // Version 2 on (absent in older files):
+  /** Service time of the same responses, ms; 0 when none. */
+  serviceP50?: number;
+  serviceP99?: number;
+  /** Iterations started in this second. */
+  iterations?: number;
+  /** VUs inside an iteration at the end of this second. */
+  vus?: number;
+  checksPassed?: number;
+  checksFailed?: number;
+  /** Latency (µs) of the responses that ended in this second, encoded like `latency.hdr`; absent when none did. */
+  hdr?: string;
+  /** Their service time, likewise; absent when it equals the latency (closed model): read `hdr` then. */
+  serviceHdr?: string;
 }
 
 /** runner's watch on itself. */

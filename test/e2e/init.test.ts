@@ -1,7 +1,7 @@
 // runner init: the starter scenario passes validate and runs against the example API as written; a second init
 // with the same name writes nothing and overwrites nothing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,6 +9,17 @@ import { parse } from 'yaml';
 import { Ajv } from 'ajv';
 import { createExampleApi, type ExampleApi } from '../../src/example/api.ts';
 import { runInProcess } from './in-process.ts';
+
+/**
+ * Exit 0; or, on a machine too loaded for the starter's `p(95)<500` latency threshold, exit 99 with only that
+ * threshold failed (the failure-rate threshold and every request's status still pass).
+ */
+function assertPassedOrOnlySlow(code: number, result: { thresholds?: Record<string, { ok: boolean }[]> }): void {
+  if (code === 0) return;
+  assert.equal(code, 99);
+  const failed = Object.entries(result.thresholds ?? {}).filter(([, list]) => list.some((t) => !t.ok)).map(([k]) => k);
+  assert.deepEqual(failed, ['http_req_duration']);
+}
 
 let dir: string;
 let api: ExampleApi;
@@ -38,8 +49,8 @@ test('init writes a YAML scenario and its template that validate, match the sche
 
   const before = api.stats();
   const run = await runInProcess(['run', 'smoke.yaml', '--target', url, '--quiet', '--out', 'r.json'], dir);
-  assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+  assertPassedOrOnlySlow(run.code, result);
   assert.deepEqual(result.totals.byStatus, { '200': 150 });
   assert.equal(result.iterations.completed, 50);
   const stats = api.stats();
@@ -66,6 +77,12 @@ test('init never overwrites: an existing file stops it before anything is writte
   assert.equal(again.code, 2);
   assert.match(again.stderr, /smoke\.yaml already exists/);
   assert.match(again.stderr, /templates\/smoke-signup\.json already exists/);
+  // A dangling symbolic link is a file in the way too: writing through it would create its target.
+  symlinkSync(join(dir, 'nowhere.txt'), join(dir, 'linked.yaml'));
+  const link = await runInProcess(['init', 'linked'], dir);
+  assert.equal(link.code, 2);
+  assert.match(link.stderr, /linked\.yaml already exists/);
+  assert.equal(existsSync(join(dir, 'nowhere.txt')), false);
   const bad = await runInProcess(['init', 'x.yaml'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /'x\.yaml' is not a usable scenario name/);
@@ -79,8 +96,8 @@ test('init --ts writes a TypeScript scenario in a folder that validates and runs
   assert.equal(validate.code, 0, validate.stderr);
   const before = api.stats();
   const run = await runInProcess(['run', 'tests/journey.ts', '--target', url, '--quiet', '--out', 'ts.json'], dir);
-  assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(readFileSync(join(dir, 'ts.json'), 'utf8'));
+  assertPassedOrOnlySlow(run.code, result);
   assert.deepEqual(result.totals.byStatus, { '200': 150 });
   assert.equal(api.stats().meOk - before.meOk, 50);
 });

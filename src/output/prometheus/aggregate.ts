@@ -17,6 +17,13 @@ export const PROMETHEUS_METRICS = [
   'runner_vus',
   'runner_http_req_duration_seconds',
   'runner_http_req_service_time_seconds',
+  'runner_ws_sessions_total',
+  'runner_ws_connections_open',
+  'runner_ws_connect_failed_total',
+  'runner_ws_msgs_sent_total',
+  'runner_ws_msgs_received_total',
+  'runner_ws_msgs_delivered_total',
+  'runner_ws_msgs_lost_total',
 ] as const;
 
 /** The quantiles written each second, as Prometheus summaries name them. */
@@ -36,6 +43,19 @@ export interface RunCounters {
   readonly activeVus: number;
   readonly iterations: { readonly completed: number; readonly failed: number; readonly dropped: number };
   readonly checks: { toJSON(): Record<string, { passes: number; fails: number }> };
+  /** WebSocket counters so far; undefined while the run opened none. */
+  wsCounts?(): WsLiveCounts | undefined;
+}
+
+/** Cumulative WebSocket counters of a running run (src/ws/metrics.ts). */
+export interface WsLiveCounts {
+  opened: number;
+  failed: number;
+  open: number;
+  sent: number;
+  received: number;
+  delivered: number;
+  lost: number;
 }
 
 /** Where a request id came from: its scenario and method ('' when not known before the run, as in code scenarios). */
@@ -141,6 +161,16 @@ export class PrometheusAggregate implements MetricsSink {
       for (const [check, c] of Object.entries(run.checks.toJSON())) {
         point({ __name__: 'runner_checks_total', check, result: 'pass' }, c.passes);
         point({ __name__: 'runner_checks_total', check, result: 'fail' }, c.fails);
+      }
+      const ws = run.wsCounts?.();
+      if (ws) {
+        point({ __name__: 'runner_ws_sessions_total' }, ws.opened);
+        point({ __name__: 'runner_ws_connections_open' }, ws.open);
+        point({ __name__: 'runner_ws_connect_failed_total' }, ws.failed);
+        point({ __name__: 'runner_ws_msgs_sent_total' }, ws.sent);
+        point({ __name__: 'runner_ws_msgs_received_total' }, ws.received);
+        point({ __name__: 'runner_ws_msgs_delivered_total' }, ws.delivered);
+        point({ __name__: 'runner_ws_msgs_lost_total' }, ws.lost);
       }
     }
     return out;
