@@ -207,8 +207,11 @@ export default function () {
   t.add(1000, { kind: 'b' });
 }
 `;
-    const ok = await runScript('metrics-ok.js', script, server.url, ['-q', '-e', 'WANT=3']);
+    const ok = await runScript('metrics-ok.js', script, server.url, ['-e', 'WANT=3']);
     assert.equal(ok.code, 0, ok.stderr + JSON.stringify(ok.result?.thresholds));
+    // The end summary adds the custom metrics, with k6's aggregation names.
+    assert.match(ok.stdout, /^ {2}my_counter +counter +count=3 rate=/m);
+    assert.match(ok.stdout, /^ {2}my_gauge +gauge +value=7 min=1 max=7$/m);
     assert.deepEqual(ok.result!.thresholds!.my_counter, [{ expression: 'count==3', ok: true, value: 3 }]);
     assert.equal(ok.result!.thresholds!['my_trend{kind:a}'][0].value, 10);
     assert.equal(ok.result!.k6!.metrics.my_trend.values.max, 1000);
