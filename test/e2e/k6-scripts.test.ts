@@ -250,6 +250,8 @@ test('scenarios with exec, k6/execution, http API: batch, url tags, expected sta
     handle: (req) => {
       if (req.path.startsWith('/missing')) return { kind: 'respond', status: 404, body: 'no' };
       if (req.path.startsWith('/slow')) return { kind: 'hang' };
+      if (req.path.startsWith('/bytes')) return { kind: 'respond', status: 200, body: new Uint8Array([0, 255, 128, 10]), headers: { 'content-type': 'application/octet-stream' } };
+      if (req.path.startsWith('/late')) return { kind: 'respond', status: 200, body: 'late', delayMs: 150 };
       return { kind: 'respond', status: 200, body: JSON.stringify({ method: req.method, items: [{ id: 7 }, { id: 8 }] }), headers: { 'content-type': 'application/json', 'x-custom-thing': 'v' } };
     },
   });
@@ -279,6 +281,8 @@ export function fa() {
   http.request('TRACE', BASE + '/verb');
   const refused = http.get('http://127.0.0.1:1/');
   const slow = http.get(BASE + '/slow', { timeout: '200ms' });
+  const bytes = new Uint8Array(http.get(BASE + '/bytes', { responseType: 'binary' }).body);
+  const late = http.get(BASE + '/late');
   let threw = '';
   try {
     http.get('http://127.0.0.1:1/', { throw: true });
@@ -289,7 +293,8 @@ export function fa() {
     'batch array': (r) => r.status === 200 && two.json('method') === 'POST' && byKey.k.json().method === 'PUT',
     'json selector': (r) => r.json('items.1.id') === 8 && r.json('items.#') === 2,
     'canonical headers': (r) => r.headers['X-Custom-Thing'] === 'v' && r.headers['Content-Type'] === 'application/json',
-    'timings': (r) => r.timings.duration > 0 && r.timings.waiting > 0,
+    'timings': (r) => r.timings.duration > 0 && r.timings.waiting > 0 && late.timings.waiting >= 100 && late.timings.waiting <= late.timings.duration && late.timings.receiving >= 0,
+    'binary body': () => bytes.length === 4 && bytes[1] === 255 && bytes[2] === 128,
     'expected 404': () => missing.status === 404 && missing.error_code === 0,
     'auth': (r) => authed.status === 200,
     'refused 1212': () => refused.status === 0 && refused.error_code === 1212 && refused.error !== '',
