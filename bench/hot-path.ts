@@ -13,28 +13,38 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { applyShortcuts } from '../src/scenario/shortcuts.ts';
 import { repoRoot } from './clients.ts';
 
-const RESPONSE_HEADERS = { server: 'nginx/1.22.1', date: 'Wed, 25 Nov 2026 03:40:00 GMT', 'content-type': 'application/json', 'content-length': '11', connection: 'keep-alive' };
+// As undici's HTTP/1.1 parser hands them to a handler: raw name/value buffers.
+const RAW_HEADERS = ['Server', 'nginx/1.22.1', 'Date', 'Wed, 25 Nov 2026 03:40:00 GMT', 'Content-Type', 'application/json', 'Content-Length', '11', 'Connection', 'keep-alive'].map((h) => Buffer.from(h, 'latin1'));
 const RESPONSE_BODY = Buffer.from('{"ok":true}');
-const CONTROLLER = { abort() {}, pause() {}, resume() {}, paused: false, aborted: false, reason: null } as unknown as Dispatcher.DispatchController;
+const ABORT = () => {};
+const RESUME = () => {};
+
+/** The legacy handler callbacks undici's Client calls (what Exchange and the bare loop implement). */
+interface LegacyHandler {
+  onConnect?(abort: () => void): void;
+  onHeaders?(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean | void;
+  onData?(chunk: Buffer): boolean | void;
+  onComplete?(trailers: Buffer[]): void;
+}
 
 // Requests dispatched this turn; all answered together on the next one, as a socket read would.
-let queue: Dispatcher.DispatchHandler[] = [];
+let queue: LegacyHandler[] = [];
 let scheduled = false;
 function answerAll(): void {
   const batch = queue;
   queue = [];
   scheduled = false;
   for (const h of batch) {
-    h.onRequestStart?.(CONTROLLER, {});
-    h.onResponseStart?.(CONTROLLER, 200, RESPONSE_HEADERS, 'OK');
-    h.onResponseData?.(CONTROLLER, RESPONSE_BODY);
-    h.onResponseEnd?.(CONTROLLER, {});
+    h.onConnect?.(ABORT);
+    h.onHeaders?.(200, RAW_HEADERS, RESUME, 'OK');
+    h.onData?.(RESPONSE_BODY);
+    h.onComplete?.([]);
   }
 }
 /** Stands in for Pool.prototype.dispatch: encodes a string body as undici's Request does, answers 200 on the next turn. */
 function fakeDispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
   if (typeof opts.body === 'string') Buffer.from(opts.body);
-  queue.push(handler);
+  queue.push(handler as unknown as LegacyHandler);
   if (!scheduled) {
     scheduled = true;
     setImmediate(answerAll);
@@ -62,14 +72,22 @@ async function bareRound(iterations: number, vus: number, body: string): Promise
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => (done = r));
   let running = vus;
-  const handler: Dispatcher.DispatchHandler = {
-    onResponseEnd() {
-      if (left-- > 0) pool.dispatch(opts, handler);
+  const handler = {
+    onConnect() {},
+    onHeaders() {
+      return true;
+    },
+    onData() {
+      return true;
+    },
+    onComplete() {
+      if (left-- > 0) pool.dispatch(opts, handler as unknown as Dispatcher.DispatchHandler);
       else if (--running === 0) done();
     },
+    onError() {},
   };
   const before = process.cpuUsage();
-  for (let i = 0; i < vus; i++) handler.onResponseEnd!(CONTROLLER, {});
+  for (let i = 0; i < vus; i++) handler.onComplete();
   await finished;
   const used = process.cpuUsage(before);
   await pool.destroy();

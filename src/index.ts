@@ -30,4 +30,5 @@ export type {
   ThresholdInput,
 } from './api/scenario-input.ts';
 export type { Checks, DataRow, Generators, Http, HttpResponse, IterationContext, RequestBody, RequestOptions, SetupContext } from './flow/context.ts';
+export type { Ws, WsConnection, WsConnectOptions, WsMatch, WsMessage } from './flow/ws-context.ts';
 export type { RunResult } from './result/types.ts';

@@ -37,6 +37,8 @@ export interface RunOptions {
   warnings?: string[];
   /** More sinks that get every sample after the collector (exporters, live progress, interval logs). */
   sinks?: MetricsSink[];
+  /** Dispatchers made by the caller (a warm-up's open connections): used, and left open at the end. */
+  pools?: Pools;
   /** The shared start instant the run waited for (--start-at), recorded in the result. */
   startAt?: Date;
 }
@@ -97,7 +99,7 @@ export class Run {
     this.timeSeries = createTimeSeries(() => this.clock.now());
     this.metrics = createCollector(plan.requestNames, this.timeSeries);
     this.checks = createChecks();
-    this.pools = createPools(plan.http, () => this.clock.now());
+    this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
     this.tee = createTee(this.metrics, options.sinks ?? []);
     this.exchange = {
@@ -173,7 +175,7 @@ export class Run {
       if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
       this.wsResult = await this.wsHub?.finish();
       this.inFlight.stop();
-      await this.pools.destroy();
+      if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
     }
     return this.result(startedAt, selfCheck);

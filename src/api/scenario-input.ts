@@ -49,6 +49,10 @@ export interface RequestInput {
   json?: unknown;
   /** A body template file, relative to the scenario file (`.json` = a JSON template). */
   template?: string;
+  /** An application/x-www-form-urlencoded body: field → value (placeholders allowed). */
+  form?: Record<string, string | number | boolean>;
+  /** A multipart/form-data body: part → text value, or a file `{ path, contentType?, filename? }` read at load time. */
+  multipart?: Record<string, string | number | boolean | { path: string; contentType?: string; filename?: string }>;
   /** Statuses counted as success (default any 2xx/3xx). */
   expect?: number | number[];
   /** Values taken from the response for later requests: `{ token: '$.token' }`. */
@@ -64,6 +68,29 @@ interface LoadBase {
 }
 
 /** k6's executors and keys; each executor's own keys are typed in its module (scheduler/<executor>.ts). */
+type WsJson = string | number | boolean | null | WsJson[] | { [key: string]: WsJson };
+
+/** One step of a ws item: exactly one key. */
+export type WsActionInput =
+  | { send: ({ text: string } | { json: WsJson }) & ({ count?: number } | { duration: Duration }) & ({ every?: Duration } | { rate?: number }) }
+  | { wait: ({ json?: `$${string}`; equals?: string | number | boolean | null } | { contains: string }) & { timeout?: Duration; capture?: Record<string, `$${string}`>; name?: string } }
+  | { hold: Duration | 'iteration' }
+  | { drain: Duration }
+  | { close: number | null | { code?: number; reason?: string } };
+
+/** A WebSocket step in a request list: connect, run `steps`, close (README "WebSocket and chat servers"). */
+export interface WsStepInput {
+  ws: {
+    name?: string;
+    path?: string;
+    url?: string;
+    headers?: Record<string, string>;
+    timeout?: Duration;
+    track?: { id?: `$${string}`; pattern?: string; room?: string; grace?: Duration };
+    steps?: WsActionInput[];
+  };
+}
+
 export type LoadInput = LoadBase & ExecutorInput;
 
 export interface HttpInput {
@@ -111,8 +138,8 @@ interface CommonInput {
 /** The declarative form: the same keys as a YAML file. */
 export type DeclarativeScenario = CommonInput &
   (
-    | { requests: RequestInput[]; load: LoadInput; scenarios?: never }
-    | { scenarios: Record<string, { load: LoadInput; requests: RequestInput[] }>; requests?: never; load?: never }
+    | { requests: (RequestInput | WsStepInput)[]; load: LoadInput; scenarios?: never }
+    | { scenarios: Record<string, { load: LoadInput; requests: (RequestInput | WsStepInput)[] }>; requests?: never; load?: never }
   ) & { iteration?: never; setup?: never; teardown?: never };
 
 /** The code form: an async function per iteration (k6's `export default function`), optional setup/teardown. */

@@ -14,6 +14,8 @@ import { runInFaultScope, ScopeInterrupted, type FaultScopes } from './fault-sco
 import type { Checks } from './checks.ts';
 import type { Checks as CheckMap, DataRow, IterationContext, SetupContext } from './context.ts';
 import { errorMessage, type IterationErrors } from './iteration-errors.ts';
+import { createCodeWs, type CodeWs } from '../ws/code.ts';
+import type { WsHub } from '../ws/hub.ts';
 import type { IterationOutcome } from './request-flow.ts';
 
 type CodeSpec = Extract<FlowSpec, { kind: 'function' }>;
@@ -30,11 +32,14 @@ export interface CodeFlowEnv extends CodeHttpEnv {
   data: readonly DataSource[];
   /** Where errors that escape scenario code (timers, unawaited promises) find the call they belong to. */
   faults: FaultScopes;
+  /** The run's WebSocket hub, made on first use; absent where nothing may be sent (`runner inspect`). */
+  ws?: () => WsHub;
 }
 
 /** What one VU keeps between iterations: its http client, generators and the context parts that never change. */
 interface VuRuntime extends HttpVuState {
   rng: Rng;
+  ws: CodeWs;
   base: SetupContext;
   info: IterationContext['vu'];
 }
@@ -80,10 +85,29 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
       intendedStartMs: undefined,
       rng,
       base: undefined as unknown as SetupContext,
+      ws: undefined as unknown as CodeWs,
       info: { id: vu.id, globalId: vu.globalId, state: vu.state, iterations: 0 },
     };
+    rt.ws = createCodeWs({
+      hub: () => {
+        if (!env.ws) throw new Error('WebSockets are not opened here (runner inspect sends nothing)');
+        return env.ws();
+      },
+      target: env.target,
+      timeoutMs: env.timeoutMs,
+      headers: () => {
+        const h: Record<string, string> = {};
+        for (const x of env.headers) if (x.name !== 'content-type') h[x.name] = x.render(vu.vars);
+        return h;
+      },
+      failer: () => {
+        const scope = env.faults.getStore();
+        return (err) => scope?.fail(err);
+      },
+    });
     rt.base = {
       http: createHttp(env, rt),
+      ws: rt.ws,
       check,
       sleep: (duration) => {
         const ms = typeof duration === 'number' ? duration : parseDuration(duration);
@@ -136,7 +160,9 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
           // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an
           // interrupt ends it as aborted even if it awaits something that never settles.
           await runInFaultScope(env.faults, vu, () => Promise.resolve(spec.iteration(ctx as never)));
+          await rt.ws.closeAll();
         } catch (err) {
+          await rt.ws.closeAll();
           if (err instanceof IterationAborted || err instanceof ScopeInterrupted || vu.interrupted) return 'aborted';
           env.errors.record(err, spec.locateError);
           return 'failed';

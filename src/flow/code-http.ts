@@ -154,6 +154,12 @@ function dispatcherFor(env: CodeHttpEnv, url: ResolvedUrl): Dispatcher {
   }
 }
 
+/** FormData as multipart/form-data bytes and the content-type that names its boundary. */
+async function encodeFormData(form: FormData): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const encoded = new Response(form);
+  return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+}
+
 function hasName(flat: string[], end: number, name: string): boolean {
   for (let i = 0; i < end; i += 2) if (flat[i] === name) return true;
   return false;
@@ -198,9 +204,18 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
       if (h.name === 'content-type') hasContentType = true;
       headers.push(h.name, h.render(vu.vars));
     }
-    let text: string | undefined;
+    let text: string | Uint8Array | undefined;
     if (typeof body === 'string') text = body;
-    else if (body !== undefined) {
+    else if (body instanceof URLSearchParams) {
+      text = body.toString();
+      if (!hasContentType) headers.push('content-type', 'application/x-www-form-urlencoded');
+    } else if (body instanceof FormData) {
+      // undici's own multipart encoder (the one fetch uses): the boundary goes into the content-type it returns.
+      const encoded = await encodeFormData(body);
+      text = encoded.bytes;
+      if (hasContentType) throw new TypeError('http: a FormData body sets its own content-type (with the boundary): remove the content-type header');
+      headers.push('content-type', encoded.contentType);
+    } else if (body !== undefined) {
       text = JSON.stringify(body);
       if (!hasContentType) headers.push('content-type', 'application/json');
     }
@@ -227,7 +242,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     if (vu.current === ex) vu.current = null;
     if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
     const durationMs = env.exchange.now() - startMs;
-    return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.body ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
+    return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.responseBody ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }
 
   /** One request exactly as given (absolute URL, flat headers): the k6 layer builds its own requests. */

@@ -2,6 +2,7 @@
 // sleep, fields and generators, per-VU state. Types only; code-flow.ts implements them.
 import type { ErrorKind } from '../errors.ts';
 import type { CharsetName } from '../generators/charsets.ts';
+import type { Ws } from './ws-context.ts';
 
 /** A response, or a request that got none (`status` 0, `error` set). Never thrown. */
 export interface HttpResponse {
@@ -37,10 +38,11 @@ export interface RequestOptions {
 }
 
 /**
- * A request body: a string is sent as is; any other value is sent as JSON with
+ * A request body: a string is sent as is; `URLSearchParams` as a form (`application/x-www-form-urlencoded`);
+ * `FormData` as `multipart/form-data` (files as `Blob`s); any other value as JSON with
  * `content-type: application/json` (unless the headers set one).
  */
-export type RequestBody = string | Record<string, unknown> | unknown[] | number | boolean | null;
+export type RequestBody = string | URLSearchParams | FormData | Record<string, unknown> | unknown[] | number | boolean | null;
 
 /** HTTP through the run's shared keep-alive pool; every request is measured like a YAML request. */
 export interface Http {
@@ -82,6 +84,8 @@ export type Checks<T> = Record<string, (value: T) => boolean>;
 /** What setup() and teardown() get: no fields and no VU. */
 export interface SetupContext {
   http: Http;
+  /** WebSocket connections: `await ws.connect('/chat?room=a', { headers })` (see ws-context.ts). */
+  ws: Ws;
   /** Records every named predicate; returns true when all passed. A predicate that throws fails. */
   check<T>(value: T, checks: Checks<T>): boolean;
   /** Pauses for milliseconds or a duration like `'500ms'`. */

@@ -1,5 +1,5 @@
-// Runs one iteration of a request list (YAML or declarative TS): draw fields, send each request in
-// order, apply captures, pause for think time. The iteration stops at the first request that fails.
+// Runs one iteration of a request list (YAML or declarative TS): send each request in order, apply
+// captures, pause for think time. The iteration stops at the first request that fails.
 import type { Dispatcher } from 'undici';
 import { Exchange, type ExchangeContext } from '../http/exchange.ts';
 import { headerValueProblem, requestProblem } from '../http/request-check.ts';
@@ -36,64 +36,121 @@ interface Step {
   statusCheckId: number;
 }
 
-/** Builds the iteration function for a scenario's steps; everything per request is resolved here, once. */
+/**
+ * Builds the iteration function for a scenario's steps; everything per request is resolved here, once. Each VU
+ * gets one small state machine (VuFlow) that sends its requests through one reused Exchange by callbacks: no
+ * promise and no object per request, one promise per iteration (what the executors await).
+ */
 export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
   const prepared: Step[] = steps.map((req) => prepareStep(req, env));
+  // By VU id (1-based within the scenario, dense): an array index, not a map lookup.
+  const flows: (VuFlow | undefined)[] = [];
 
-  return async function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+  return function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+    let flow = flows[vu.id];
+    if (flow === undefined || flow.vu !== vu) flows[vu.id] = flow = new VuFlow(vu, prepared, env);
+    return flow.start(rng, intendedStartMs);
+  };
+}
+
+/** One VU's walk through the steps of an iteration, driven by its Exchange's completion callback. */
+class VuFlow {
+  private ex: Exchange;
+  private readonly done: (ex: Exchange) => void;
+  /** Per step: this VU's copy of the headers when some are rendered per request (else the shared constant list). */
+  private readonly headers: string[][];
+  private stepIndex = 0;
+  private rng: Rng | null = null;
+  private intended: number | undefined = undefined;
+  private resolve: ((o: IterationOutcome) => void) | null = null;
+  private readonly resume = (): void => this.next();
+
+  constructor(
+    readonly vu: Vu,
+    private readonly steps: Step[],
+    private readonly env: FlowEnv,
+  ) {
+    this.done = (ex) => this.responded(ex);
+    this.ex = new Exchange(env.exchange, null, this.done);
+    this.headers = steps.map((s) => (s.dynamic.length > 0 ? s.headers.slice() : s.headers));
+  }
+
+  start(rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+    this.rng = rng;
+    this.intended = intendedStartMs;
+    this.stepIndex = 0;
+    const outcome = new Promise<IterationOutcome>((r) => (this.resolve = r));
+    this.next();
+    return outcome;
+  }
+
+  private end(outcome: IterationOutcome): void {
+    const resolve = this.resolve;
+    this.resolve = null;
+    this.rng = null;
+    resolve?.(outcome);
+  }
+
+  /** Sends the current step's request, or ends the iteration after the last. */
+  private next(): void {
+    const vu = this.vu;
+    if (vu.interrupted) return this.end('aborted');
+    if (this.stepIndex >= this.steps.length) return this.end('completed');
+    const step = this.steps[this.stepIndex];
+    const req = step.req;
     const vars = vu.vars;
-    let intended = intendedStartMs;
-    // An index, not for…of: an array iterator that lives across an await is a heap object per iteration.
-    for (let i = 0; i < prepared.length; i++) {
-      const step = prepared[i];
-      if (vu.interrupted) return 'aborted';
-      const req = step.req;
-      let headers = step.headers;
-      let prechecked = step.prechecked;
-      if (step.dynamic.length > 0) {
-        headers = headers.slice();
-        // Only the rendered values can be unsendable (a field's Hangul or control character): when all are fine
-        // the Exchange skips its whole-request check; when one is not, that check fails the request.
-        for (const d of step.dynamic) {
-          const value = d.render(vars);
-          headers[d.at] = value;
-          if (prechecked && headerValueProblem(headers[d.at - 1], value) !== undefined) prechecked = false;
-        }
-      }
-      const ex = new Exchange(env.exchange, {
-        requestId: req.id,
-        dispatcher: step.dispatcher,
-        origin: req.origin,
-        method: req.method,
-        path: req.path(vars),
-        headers,
-        body: req.body?.(vars),
-        timeoutMs: req.timeoutMs,
-        expect: req.expect,
-        // Only the first request of an iteration can have waited for its turn (open model).
-        intendedStartMs: intended,
-        keepBody: req.needsBody,
-        keepHeaders: step.keepHeaders,
-        prechecked,
-      });
-      intended = undefined;
-      vu.current = ex;
-      await ex.send();
-      vu.current = null;
-      // No response is not the expected status: the check fails (else `checks: rate>0.99` passes at 100 % refused).
-      // A request the run itself aborted while stopping says nothing about the server: no check.
-      if (ex.error === 'aborted') return 'aborted';
-      env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
-      if (ex.error !== undefined) return 'failed';
-      if (!ex.expected) return 'failed';
-      if (step.captures.length > 0 && !applyCaptures(step, ex, vars, env.checks)) return 'failed';
-      if (req.think) {
-        const { minMs, maxMs } = req.think;
-        await env.sleep(vu, minMs + (maxMs - minMs) * rng.nextFloat());
+    let headers = step.headers;
+    let prechecked = step.prechecked;
+    if (step.dynamic.length > 0) {
+      headers = this.headers[this.stepIndex];
+      // Only the rendered values can be unsendable (a field's Hangul or control character): when all are fine
+      // the Exchange skips its whole-request check; when one is not, that check fails the request.
+      for (const d of step.dynamic) {
+        const value = d.render(vars);
+        headers[d.at] = value;
+        if (prechecked && headerValueProblem(headers[d.at - 1], value) !== undefined) prechecked = false;
       }
     }
-    return vu.interrupted ? 'aborted' : 'completed';
-  };
+    // A request runner gave up on (timeout, stop) still belongs to undici: the next one gets a new Exchange.
+    if (!this.ex.reusable) this.ex = new Exchange(this.env.exchange, null, this.done);
+    const ex = this.ex;
+    ex.requestId = req.id;
+    ex.dispatcher = step.dispatcher;
+    ex.origin = req.origin;
+    ex.method = req.method;
+    ex.path = req.path(vars);
+    ex.headers = headers;
+    ex.body = req.bodyBytes === undefined ? req.body?.(vars) : req.bodyBytes(vars);
+    ex.timeoutMs = req.timeoutMs;
+    ex.expect = req.expect;
+    // Only the first request of an iteration can have waited for its turn (open model).
+    ex.intendedStartMs = this.intended;
+    this.intended = undefined;
+    ex.keepBody = req.needsBody;
+    ex.keepHeaders = step.keepHeaders;
+    ex.prechecked = prechecked;
+    vu.current = ex;
+    ex.begin();
+  }
+
+  private responded(ex: Exchange): void {
+    if (this.vu.current === ex) this.vu.current = null;
+    const step = this.steps[this.stepIndex];
+    // No response is not the expected status: the check fails (else `checks: rate>0.99` passes at 100 % refused).
+    // A request the run itself aborted while stopping says nothing about the server: no check.
+    if (ex.error === 'aborted') return this.end('aborted');
+    this.env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
+    if (ex.error !== undefined || !ex.expected) return this.end('failed');
+    if (step.captures.length > 0 && !applyCaptures(step, ex, this.vu.vars, this.env.checks)) return this.end('failed');
+    this.stepIndex++;
+    const think = step.req.think;
+    if (think) {
+      const { minMs, maxMs } = think;
+      this.env.sleep(this.vu, minMs + (maxMs - minMs) * this.rng!.nextFloat()).then(this.resume);
+      return;
+    }
+    this.next();
+  }
 }
 
 function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
@@ -137,7 +194,7 @@ function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Che
       if (!parsed) {
         parsed = true;
         try {
-          json = ex.body === undefined ? undefined : JSON.parse(ex.body);
+          json = ex.responseBody === undefined ? undefined : JSON.parse(ex.responseBody);
         } catch {
           json = undefined;
         }

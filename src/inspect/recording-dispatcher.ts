@@ -71,6 +71,14 @@ const controller: Dispatcher.DispatchController = {
   resume() {},
 };
 
+/** undici's legacy handler callbacks. */
+interface LegacyHandler {
+  onConnect?(abort: () => void): void;
+  onHeaders?(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean | void;
+  onData?(chunk: Buffer): boolean | void;
+  onComplete?(trailers: Buffer[]): void;
+}
+
 /** A dispatcher for every origin that records into `into` under the label `label()` returns, and answers `status`. */
 export function createRecordingDispatcher(
   response: { body: Buffer; headers: Record<string, string> },
@@ -88,6 +96,16 @@ export function createRecordingDispatcher(
       });
       // Answered on a later turn, as a socket would: the flow awaits its response before going on.
       setImmediate(() => {
+        // runner's Exchange speaks undici's legacy handler interface (as undici's Client does): answer it in kind.
+        const legacy = handler as LegacyHandler;
+        if (typeof legacy.onConnect === 'function') {
+          const raw = Object.entries(response.headers).flatMap(([k, v]) => [Buffer.from(k, 'latin1'), Buffer.from(v)]);
+          legacy.onConnect(() => {});
+          legacy.onHeaders?.(200, raw, () => {}, 'OK');
+          legacy.onData?.(response.body);
+          legacy.onComplete?.([]);
+          return;
+        }
         handler.onRequestStart?.(controller, {});
         handler.onResponseStart?.(controller, 200, { ...response.headers }, 'OK');
         handler.onResponseData?.(controller, response.body);

@@ -167,7 +167,7 @@ export function createHttpModule(vu: K6Vu) {
       res.headers = canonicalHeaders(ex.responseHeaders);
       res.cookies = responseCookies(setCookie, hopUrl);
       res.status_text = statusText(ex.status);
-      res.body = discard ? null : seen.chunks !== null ? toArrayBuffer(Buffer.concat(seen.chunks)) : ex.body ?? '';
+      res.body = discard ? null : seen.chunks !== null ? toArrayBuffer(Buffer.concat(seen.chunks)) : ex.responseBody ?? '';
       res.error = '';
       res.error_code = 0;
       const location = ex.responseHeaders.location;

@@ -13,6 +13,7 @@ import { findJsonTemplateError } from '../template/json-check.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { EscapeMode, RenderFn, ResolvePlaceholder, SlotRef } from '../template/types.ts';
 import { compileWsStep } from '../ws/compile.ts';
+import { compileFormBody, multipartContentTypeError } from './compile-body.ts';
 import { createExpectTable } from './expect.ts';
 import { envHeaderProblem } from './static-request-check.ts';
 import type { CompiledRequest, Plan, PlannedScenario, SlotTable } from './types.ts';
@@ -149,7 +150,15 @@ function compileRequest(
     return { name: h.name.toLowerCase(), render: compiled };
   });
   let body: RenderFn | undefined;
-  if (r.body) {
+  let bodyBytes: CompiledRequest['bodyBytes'];
+  if (r.body && r.body.kind !== 'template') {
+    const compiled = compileFormBody(r.body, `${model.file}\n${r.name}`, resolve, r.body.location ?? fallback);
+    body = compiled.render;
+    bodyBytes = compiled.bytes;
+    const given = headers.some((h) => h.name === 'content-type');
+    if (given && r.body.kind === 'multipart') throw multipartContentTypeError(r.body.location ?? fallback);
+    if (!given) headers.push({ name: 'content-type', render: constantRender(compiled.contentType) });
+  } else if (r.body) {
     try {
       body = render(r.body.text, r.body.format === 'json' ? 'json' : 'text', r.body.location);
     } catch (err) {
@@ -178,6 +187,7 @@ function compileRequest(
     path,
     headers,
     body,
+    bodyBytes,
     expect,
     captures,
     think: r.think,

@@ -2,6 +2,7 @@
 import type { DataFeed, DataFill, DataSource } from '../data/feed.ts';
 import type { CompiledField } from '../generators/index.ts';
 import type { CaptureSpec, ExecutorConfig, FlowSpec, HttpSettings, ThresholdSpec } from '../scenario/model.ts';
+import type { FieldValue } from '../generators/types.ts';
 import type { RenderFn } from '../template/types.ts';
 import type { SegmentTuple } from '../scheduler/segment.ts';
 import type { CompiledWsStep } from '../ws/compile.ts';
@@ -57,6 +58,8 @@ export interface CompiledRequest {
   /** Lower-case names. */
   headers: { name: string; render: RenderFn }[];
   body?: RenderFn;
+  /** A body of bytes (multipart with files), sent instead of `body`. */
+  bodyBytes?: (vars: readonly FieldValue[]) => Uint8Array;
   /** expect[status] === 1 when the status counts as success. */
   expect: Uint8Array;
   captures: (CaptureSpec & { slot: number })[];

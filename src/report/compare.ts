@@ -118,11 +118,39 @@ export function compareResults(results: readonly RunResult[], files: readonly st
   const seed = hashString(results.map((r) => r.latency.hdr).join('|'));
   // Own properties only: a request named `constructor` must not find Object.prototype's.
   const rows = [...names].map((n) => compareRow(n, results.map((r) => (Object.hasOwn(r.requests, n) ? r.requests[n] : undefined)), seed));
+  // WebSocket runs get two more rows, shaped like request rows: handshakes (failures as errors) and deliveries
+  // (losses as errors, the delivery latency as latency), so the same noise-aware verdicts apply.
+  if (results.some((r) => r.ws !== undefined)) {
+    rows.push(compareRow('ws: connecting', results.map((r) => wsRows(r)?.connecting), seed));
+    rows.push(compareRow('ws: delivery', results.map((r) => wsRows(r)?.delivery), seed));
+  }
   rows.push(compareRow('total', [...results], seed));
   return {
     runs: results.map((r, i) => ({ file: files[i], scenario: r.scenario.name, startedAt: r.startedAt, outcome: r.outcome })),
     rows,
     warnings: comparisonWarnings(results, files),
+  };
+}
+
+/** The ws section as two request-like rows; undefined for a run without WebSockets. */
+function wsRows(r: RunResult): { connecting: RequestResult; delivery: RequestResult } | undefined {
+  const ws = r.ws;
+  if (ws === undefined) return undefined;
+  const seconds = r.durationMs / 1000;
+  const totals = (requests: number, errors: Record<string, number>, done: number): RequestResult['totals'] => ({
+    requests,
+    byStatus: {},
+    errors,
+    unexpectedStatus: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    rps: seconds > 0 ? Math.round((done / seconds) * 10) / 10 : 0,
+  });
+  const c = ws.connections;
+  const d = ws.delivery;
+  return {
+    connecting: { totals: totals(c.opened + c.failed, { ...c.failures }, c.opened), latency: c.connecting, serviceTime: c.connecting },
+    delivery: { totals: totals(d.delivered + d.lost, { lost: d.lost }, d.delivered), latency: d.latency, serviceTime: d.latency },
   };
 }
 

@@ -51,7 +51,8 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
 
   // Names, messages and the target come from the scenario, the network or a result file: escaped for the terminal.
   const target = result.target === undefined ? '' : `  target: ${safe(result.target)}`;
-  out.push(`scenario: ${safe(result.scenario.name)}${target}  duration: ${formatDurationMs(result.durationMs)}  outcome: ${safe(result.outcome)}`);
+  const warmup = typeof result.warmupMs === 'number' ? `  (after a ${formatDurationMs(result.warmupMs)} warm-up, not recorded)` : '';
+  out.push(`scenario: ${safe(result.scenario.name)}${target}  duration: ${formatDurationMs(result.durationMs)}${warmup}  outcome: ${safe(result.outcome)}`);
   out.push(`seed: ${result.scenario.seed} (replay with --seed ${result.scenario.seed})`);
   out.push('');
 

@@ -215,6 +215,7 @@ const runResult = record<RunResult>(
     target: text,
     startedAt: text,
     durationMs: count,
+    warmupMs: count,
     outcome: oneOf(['completed', 'interrupted', 'aborted'] as const),
     ...requestFields,
     iterations,
@@ -232,7 +233,7 @@ const runResult = record<RunResult>(
     // Carried as written: no report or compare reads it yet.
     k6: (v) => (isObject(v) ? (v as unknown as RunResult['k6']) : undefined),
   },
-  ['serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws', 'k6'],
+  ['warmupMs', 'serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws', 'k6'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

@@ -67,6 +67,8 @@ export interface RunResult extends RequestResult {
   target?: string;
   startedAt: string;
   durationMs: number;
+  /** How long the unrecorded `--warmup` load ran before the measured run, ms; absent without --warmup. */
+  warmupMs?: number;
   /** How the run ended. */
   outcome: 'completed' | 'interrupted' | 'aborted';
   iterations: { started: number; completed: number; failed: number; dropped: number; aborted: number };

@@ -58,6 +58,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           seed: plan.seed,
           data: plan.data,
           faults: deps.faults,
+          ws: deps.ws,
         });
         codeFlows.set(s.iteration, code);
       }

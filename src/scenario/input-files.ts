@@ -8,7 +8,10 @@ export function inputFilesOf(model: TestModel): string[] {
   const files: string[] = [];
   for (const s of model.scenarios) {
     if (s.flow.kind !== 'requests') continue;
-    for (const r of s.flow.requests) if (r.body?.kind === 'template' && r.body.file !== undefined) files.push(r.body.file);
+    for (const r of s.flow.requests) {
+      if (r.body?.kind === 'template' && r.body.file !== undefined) files.push(r.body.file);
+      if (r.body?.kind === 'multipart') for (const p of r.body.parts) if (p.kind === 'file') files.push(p.file);
+    }
   }
   for (const d of model.data ?? []) files.push(d.file);
   const tls = model.http.tls;

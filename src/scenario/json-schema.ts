@@ -92,6 +92,31 @@ const request: Record<string, Schema> = {
   body: text("Text body template; for JSON use 'json' or 'template'."),
   json: { description: 'Inline JSON body; its strings may hold {{placeholders}} ("{{age}}" alone becomes a bare value).' },
   template: text("Body template file, relative to the scenario file ('.json': a JSON template)."),
+  form: {
+    type: 'object',
+    description: 'An application/x-www-form-urlencoded body: field → value (placeholders allowed; percent-encoded when sent).',
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+  },
+  multipart: {
+    type: 'object',
+    description: 'A multipart/form-data body: part → text value (placeholders allowed), or a file read at load time.',
+    minProperties: 1,
+    additionalProperties: {
+      anyOf: [
+        { type: ['string', 'number', 'boolean'] },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['path'],
+          properties: {
+            path: text('The file, relative to the scenario file (at most 10 MiB).'),
+            contentType: text("The part's Content-Type (default application/octet-stream)."),
+            filename: text('The filename sent (default: the file name of path).'),
+          },
+        },
+      ],
+    },
+  },
   expect: { anyOf: [ref('status'), { type: 'array', items: ref('status'), minItems: 1 }], description: 'Statuses counted as success (default any 2xx/3xx).' },
   capture: {
     type: 'object',

@@ -142,7 +142,22 @@ export interface RequestSpec {
 
 export type BodySpec =
   /** Text with placeholders; `json` templates escape substituted values for JSON. */
-  | { kind: 'template'; format: 'json' | 'text'; text: string; file?: string; location?: Location };
+  | { kind: 'template'; format: 'json' | 'text'; text: string; file?: string; location?: Location }
+  /** `form:` — application/x-www-form-urlencoded; each value a template, percent-encoded when rendered. */
+  | { kind: 'form'; fields: FormFieldSpec[]; location?: Location }
+  /** `multipart:` — multipart/form-data: text fields (templates) and files read at load time. */
+  | { kind: 'multipart'; parts: MultipartPartSpec[]; location?: Location };
+
+export interface FormFieldSpec {
+  name: string;
+  /** Template text. */
+  value: string;
+  location?: Location;
+}
+
+export type MultipartPartSpec =
+  | { kind: 'field'; name: string; value: string; location?: Location }
+  | { kind: 'file'; name: string; filename: string; contentType: string; bytes: Uint8Array; file: string; location?: Location };
 
 export interface CaptureSpec {
   /** Variable name later placeholders use. */

@@ -1,17 +1,21 @@
 // A request's body: a template file read as UTF-8 text (binary refused, a BOM dropped), an inline `json:` value
-// serialised as JSON template text, or `body:` text. Template files are read here, relative to the scenario.
+// serialised as JSON template text, or `body:` text (form fields in request-form.ts). Template files are read
+// here, relative to the scenario.
 import { resolve } from 'node:path';
 import type { Checker, Path } from './checker.ts';
 import type { BodySpec } from './model.ts';
 import { FileRefusal, readUserFile } from './read-file.ts';
+import { checkForm, checkMultipart } from './request-form.ts';
 
 /** Returns the body, undefined for none, or null when invalid. */
 export function checkBody(c: Checker, obj: Record<string, unknown>, path: Path, baseDir: string): BodySpec | undefined | null {
-  const given = ['body', 'json', 'template'].filter((k) => obj[k] !== undefined);
+  const given = ['body', 'json', 'template', 'form', 'multipart'].filter((k) => obj[k] !== undefined);
   if (given.length > 1) {
-    c.fail([...path, given[1]], `give only one of 'body', 'json', 'template' (found ${given.join(', ')})`, "'body' is text, 'json' an inline JSON value, 'template' a file: keep one", true);
+    c.fail([...path, given[1]], `give only one of 'body', 'json', 'template', 'form', 'multipart' (found ${given.join(', ')})`, "'body' is text, 'json' an inline JSON value, 'template' a file, 'form' and 'multipart' form fields: keep one", true);
     return null;
   }
+  if (obj.form !== undefined) return checkForm(c, obj.form, [...path, 'form']);
+  if (obj.multipart !== undefined) return checkMultipart(c, obj.multipart, [...path, 'multipart'], baseDir);
   if (obj.template !== undefined) {
     const rel = c.string(obj.template, [...path, 'template'], "a path to a file, e.g. 'templates/user.json'");
     if (rel === undefined) return null;

@@ -9,7 +9,7 @@ import { checkBody } from './request-body.ts';
 import { checkWsStep, isWsItem } from './validate-ws.ts';
 import type { WsPlacement } from './ws-model.ts';
 
-export const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'expect', 'capture', 'think', 'timeout'];
+export const requestKeys = ['name', 'method', 'path', 'url', 'headers', 'body', 'json', 'template', 'form', 'multipart', 'expect', 'capture', 'think', 'timeout'];
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 /** Names usable in a `{{placeholder}}`: fields and captures. */
 export const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -45,6 +45,7 @@ export class DeliveryTracker {
   private readonly entries = new Map<string, Entry>();
   private readonly rooms = new Map<string, RoomState>();
   private seq = 0;
+  private idCount = 0;
   /** Ids retired before their grace period ended because the table was full. */
   retiredEarly = 0;
   private readonly prefix: string;
@@ -59,7 +60,7 @@ export class DeliveryTracker {
 
   /** A fresh id, unique within the run. */
   nextId(): string {
-    return this.prefix + (this.seq + 1).toString(36);
+    return this.prefix + (++this.idCount).toString(36);
   }
 
   join(peer: TrackedPeer): void {

@@ -80,6 +80,7 @@ export class WsSession implements TrackedPeer {
     const started = this.hub.now();
     return new Promise<boolean>((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const fail = (kind: string, socket: WebSocket | null) => {
         if (settled) return;
         settled = true;
@@ -109,7 +110,7 @@ export class WsSession implements TrackedPeer {
       }
       this.socket = ws;
       this.hub.add(this);
-      const timer = setTimeout(() => fail('timeout', ws), this.opts.connectTimeoutMs);
+      timer = setTimeout(() => fail('timeout', ws), this.opts.connectTimeoutMs);
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
         res.resume();
         req.destroy();
@@ -138,6 +139,11 @@ export class WsSession implements TrackedPeer {
     this.hub.metrics.messageSent();
     if (msgId !== undefined && this.opts.track) this.hub.tracker.sent(msgId, this, this.opts.track.graceMs);
     return true;
+  }
+
+  /** A fresh tracked id; undefined when the connection tracks nothing. */
+  nextMsgId(): string | undefined {
+    return this.opts.track ? this.hub.tracker.nextId() : undefined;
   }
 
   /** Marks a send step of this connection as running (+1) or done (-1): its room is not drained meanwhile. */

@@ -247,7 +247,7 @@ test('a blocking call inside a .forEach() callback: exit 2 at the call, with a h
 
 test('scenarios with exec, k6/execution, http API: batch, url tags, expected statuses, basic auth, verbs, error codes', async () => {
   const server = await startTestServer({
-    handle: (req) => {
+    handle: (req): Behaviour => {
       if (req.path.startsWith('/missing')) return { kind: 'respond', status: 404, body: 'no' };
       if (req.path.startsWith('/slow')) return { kind: 'hang' };
       if (req.path.startsWith('/bytes')) return { kind: 'respond', status: 200, body: new Uint8Array([0, 255, 128, 10]), headers: { 'content-type': 'application/octet-stream' } };

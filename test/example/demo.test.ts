@@ -22,7 +22,18 @@ test('splitDemoArgs takes the result-file --out out, in every spelling, and pass
     [['--out', 'ndjson=s.ndjson', '--quiet'], undefined, ['--out', 'ndjson=s.ndjson', '--quiet']],
     [['--iterations', '50', '--out', 'ndjson=s.ndjson', '--out', 'r.json'], '/home/u/r.json', ['--iterations', '50', '--out', 'ndjson=s.ndjson']],
   ];
-  for (const [args, out, rest] of cases) assert.deepEqual(splitDemoArgs(args, '/home/u'), { out, rest }, args.join(' '));
+  for (const [args, out, rest] of cases) assert.deepEqual(splitDemoArgs(args, '/home/u'), { out, rest, demo: 'signup' }, args.join(' '));
+  assert.deepEqual(splitDemoArgs(['chat', '--vus', '20'], '/home/u'), { out: undefined, rest: ['--vus', '20'], demo: 'chat' });
+  assert.deepEqual(splitDemoArgs(['--vus', '20', 'chat'], '/home/u'), { out: undefined, rest: ['--vus', '20', 'chat'], demo: 'signup' });
+});
+
+test('npm run demo -- chat --vus 20: two rooms of 10 chat, and runner\'s delivery count is the server\'s', async () => {
+  const { code, stdout, stderr } = await spawnCollect('npm', ['--prefix', repoRoot, 'run', 'demo', '--', 'chat', '--vus', '20', '--quiet', '--out', 'chat.json'], { cwd: dir });
+  assert.equal(code, 0, stdout + stderr);
+  // 20 users × 20 messages × 9 other members of the room.
+  assert.match(stdout, /server relayed 3600 messages; runner counted 3600 delivered, 0 lost \(delivery p50 [\d.]+ ms, p99 [\d.]+ ms\) — match/);
+  const result = JSON.parse(readFileSync(join(dir, 'chat.json'), 'utf8'));
+  assert.equal(result.ws.delivery.latency.count, 3600);
 });
 
 test('npm run demo -- --out r.json --iterations 40 --vus 4 --quiet: the result lands in the folder npm ran from', async () => {

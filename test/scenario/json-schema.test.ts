@@ -19,6 +19,7 @@ const structural = [
   'empty-requests', 'executor-foreign-key', 'generator-and-validation-errors', 'generator-missing-gen', 'missing-requests', 'misspelt-load', 'negative-duration',
   'unknown-executor', 'unknown-generator', 'unknown-http-key', 'unknown-request-key', 'unknown-top-key', 'version-2', 'vus-over-limit',
   'wrong-type-insecure', 'wrong-type-requests', 'wrong-type-timeout', 'wrong-type-vus', 'yaml-empty', 'yaml-top-level-list', 'zero-rate', 'zero-vus',
+  'ws-steps',
 ];
 /** Problems that need context the schema does not have (other keys' values, files, env, placeholders, generator args): the validator's job. */
 const semantic = [

@@ -50,7 +50,7 @@ test('a good scenario becomes the model', () => {
   assert.deepEqual(r.expect, [200, 201]);
   assert.deepEqual(r.captures.map((c) => [c.name, c.from, c.path]), [['token', 'json', '$.token'], ['loc', 'header', 'location']]);
   assert.deepEqual(r.think, { minMs: 10, maxMs: 20 });
-  assert.equal(r.body?.format, 'json');
+  assert.equal(r.body?.kind === 'template' && r.body.format, 'json');
   assert.equal(r.pathLocation?.line, 8);
   assert.equal(r.pathLocation?.column, 11);
 });
@@ -104,6 +104,8 @@ test('a template file is read relative to the scenario', () => {
   const m = loadYamlScenario(good.replace('json: { id: "{{id}}" }', 'template: body.json'), file);
   const flow = m.scenarios[0].flow;
   assert.ok(flow.kind === 'requests');
-  assert.equal(flow.requests[0].body?.text, '{"id": "{{id}}"}');
-  assert.equal(flow.requests[0].body?.file, join(dir, 'body.json'));
+  const body = flow.requests[0].body;
+  assert.ok(body?.kind === 'template');
+  assert.equal(body.text, '{"id": "{{id}}"}');
+  assert.equal(body.file, join(dir, 'body.json'));
 });

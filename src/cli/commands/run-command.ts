@@ -13,6 +13,7 @@ import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { renderK6Metrics } from '../../k6/summary-text.ts';
+import { startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
@@ -65,7 +66,10 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const run = new Run(plan, { warnings, sinks: outputs.sinks, startAt: flags.startAt });
+  // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
+  const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
+  if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
+  const run = new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
   model.k6?.attach(run);
   const watch = watchThresholds(run, thresholds, (t) => {
@@ -80,15 +84,20 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     waiting.abort();
     if (signals === 1) {
       outputs.printErr(`\n${signal}: stopping; in-flight requests get a short grace (again to abort now)\n`);
+      // During the warm-up: it ends, and the measured run, stopped before it starts, records nothing.
+      warmUp?.stop();
       run.stop();
     } else run.abort();
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
+    const warmupMs = warmUp === undefined ? undefined : await warmUp.done;
+    // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
     outputs.start(run);
     const measured = await run.start();
+    if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
@@ -133,6 +142,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     unsubscribe();
     watch.stop();
     outputs.finish();
+    await warmUp?.pools.destroy();
   }
 }
 

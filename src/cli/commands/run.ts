@@ -12,6 +12,8 @@ export interface RunFlags extends LoadFlags {
   connections?: number;
   timeout?: number;
   seed?: number;
+  /** ms of unrecorded load before the measured run. */
+  warmup?: number;
   /** Repeatable: a path (the result file) or <kind>=<target>, a kind of src/output/index.ts. */
   out?: string[];
   hdrLog?: string;
@@ -44,6 +46,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
   addLoadFlags(command)
     .option('--connections <n>', 'max sockets per origin', parsePositiveInt('--connections'))
     .option('--timeout <d>', 'request timeout, e.g. 5s', parseDurationFlag('--timeout'))
+    .option('--warmup <d>', 'run the load this long first, on the same connections, recording nothing (e.g. 5s)', parseDurationFlag('--warmup'))
     .option('--seed <n>', 'PRNG seed: the same seed replays the same payloads', parseSeed)
     .option('--out <[kind=]target>', 'write the result JSON here (atomically); or <kind>=<target>: ndjson, hdr-log, summary-export, prometheus=<url>, json (repeatable)', collectOut)
     .option('--tag <name=value>', 'a label on every series sent by --out prometheus= (repeatable); testid=… names the run', collectTag)
