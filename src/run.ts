@@ -152,7 +152,12 @@ export class Run {
         iterationErrors: this.iterationErrors,
         faults: this.faults,
         requestId: (name, scope) => this.requestId(name, scope),
-        ws: () => (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, this.plan.http.insecure)),
+        ws: () => (this.wsHub ??= new WsHub(() => this.clock.now(), this.startedAtMs, {
+            insecure: this.plan.http.insecure,
+            ca: this.plan.http.tls?.ca?.pem,
+            cert: this.plan.http.tls?.cert?.pem,
+            key: this.plan.http.tls?.key?.pem,
+          })),
       });
       this.runners = this.plan.scenarios.map((s, i) => this.createRunner(s.index, flows[i]));
       this.lifecycle = createCodeLifecycle(

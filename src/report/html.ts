@@ -5,6 +5,7 @@
 import { compareSection } from './html-compare.ts';
 import { distributionCharts } from './html-distribution.ts';
 import { breakdownTable, checksTable, runFacts, runModel, selfCheckTable, summaryTable, thresholdsTable, type ReportInput } from './html-tables.ts';
+import { wsSection } from './html-ws.ts';
 import { modelCaption, timeCharts } from './html-time.ts';
 import { escapeHtml } from './svg-chart.ts';
 
@@ -68,6 +69,7 @@ export function renderHtmlReport(inputs: readonly ReportInput[], generatedAt = n
   const thresholds = thresholdsTable(inputs);
   const checks = checksTable(inputs);
   const compare = compareSection(inputs);
+  const ws = wsSection(inputs);
   const nav = [
     ...(compare ? [['compare', 'Comparison']] : []),
     ...(thresholds ? [['thresholds', 'Thresholds']] : []),
@@ -75,6 +77,7 @@ export function renderHtmlReport(inputs: readonly ReportInput[], generatedAt = n
     ['summary', 'Summary'],
     ['distribution', 'Distribution'],
     ['over-time', 'Over time'],
+    ...(ws ? [['ws', 'WebSockets']] : []),
     ['runner', 'runner itself'],
   ]
     .map(([id, text]) => `<a href="#${id}">${text}</a>`)
@@ -96,6 +99,7 @@ ${checks}
 <h2>Statuses and errors</h2>${breakdownTable(inputs)}
 <h2 id="distribution">Latency distribution</h2>${distributionCharts(inputs)}
 ${timeCharts(inputs)}
+${ws}
 <h2 id="runner">runner itself</h2><p class="note">Whether the numbers describe the server or runner: when runner was saturated (a busy event loop, CPU, late starts), the latencies include runner's own delay.</p>${selfCheckTable(inputs)}
 <script>${SCRIPT}</script>
 </main></body></html>

@@ -20,8 +20,8 @@ export class WsHub {
   constructor(
     readonly now: () => number,
     startMs: number,
-    /** Skip TLS verification for wss:// (the scenario's `http.insecure`). */
-    readonly insecure: boolean,
+    /** TLS for wss://, as for https: `http.insecure`, and `http.ca` / `http.cert` + `http.key`. */
+    readonly tls: { insecure: boolean; ca?: Buffer; cert?: Buffer; key?: Buffer },
   ) {
     this.metrics = new WsMetrics(now, startMs);
     this.tracker = new DeliveryTracker(this.metrics, now);

@@ -99,7 +99,10 @@ export class WsSession implements TrackedPeer {
         ws = new WebSocket(this.opts.url, {
           headers: this.opts.headers,
           perMessageDeflate: false,
-          rejectUnauthorized: !this.hub.insecure,
+          rejectUnauthorized: !this.hub.tls.insecure,
+          ca: this.hub.tls.ca,
+          cert: this.hub.tls.cert,
+          key: this.hub.tls.key,
           followRedirects: false,
         });
       } catch (err) {

@@ -10,6 +10,17 @@ import { Ajv } from 'ajv';
 import { createExampleApi, type ExampleApi } from '../../src/example/api.ts';
 import { runInProcess } from './in-process.ts';
 
+/**
+ * Exit 0; or, on a machine too loaded for the starter's `p(95)<500` latency threshold, exit 99 with only that
+ * threshold failed (the failure-rate threshold and every request's status still pass).
+ */
+function assertPassedOrOnlySlow(code: number, result: { thresholds?: Record<string, { ok: boolean }[]> }): void {
+  if (code === 0) return;
+  assert.equal(code, 99);
+  const failed = Object.entries(result.thresholds ?? {}).filter(([, list]) => list.some((t) => !t.ok)).map(([k]) => k);
+  assert.deepEqual(failed, ['http_req_duration']);
+}
+
 let dir: string;
 let api: ExampleApi;
 let url: string;
@@ -38,8 +49,8 @@ test('init writes a YAML scenario and its template that validate, match the sche
 
   const before = api.stats();
   const run = await runInProcess(['run', 'smoke.yaml', '--target', url, '--quiet', '--out', 'r.json'], dir);
-  assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+  assertPassedOrOnlySlow(run.code, result);
   assert.deepEqual(result.totals.byStatus, { '200': 150 });
   assert.equal(result.iterations.completed, 50);
   const stats = api.stats();
@@ -79,8 +90,8 @@ test('init --ts writes a TypeScript scenario in a folder that validates and runs
   assert.equal(validate.code, 0, validate.stderr);
   const before = api.stats();
   const run = await runInProcess(['run', 'tests/journey.ts', '--target', url, '--quiet', '--out', 'ts.json'], dir);
-  assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(readFileSync(join(dir, 'ts.json'), 'utf8'));
+  assertPassedOrOnlySlow(run.code, result);
   assert.deepEqual(result.totals.byStatus, { '200': 150 });
   assert.equal(api.stats().meOk - before.meOk, 50);
 });

@@ -20,6 +20,8 @@ export interface RunningPrometheus {
   pid: number;
   /** An instant query: the result vector. */
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** A range query over the last `seconds` at a 1 s step (what a Grafana panel asks): the result matrix. */
+  queryRange(expr: string, seconds: number): Promise<{ metric: Record<string, string>; values: [number, string][] }[]>;
   /** SIGTERM by PID, waits for the exit (SIGKILL after 5 s). */
   stop(): Promise<void>;
   /** stop() and remove the TSDB folder. */
@@ -79,6 +81,13 @@ export async function startPrometheus(): Promise<RunningPrometheus> {
       const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
       const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] }; error?: string };
       if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
+      return body.data.result;
+    },
+    async queryRange(expr, seconds) {
+      const end = Date.now() / 1000;
+      const res = await fetch(`${url}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - seconds}&end=${end}&step=1`);
+      const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; values: [number, string][] }[] }; error?: string };
+      if (body.status !== 'success') throw new Error(`query_range ${expr}: ${body.error}`);
       return body.data.result;
     },
     stop,

@@ -190,3 +190,23 @@ test('run refuses an output path that is a TLS file of the scenario (inputs are 
   assert.match(r.stderr, /is an input of this command \(a file the scenario reads: a template, data file, TLS file or imported module\); it would be overwritten/);
   assert.deepEqual(readFileSync(chain.files.ca), before);
 });
+
+test('HTTP/2 faults: a reset stream counts as reset, a GOAWAY as closed; books balance', { skip }, async () => {
+  const { constants } = await import('node:http2');
+  const server = createSecureServer({ key: chain.server.key, cert: chain.server.cert, allowHTTP1: false });
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined);
+    if (headers[':path'] === '/rst') stream.close(constants.NGHTTP2_REFUSED_STREAM);
+    else stream.session?.goaway(constants.NGHTTP2_INTERNAL_ERROR);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise<void>((r) => server.close(() => r())));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scenario = (path: string) => [`target: ${url}`, `http: { version: 2, ca: ${chain.files.ca}, timeout: 3s }`, `requests: [{ path: ${path} }]`, 'load: { executor: shared-iterations, vus: 1, iterations: 3 }', ''].join('\n');
+  const rst = await runYaml('h2-rst', scenario('/rst'));
+  assertBooksBalance(rst);
+  assert.deepEqual(rst.totals.errors, { reset: 3 });
+  const goaway = await runYaml('h2-goaway', scenario('/goaway'));
+  assertBooksBalance(goaway);
+  assert.deepEqual(goaway.totals.errors, { closed: 3 });
+});

@@ -1,10 +1,12 @@
 // The remote-write body read back field by field (a small protobuf reader here, independent of the writer),
-// snappy round trip, label order, and the one-walk quantiles against hdr-histogram-js's own.
+// snappy round trip, label order, stale markers for quiet seconds, and the one-walk quantiles against
+// hdr-histogram-js's own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uncompress } from 'snappyjs';
 import { createGrowingHistogram, createHistogram, recordUs } from '../../src/metrics/histogram.ts';
-import { valuesAtPercentiles } from '../../src/output/prometheus/aggregate.ts';
+import { PrometheusAggregate, valuesAtPercentiles } from '../../src/output/prometheus/aggregate.ts';
+import { createHttpSample } from '../../src/metrics/sample.ts';
 import { createWriteRequestEncoder, type Series } from '../../src/output/prometheus/remote-write.ts';
 
 type Field = { field: number; wire: number; value: number | Uint8Array };
@@ -65,6 +67,32 @@ test('WriteRequest → TimeSeries → labels sorted by bytes and samples (double
   assert.deepEqual(decoded[1].samples, [[0.0123, 1_764_000_001_000], [0, 1_764_000_002_000]]);
   // The same series again (the cache of label bytes in use) encode to the same bytes.
   assert.deepEqual(Buffer.from(enc.protobuf(series)), Buffer.from(raw));
+});
+
+test('a stale marker is written as the exact StaleNaN bits Prometheus looks for', () => {
+  const raw = createWriteRequestEncoder().protobuf([{ labels: { __name__: 'x' }, samples: [{ value: Number.NaN, timestampMs: 5, stale: true }] }]);
+  const sample = readFields(readFields(readFields(raw)[0].value as Uint8Array)[1].value as Uint8Array);
+  assert.equal(sample[0].wire, 1);
+  const at = Buffer.from(raw).indexOf(Buffer.from([0x02, 0, 0, 0, 0, 0, 0xf0, 0x7f]));
+  assert.ok(at > 0, Buffer.from(raw).toString('hex'));
+});
+
+test('a quiet second writes no quantile, and ends the series that had values with stale markers', () => {
+  const a = new PrometheusAggregate([{ name: 'home', scenario: 's', method: 'GET' }], 's');
+  const run = { activeVus: 1, iterations: { completed: 1, failed: 0, dropped: 0 }, checks: { toJSON: () => ({}) } };
+  const s = createHttpSample();
+  Object.assign(s, { requestId: 0, status: 200, latencyUs: 2000, serviceUs: 1500, expected: true, error: null });
+  a.record(s);
+  const quantileSeries = (batch: Series[]) => batch.filter((x) => x.labels.quantile !== undefined);
+  const first = quantileSeries(a.collect(1000, run, {}));
+  assert.equal(first.length, 2 * 2 * 5, 'latency and service time, all requests and per name, 5 quantiles');
+  assert.ok(first.every((x) => !x.samples[0].stale && x.samples[0].value > 0));
+  const second = quantileSeries(a.collect(2000, run, {}));
+  assert.equal(second.length, 20);
+  assert.ok(second.every((x) => x.samples[0].stale === true));
+  assert.deepEqual(quantileSeries(a.collect(3000, run, {})), [], 'once ended, nothing more');
+  // The counter goes on every second.
+  assert.equal(a.collect(4000, run, {}).find((x) => x.labels.__name__ === 'runner_http_reqs_total')?.samples[0].value, 1);
 });
 
 test('quantiles in one walk equal getValueAtPercentile, for full and growing histograms', () => {

@@ -55,12 +55,16 @@ interface PerRequest {
   failed: number;
   latency: Histogram | null;
   service: Histogram | null;
+  /** Its quantile series got values in the last batch (so a quiet second ends them with a stale marker). */
+  live: boolean;
 }
 
 export class PrometheusAggregate implements MetricsSink {
   private readonly requests: PerRequest[] = [];
   private readonly latency = createHistogram();
   private readonly service = createHistogram();
+  /** The all-requests quantile series got values in the last batch. */
+  private live = false;
   private withPercentiles = 0;
 
   constructor(
@@ -72,7 +76,7 @@ export class PrometheusAggregate implements MetricsSink {
   }
 
   private add(id: number, info: RequestInfo): PerRequest {
-    const r: PerRequest = { info, byStatus: new Map(), byError: new Map(), failed: 0, latency: null, service: null };
+    const r: PerRequest = { info, byStatus: new Map(), byError: new Map(), failed: 0, latency: null, service: null, live: false };
     if (this.withPercentiles < MAX_NAMED_PERCENTILES) {
       this.withPercentiles++;
       r.latency = createGrowingHistogram();
@@ -118,8 +122,8 @@ export class PrometheusAggregate implements MetricsSink {
    */
   collect(timestampMs: number, run: RunCounters | null, base: Readonly<Record<string, string>>): Series[] {
     const out: Series[] = [];
-    const point = (labels: Record<string, string>, value: number): void => {
-      out.push({ labels: { ...base, ...labels }, samples: [{ value, timestampMs }] });
+    const point = (labels: Record<string, string>, value: number, stale = false): void => {
+      out.push({ labels: { ...base, ...labels }, samples: [stale ? { value: Number.NaN, timestampMs, stale } : { value, timestampMs }] });
     };
     for (const r of this.requests) {
       if (!r) continue;
@@ -127,13 +131,9 @@ export class PrometheusAggregate implements MetricsSink {
       for (const [status, n] of r.byStatus) point({ __name__: 'runner_http_reqs_total', ...where, status: String(status) }, n);
       for (const [kind, n] of r.byError) point({ __name__: 'runner_http_reqs_total', ...where, status: '0', error: kind }, n);
       if (r.byStatus.size + r.byError.size > 0) point({ __name__: 'runner_http_req_failed_total', ...where }, r.failed);
-      if (r.latency && r.service) {
-        quantiles(r.latency, 'runner_http_req_duration_seconds', { scenario: r.info.scenario, name: r.info.name }, point);
-        quantiles(r.service, 'runner_http_req_service_time_seconds', { scenario: r.info.scenario, name: r.info.name }, point);
-      }
+      if (r.latency && r.service) r.live = quantilePair(r.latency, r.service, { scenario: r.info.scenario, name: r.info.name }, r.live, point);
     }
-    quantiles(this.latency, 'runner_http_req_duration_seconds', {}, point);
-    quantiles(this.service, 'runner_http_req_service_time_seconds', {}, point);
+    this.live = quantilePair(this.latency, this.service, {}, this.live, point);
     if (run) {
       point({ __name__: 'runner_vus' }, run.activeVus);
       point({ __name__: 'runner_iterations_total' }, run.iterations.completed + run.iterations.failed);
@@ -147,9 +147,28 @@ export class PrometheusAggregate implements MetricsSink {
   }
 }
 
-/** Writes the histogram's quantiles in seconds and empties it; nothing when it holds no value. */
-function quantiles(h: Histogram, metric: string, labels: Record<string, string>, point: (labels: Record<string, string>, value: number) => void): void {
-  if (h.totalCount === 0) return;
+type Point = (labels: Record<string, string>, value: number, stale?: boolean) => void;
+
+/**
+ * Writes the latency and service-time quantiles (seconds) of the responses since the last batch and empties
+ * both histograms. A second without responses writes nothing, and ends series that had values (`live`) with
+ * stale markers: a gap in Prometheus too. Returns whether the series have values now.
+ */
+function quantilePair(latency: Histogram, service: Histogram, labels: Record<string, string>, live: boolean, point: Point): boolean {
+  if (latency.totalCount === 0) {
+    if (live) {
+      for (const metric of ['runner_http_req_duration_seconds', 'runner_http_req_service_time_seconds']) {
+        for (const [quantile] of QUANTILES) point({ __name__: metric, ...labels, quantile }, Number.NaN, true);
+      }
+    }
+    return false;
+  }
+  quantiles(latency, 'runner_http_req_duration_seconds', labels, point);
+  quantiles(service, 'runner_http_req_service_time_seconds', labels, point);
+  return true;
+}
+
+function quantiles(h: Histogram, metric: string, labels: Record<string, string>, point: Point): void {
   const values = valuesAtPercentiles(h, PERCENTILES);
   QUANTILES.forEach(([quantile], k) => point({ __name__: metric, ...labels, quantile }, values[k] / 1e6));
   h.reset();

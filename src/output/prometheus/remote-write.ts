@@ -11,7 +11,17 @@ import { compress } from 'snappyjs';
 export interface Series {
   /** Label name → value; sorted by name when encoded, as the receiver requires. */
   labels: Record<string, string>;
-  samples: { value: number; timestampMs: number }[];
+  samples: Sample[];
+}
+
+export interface Sample {
+  value: number;
+  timestampMs: number;
+  /**
+   * Prometheus's staleness marker instead of `value`: the series has no value from here on (a second without
+   * responses has no latency), so queries show a gap instead of repeating the last value for 5 minutes.
+   */
+  stale?: boolean;
 }
 
 /** The headers every remote-write 1.0 request carries. */
@@ -94,7 +104,12 @@ export function createWriteRequestEncoder(): { encode(series: readonly Series[])
         out[at++] = (2 << 3) | 2;
         varint(9 + 1 + varintSize(ts));
         out[at++] = (1 << 3) | 1;
-        view.setFloat64(at, sample.value, true);
+        if (sample.stale) {
+          // StaleNaN, 0x7ff0000000000002 (prometheus/model/value): a NaN with this payload, written as bits
+          // because JavaScript does not promise to keep a NaN's payload through a float64 store.
+          view.setUint32(at, 0x00000002, true);
+          view.setUint32(at + 4, 0x7ff00000, true);
+        } else view.setFloat64(at, sample.value, true);
         at += 8;
         out[at++] = (2 << 3) | 0;
         varint(ts);
