@@ -14,6 +14,7 @@ import { createHttpSample } from './metrics/sample.ts';
 import { createTee, type Tee } from './metrics/tee.ts';
 import type { MetricsSink } from './metrics/types.ts';
 import { startSelfCheck, type SelfCheck } from './metrics/self-check.ts';
+import { ACTIVE_VUS, CHECKS_FAILED, CHECKS_PASSED, ITERATIONS_STARTED } from './metrics/seconds.ts';
 import { createTimeSeries, type TimeSeries } from './metrics/time-series.ts';
 import type { UserError } from './errors.ts';
 import type { Plan } from './plan/types.ts';
@@ -96,8 +97,9 @@ export class Run {
     // per-request listener (the real leak) would still be reported.
     setMaxListeners(10 + 4 * plan.scenarios.length, this.stopController.signal);
     this.clock = options.clock ?? createRealClock();
-    this.timeSeries = createTimeSeries(() => this.clock.now());
-    this.metrics = createCollector(plan.requestNames, this.timeSeries);
+    this.timeSeries = createTimeSeries();
+    this.metrics = createCollector(plan.requestNames, () => this.clock.now());
+    this.metrics.onSecond((second) => this.timeSeries.add(second));
     this.checks = createChecks();
     this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());
     this.inFlight = new InFlight(() => this.clock.now());
@@ -140,7 +142,12 @@ export class Run {
   async start(): Promise<RunResult> {
     const startedAt = new Date();
     this.startedAtMs = this.clock.now();
-    this.timeSeries.begin();
+    this.metrics.begin((out) => {
+      out[ITERATIONS_STARTED] = this.tally.iterations.started;
+      out[CHECKS_PASSED] = this.checks.passes();
+      out[CHECKS_FAILED] = this.checks.fails();
+      out[ACTIVE_VUS] = this.tally.activeVus;
+    });
     this.selfCheck = startSelfCheck();
     let selfCheck: SelfCheckResult | undefined;
     try {
@@ -182,6 +189,8 @@ export class Run {
       this.inFlight.stop();
       if (!this.options.pools) await this.pools.destroy();
       selfCheck = this.selfCheck.stop(this.iterations.dropped);
+      // The last (partial) second is closed and every second handed out: the totals are whole from here.
+      this.metrics.finish();
     }
     return this.result(startedAt, selfCheck);
   }
@@ -312,7 +321,7 @@ export class Run {
       tally: this.tally,
       iterationErrors: this.iterationErrors,
       vuCreated: (vu) => this.allVus.push(vu),
-      dropped: () => this.timeSeries.dropped(),
+      dropped: () => this.metrics.dropped(1),
       lateStart: (lateMs) => this.selfCheck?.lateStart(lateMs),
       warn: (text) => this.warnings.push(text),
     });

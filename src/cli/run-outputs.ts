@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { isUserError, UserError } from '../errors.ts';
+import type { SecondListener } from '../metrics/seconds.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { isOutputKind, outputKinds, type OutputKindName } from '../output/index.ts';
 import type { Output, OutputKind, OutputRunSource } from '../output/types.ts';
@@ -91,10 +92,13 @@ export function outputFiles(specs: readonly OutputSpec[]): OutputPath[] {
   return specs.filter((s) => outputKinds[s.kind].target === 'file').map((s) => ({ flag: s.flag, path: s.target }));
 }
 
+/** What the outputs read from the run: its counters, and its closed seconds. */
+export type RunOutputSource = ProgressSource & OutputRunSource & { readonly metrics: { onSecond(listener: SecondListener): void } };
+
 export interface RunOutputs {
   /** Every sample goes to these (after the run's own collector). */
   sinks: MetricsSink[];
-  start(run: ProgressSource & OutputRunSource): void;
+  start(run: RunOutputSource): void;
   /** Writes whole lines to stderr without the live progress block drawing over them. */
   printErr(text: string): void;
   /** Outputs that stopped during the run (a full disk…), one sentence each; for the result's warnings. */
@@ -141,7 +145,6 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
   const stopping: Promise<void>[] = [];
   if (flags.progress) {
     progress = createProgress(plan, { write: (t) => io.stderr.write(t), tty: io.stderr.isTTY, color: flags.color, intervalMs: envInterval(io), columns: io.stderr.columns });
-    sinks.push(progress.sink);
   }
   for (const spec of specs) {
     let output: Output;
@@ -155,6 +158,18 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
     opened.push({ spec, output });
     if (output.sink) sinks.push(output.sink);
   }
+  // Outputs that read seconds but want the names learned at run time: one sink tells them all (its record does
+  // nothing; it is there only when such an output is).
+  const naming = opened.filter((o) => o.output.named && !o.output.sink).map((o) => o.output);
+  if (naming.length > 0) {
+    sinks.push({
+      started() {},
+      record() {},
+      named(id, name) {
+        for (const o of naming) o.named?.(id, name);
+      },
+    });
+  }
   // Scenario code writing to the terminal (console.log) would be drawn over by the next redraw: clear first.
   let stopWatchingWrites: (() => void) | undefined;
   return {
@@ -164,6 +179,21 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
       progress?.start(run);
       const at = { startEpochMs: Date.now(), nowMs: () => performance.now(), run };
       for (const o of opened) o.output.start?.(at);
+      if (progress) run.metrics.onSecond((v) => progress?.second(v));
+      // An output that throws on a second (a bug) stops getting them, with a warning: the run's timer must not die.
+      const readers = opened.filter((o) => o.output.second);
+      if (readers.length > 0) {
+        run.metrics.onSecond((v) => {
+          for (let i = 0; i < readers.length; i++) {
+            try {
+              readers[i].output.second?.(v);
+            } catch (err) {
+              warn(`${describeOutput({ flag: readers[i].spec.flag, path: readers[i].spec.target })}: stopped (${(err as Error).message}); the run went on`);
+              readers.splice(i--, 1);
+            }
+          }
+        });
+      }
     },
     printErr,
     warnings,

@@ -9,6 +9,8 @@ export interface Checks {
   toJSON(): Record<string, { passes: number; fails: number }>;
   /** Total fails so far. */
   fails(): number;
+  /** Total passes so far. */
+  passes(): number;
   /** The names past MAX_CHECK_NAMES counted under OTHER_CHECKS; undefined when none was. */
   folded(): FoldedChecks | undefined;
 }
@@ -31,6 +33,7 @@ export function createChecks(): Checks {
   const passes: number[] = [];
   const failsById: number[] = [];
   let failTotal = 0;
+  let passTotal = 0;
   const foldedNames = new FoldedNameCount();
   return {
     id(name) {
@@ -49,8 +52,10 @@ export function createChecks(): Checks {
       return id;
     },
     record(id, passed) {
-      if (passed) passes[id]++;
-      else {
+      if (passed) {
+        passes[id]++;
+        passTotal++;
+      } else {
         failsById[id]++;
         failTotal++;
       }
@@ -62,6 +67,7 @@ export function createChecks(): Checks {
       return out;
     },
     fails: () => failTotal,
+    passes: () => passTotal,
     folded() {
       if (foldedNames.count === 0) return undefined;
       const other = ids.get(OTHER_CHECKS);

@@ -8,7 +8,7 @@
 // tag's first line maps it back to the name: `#[Tag GET_/health = "GET /health"]`.
 import { HistogramLogWriter } from 'hdr-histogram-js';
 import { createHistogram, type Histogram } from '../metrics/histogram.ts';
-import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
+import type { SecondView } from '../metrics/seconds.ts';
 import { createOutputStream } from './output-stream.ts';
 import type { OutputKind } from './types.ts';
 
@@ -16,11 +16,13 @@ import type { OutputKind } from './types.ts';
 const MAX_VALUE_UNIT_RATIO = 1000;
 
 export interface HdrLog {
-  /** Add this to the run's sinks. */
-  readonly sink: IntervalRecorder;
-  /** Starts the interval timer; `startEpochMs` is the run's start (wall clock), `nowMs` a monotonic clock. */
-  start(startEpochMs: number, nowMs: () => number): void;
-  /** Writes the last (partial) interval and closes the file. */
+  /** A request id named during the run (code scenarios). */
+  named(requestId: number, name: string): void;
+  /** Writes the header; `startEpochMs` is the run's start (wall clock), the BaseTime of every line. */
+  start(startEpochMs: number): void;
+  /** Writes the lines of one closed second of the run (a SecondListener). */
+  second(view: SecondView): void;
+  /** Closes the file (the run hands out its last, partial second before). Safe twice. */
   close(): void;
 }
 
@@ -64,18 +66,17 @@ export function renderHdrLogHeader(startEpochMs: number, comment: string): strin
 
 /**
  * Creates the log at `path` (truncating it). `requestNames[id]` names request id `id`; ids that share a name
- * share a tag. Lines are written synchronously once per `intervalMs` (small, off the hot path). A write error
- * (a full disk) calls `onWriteError` once and stops the log; the run goes on.
+ * share a tag. Lines are written synchronously once per second of the run, as the run hands its seconds out
+ * (small, off the hot path): the log reads the run's own per-second histograms and records nothing itself. A
+ * write error (a full disk) calls `onWriteError` once and stops the log; the run goes on.
  */
 export function createHdrLog(
   path: string,
   requestNames: readonly string[],
   comment: string,
-  intervalMs = 1000,
   onWriteError: (err: NodeJS.ErrnoException) => void = () => undefined,
 ): HdrLog {
   const file = createOutputStream(path, onWriteError);
-  const recorder = createIntervalRecorder(requestNames.length, true);
   const writer = new HistogramLogWriter((text) => file.write(text));
   const names: string[] = [];
   /** By index into `names`: the tag it is written under, distinct per name. */
@@ -89,78 +90,62 @@ export function createHdrLog(
     return names.push(name) - 1;
   };
   const nameIndex = requestNames.map(indexOfName);
-  recorder.named = (id, name) => {
-    nameIndex[id] = indexOfName(name);
-  };
-  const total = createHistogram();
   /** Written once, at close, for each name that never had a value (see the file comment). */
   const empty = createHistogram();
   /** By index into `names`: whether a line with that tag was written. */
   const written: boolean[] = [];
-  /** Per name shared by several ids (the same name in two scenarios): where their interval is summed. */
+  /** Per name: where the latency of its ids in the second is summed (reset each second). */
   const sums: Histogram[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let now: () => number = () => 0;
-  let intervalStartMs = 0;
-  let originMs = 0;
+  let started = false;
   let closed = false;
+  let lastEndSec = 0;
 
-  const flush = (last: boolean): void => {
-    // A stopped log costs nothing more: the recorder keeps only the current interval.
-    if (file.failed) return void recorder.take();
-    const endMs = now();
-    const snapshot = recorder.take();
-    total.reset();
-    // The recorder's own histograms are written as they are (no copy per name: a code scenario may name
-    // a thousand requests); only a name shared by several ids is summed, into `sums`.
-    const byName = new Map<number, Histogram>();
-    snapshot.histograms.forEach((h, id) => {
-      if (h.totalCount === 0) return;
-      // An id nobody named (a bug upstream) is logged under its number rather than dropped or thrown on.
-      const n = (nameIndex[id] ??= indexOfName(`#${id}`));
-      const seen = byName.get(n);
-      if (seen === undefined) byName.set(n, h);
-      else {
+  /** Writes one second; `last` adds the empty lines of names never written. */
+  const write = (v: SecondView | null): void => {
+    if (file.failed) return;
+    const used = new Set<number>();
+    if (v !== null) {
+      for (const id of v.ids) {
+        const counts = v.countsOf(id);
+        if (counts === undefined) continue;
+        // An id nobody named (a bug upstream) is logged under its number rather than dropped or thrown on.
+        const n = (nameIndex[id] ??= indexOfName(`#${id}`));
         const sum = (sums[n] ??= createHistogram());
-        if (seen !== sum) {
-          sum.reset();
-          sum.add(seen);
-          byName.set(n, sum);
-        }
-        sum.add(h);
+        if (!used.has(n)) sum.reset();
+        used.add(n);
+        if (counts.same !== null) sum.add(counts.same);
+        if (counts.latency !== null) sum.add(counts.latency);
       }
-      total.add(h);
-    });
-    const startSec = (intervalStartMs - originMs) / 1000;
-    const endSec = (endMs - originMs) / 1000;
+    }
+    const startSec = v === null ? lastEndSec : v.startMs / 1000;
+    const endSec = v === null ? lastEndSec : v.endMs / 1000;
     names.forEach((name, i) => {
-      const h = byName.get(i) ?? (last && !written[i] ? empty : undefined);
+      const h = used.has(i) && sums[i].totalCount > 0 ? sums[i] : v === null && !written[i] ? empty : undefined;
       if (h === undefined) return;
       if (!written[i]) file.write(renderHdrTagComment(tags[i], name));
       written[i] = true;
       h.tag = tags[i];
       writer.outputIntervalHistogram(h, startSec, endSec, MAX_VALUE_UNIT_RATIO);
     });
-    writer.outputIntervalHistogram(total, startSec, endSec, MAX_VALUE_UNIT_RATIO);
-    intervalStartMs = endMs;
+    if (v !== null) writer.outputIntervalHistogram(v.latency, startSec, endSec, MAX_VALUE_UNIT_RATIO);
+    lastEndSec = endSec;
   };
 
   return {
-    sink: recorder,
-    start(startEpochMs, nowMs) {
-      now = nowMs;
-      originMs = intervalStartMs = nowMs();
+    named(id, name) {
+      nameIndex[id] = indexOfName(name);
+    },
+    start(startEpochMs) {
+      started = true;
       file.write(renderHdrLogHeader(startEpochMs, comment));
-      timer = setInterval(() => flush(false), intervalMs);
-      timer.unref();
+    },
+    second(v) {
+      if (started && !closed) write(v);
     },
     close() {
       if (closed) return;
       closed = true;
-      if (timer) {
-        clearInterval(timer);
-        flush(true);
-      }
+      if (started) write(null);
       file.close();
     },
   };
@@ -171,7 +156,7 @@ export const hdrLogOutput: OutputKind = {
   target: 'file',
   example: 'run.hlog',
   create(ctx) {
-    const log = createHdrLog(ctx.target, ctx.plan.requestNames, `Logged with runner ${ctx.version}, latency in microseconds`, undefined, ctx.onWriteError);
-    return { sink: log.sink, start: (run) => log.start(run.startEpochMs, run.nowMs), stop: () => log.close() };
+    const log = createHdrLog(ctx.target, ctx.plan.requestNames, `Logged with runner ${ctx.version}, latency in microseconds`, ctx.onWriteError);
+    return { named: log.named, second: log.second, start: (run) => log.start(run.startEpochMs), stop: () => log.close() };
   },
 };

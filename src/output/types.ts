@@ -1,6 +1,7 @@
 // The one interface every output of `runner run` implements (the result file, NDJSON, the HDR log, the summary
 // export, later Prometheus), and the descriptor that registers it under its `--out <kind>=` name.
 // Modelled on k6's output/types.go: a small interface, everything else optional.
+import type { SecondView } from '../metrics/seconds.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import type { Plan } from '../plan/types.ts';
 import type { RunResult } from '../result/types.ts';
@@ -43,8 +44,15 @@ export interface OutputStart {
 
 /** One output of a run. Every member is optional: an output implements what it needs. */
 export interface Output {
-  /** Gets every finished request, on the hot path (see MetricsSink): absent when the output needs none. */
+  /**
+   * Gets every finished request, on the hot path (see MetricsSink): only for an output that needs each request
+   * (NDJSON). Aggregates come cheaper from `second`: the run has already recorded each request once.
+   */
   readonly sink?: MetricsSink;
+  /** Each closed second of the run, in order, gaps included, off the hot path; the view is valid during the call. */
+  second?(view: SecondView): void;
+  /** A request id named during the run (code scenarios), before its first sample; redacted like the plan's names. */
+  named?(requestId: number, name: string): void;
   /** The run begins: start timers, write headers. */
   start?(run: OutputStart): void;
   /**

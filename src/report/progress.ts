@@ -1,9 +1,11 @@
 // Live progress on stderr while a run goes: a redrawn block every ~500 ms on a TTY, a plain line every 10 s
-// otherwise. Reads counters on a timer; its only per-request cost is one interval-histogram record.
+// otherwise. Reads the run's counters on a timer and the run's closed seconds as they come: it records nothing
+// per request (the run records each request once, into its second).
 import type { Plan } from '../plan/types.ts';
 import { executorOf } from '../scheduler/index.ts';
+import { createHistogram } from '../metrics/histogram.ts';
+import type { SecondView } from '../metrics/seconds.ts';
 import { SegmentTuple } from '../scheduler/segment.ts';
-import { createIntervalRecorder, type IntervalRecorder } from '../metrics/interval.ts';
 import { formatDurationMs, formatLatencyMs, formatNumber } from './format.ts';
 
 /** What the progress reads from the run, on its timer. */
@@ -118,8 +120,8 @@ export function blockRows(block: string, columns: number | undefined): number {
 }
 
 export interface Progress {
-  /** Add this to the run's sinks. */
-  readonly sink: IntervalRecorder;
+  /** Give it each closed second of the run (a SecondListener). */
+  second(view: SecondView): void;
   start(source: ProgressSource): void;
   /**
    * Writes `text` (whole lines) to the same stream without losing it: on a TTY the block is erased first and
@@ -133,33 +135,44 @@ export interface Progress {
 }
 
 export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, opts: ProgressOptions): Progress {
-  const recorder = createIntervalRecorder(plan.requestNames.length, false);
   const planned = plannedWork(plan);
   const intervalMs = opts.intervalMs ?? (opts.tty ? 500 : 10_000);
   let timer: NodeJS.Timeout | null = null;
   let source: ProgressSource | null = null;
-  let lastMs = 0;
   let drawnRows = 0;
+  /** Since the start: responses by status class, and requests with no response. */
+  const statusClasses = new Float64Array(6);
+  let errors = 0;
+  /** The seconds handed out since the last draw, summed: their span, requests and latencies. */
+  const pending = { spanMs: 0, requests: 0 };
+  const latency = createHistogram();
+  /** What the last draw showed; kept when no second closed since (a TTY draws twice a second). */
+  let shown = { reqPerSec: 0, p50Ms: null as number | null, p99Ms: null as number | null, spanMs: 0 };
 
   const sample = (): ProgressState => {
     const src = source as ProgressSource;
-    const elapsedMs = src.elapsedMs();
-    const spanMs = Math.max(1, elapsedMs - lastMs);
-    lastMs = elapsedMs;
-    const snap = recorder.take();
-    const h = snap.histograms[0];
-    const responses = h.totalCount;
+    if (pending.spanMs > 0) {
+      const responses = latency.totalCount;
+      shown = {
+        reqPerSec: Math.round((pending.requests * 1000) / pending.spanMs),
+        p50Ms: responses === 0 ? null : latency.getValueAtPercentile(50) / 1000,
+        p99Ms: responses === 0 ? null : latency.getValueAtPercentile(99) / 1000,
+        spanMs: pending.spanMs,
+      };
+      pending.spanMs = pending.requests = 0;
+      latency.reset();
+    }
     return {
-      elapsedMs,
+      elapsedMs: src.elapsedMs(),
       planned,
       iterationsDone: src.iterations.completed + src.iterations.failed,
       vus: src.activeVus,
-      reqPerSec: Math.round((snap.requests * 1000) / spanMs),
-      p50Ms: responses === 0 ? null : h.getValueAtPercentile(50) / 1000,
-      p99Ms: responses === 0 ? null : h.getValueAtPercentile(99) / 1000,
-      statusClasses: recorder.statusClasses,
-      errors: recorder.errorsTotal(),
-      intervalMs: spanMs,
+      reqPerSec: shown.reqPerSec,
+      p50Ms: shown.p50Ms,
+      p99Ms: shown.p99Ms,
+      statusClasses,
+      errors,
+      intervalMs: Math.max(1, shown.spanMs),
     };
   };
 
@@ -178,7 +191,13 @@ export function createProgress(plan: Pick<Plan, 'scenarios' | 'requestNames'>, o
   };
 
   return {
-    sink: recorder,
+    second(v) {
+      for (let i = 0; i < statusClasses.length; i++) statusClasses[i] += v.statusClasses[i];
+      errors += v.errors;
+      pending.spanMs += v.endMs - v.startMs;
+      pending.requests += v.requests;
+      latency.add(v.latency);
+    },
     start(src) {
       source = src;
       timer = setInterval(draw, intervalMs);

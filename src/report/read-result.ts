@@ -7,8 +7,10 @@ import type { RunResult } from '../result/types.ts';
 import { escapeTerminalText } from '../terminal-text.ts';
 import { describeProblems, validateRunResult } from './validate-result.ts';
 
-/** The result version this runner writes and reads. */
-export const RESULT_VERSION = 1;
+/** The result version this runner writes (2: per-second histograms in `timeSeries`). */
+export const RESULT_VERSION = 2;
+/** The versions it reads: version 1 files lack only the per-second fields, which every reader treats as optional. */
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 /** Larger files are refused: a day-long run with many request names is a few tens of MB. */
 export const MAX_RESULT_BYTES = 512 * 1024 * 1024;
 
@@ -49,11 +51,11 @@ export function parseRunResult(text: string, file: string): RunResult {
     fail(file, `holds ${Array.isArray(parsed) ? 'a JSON array' : parsed === null ? 'null' : `a JSON ${typeof parsed}`}, not a result object`);
   }
   const version = (parsed as Record<string, unknown>).version;
-  if (version !== RESULT_VERSION) {
+  if (!READABLE_VERSIONS.includes(version)) {
     const newer = typeof version === 'number' && version > RESULT_VERSION;
     fail(
       file,
-      version === undefined ? 'has no "version": it is not a runner result' : `has version ${JSON.stringify(version)}; this runner reads version ${RESULT_VERSION}`,
+      version === undefined ? 'has no "version": it is not a runner result' : `has version ${JSON.stringify(version)}; this runner reads versions ${READABLE_VERSIONS.join(' and ')}`,
       newer ? 'it was written by a newer runner: read it with that version' : HINT,
     );
   }

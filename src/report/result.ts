@@ -27,7 +27,7 @@ export interface RunResultInput {
 /** The result file's content, keys in the order people read them. */
 export function buildRunResult(input: RunResultInput): RunResult {
   const result: RunResult = {
-    version: 1,
+    version: 2,
     runner: input.runner,
     scenario: { ...input.scenario },
     startedAt: typeof input.startedAt === 'string' ? input.startedAt : input.startedAt.toISOString(),

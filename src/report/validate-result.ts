@@ -171,7 +171,28 @@ const scenario = record<ScenarioResult>({ ...requestFields, executor: text, mode
 
 const threshold = record<ThresholdOutcome>({ expression: text, ok: flag, value: nullable(count), abortOnFail: flag, abortedRun: flag }, ['abortOnFail', 'abortedRun']);
 
-const point = record<TimeSeriesPoint>({ t: count, started: count, finished: count, errors: count, dropped: count, p50: count, p99: count });
+// The histograms of a second are checked as text here: decoding 3,600 of them would make reading an hour-long
+// run take seconds; whoever decodes them (merge) reports a damaged one.
+const point = record<TimeSeriesPoint>(
+  {
+    t: count,
+    started: count,
+    finished: count,
+    errors: count,
+    dropped: count,
+    p50: count,
+    p99: count,
+    serviceP50: count,
+    serviceP99: count,
+    iterations: count,
+    vus: count,
+    checksPassed: count,
+    checksFailed: count,
+    hdr: text,
+    serviceHdr: text,
+  },
+  ['serviceP50', 'serviceP99', 'iterations', 'vus', 'checksPassed', 'checksFailed', 'hdr', 'serviceHdr'],
+);
 
 // eventLoopUtilization and droppedIterations came after the first files with a self-check: the summary defaults them.
 const selfCheck = record<SelfCheckResult>(
@@ -206,7 +227,7 @@ const ws = record<WsResult>({
 const runResult = record<RunResult>(
   {
     // In the file's order, so the first problems listed are the first a reader would notice.
-    version: (v) => v as 1,
+    version: (v) => v as 1 | 2,
     runner: text,
     scenario: record<RunResult['scenario']>(
       { name: text, file: text, seed: integer, segment: text, segmentIndex: integer, segmentCount: integer, segmentSequence: text, startAt: text },

@@ -60,7 +60,8 @@ export interface ScenarioIdentity {
 }
 
 export interface RunResult extends RequestResult {
-  version: 1;
+  /** 2 since per-second histograms; readers also take 1. */
+  version: 1 | 2;
   /** runner's own version. */
   runner: string;
   scenario: ScenarioIdentity;
@@ -137,6 +138,20 @@ export interface TimeSeriesPoint {
   /** Latency of the responses that ended in this second, ms; 0 when none. */
   p50: number;
   p99: number;
+  // Version 2 on (absent in older files):
+  /** Service time of the same responses, ms; 0 when none. */
+  serviceP50?: number;
+  serviceP99?: number;
+  /** Iterations started in this second. */
+  iterations?: number;
+  /** VUs inside an iteration at the end of this second. */
+  vus?: number;
+  checksPassed?: number;
+  checksFailed?: number;
+  /** Latency (µs) of the responses that ended in this second, encoded like `latency.hdr`; absent when none did. */
+  hdr?: string;
+  /** Their service time, likewise; absent when it equals the latency (closed model): read `hdr` then. */
+  serviceHdr?: string;
 }
 
 /** runner's watch on itself. */

@@ -1,7 +1,7 @@
 // runner init: the starter scenario passes validate and runs against the example API as written; a second init
 // with the same name writes nothing and overwrites nothing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -77,6 +77,12 @@ test('init never overwrites: an existing file stops it before anything is writte
   assert.equal(again.code, 2);
   assert.match(again.stderr, /smoke\.yaml already exists/);
   assert.match(again.stderr, /templates\/smoke-signup\.json already exists/);
+  // A dangling symbolic link is a file in the way too: writing through it would create its target.
+  symlinkSync(join(dir, 'nowhere.txt'), join(dir, 'linked.yaml'));
+  const link = await runInProcess(['init', 'linked'], dir);
+  assert.equal(link.code, 2);
+  assert.match(link.stderr, /linked\.yaml already exists/);
+  assert.equal(existsSync(join(dir, 'nowhere.txt')), false);
   const bad = await runInProcess(['init', 'x.yaml'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /'x\.yaml' is not a usable scenario name/);

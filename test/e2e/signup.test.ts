@@ -112,7 +112,7 @@ describe('runner run scenarios/signup.yaml (the seed run: 100 VUs, 10,000 iterat
 
   test('r.json: 10,000 × 200, the invariants, and percentiles that decode from latency.hdr', async () => {
     const r = await readResult(join(tmp.dir, 'r.json'));
-    assert.equal(r.version, 1);
+    assert.equal(r.version, 2);
     assert.equal(r.outcome, 'completed');
     assert.deepEqual(r.scenario.seed, 42);
     assert.equal(r.totals.requests, 10_000);

@@ -210,3 +210,22 @@ test('HTTP/2 faults: a reset stream counts as reset, a GOAWAY as closed; books b
   assertBooksBalance(goaway);
   assert.deepEqual(goaway.totals.errors, { closed: 3 });
 });
+
+test('mTLS over HTTP/2: the refusal without a client certificate is a tls error there too', { skip }, async () => {
+  const server = createSecureServer({ key: chain.server.key, cert: chain.server.cert, ca: chain.ca, requestCert: true, rejectUnauthorized: true, allowHTTP1: false });
+  server.on('stream', (stream) => {
+    stream.respond({ ':status': 200 });
+    stream.end('{}');
+  });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise<void>((r) => server.close(() => r())));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = ['requests: [{ path: / }]', 'load: { executor: shared-iterations, vus: 1, iterations: 2 }', ''];
+  const none = await runYaml('h2-no-cert', [`target: ${url}`, `http: { version: 2, ca: ${chain.files.ca}, timeout: 3s }`, ...base].join('\n'));
+  assertBooksBalance(none);
+  assert.deepEqual(none.totals.errors, { tls: 2 }, JSON.stringify(none.errorMessages));
+  const good = await runYaml('h2-cert', [`target: ${url}`, `http: { version: 2, ca: ${chain.files.ca}, cert: ${chain.files.client}, key: ${chain.files.clientKey} }`, ...base].join('\n'));
+  assert.deepEqual(good.totals.byStatus, { '200': 2 });
+  assert.deepEqual(good.protocols, { h2: 1 });
+});

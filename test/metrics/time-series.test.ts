@@ -3,28 +3,73 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSelfCheck } from '../../src/metrics/self-check.ts';
 import { createTimeSeries } from '../../src/metrics/time-series.ts';
+import { createCollector } from '../../src/metrics/collector.ts';
+import { decodeHistogram, encodeHistogram } from '../../src/metrics/histogram.ts';
+import { fail, respond } from '../helpers/samples.ts';
 
 test('time series: requests land in the second they started or ended; p50/p99 per second; empty seconds are zeros', () => {
   let now = 5_000;
-  const ts = createTimeSeries(() => now);
-  ts.started(); // before begin(): forgotten
-  ts.begin();
-  for (let i = 0; i < 100; i++) ts.started();
+  const c = createCollector(['a', 'b'], () => now);
+  const ts = createTimeSeries();
+  c.onSecond((v) => ts.add(v));
+  c.started(0); // before begin(): counted in second 0
+  const gauges = { iterations: 0, passed: 0, failed: 0, vus: 0 };
+  c.begin((out) => out.set([gauges.iterations, gauges.passed, gauges.failed, gauges.vus]));
+  for (let i = 0; i < 99; i++) c.started(0, now);
   now += 400;
-  for (let i = 1; i <= 100; i++) ts.finished(i * 1000, false); // 1..100 ms
-  ts.finished(-1, true);
-  ts.dropped();
-  now += 2_000; // t = 2.4 s: second 1 had nothing
-  ts.started();
-  ts.finished(7_000, false);
+  gauges.iterations = 100;
+  gauges.passed = 7;
+  gauges.vus = 3;
+  for (let i = 1; i <= 100; i++) respond(c, i % 2, 200, i * 1000, i * 500, 0, 0, true, now); // 1..100 ms, service half
+  fail(c, 0, 'refused', 0, 0, now);
+  c.dropped(1);
+  now += 700; // 1.1 s: the run's timer closes second 0, reading the gauges then
+  c.flush();
+  now += 1_300; // t = 2.4 s: second 1 had nothing
+  gauges.failed = 1;
+  gauges.vus = 1;
+  c.started(1, now);
+  respond(c, 1, 200, 7_000, 7_000, 0, 0, true, now);
+  c.finish();
   const points = ts.points();
   assert.equal(points.length, 3);
-  const { p50, p99, ...counts } = points[0];
-  assert.deepEqual(counts, { t: 0, started: 100, finished: 101, errors: 1, dropped: 1 });
+  const { p50, p99, serviceP50, serviceP99, hdr, serviceHdr, ...counts } = points[0];
+  assert.deepEqual(counts, { t: 0, started: 100, finished: 101, errors: 1, dropped: 1, iterations: 100, vus: 3, checksPassed: 7, checksFailed: 0 });
   // HdrHistogram with 3 significant digits: within 0.1 %.
   assert.ok(Math.abs(p50 - 50) < 0.05 && Math.abs(p99 - 99) < 0.1, `${p50} ${p99}`);
-  assert.deepEqual(points[1], { t: 1, started: 0, finished: 0, errors: 0, dropped: 0, p50: 0, p99: 0 });
+  assert.ok(Math.abs((serviceP50 ?? 0) - 25) < 0.05 && Math.abs((serviceP99 ?? 0) - 49.5) < 0.1, `${serviceP50} ${serviceP99}`);
+  // Each second's histograms, encoded: exactly its responses.
+  assert.equal(decodeHistogram(hdr ?? '').totalCount, 100);
+  assert.equal(decodeHistogram(serviceHdr ?? '').totalCount, 100);
+  // Gauges are read when a second closes: second 1 closed at 2.4 s (no timer ran here), after the check failed.
+  assert.deepEqual(points[1], { t: 1, started: 0, finished: 0, errors: 0, dropped: 0, p50: 0, p99: 0, serviceP50: 0, serviceP99: 0, iterations: 0, vus: 1, checksPassed: 0, checksFailed: 1 });
   assert.ok(Math.abs(points[2].p50 - 7) < 0.01 && points[2].p99 === points[2].p50);
+  assert.equal(points[2].serviceHdr, undefined, 'service time = latency in that second: not written twice');
+  assert.equal(points[2].checksFailed, 0);
+  // The totals are the seconds added: the same count, and the same histogram.
+  const r = c.toRequestResults(2400);
+  assert.equal(r.total.totals.requests, 102);
+  assert.equal(r.total.latency.count, 101);
+  const summed = decodeHistogram(points[0].hdr ?? '');
+  summed.add(decodeHistogram(points[2].hdr ?? ''));
+  assert.equal(r.total.latency.hdr, encodeHistogram(summed));
+});
+
+test('record once: totals read mid-second add the second not yet closed; a second is handed out once', () => {
+  let now = 0;
+  const c = createCollector(['a'], () => now);
+  const seen: number[] = [];
+  c.onSecond((v) => seen.push(v.t, v.requests));
+  c.begin();
+  respond(c, 0, 200, 1000, 1000, 0, 0, true, 10);
+  assert.equal(c.toRequestResults(10).total.totals.requests, 1, 'the open second counts');
+  now = 1500;
+  respond(c, 0, 200, 2000, 2000, 0, 0, true, 1500);
+  assert.equal(c.toRequestResults(1500).total.latency.count, 2, 'a closed second not yet handed out counts once');
+  c.finish();
+  assert.deepEqual(seen, [0, 1, 1, 1]);
+  assert.equal(c.toRequestResults(1500).total.latency.count, 2, 'after finish: folded, still counted once');
+  assert.equal(c.requests(), 2);
 });
 
 test('self-check: CPU of a busy loop against an idle wait, lateness percentiles, saturation reasons', async () => {

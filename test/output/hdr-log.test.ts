@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HistogramLogReader } from 'hdr-histogram-js';
 import { createHdrLog, renderHdrTag } from '../../src/output/hdr-log.ts';
+import { createCollector } from '../../src/metrics/collector.ts';
+import type { MetricsSink } from '../../src/metrics/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'runner-hdrlog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,23 +23,28 @@ function readLog(text: string): Array<[string, number]> {
   return read;
 }
 
-/** Writes a log with `names` over ~10 intervals of 20 ms; `record` runs in the first interval. */
-async function writeLog(file: string, names: string[], record: (log: ReturnType<typeof createHdrLog>) => void): Promise<string> {
+/** Writes a log with `names` over the 5 seconds of a run on a manual clock; `record` runs in its first second. */
+async function writeLog(file: string, names: string[], record: (sink: MetricsSink) => void): Promise<string> {
   const path = join(dir, file);
-  const log = createHdrLog(path, names, 'test', 20);
-  log.start(Date.now(), () => performance.now());
-  record(log);
-  await new Promise((r) => setTimeout(r, 200));
+  let now = 0;
+  const run = createCollector(names, () => now);
+  const log = createHdrLog(path, names, 'test');
+  run.onSecond((v) => log.second(v));
+  log.start(Date.now());
+  run.begin();
+  record(run);
+  now = 4500;
+  run.finish();
   log.close();
   return path;
 }
 
 test('--hdr-log skips a name with no value in the interval (1,000 names were 1,000 lines a second)', async () => {
   const names = Array.from({ length: 1000 }, (_, i) => `name-${i}`);
-  const path = await writeLog('many.hlog', names, (log) => {
-    respond(log.sink, 3, 200, 1500, 1500, 0, 0, true);
-    respond(log.sink, 3, 200, 2500, 2500, 0, 0, true);
-    respond(log.sink, 999, 500, 800, 800, 0, 0, true);
+  const path = await writeLog('many.hlog', names, (sink) => {
+    respond(sink, 3, 200, 1500, 1500, 0, 0, true);
+    respond(sink, 3, 200, 2500, 2500, 0, 0, true);
+    respond(sink, 999, 500, 800, 800, 0, 0, true);
   });
   const read = readLog(readFileSync(path, 'utf8'));
   const untagged = read.filter(([t]) => t === 'NO TAG');
@@ -52,7 +59,7 @@ test('--hdr-log skips a name with no value in the interval (1,000 names were 1,0
 });
 
 test('--hdr-log keeps the untagged all-requests line for an interval with no values at all', async () => {
-  const path = await writeLog('idle.hlog', ['a', 'b'], (log) => respond(log.sink, 0, 200, 1000, 1000, 0, 0, true));
+  const path = await writeLog('idle.hlog', ['a', 'b'], (sink) => respond(sink, 0, 200, 1000, 1000, 0, 0, true));
   const read = readLog(readFileSync(path, 'utf8'));
   assert.deepEqual(read.filter(([t]) => t === 'a'), [['a', 1]]);
   assert.deepEqual(read.filter(([t]) => t === 'b'), [['b', 0]], 'b: one empty line at the end');
@@ -67,8 +74,8 @@ test('a tag is printable ASCII without spaces or commas (Java splits on them); n
   assert.equal(renderHdrTag(''), '_', 'an empty tag is written untagged by hdr-histogram-js');
   assert.equal(renderHdrTag('POST /v1/{id}?x=1&y=[2]'), 'POST_/v1/{id}?x=1&y=[2]');
   const names = ['GET /a', 'GET_/a', 'GET,/a', '', 'NO TAG', 'line\u2028break"'];
-  const path = await writeLog('tags.hlog', names, (log) => {
-    names.forEach((_, id) => respond(log.sink, id, 200, 1000 + id, 1000 + id, 0, 0, true));
+  const path = await writeLog('tags.hlog', names, (sink) => {
+    names.forEach((_, id) => respond(sink, id, 200, 1000 + id, 1000 + id, 0, 0, true));
   });
   const text = readFileSync(path, 'utf8');
   // No data line holds a space or a comma inside its tag.
@@ -111,9 +118,9 @@ const hasJava = existsSync(jar) && (() => {
 })();
 
 test('Java HistogramLogProcessor reads a sparse log, for a name with values and for one without', { skip: !hasJava && 'java or libhdrhistogram-java not installed' }, async () => {
-  const path = await writeLog('java.hlog', ['a', 'b'], (log) => {
-    respond(log.sink, 0, 200, 1000, 1000, 0, 0, true);
-    respond(log.sink, 0, 200, 3000, 3000, 0, 0, true);
+  const path = await writeLog('java.hlog', ['a', 'b'], (sink) => {
+    respond(sink, 0, 200, 1000, 1000, 0, 0, true);
+    respond(sink, 0, 200, 3000, 3000, 0, 0, true);
   });
   const processTag = (tag: string): string =>
     execFileSync('java', ['-cp', jar, 'org.HdrHistogram.HistogramLogProcessor', '-i', path, '-tag', tag, '-outputValueUnitRatio', '1000'], { encoding: 'utf8', timeout: 60_000 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
-import { createIntervalRecorder } from '../../src/metrics/interval.ts';
+import { createCollector } from '../../src/metrics/collector.ts';
 import { blockRows, createProgress, plannedWork, renderProgressBlock, renderProgressLine, type ProgressState } from '../../src/report/progress.ts';
 
 const state: ProgressState = {
@@ -42,36 +42,31 @@ test('the TTY block: elapsed / planned, bar, VUs, req/s, interval p50/p99, statu
   );
 });
 
-test('createProgress redraws in place on a TTY and reads only the interval recorder and the run counters', async () => {
+test('createProgress redraws in place on a TTY and reads only the run\'s closed seconds and counters', async () => {
   const writes: string[] = [];
   const p = createProgress({ scenarios: [{ load: { executor: 'constant-vus', vus: 1, durationMs: 1000, startTimeMs: 0, gracefulStopMs: 0 } }] as never, requestNames: ['a'] }, { write: (t) => writes.push(t), tty: true, color: false, intervalMs: 20 });
-  for (let i = 0; i < 100; i++) respond(p.sink, 0, 200, 1000 + i * 10, 0, 0, 0, true);
-  fail(p.sink, 0, 'refused', 0, 0);
+  let now = 0;
+  const run = createCollector(['a'], () => now);
+  run.onSecond((v) => p.second(v));
+  run.begin();
+  for (let i = 0; i < 100; i++) respond(run, 0, 200, 1000 + i * 10, 0, 0, 0, true);
+  fail(run, 0, 'refused', 0, 0);
+  now = 1000;
+  run.flush();
   let elapsed = 0;
   p.start({ elapsedMs: () => (elapsed += 100), activeVus: 1, iterations: { completed: 0, failed: 0, dropped: 0 } });
-  await new Promise((r) => setTimeout(r, 70));
+  await new Promise((r) => setTimeout(r, 30));
+  now = 2000;
+  run.flush(); // an empty second
+  await new Promise((r) => setTimeout(r, 40));
   p.stop();
   assert.ok(writes.length >= 2);
   assert.doesNotMatch(writes[0], /\x1b\[\d+F/);
-  assert.match(writes[0], /req\/s 1,010 {2}p50 1\.49 ms {2}p99 1\.98 ms/);
+  assert.match(writes[0], /req\/s 101 {2}p50 1\.49 ms {2}p99 1\.98 ms {2}\(last 1\.0s\)/);
   assert.match(writes[0], /2xx 100 {2}errors 1/);
-  assert.match(writes[1], /^\x1b\[3F\x1b\[J/);
-  assert.match(writes[1], /p50 - {2}p99 -/);
-});
-
-test('the interval recorder swaps buffers and keeps running totals by status class', () => {
-  const r = createIntervalRecorder(2, true);
-  respond(r, 0, 200, 1000, 0, 0, 0, true);
-  respond(r, 1, 404, 2000, 0, 0, 0, false);
-  respond(r, 1, 700, 2000, 0, 0, 0, false);
-  fail(r, 1, 'timeout', 0, 0);
-  const a = r.take();
-  assert.deepEqual([a.requests, a.errors, a.histograms[0].totalCount, a.histograms[1].totalCount], [4, 1, 1, 2]);
-  const b = r.take();
-  // An id with no sample in an interval may have no histogram (dropped to save memory): none means zero.
-  assert.deepEqual([b.requests, b.histograms[0]?.totalCount ?? 0, b.histograms[1]?.totalCount ?? 0], [0, 0, 0]);
-  assert.deepEqual([...r.statusClasses], [1, 0, 1, 0, 1, 0]);
-  assert.equal(r.errorsTotal(), 1);
+  assert.match(writes[writes.length - 1], /^\x1b\[3F\x1b\[J/);
+  assert.match(writes[writes.length - 1], /req\/s 0 {2}p50 - {2}p99 -/);
+  assert.match(writes[writes.length - 1], /2xx 100 {2}errors 1/, 'totals since the start stay');
 });
 
 /** A tiny terminal: lines of text, a cursor row; understands \n, CSI n F (up n, column 0) and CSI J (clear below). */

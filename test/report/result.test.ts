@@ -43,7 +43,7 @@ function sampleInput(): RunResultInput {
 test('buildRunResult has the required shape and hdr decodes to latency.count values', () => {
   // Through JSON, as a reader of the file would see it.
   const r = JSON.parse(JSON.stringify(buildRunResult(sampleInput())));
-  assert.equal(r.version, 1);
+  assert.equal(r.version, 2);
   assert.equal(r.runner, '0.1.0');
   assert.deepEqual(r.scenario, { name: 'smoke', file: 'scenarios/smoke.yaml', seed: 12345 });
   assert.equal(r.target, 'http://127.0.0.1:8080');
@@ -135,9 +135,9 @@ test('readRunResult rejects a wrong version, missing fields and a missing file',
   const path = join(dir, 'r.json');
   const good = JSON.parse(JSON.stringify(buildRunResult(sampleInput())));
 
-  await writeFile(path, JSON.stringify({ ...good, version: 2 }));
+  await writeFile(path, JSON.stringify({ ...good, version: 3 }));
   const wrongVersion = await userErrorOf(readRunResult(path));
-  assert.match(wrongVersion.message, /r\.json has version 2; this runner reads version 1/);
+  assert.match(wrongVersion.message, /r\.json has version 3; this runner reads versions 1 and 2/);
 
   const { latency: _l, ...noLatency } = good;
   await writeFile(path, JSON.stringify({ ...noLatency, scenario: { name: 'x', file: 'y' } }));

@@ -1,5 +1,5 @@
 // `runner init`'s work: check the name, refuse if any file exists, write them all (each with O_EXCL), print next steps.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { ExitCode } from '../../exit-codes.ts';
@@ -19,7 +19,7 @@ export function initCommand(io: Io, name: string, flags: { ts?: boolean }): numb
   const files = starterFiles({ name: base, ts: flags.ts === true, schemaPath: pathFrom(folder, schema) });
   const targets = files.map((f) => ({ ...f, full: join(folder, f.path) }));
   // All or nothing: a file that exists is never overwritten, and then none of the others is written either.
-  const existing = targets.filter((t) => existsSync(t.full));
+  const existing = targets.filter((t) => present(t.full));
   if (existing.length > 0) {
     throw new UserError(
       existing.map((t) => ({
@@ -29,9 +29,14 @@ export function initCommand(io: Io, name: string, flags: { ts?: boolean }): numb
     );
   }
   for (const t of targets) {
-    mkdirSync(dirname(t.full), { recursive: true });
-    // 'wx': fails rather than replace a file created meanwhile.
-    writeFileSync(t.full, t.text, { flag: 'wx' });
+    try {
+      mkdirSync(dirname(t.full), { recursive: true });
+      // 'wx': fails rather than replace a file created meanwhile.
+      writeFileSync(t.full, t.text, { flag: 'wx' });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new UserError({ message: `cannot write ${display(io.cwd, t.full)} (${code})`, hint: code === 'EEXIST' ? 'it appeared while init ran: nothing is overwritten' : 'check the folder exists and is writable' });
+    }
   }
   const scenario = display(io.cwd, targets[0].full);
   const example = display(io.cwd, join(pkg.root, 'dist', 'example', 'main.js'));
@@ -46,6 +51,16 @@ export function initCommand(io: Io, name: string, flags: { ts?: boolean }): numb
     ].join('\n'),
   );
   return ExitCode.ok;
+}
+
+/** Anything at `path`, a dangling symbolic link included (existsSync follows links and says no). */
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `to` as a path from `folder`: relative when it is below it or nearby, else absolute. */
