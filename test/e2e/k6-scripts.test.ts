@@ -34,7 +34,7 @@ async function runScript(name: string, script: string, base: string, extra: stri
 
 const query = (r: RecordedRequest) => Object.fromEntries(new URL(r.path, 'http://x').searchParams);
 
-test('k6 behaviours: module state per VU, __VU/__ITER, object body as form, redirects followed, groups in the result', async () => {
+test('k6 behaviours: module state per VU, __VU/__ITER, object body as form, redirects followed, groups in the result', { timeout: 60_000 }, async () => {
   const server = await startTestServer({
     handle: (req) => {
       if (req.path === '/r1') return { kind: 'respond', status: 302, headers: { location: '/r2' } };
@@ -88,7 +88,7 @@ export default function () {
   }
 });
 
-test('cookies: the VU jar is reset at each iteration; Set-Cookie of a redirect is kept; local jars and request cookies', async () => {
+test('cookies: the VU jar is reset at each iteration; Set-Cookie of a redirect is kept; local jars and request cookies', { timeout: 60_000 }, async () => {
   const server = await startTestServer({
     handle: (req) => {
       const q = query(req);
@@ -127,7 +127,7 @@ export default function () {
   }
 });
 
-test('setup data, SharedArray shared by VUs, open(), teardown, handleSummary files and stdout', async () => {
+test('setup data, SharedArray shared by VUs, open(), teardown, handleSummary files and stdout', { timeout: 60_000 }, async () => {
   const server = await startTestServer({ handle: (req) => (req.path === '/setup' ? json({ token: 'T1' }) : json({ ok: true })) });
   try {
     await writeFile(join(dir, 'users.json'), JSON.stringify([{ name: 'ann' }, { name: 'bob' }]));
@@ -179,7 +179,7 @@ export function handleSummary(data) {
   }
 });
 
-test('custom metrics with tags and thresholds: all pass → exit 0; a failing one → exit 99', async () => {
+test('custom metrics with tags and thresholds: all pass → exit 0; a failing one → exit 99', { timeout: 60_000 }, async () => {
   const server = await startTestServer();
   try {
     const script = `import http from 'k6/http';
@@ -223,7 +223,7 @@ export default function () {
   }
 });
 
-test('unsupported modules and remote imports: exit 2 at the import, naming the module', async () => {
+test('unsupported modules and remote imports: exit 2 at the import, naming the module', { timeout: 60_000 }, async () => {
   const cases = ['k6/browser', 'k6/net/grpc', 'k6/ws', 'k6/experimental/redis', 'https://jslib.k6.io/k6-utils/1.4.0/index.js'];
   for (const spec of cases) {
     const file = join(dir, 'unsupported.js');
@@ -236,7 +236,7 @@ test('unsupported modules and remote imports: exit 2 at the import, naming the m
   }
 });
 
-test('a blocking call inside a .forEach() callback: exit 2 at the call, with a hint', async () => {
+test('a blocking call inside a .forEach() callback: exit 2 at the call, with a hint', { timeout: 60_000 }, async () => {
   const file = join(dir, 'foreach.js');
   await writeFile(file, `import http from 'k6/http';\nexport default function () {\n  ['a', 'b'].forEach((p) => {\n    http.get('http://127.0.0.1:1/' + p);\n  });\n}\n`);
   const { code, stderr } = await runInProcess(['run', file], dir);
@@ -245,7 +245,7 @@ test('a blocking call inside a .forEach() callback: exit 2 at the call, with a h
   assert.match(stderr, /for\.\.\.of/);
 });
 
-test('scenarios with exec, k6/execution, http API: batch, url tags, expected statuses, basic auth, verbs, error codes', async () => {
+test('scenarios with exec, k6/execution, http API: batch, url tags, expected statuses, basic auth, verbs, error codes', { timeout: 60_000 }, async () => {
   const server = await startTestServer({
     handle: (req): Behaviour => {
       if (req.path.startsWith('/missing')) return { kind: 'respond', status: 404, body: 'no' };
@@ -327,7 +327,7 @@ export function fb() {
   }
 });
 
-test('test.abort() stops the run: no iteration starts after it', async () => {
+test('test.abort() stops the run: no iteration starts after it', { timeout: 60_000 }, async () => {
   const server = await startTestServer();
   try {
     const { code, stderr, result } = await runScript(
@@ -356,7 +356,7 @@ export default function () {
   }
 });
 
-test('abortOnFail on a custom metric stops the run within about a second: exit 99, the threshold marked', async () => {
+test('abortOnFail on a custom metric stops the run within about a second: exit 99, the threshold marked', { timeout: 60_000 }, async () => {
   const server = await startTestServer();
   try {
     const { code, stderr, result } = await runScript(
