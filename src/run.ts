@@ -123,6 +123,11 @@ export class Run {
     return this.tally.iterations;
   }
 
+  /** WebSocket counters so far, for live outputs; undefined while no WebSocket step ran. */
+  wsCounts(): ReturnType<WsHub['metrics']['liveCounts']> | undefined {
+    return this.wsHub?.metrics.liveCounts();
+  }
+
   /** VUs running an iteration now, across scenarios. */
   get activeVus(): number {
     return this.tally.activeVus;

@@ -31,7 +31,7 @@ export type FieldInput = (
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
 /** Capture a value from the response: a JSON path (`'$.token'`) or `{ header: 'Location' }` / `{ json: '$.id' }`. */
-export type CaptureInput = `$${string}` | { json: `$${string}` } | { header: string };
+export type CaptureInput = `$${string}` | { json: `$${string}` } | { header: string } | { cookie: string };
 
 /** One request of a declarative flow; give one of `path` / `url` and at most one of `body` / `json` / `template`. */
 export interface RequestInput {
@@ -94,6 +94,8 @@ export interface WsStepInput {
 export type LoadInput = LoadBase & ExecutorInput;
 
 export interface HttpInput {
+  /** Cookie jars: `'iteration'` (default, or true): an empty jar each iteration; `'vu'`: kept across a VU's iterations; false: off. */
+  cookies?: 'iteration' | 'vu' | boolean;
   /** 2: offer HTTP/2 over TLS (ALPN; a server without it gets HTTP/1.1). Default 1. */
   version?: 1 | 2;
   /** A PEM file of CA certificates trusted besides Node's roots, relative to the scenario file. */

@@ -12,6 +12,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerInit } from './commands/init.ts';
 import { registerK8s } from './commands/k8s.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerMerge } from './commands/merge.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -59,6 +60,7 @@ export function createProgram(io: Io, result: CommandResult): Command {
   registerInit(program, io, result);
   registerK8s(program, io, result);
   registerCompare(program, io, result);
+  registerMerge(program, io, result);
   registerReport(program, io, result);
   return program;
 }

@@ -12,7 +12,8 @@ import { createGenerators } from './code-generators.ts';
 import { createHttp, IterationAborted, type CodeHttpEnv, type HttpVuState } from './code-http.ts';
 import { runInFaultScope, ScopeInterrupted, type FaultScopes } from './fault-scope.ts';
 import type { Checks } from './checks.ts';
-import type { Checks as CheckMap, DataRow, IterationContext, SetupContext } from './context.ts';
+import type { Checks as CheckMap, DataRow, IterationContext, Jar, SetupContext } from './context.ts';
+import { CookieJar } from '../http/cookie-jar.ts';
 import { errorMessage, type IterationErrors } from './iteration-errors.ts';
 import { createCodeWs, type CodeWs } from '../ws/code.ts';
 import type { WsHub } from '../ws/hub.ts';
@@ -42,6 +43,7 @@ interface VuRuntime extends HttpVuState {
   ws: CodeWs;
   base: SetupContext;
   info: IterationContext['vu'];
+  jar: Jar;
 }
 
 export interface CodeFlow {
@@ -87,6 +89,7 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
       base: undefined as unknown as SetupContext,
       ws: undefined as unknown as CodeWs,
       info: { id: vu.id, globalId: vu.globalId, state: vu.state, iterations: 0 },
+      jar: createJarApi(env, vu),
     };
     rt.ws = createCodeWs({
       hub: () => {
@@ -155,14 +158,17 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
         const rows: Record<string, DataRow> = {};
         // The run has checked that no source has run out for this iteration (run.ts, DataFeed.fill).
         for (const source of env.data) rows[source.name] = source.table.row(source.rowFor(iteration));
-        const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data, rows };
+        env.cookies?.begin(vu);
+        const ctx: IterationContext<unknown> = { ...rt.base, fields, vu: rt.info, iteration, scenario, data, rows, jar: rt.jar };
         try {
           // Scoped: an error escaping into a timer or an unawaited promise fails this iteration, and an
           // interrupt ends it as aborted even if it awaits something that never settles.
           await runInFaultScope(env.faults, vu, () => Promise.resolve(spec.iteration(ctx as never)));
-          await rt.ws.closeAll();
+          const closing = rt.ws.closeAll();
+          if (closing) await closing;
         } catch (err) {
-          await rt.ws.closeAll();
+          const closing = rt.ws.closeAll();
+          if (closing) await closing;
           if (err instanceof IterationAborted || err instanceof ScopeInterrupted || vu.interrupted) return 'aborted';
           env.errors.record(err, spec.locateError);
           return 'failed';
@@ -190,5 +196,22 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
     interrupt() {
       setupVu.interrupt();
     },
+  };
+}
+
+/** `ctx.jar`: the VU's jar that requests use (or one of its own when `http.cookies` is off); URLs default to the target. */
+function createJarApi(env: CodeFlowEnv, vu: Vu): Jar {
+  let own: CookieJar | undefined;
+  const jar = () => env.cookies?.jar(vu) ?? (own ??= new CookieJar());
+  const urlOf = (url: string | undefined, what: string): string => {
+    const u = url ?? env.target;
+    if (u === undefined) throw new TypeError(`jar.${what}: give a URL (the scenario has no target)`);
+    return u.startsWith('/') && env.target !== undefined ? new URL(u, env.target).href : u;
+  };
+  return {
+    get: (name, url) => jar().get(urlOf(url, 'get'), name),
+    all: (url) => jar().all(urlOf(url, 'all')),
+    set: (name, value, opts) => jar().set(urlOf(opts?.url, 'set'), name, value, opts),
+    clear: () => jar().clear(),
   };
 }

@@ -9,6 +9,7 @@ import { parseDuration } from '../scenario/duration.ts';
 import type { Vu } from '../scheduler/vu.ts';
 import type { RenderFn } from '../template/types.ts';
 import type { Http, HttpResponse, RequestBody, RequestOptions } from './context.ts';
+import type { VuCookies } from './cookies.ts';
 
 /** What every code request needs from the run. */
 export interface CodeHttpEnv {
@@ -21,6 +22,8 @@ export interface CodeHttpEnv {
   timeoutMs: number;
   /** The scenario's `headers`, rendered with the iteration's fields. */
   headers: { name: string; render: RenderFn }[];
+  /** `http.cookies` on: each VU's jar (absent when off). */
+  cookies?: VuCookies;
 }
 
 /** Thrown into scenario code when its VU is stopped: ends the iteration as aborted, not failed. */
@@ -221,13 +224,14 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     }
     const timeoutMs = opts?.timeout === undefined ? env.timeoutMs : typeof opts.timeout === 'number' ? opts.timeout : parseDuration(opts.timeout);
     if (timeoutMs === undefined || !(timeoutMs > 0)) throw new TypeError(`http: timeout ${JSON.stringify(opts?.timeout)} is not a positive duration like '5s' or a number of ms`);
+    const cookies = resolved.problem === undefined ? env.cookies : undefined;
     const ex = new Exchange(env.exchange, {
       requestId: env.requestId(name, state.scope),
       dispatcher: dispatcherFor(env, resolved),
       origin,
       method: upper,
       path,
-      headers,
+      headers: cookies === undefined ? headers : cookies.addTo(vu, origin, path, headers),
       body: text,
       timeoutMs,
       expect: expectOf(opts?.expect),
@@ -241,6 +245,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     await ex.send();
     if (vu.current === ex) vu.current = null;
     if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
+    if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin, path, ex.responseHeaders);
     const durationMs = env.exchange.now() - startMs;
     return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.responseBody ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }

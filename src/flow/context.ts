@@ -78,6 +78,18 @@ export interface Generators {
   regex(pattern: string): string;
 }
 
+/** The VU's cookie jar (`ctx.jar`); `url` defaults to the scenario's target. */
+export interface Jar {
+  /** The value of cookie `name` a request to `url` would send. */
+  get(name: string, url?: string): string | undefined;
+  /** Every cookie a request to `url` would send, name → value. */
+  all(url?: string): Record<string, string>;
+  /** Sets a cookie as if `url` had sent it (host-only and path '/' unless `domain`/`path` say otherwise). */
+  set(name: string, value: string, opts?: { url?: string; domain?: string; path?: string; secure?: boolean; httpOnly?: boolean; maxAge?: number; expires?: Date }): void;
+  /** Forgets every cookie of this VU. */
+  clear(): void;
+}
+
 /** Named predicates over a value; each name is a pass/fail counter in the summary and the result file. */
 export type Checks<T> = Record<string, (value: T) => boolean>;
 
@@ -109,6 +121,11 @@ export interface IterationContext<Data = undefined, Rows extends Record<string, 
     /** Iterations this VU has started, this one included. */
     iterations: number;
   };
+  /**
+   * The VU's cookies: what responses set (per iteration by default; `http.cookies: vu` keeps them across its
+   * iterations), sent with every request to a matching URL. Read or set them here.
+   */
+  jar: Jar;
   /** This iteration's number within the scenario, 0-based, across the whole run (every segment and worker). */
   iteration: number;
   /** The scenario's name (`default`, or its key under `scenarios`). */

@@ -33,6 +33,8 @@ export interface OutputRunSource {
   readonly activeVus: number;
   readonly iterations: { readonly started: number; readonly completed: number; readonly failed: number; readonly dropped: number };
   readonly checks: { toJSON(): Record<string, { passes: number; fails: number }> };
+  /** WebSocket counters so far (opened, failed, open, sent, received, delivered, lost); undefined without WebSockets. */
+  wsCounts?(): { opened: number; failed: number; open: number; sent: number; received: number; delivered: number; lost: number } | undefined;
 }
 
 /** When the run began: `startEpochMs` on the wall clock, `nowMs` a monotonic clock (ms); `run` to read counters from. */

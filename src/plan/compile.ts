@@ -174,6 +174,9 @@ function compileRequest(
   const path = render(pathText, 'url', r.pathLocation ? shift(r.pathLocation, r.path.length - pathText.length) : undefined);
   // Captures become slots only after this request's own templates are compiled: they exist from the next request on.
   const captures = r.captures.map((c) => {
+    if (c.from === 'cookie' && model.http.cookies === 'off') {
+      throw new UserError({ message: `capture '${c.name}' reads a cookie, but cookies are off (http.cookies: false)`, location: c.location ?? fallback, hint: 'remove http.cookies: false, or capture the Set-Cookie header instead' });
+    }
     if (!slots.names.includes(c.name)) slots.names.push(c.name);
     slots.captures.add(c.name);
     return { ...c, slot: slots.names.indexOf(c.name) };

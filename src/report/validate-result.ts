@@ -3,7 +3,7 @@
 // so a request named `__proto__` or `constructor` is just a name; every histogram decodes and holds `count` values.
 import { decodeHistogram } from '../metrics/histogram.ts';
 import type { WsResult } from '../result/ws-types.ts';
-import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from '../result/types.ts';
+import type { MergedFrom, LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from '../result/types.ts';
 
 /** How many problems one message lists before "and N more". */
 const MAX_LISTED = 8;
@@ -250,11 +250,12 @@ const runResult = record<RunResult>(
     timeSeries: list(point),
     selfCheck,
     protocols: map(count),
+    merged: record<MergedFrom>({ files: count, segments: list(text), partial: flag, missing: list(text) }, ['missing']),
     ws,
     // Carried as written: no report or compare reads it yet.
     k6: (v) => (isObject(v) ? (v as unknown as RunResult['k6']) : undefined),
   },
-  ['warmupMs', 'serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws', 'k6'],
+  ['merged', 'warmupMs', 'serviceTime', 'target', 'errorMessages', 'checks', 'iterationErrors', 'warnings', 'thresholds', 'scenarios', 'timeSeries', 'selfCheck', 'protocols', 'ws', 'k6'],
 );
 
 /** Parsed JSON (version already checked) → a clean RunResult, or the list of problems (path: what is wrong). */

@@ -68,6 +68,8 @@ export interface RunResult extends RequestResult {
   target?: string;
   startedAt: string;
   durationMs: number;
+  /** Present when `runner merge` wrote this file from the results of several segments. */
+  merged?: MergedFrom;
   /** How long the unrecorded `--warmup` load ran before the measured run, ms; absent without --warmup. */
   warmupMs?: number;
   /** How the run ended. */
@@ -101,6 +103,18 @@ export interface RunResult extends RequestResult {
 export interface K6ResultSection {
   metrics: Record<string, { type: string; contains: string; values: Record<string, number> }>;
   groups: { path: string; name: string; checks: Record<string, { passes: number; fails: number }>; requests: Record<string, number> }[];
+}
+
+/** What a merged result was made of. */
+export interface MergedFrom {
+  /** How many result files. */
+  files: number;
+  /** The segments they ran, `from:to`, in order. */
+  segments: string[];
+  /** True when some segment had no file (`--allow-partial`): the numbers cover part of the run. */
+  partial: boolean;
+  /** The segments no file ran; absent when none. */
+  missing?: string[];
 }
 
 /** One threshold expression's verdict. `value` is in the metric's unit (ms, 0..1, count, per second); null: no samples. */

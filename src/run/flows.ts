@@ -5,6 +5,7 @@ import type { Checks } from '../flow/checks.ts';
 import { createCodeFlow, type CodeFlow } from '../flow/code-flow.ts';
 import type { FaultScopes } from '../flow/fault-scope.ts';
 import type { IterationErrors } from '../flow/iteration-errors.ts';
+import { VuCookies } from '../flow/cookies.ts';
 import { createRequestFlow } from '../flow/request-flow.ts';
 import type { ExchangeContext } from '../http/exchange.ts';
 import type { Plan } from '../plan/types.ts';
@@ -39,6 +40,8 @@ export interface Flows {
 
 export function createFlows(plan: Plan, deps: FlowDeps): Flows {
   const codeFlows = new Map<object, CodeFlow>();
+  // One jar per VU, shared by nothing else; none at all with `http.cookies: false` (the flows then skip every cookie step).
+  const cookies = plan.http.cookies === 'off' ? undefined : new VuCookies(plan.http.cookies ?? 'iteration');
   const sleep = (vu: Vu, ms: number) => sleepVu(deps.clock, vu, ms);
   const flows = plan.scenarios.map((s): IterationFn => {
     if (s.iteration) {
@@ -57,6 +60,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           fieldNames: plan.fields.map((f) => f.name),
           seed: plan.seed,
           data: plan.data,
+          cookies,
           faults: deps.faults,
           ws: deps.ws,
         });
@@ -65,7 +69,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
       return code.iterationFor(s.name);
     }
     if (!s.steps) throw new Error(`scenario '${s.name}' has no request steps`);
-    const env = { exchange: deps.exchange, dispatcher: deps.dispatcher, checks: deps.checks, sleep };
+    const env = { exchange: deps.exchange, dispatcher: deps.dispatcher, checks: deps.checks, sleep, cookies };
     if (s.ws && deps.ws) return createWsFlow(s.steps, s.ws, { hub: deps.ws, checks: deps.checks, requestFlow: (steps) => createRequestFlow(steps, env) });
     return createRequestFlow(s.steps, env);
   });

@@ -71,6 +71,7 @@ const top: Record<string, Schema> = {
 };
 
 const http: Record<string, Schema> = {
+  cookies: { enum: ['iteration', 'vu', true, false], description: "Cookie jars: iteration (default, or true): each iteration starts with an empty jar; vu: kept across a VU's iterations; false: no cookies." },
   version: { enum: [1, 2], description: '1: HTTP/1.1 (default). 2: offer HTTP/2 over TLS by ALPN; pipelining is then streams per session.' },
   connections: whole('Max sockets (HTTP/2: sessions) per origin; default: the largest VU count.', 1, LIMITS.connections),
   timeout: duration('Whole-request deadline (default 60s), at most 1h.'),
@@ -127,6 +128,7 @@ const request: Record<string, Schema> = {
         text('JSON path', { pattern: '^\\$' }),
         { type: 'object', additionalProperties: false, properties: { json: text('JSON path', { pattern: '^\\$' }) }, required: ['json'] },
         { type: 'object', additionalProperties: false, properties: { header: text('Response header name') }, required: ['header'] },
+        { type: 'object', additionalProperties: false, properties: { cookie: text("Name of a cookie in the VU's jar (after this response)", { minLength: 1 }) }, required: ['cookie'] },
       ],
     },
   },

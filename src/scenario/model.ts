@@ -51,6 +51,11 @@ export interface HttpSettings {
   version?: 1 | 2;
   /** Extra trust and a client certificate, read from files at load time. */
   tls?: TlsFiles;
+  /**
+   * Cookie jars: `iteration` (absent = this; a jar per VU emptied at each iteration's start), `vu` (kept across
+   * the VU's iterations) or `off`.
+   */
+  cookies?: 'iteration' | 'vu' | 'off';
 }
 
 /** A PEM file the scenario names, read at load time. */
@@ -162,7 +167,8 @@ export type MultipartPartSpec =
 export interface CaptureSpec {
   /** Variable name later placeholders use. */
   name: string;
-  from: 'json' | 'header';
+  /** `cookie`: the value of the cookie named `path` that the VU's jar holds for this request's URL. */
+  from: 'json' | 'header' | 'cookie';
   /** JSON path subset (`$.a.b[0]`) or header name. */
   path: string;
   location?: Location;

@@ -140,11 +140,12 @@ function checkCaptures(c: Checker, raw: unknown, path: Path): CaptureSpec[] | un
     }
     const spec = c.object(value, at, "a JSON path like '$.token' or '{ header: Location }'");
     if (!spec) continue;
-    c.onlyKeys(spec, at, ['json', 'header']);
+    c.onlyKeys(spec, at, ['json', 'header', 'cookie']);
     if (typeof spec.header === 'string') out.push({ name, from: 'header', path: spec.header.toLowerCase(), location: c.locate(at) });
+    else if (typeof spec.cookie === 'string' && spec.cookie !== '') out.push({ name, from: 'cookie', path: spec.cookie, location: c.locate(at) });
     else if (typeof spec.json === 'string' && parseJsonPath(spec.json)) out.push({ name, from: 'json', path: spec.json, location: c.locate(at) });
     else if (typeof spec.json === 'string') c.fail([...at, 'json'], `'${spec.json}' is not a supported JSON path`, "use $.key, $.a.b, $.items[0].id or $['odd key']");
-    else c.fail(at, `capture '${name}' needs 'json' or 'header'`, "e.g. '{ json: $.token }' or '{ header: Location }'");
+    else c.fail(at, `capture '${name}' needs 'json', 'header' or 'cookie'`, "e.g. '{ json: $.token }', '{ header: Location }' or '{ cookie: session }'");
   }
   return out.length === Object.keys(obj).length ? out : undefined;
 }

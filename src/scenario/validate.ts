@@ -14,7 +14,7 @@ import { NAME, checkHeaders, checkRequests } from './validate-request.ts';
 import type { WsPlacement } from './ws-model.ts';
 
 export const topKeys = ['version', 'name', 'target', 'http', 'headers', 'fields', 'data', 'requests', 'load', 'scenarios', 'seed', 'thresholds'];
-export const httpKeys = ['version', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
+export const httpKeys = ['version', 'cookies', 'connections', 'timeout', 'pipelining', 'insecure', 'maxRedirects', 'maxCaptureSize', ...tlsKeys];
 export const scenarioKeys = ['load', 'requests'];
 
 export interface ValidateOptions {
@@ -120,6 +120,13 @@ function checkHttp(c: Checker, raw: unknown, baseDir: string): HttpSettings | un
     else c.fail(at('version'), `unsupported HTTP version ${describe(obj.version)}`, 'write version: 1 (HTTP/1.1, the default) or version: 2 (HTTP/2 over TLS)');
     // HTTP/2 multiplexes: `pipelining` becomes the streams per session, and one session carries many VUs.
     if (http.version === 2 && obj.pipelining === undefined) http.pipelining = H2_STREAMS;
+  }
+  if (obj.cookies !== undefined) {
+    const v = obj.cookies;
+    if (v === true || v === 'iteration') http.cookies = 'iteration';
+    else if (v === 'vu') http.cookies = 'vu';
+    else if (v === false || v === 'off') http.cookies = 'off';
+    else c.fail(at('cookies'), `unknown cookies setting ${describe(v)}`, "iteration (default: a fresh jar each iteration), vu (kept across a VU's iterations) or false (no cookies)");
   }
   const tls = checkTlsFiles(c, obj, baseDir);
   if (tls === null) return undefined;

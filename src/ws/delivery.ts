@@ -53,6 +53,8 @@ export class DeliveryTracker {
   constructor(
     private readonly metrics: WsMetrics,
     private readonly now: () => number,
+    /** Ids kept at most (MAX_TRACKED_IDS; tests use a small one). */
+    private readonly maxIds = MAX_TRACKED_IDS,
   ) {
     // A run prefix keeps ids of two runs against one server apart: another run's message is `unexpected`.
     this.prefix = `m${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}-`;
@@ -106,7 +108,7 @@ export class DeliveryTracker {
     }
     this.metrics.delivery.tracked++;
     if (expected > 0) this.metrics.delivery.expected += expected;
-    if (this.entries.size >= MAX_TRACKED_IDS) this.retireOldest();
+    if (this.entries.size >= this.maxIds) this.retireOldest();
     this.entries.set(id, { seq, sentAtMs: at, deadlineMs: at + graceMs, sender: peer.peerId, room: peer.room, expected, got: 0, receivers: [] });
   }
 

@@ -1,6 +1,6 @@
 // The WebSocket side of one run: its metrics, its delivery tracker and every open session, so a stop closes
 // them all. Created on the first WebSocket step: a run without WebSocket steps never builds one.
-import { DeliveryTracker } from './delivery.ts';
+import { DeliveryTracker, MAX_TRACKED_IDS } from './delivery.ts';
 import { WsMetrics } from './metrics.ts';
 import type { WsResult } from '../result/ws-types.ts';
 import type { WsSession } from './session.ts';
@@ -58,6 +58,6 @@ export class WsHub {
   /** Warnings for the result. */
   warnings(): string[] {
     const n = this.tracker.retiredEarly;
-    return n > 0 ? [`${n} tracked WebSocket message id(s) were retired before their grace period ended: more than ${1_000_000} ids were waiting at once (lower the send rate or the grace)`] : [];
+    return n > 0 ? [`${n} tracked WebSocket message id(s) were retired before their grace period ended: more than ${MAX_TRACKED_IDS.toLocaleString('en-US')} ids were waiting at once (lower the send rate or the grace)`] : [];
   }
 }

@@ -61,6 +61,11 @@ export class WsMetrics {
     return Math.max(0, Math.floor((this.now() - this.startMs) / 1000));
   }
 
+  /** Cumulative counters for live outputs (Prometheus). */
+  liveCounts(): { opened: number; failed: number; open: number; sent: number; received: number; delivered: number; lost: number } {
+    return { opened: this.opened, failed: this.failed, open: this.open, sent: this.sent, received: this.received, delivered: this.delivery.delivered, lost: this.delivery.lost };
+  }
+
   toResult(): WsResult {
     return {
       connections: {

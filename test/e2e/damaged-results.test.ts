@@ -85,7 +85,7 @@ describe('damaged or foreign result files', () => {
     const elapsedMs = performance.now() - started;
     assert.equal(r.code, 0, r.stderr);
     const html = await readFile(join(dir, 'day.html'), 'utf8');
-    assert.match(html, /Throughput per second/);
+    assert.match(html, /Requests per second/);
     assert.ok(html.length < 1_000_000, `report is ${html.length} bytes`);
     assert.ok(elapsedMs < 30_000, `took ${Math.round(elapsedMs)} ms`);
     const c = await runInProcess(['compare', 'day.json', 'good.json'], dir);

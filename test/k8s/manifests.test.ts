@@ -153,6 +153,14 @@ test('k8s checks the scenario first and refuses what a ConfigMap cannot hold', a
   const big = await runInProcess(['k8s', 'big/s.yaml', '--segments', '2'], dir);
   assert.equal(big.code, 2);
   assert.match(big.stderr, /over the 1 MiB a ConfigMap can hold/);
+  const scenarioBefore = readFileSync(join(dir, 'load/scenarios/shop.yaml'), 'utf8');
+  const over = await runInProcess(['k8s', 'load/scenarios/shop.yaml', '--segments', '2', '-o', 'load/templates/user.json'], dir);
+  assert.equal(over.code, 2);
+  assert.match(over.stderr, /--output .*is an input of this command; it would be overwritten/);
+  assert.equal(readFileSync(join(dir, 'load/scenarios/shop.yaml'), 'utf8'), scenarioBefore);
+  const written = await runInProcess(['k8s', 'load/scenarios/shop.yaml', '--segments', '2', '-o', 'run.yaml'], dir);
+  assert.equal(written.code, 0, written.stderr);
+  assert.equal(parseAllDocuments(readFileSync(join(dir, 'run.yaml'), 'utf8')).length, 2);
   const both = await runInProcess(['k8s', 'load/scenarios/shop.yaml', '--segments', '2', '--start-in', '1m', '--start-at', '2030-01-01T00:00:00Z'], dir);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /either --start-in or --start-at/);

@@ -8,6 +8,7 @@ import { randomSeed } from '../../generators/rng.ts';
 import { RESULT_MARKER, buildK8sObjects, jobNameOf } from '../../k8s/manifests.ts';
 import { compilePlan } from '../../plan/compile.ts';
 import { writeFileAtomic } from '../../report/atomic-write.ts';
+import { checkOutputPaths } from '../../report/output-path.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { FileRefusal, readUserFile } from '../../scenario/read-file.ts';
@@ -68,7 +69,11 @@ export async function k8sCommand(io: Io, file: string, flags: K8sFlags, now: () 
       '# Apply before that instant; a pod that starts more than 1 s late exits 2. Collect the results with the commands in the README ("Running on Kubernetes").',
     ].join('\n');
     const text = `${header}\n${stringify(configMap, { lineWidth: 0, aliasDuplicateObjects: false })}---\n${stringify(job, { lineWidth: 0, aliasDuplicateObjects: false })}`;
-    if (flags.output) await writeFileAtomic(resolve(io.cwd, flags.output), text);
+    if (flags.output) {
+      // A writable place that is none of the files the manifests carry (the scenario, a template, …).
+      const [target] = checkOutputPaths([{ flag: '--output', path: resolve(io.cwd, flags.output), given: flags.output }], [scenarioFile, ...files.map((f) => f.path)]);
+      await writeFileAtomic(target, text);
+    }
     else io.stdout.write(text);
     const ns = flags.namespace ? ` -n ${flags.namespace}` : '';
     io.stderr.write(

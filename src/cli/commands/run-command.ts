@@ -19,6 +19,9 @@ import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
 import { waitForStart } from '../start-at.ts';
+import { WorkerRun } from '../../workers/worker-run.ts';
+import type { PlanInputs } from '../../run/prepare.ts';
+import { availableParallelism } from 'node:os';
 import { parseSegmentSpec, type SegmentTuple } from '../../scheduler/segment.ts';
 import { UserError } from '../../errors.ts';
 import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
@@ -66,12 +69,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
+  const workers = workerCount(flags, model, specs, segment);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
   if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
-  const run = new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
+  const run = workers
+    ? new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt })
+    : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
-  model.k6?.attach(run);
+  if (run instanceof Run) model.k6?.attach(run);
+  // With workers the watch reads the workers' seconds merged on this thread (checks by name only at the end).
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
     run.stop('aborted');
@@ -182,4 +189,28 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
     if (err instanceof RangeError) throw new UserError({ message: err.message, hint: 'e.g. --segment 2/3 runs the second third; every process of the run gets the same scenario, --seed and segment count' });
     throw err;
   }
+}
+
+/** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
+function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSpec[], segment: SegmentTuple | undefined): number | undefined {
+  if (flags.workers === undefined) return undefined;
+  const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
+  const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
+  if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
+  if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
+  if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
+  const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
+  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
+  return count;
+}
+
+/** What a worker thread needs to build the same model (structured-clonable). */
+function planInputs(io: Io, flags: RunFlags): PlanInputs {
+  return {
+    env: { ...io.env, ...envFlags(flags.env) },
+    placeholderEnv: { ...io.env },
+    load: { vus: flags.vus, iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate, stages: flags.stages },
+    http: { connections: flags.connections, timeoutMs: flags.timeout, insecure: flags.insecure },
+    target: flags.target,
+  };
 }

@@ -1,0 +1,96 @@
+// A worker thread of `runner run --workers N`: compiles the plan again for its own segment (functions cannot
+// cross threads), runs it with its own undici pool, posts live counts each second and its whole result at the
+// end. This module is both the thread's entry (it starts itself when loaded in a runner worker) and the place
+// the main thread starts one from, so the bundled CLI and the sources under tsx find the same file.
+import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import type { Diagnostic } from '../errors.ts';
+import type { RunResult } from '../result/types.ts';
+import type { PlanInputs } from '../run/prepare.ts';
+import type { SecondSnapshot } from '../metrics/snapshot.ts';
+
+export interface WorkerInput {
+  kind: 'runner-worker';
+  file: string;
+  cwd: string;
+  inputs: PlanInputs;
+  seed: number;
+  /** 1-based: this worker runs segment index/count of the run. */
+  index: number;
+  count: number;
+  stopGraceMs?: number;
+}
+
+/** What a worker posts: live counts each second, then its result (or why it could not run). */
+export type FromWorker =
+  /** The plan is compiled: the thread waits for 'go', so all threads start their load together. */
+  | { type: 'ready' }
+  | { type: 'tick'; iterations: RunResult['iterations']; activeVus: number }
+  /** One closed second of this thread's numbers (metrics/snapshot.ts), for live progress and thresholds. */
+  | { type: 'second'; second: SecondSnapshot }
+  | { type: 'done'; result: RunResult; codeError?: Diagnostic[] }
+  | { type: 'failed'; message: string; diagnostics?: Diagnostic[] };
+
+export type ToWorker = { type: 'go' } | { type: 'stop'; outcome: 'interrupted' | 'aborted' } | { type: 'abort' };
+
+const TICK_MS = 1_000;
+
+/** Starts a worker thread running `input`'s segment. */
+export function startWorker(input: WorkerInput): Worker {
+  // No parent flags carry over (a test runner's --test must not start again per thread).
+  const options = { workerData: input, execArgv: [] };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(import.meta.url), options);
+  // From the sources (tests under tsx): the thread registers tsx's loader before it imports this file.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+if (!isMainThread && (workerData as WorkerInput | null)?.kind === 'runner-worker' && parentPort) void runWorker(workerData as WorkerInput, parentPort);
+
+async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
+  const post = (m: FromWorker) => port.postMessage(m);
+  try {
+    const [{ loadModel, planFor }, { Run }, { SegmentTuple }, { UserError }, { snapshotSecond }] = await Promise.all([
+      import('../run/prepare.ts'),
+      import('../run.ts'),
+      import('../scheduler/segment.ts'),
+      import('../errors.ts'),
+      import('../metrics/snapshot.ts'),
+    ]);
+    let run: InstanceType<typeof Run> | undefined;
+    let pending: ToWorker | undefined;
+    let go: () => void = () => {};
+    const started = new Promise<void>((resolve) => (go = resolve));
+    port.on('message', (m: ToWorker) => {
+      // A stop before 'go' also releases the wait: the run then starts stopped and ends at once.
+      if (m.type !== 'go' && !run) pending = m;
+      else if (m.type === 'stop') run!.stop(m.outcome);
+      else if (m.type === 'abort') run!.abort();
+      go();
+    });
+    try {
+      const model = await loadModel(input.file, input.cwd, input.inputs);
+      const plan = planFor(model, input.inputs, input.seed, SegmentTuple.nth(input.index, input.count));
+      run = new Run(plan, { stopGraceMs: input.stopGraceMs });
+    } catch (err) {
+      if (err instanceof UserError) return post({ type: 'failed', message: err.message, diagnostics: err.diagnostics });
+      throw err;
+    }
+    const r = run;
+    r.metrics.onSecond((view) => post({ type: 'second', second: snapshotSecond(view) }));
+    if (pending?.type === 'stop') r.stop(pending.outcome);
+    else if (pending?.type === 'abort') r.abort();
+    post({ type: 'ready' });
+    await started;
+    // From now on the run keeps the thread alive; the listener must not, once the run is over.
+    port.unref();
+    const tick = setInterval(() => post({ type: 'tick', iterations: { ...r.iterations }, activeVus: r.activeVus }), TICK_MS);
+    tick.unref();
+    const result = await r.start();
+    clearInterval(tick);
+    post({ type: 'tick', iterations: { ...r.iterations }, activeVus: 0 });
+    post({ type: 'done', result, ...(r.scenarioCodeError ? { codeError: r.scenarioCodeError.diagnostics } : {}) });
+  } catch (err) {
+    post({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
+}

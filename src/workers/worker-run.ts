@@ -1,0 +1,188 @@
+// `runner run --workers N`: the main thread's side. Starts N worker threads, each running segment i/N of the
+// run with its own pool; sums their live counts for progress; passes Ctrl-C and stops on; merges their results
+// into the one result of the run. The scenario was loaded, validated and compiled here first, once, so a
+// mistake is reported once, before any thread starts.
+import { UserError } from '../errors.ts';
+import type { Plan } from '../plan/types.ts';
+import type { RunResult } from '../result/types.ts';
+import type { PlanInputs } from '../run/prepare.ts';
+import { createRealClock, type Clock } from '../scheduler/clock.ts';
+import { segmentIdentity } from '../scheduler/segment.ts';
+import { VERSION } from '../version.ts';
+import { mergeWorkerResults } from './merge-results.ts';
+import { createCollector, type Collector } from '../metrics/collector.ts';
+import { mergeSecondSnapshots, type SecondSnapshot } from '../metrics/snapshot.ts';
+import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
+import type { Worker } from 'node:worker_threads';
+
+export interface WorkerRunOptions {
+  file: string;
+  cwd: string;
+  inputs: PlanInputs;
+  count: number;
+  warnings?: string[];
+  startAt?: Date;
+  stopGraceMs?: number;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Closed seconds posted and not yet merged, in order of t. */
+  seconds: SecondSnapshot[];
+  ended: boolean;
+  iterations: RunResult['iterations'];
+  activeVus: number;
+  result?: RunResult;
+  failure?: string;
+}
+
+export class WorkerRun {
+  readonly clock: Clock = createRealClock();
+  /** A setup() or teardown() that threw in a worker, as in Run. */
+  scenarioCodeError: UserError | undefined;
+  private slots: Slot[] = [];
+  private readonly warnings: string[];
+  private startedAtMs = 0;
+  private stopped: ToWorker | undefined;
+  private liveFailed = false;
+  /** Checks by name are counted in the workers and merged at the end (their per-second sums reach `metrics`). */
+  readonly checks = { toJSON: () => ({}) };
+  /**
+   * The workers' closed seconds, merged second by second (exact: counts added, histograms added): live
+   * progress, abortOnFail thresholds and the outputs read it as they read a one-thread run's collector.
+   */
+  readonly metrics: Collector;
+
+  constructor(
+    readonly plan: Plan,
+    private readonly options: WorkerRunOptions,
+  ) {
+    this.warnings = [...(options.warnings ?? [])];
+    this.metrics = createCollector(plan.requestNames, () => this.clock.now());
+  }
+
+  get iterations(): RunResult['iterations'] {
+    const out = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
+    for (const s of this.slots) for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += s.iterations[k];
+    return out;
+  }
+
+  get activeVus(): number {
+    return this.slots.reduce((n, s) => n + s.activeVus, 0);
+  }
+
+  elapsedMs(): number {
+    return this.startedAtMs === 0 ? 0 : this.clock.now() - this.startedAtMs;
+  }
+
+  async start(): Promise<RunResult> {
+    const { count } = this.options;
+    const ready: Promise<void>[] = [];
+    const ended = Array.from({ length: count }, (_, i) => this.startOne(i + 1, count, ready));
+    // Every thread loads and compiles first; the load starts on all of them at once, and the clock with it.
+    await Promise.all(ready);
+    const startedAt = new Date();
+    this.startedAtMs = this.clock.now();
+    for (const s of this.slots) s.worker.postMessage({ type: 'go' } satisfies ToWorker);
+    await Promise.all(ended);
+    this.mergeSeconds();
+    const durationMs = Math.round(this.clock.now() - this.startedAtMs);
+    const results = this.slots.flatMap((s) => (s.result ? [s.result] : []));
+    const failures = this.slots.flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
+    const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
+    merged.warnings.unshift(...this.warnings, ...failures);
+    if (failures.length > 0 && merged.outcome === 'completed') merged.outcome = 'aborted';
+    return merged;
+  }
+
+  stop(outcome: 'interrupted' | 'aborted' = 'interrupted'): void {
+    if (this.stopped) return;
+    this.stopped = { type: 'stop', outcome };
+    for (const s of this.slots) s.worker.postMessage(this.stopped);
+  }
+
+  abort(): void {
+    this.stopped = { type: 'abort' };
+    for (const s of this.slots) s.worker.postMessage(this.stopped);
+  }
+
+  warn(text: string): void {
+    this.warnings.push(text);
+  }
+
+  /** Scenario code runs in the workers: nothing of it runs on this thread. */
+  inScenarioCode(): boolean {
+    return false;
+  }
+
+  scenarioFault(): boolean {
+    return false;
+  }
+
+  private identity(): RunResult['scenario'] {
+    return {
+      name: this.plan.name,
+      file: this.plan.file,
+      seed: this.plan.seed,
+      ...(this.plan.segment ? segmentIdentity(this.plan.segment) : {}),
+      ...(this.options.startAt ? { startAt: this.options.startAt.toISOString() } : {}),
+    };
+  }
+
+  /** Starts worker `index`; `ready` gets a promise that settles once it compiled its plan (or ended). */
+  private startOne(index: number, count: number, ready: Promise<void>[]): Promise<void> {
+    const { file, cwd, inputs, stopGraceMs } = this.options;
+    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, stopGraceMs });
+    const slot: Slot = { worker, seconds: [], ended: false, iterations: { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }, activeVus: 0 };
+    this.slots.push(slot);
+    if (this.stopped) worker.postMessage(this.stopped);
+    let isReady: () => void = () => {};
+    ready.push(new Promise<void>((r) => (isReady = r)));
+    return new Promise((resolve) => {
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') isReady();
+        else if (m.type === 'tick') {
+          slot.iterations = m.iterations;
+          slot.activeVus = m.activeVus;
+        } else if (m.type === 'second') {
+          slot.seconds.push(m.second);
+          this.mergeSeconds();
+        } else if (m.type === 'done') {
+          slot.result = m.result;
+          if (m.codeError) this.scenarioCodeError ??= new UserError(m.codeError);
+        } else slot.failure = m.diagnostics?.[0]?.message ?? m.message;
+      });
+      worker.on('error', (err) => (slot.failure ??= err.message));
+      worker.on('exit', (code) => {
+        if (!slot.result && !slot.failure) slot.failure = `its thread exited (${code}) before sending a result`;
+        slot.activeVus = 0;
+        slot.ended = true;
+        this.mergeSeconds();
+        isReady();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Hands the collector every second that all running workers have closed, merged across them, in order of t.
+   * A worker that ended closes no more seconds: it no longer holds the others back.
+   */
+  private mergeSeconds(): void {
+    for (;;) {
+      const waiting = this.slots.filter((s) => s.seconds.length > 0 || !s.ended);
+      if (waiting.length === 0 || waiting.some((s) => s.seconds.length === 0)) return;
+      const t = Math.min(...waiting.map((s) => s.seconds[0].t));
+      const now = waiting.flatMap((s) => (s.seconds[0].t === t ? [s.seconds.shift()!] : []));
+      if (this.liveFailed) continue;
+      try {
+        this.metrics.addSecond(mergeSecondSnapshots(now));
+      } catch (err) {
+        // Request names a code scenario makes at run time get ids per thread: the live view cannot follow them.
+        // The result is unaffected (it merges the workers' own results by name).
+        this.liveFailed = true;
+        this.warnings.push(`live progress and abortOnFail stopped following the workers: ${(err as Error).message}`);
+      }
+    }
+  }
+}

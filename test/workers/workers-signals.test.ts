@@ -1,0 +1,74 @@
+// Ctrl-C with --workers (built CLI, real signal): every thread stops, the merged result is written with
+// outcome interrupted, the exit code is 130, and the books balance against what the server completed.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../../src/result/types.ts';
+
+const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'runner-workers-signals-'));
+const children: ChildProcess[] = [];
+let server: Server | undefined;
+const sockets = new Set<Socket>();
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('SIGINT during a --workers 2 run: exit 130, one result file, 200s == server completions', async () => {
+  const counts = { received: 0, finished: 0 };
+  server = createServer((req, res) => {
+    req.resume();
+    req.once('end', () => {
+      counts.received++;
+      res.once('finish', () => counts.finished++);
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 11 });
+        res.end('{"ok":true}');
+      }, 20);
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const file = join(dir, 'w.yaml');
+  writeFileSync(file, [`name: w`, `target: ${url}`, 'http:', '  timeout: 5s', 'requests:', '  - name: hit', '    path: /', '    expect: 200', 'load:', '  executor: constant-vus', '  vus: 10', '  duration: 60s', ''].join('\n'));
+  const out = join(dir, 'w.json');
+  const child = spawn(process.execPath, [bin, 'run', file, '--workers', '2', '--out', out, '--no-color'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  // Signal 1.5 s after the first request reached the server (a slow start on a loaded machine cannot race it).
+  const poll = setInterval(() => {
+    if (counts.received === 0) return;
+    clearInterval(poll);
+    setTimeout(() => child.kill('SIGINT'), 1_500);
+  }, 5);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearInterval(poll);
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /SIGINT: stopping/);
+  assert.equal(stdout.split('outcome: interrupted').length - 1, 1, `one summary:\n${stdout}`);
+  assert.ok(existsSync(out), 'result file written');
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.equal(result.outcome, 'interrupted');
+  const ok = result.totals.byStatus['200'] ?? 0;
+  assert.ok(ok > 50, `only ${ok} requests`);
+  assert.equal(ok, counts.finished);
+  assert.equal(result.totals.requests, counts.received);
+  assert.equal(result.latency.count, ok);
+});

@@ -1,0 +1,82 @@
+// --workers: N threads, each its own pool and segment; one summary and one result whose numbers are the
+// unsharded run's: the same payloads on the server, the same totals, histogram counts equal to the requests.
+// The runs spawn the built CLI (threads load the bundle, not the sources through tsx); Ctrl-C with workers
+// exits 130 with a result whose books balance against the server.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeHistogram } from '../../src/metrics/histogram.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { runInProcess } from '../e2e/in-process.ts';
+import { runCli } from '../e2e/cli.ts';
+
+const servers: TestServer[] = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+const dir = mkdtempSync(join(tmpdir(), 'runner-workers-'));
+
+const scenario = (url: string, load: string) => `name: workers
+target: ${url}
+fields:
+  id: { gen: string, length: 8, unique: true }
+  n: { gen: int, min: 1, max: 1000000 }
+requests:
+  - name: post
+    method: POST
+    path: /x/{{n}}
+    json: { id: "{{id}}", n: "{{n}}" }
+    expect: 200
+load: ${load}
+`;
+
+async function runWith(workers: number, load: string) {
+  const server = await startTestServer();
+  servers.push(server);
+  const file = join(dir, `w${workers}.yaml`);
+  writeFileSync(file, scenario(server.url, load));
+  const out = join(dir, `w${workers}.json`);
+  const r = await runCli(['run', file, '--workers', String(workers), '--seed', '9', '--out', out], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const bodies = server.received.map((x) => `${x.path} ${x.body}`).sort();
+  return { r, result: JSON.parse(readFileSync(out, 'utf8')), hash: createHash('sha256').update(bodies.join('\n')).digest('hex'), count: server.count, ids: new Set(bodies.map((b) => JSON.parse(b.slice(b.indexOf(' ') + 1)).id)).size };
+}
+
+test('--workers 2 vs --workers 1, same seed, shared-iterations 6,000: the same payloads, totals, one summary, histogram count = requests', async () => {
+  const load = '{ executor: shared-iterations, vus: 8, iterations: 6000 }';
+  const one = await runWith(1, load);
+  const two = await runWith(2, load);
+  assert.equal(one.count, 6000);
+  assert.equal(two.count, 6000);
+  assert.equal(two.hash, one.hash, 'the server received byte-for-byte the same bodies');
+  assert.equal(two.ids, 6000, 'unique ids never repeat across workers');
+  for (const run of [one, two]) {
+    const { result, r } = run;
+    assert.equal(result.totals.requests, 6000);
+    assert.deepEqual(result.totals.byStatus, { 200: 6000 });
+    assert.deepEqual(result.iterations, { started: 6000, completed: 6000, failed: 0, dropped: 0, aborted: 0 });
+    assert.equal(result.latency.count, 6000);
+    assert.equal(decodeHistogram(result.latency.hdr).totalCount, 6000);
+    assert.equal(result.requests.post.latency.count, 6000);
+    assert.equal(result.scenarios.default.iterations.completed, 6000);
+    assert.deepEqual(result.checks, one.result.checks);
+    assert.equal(r.stdout.split('outcome: completed').length - 1, 1, `one summary:\n${r.stdout}`);
+  }
+  assert.equal(two.result.scenario.seed, 9);
+  assert.equal(two.result.scenario.segment, undefined, 'workers are not segments of the run: the result is the whole run');
+});
+
+test('--workers refuses what it cannot do yet, before any thread starts', async () => {
+  const file = join(dir, 'refuse.yaml');
+  writeFileSync(file, scenario('http://127.0.0.1:1', '{ executor: shared-iterations, vus: 1, iterations: 1 }'));
+  const seg = await runInProcess(['run', file, '--workers', '2', '--segment', '1/2', '--seed', '1', '-q'], dir);
+  assert.equal(seg.code, 2);
+  assert.match(seg.stderr, /--workers does not combine with --segment yet/);
+  const nd = await runInProcess(['run', file, '--workers', '2', '--out', `ndjson=${join(dir, 'x.ndjson')}`, '-q'], dir);
+  assert.equal(nd.code, 2);
+  assert.match(nd.stderr, /--workers does not combine with --out ndjson=/);
+  const bad = await runInProcess(['run', file, '--workers', 'many', '-q'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--workers takes a number of threads/);
+});
