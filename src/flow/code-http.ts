@@ -49,6 +49,8 @@ export interface RawExchangeRequest {
   timeoutMs: number;
   expect: Uint8Array;
   keepBody: boolean;
+  /** Wraps the origin's dispatcher for this one request (the k6 layer observes response timing and raw bytes). */
+  wrapDispatcher?: (d: Dispatcher) => Dispatcher;
 }
 
 export interface RawExchangeResult {
@@ -243,7 +245,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     await ex.send();
     if (vu.current === ex) vu.current = null;
     if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
-    if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin, path, ex.responseHeaders);
+    if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin, path, ex.responseHeaders['set-cookie']);
     const durationMs = env.exchange.now() - startMs;
     return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.responseBody ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }
@@ -253,9 +255,10 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     const vu = state.vu;
     if (vu.interrupted) throw new IterationAborted();
     const resolved = resolveUrl(r.url);
+    const dispatcher = dispatcherFor(env, resolved);
     const ex = new Exchange(env.exchange, {
       requestId: env.requestId(r.name, state.scope),
-      dispatcher: dispatcherFor(env, resolved),
+      dispatcher: r.wrapDispatcher ? r.wrapDispatcher(dispatcher) : dispatcher,
       origin: resolved.origin,
       method: r.method,
       path: resolved.path,
