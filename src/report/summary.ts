@@ -54,6 +54,8 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   const warmup = typeof result.warmupMs === 'number' ? `  (after a ${formatDurationMs(result.warmupMs)} warm-up, not recorded)` : '';
   out.push(`scenario: ${safe(result.scenario.name)}${target}  duration: ${formatDurationMs(result.durationMs)}${warmup}  outcome: ${safe(result.outcome)}`);
   out.push(`seed: ${result.scenario.seed} (replay with --seed ${result.scenario.seed})`);
+  const merged = result.merged;
+  if (merged) out.push(`merged: ${merged.files} result files, segments ${merged.segments.map(safe).join(', ')}${merged.partial ? paint(RED, `  PARTIAL: missing ${(merged.missing ?? []).map(safe).join(', ')}`) : ''}`);
   out.push('');
 
   // The status and error lines keep the original program's exact wording: people grep for them.
