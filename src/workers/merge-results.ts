@@ -1,6 +1,7 @@
 // The one result of a run made by several worker threads: counts summed, histograms added (so percentiles are
 // the true percentiles of all requests), rates over the run's own duration, per-second buckets added by second.
 import { decodeHistogram, mergeHistograms, summarizeLatency } from '../metrics/histogram.ts';
+import { mergeWsSections } from '../report/merge-ws.ts';
 import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, TimeSeriesPoint, Totals } from '../result/types.ts';
 
 function sumRecord(list: readonly (Record<string, number> | undefined)[]): Record<string, number> {
@@ -138,5 +139,13 @@ export function mergeWorkerResults(parts: readonly RunResult[], run: Pick<RunRes
   const protocols = sumRecord(parts.map((p) => p.protocols));
   if (Object.keys(protocols).length > 0) result.protocols = protocols;
   if (Object.keys(errorMessages).length > 0) result.errorMessages = errorMessages;
+  // Workers start together: their WebSocket seconds line up as they are. Each tracks its own connections.
+  const ws = mergeWsSections(parts.map((p, i) => ({ file: `worker ${i + 1}`, ws: p.ws, offsetS: 0 })), (list) =>
+    mergeHistograms(list.flatMap((x) => (x.hdr === undefined ? [] : [decodeHistogram(x.hdr)]))),
+  );
+  if (ws !== undefined) {
+    result.ws = ws;
+    if (parts.length > 1) result.warnings.push('WebSocket delivery is tracked within each worker: a room whose members run in different workers counts their copies as unexpected (and expects fewer)');
+  }
   return run.target === undefined ? result : { ...result, target: run.target };
 }
