@@ -80,3 +80,15 @@ test('--workers refuses what it cannot do yet, before any thread starts', async 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--workers takes a number of threads/);
 });
+
+test('--workers refuses a code scenario with setup() or teardown(): each thread ran setup() once more, and teardown() got no data', async () => {
+  const server = await startTestServer();
+  servers.push(server);
+  const file = join(dir, 'lifecycle.ts');
+  const body = `{ target: '${server.url}', load: { executor: 'shared-iterations', vus: 2, iterations: 4 }, setup: async ({ http }) => { await http.get('/setup'); return { token: 't' }; }, teardown: async (_ctx, data) => { if (data.token !== 't') throw new Error('no data'); }, iteration: async ({ http }) => { await http.get('/it'); } }`;
+  writeFileSync(file, `import { defineScenario } from 'runner';\nexport default defineScenario(${body});\n`);
+  const r = await runInProcess(['run', file, '--workers', '2', '-q'], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--workers does not combine with setup\(\) or teardown\(\) \(scenario 'default'\) yet/);
+  assert.equal(server.count, 0);
+});
