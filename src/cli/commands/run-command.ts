@@ -195,6 +195,9 @@ function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSp
   if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
   if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
   if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
+  // Each thread would run setup() and teardown() itself: once per run is their promise.
+  const lifecycle = model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
+  if (lifecycle) throw refuse('setup() or teardown()', 'run a scenario with setup/teardown on one thread');
   const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
   if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
   return count;
