@@ -24,13 +24,14 @@ export class VuCookies {
   }
 
   /**
-   * `headers` (flat [name, value, …]) with the VU's cookies for `url` added: the same array when none apply,
-   * else a copy (a `Cookie` header of the scenario's own is kept, the jar's cookies after it).
+   * `headers` (flat [name, value, …]) with the VU's cookies for `origin` + `path` added: the same array when none
+   * apply, else a copy (a `Cookie` header of the scenario's own is kept, the jar's cookies after it). Nothing is
+   * allocated while the VU's jar is empty.
    */
-  addTo(vu: Vu, url: string, headers: string[]): string[] {
+  addTo(vu: Vu, origin: string, path: string, headers: string[]): string[] {
     const jar = this.jars.get(vu);
     if (jar === undefined || jar.empty) return headers;
-    const value = jar.header(url);
+    const value = jar.header(origin + path);
     if (value === '') return headers;
     const out = headers.slice();
     for (let i = 0; i < out.length; i += 2) {
@@ -43,9 +44,9 @@ export class VuCookies {
     return out;
   }
 
-  /** Keeps the cookies a response from `url` set. */
-  store(vu: Vu, url: string, responseHeaders: Readonly<Record<string, string | string[] | undefined>>): void {
+  /** Keeps the cookies a response from `origin` + `path` set. */
+  store(vu: Vu, origin: string, path: string, responseHeaders: Readonly<Record<string, string | string[] | undefined>>): void {
     const setCookie = responseHeaders['set-cookie'];
-    if (setCookie !== undefined) this.jar(vu).store(url, setCookie);
+    if (setCookie !== undefined) this.jar(vu).store(origin + path, setCookie);
   }
 }

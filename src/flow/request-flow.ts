@@ -68,8 +68,6 @@ class VuFlow {
   private intended: number | undefined = undefined;
   private resolve: ((o: IterationOutcome) => void) | null = null;
   private readonly resume = (): void => this.next();
-  /** The current request's URL, kept only when cookies are on (their domain and path rules need it). */
-  private url = '';
 
   constructor(
     readonly vu: Vu,
@@ -127,10 +125,7 @@ class VuFlow {
     ex.method = req.method;
     ex.path = req.path(vars);
     const cookies = this.env.cookies;
-    if (cookies !== undefined) {
-      this.url = req.origin + ex.path;
-      headers = cookies.addTo(vu, this.url, headers);
-    }
+    if (cookies !== undefined) headers = cookies.addTo(vu, req.origin, ex.path, headers);
     ex.headers = headers;
     ex.body = req.bodyBytes === undefined ? req.body?.(vars) : req.bodyBytes(vars);
     ex.timeoutMs = req.timeoutMs;
@@ -153,10 +148,10 @@ class VuFlow {
     if (ex.error === 'aborted') return this.end('aborted');
     const cookies = this.env.cookies;
     // Cookies a response sets are kept whatever its status (a 401 may still set a session).
-    if (cookies !== undefined && ex.error === undefined) cookies.store(this.vu, this.url, ex.responseHeaders);
+    if (cookies !== undefined && ex.error === undefined) cookies.store(this.vu, ex.origin, ex.path, ex.responseHeaders);
     this.env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
     if (ex.error !== undefined || !ex.expected) return this.end('failed');
-    if (step.captures.length > 0 && !applyCaptures(step, ex, this.vu.vars, this.env.checks, cookies?.jar(this.vu), this.url)) return this.end('failed');
+    if (step.captures.length > 0 && !applyCaptures(step, ex, this.vu.vars, this.env.checks, cookies?.jar(this.vu))) return this.end('failed');
     this.stepIndex++;
     const think = step.req.think;
     if (think) {
@@ -197,7 +192,7 @@ function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
   };
 }
 
-function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Checks, jar: CookieJar | undefined, url: string): boolean {
+function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Checks, jar: CookieJar | undefined): boolean {
   let json: unknown;
   let parsed = false;
   let ok = true;
@@ -205,7 +200,7 @@ function applyCaptures(step: Step, ex: Exchange, vars: FieldValue[], checks: Che
     let value: unknown;
     if (c.from === 'cookie') {
       // The jar after this response: a cookie it set, or one an earlier response set that applies to this URL.
-      value = jar?.get(url, c.header);
+      value = jar?.get(ex.origin + ex.path, c.header);
     } else if (c.from === 'header') {
       const h = ex.responseHeaders[c.header];
       value = Array.isArray(h) ? h[0] : h;

@@ -3,6 +3,7 @@
 // recomputed over the true overall span, and the per-second series is aligned by absolute second.
 import { decodeHistogram, createHistogram, summarizeLatency, type Histogram } from '../metrics/histogram.ts';
 import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, TimeSeriesPoint, Totals } from '../result/types.ts';
+import { mergeWsSections } from './merge-ws.ts';
 import { buildRunResult } from './result.ts';
 import type { MergeCoverage, MergeInput } from './merge-check.ts';
 
@@ -118,7 +119,12 @@ export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCover
 
   const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings))];
   if (coverage.missing.length > 0) warnings.unshift(`partial merge (--allow-partial): no result for segment ${coverage.missing.join(', ')}; the totals cover only ${coverage.segments.join(', ')}`);
-  if (inputs.some((i) => i.result.ws !== undefined)) warnings.push('the WebSocket sections of the files are not merged (runner merge does not add them yet); read them in each file');
+  const ws = mergeWsSections(
+    inputs.map((i, k) => ({ file: i.file, ws: i.result.ws, offsetS: Math.floor((starts[k] - origin) / 1000) })),
+    (parts) => m.histogram(parts),
+  );
+  // Each process tracks its own connections: a room split across segments sees the others' copies as unexpected.
+  if (ws !== undefined && inputs.length > 1) warnings.push('WebSocket delivery is tracked within each segment: keep each room inside one segment, or its copies from other segments count as unexpected');
 
   const first = inputs[0].result;
   const { segment: _s, segmentIndex: _i, ...identity } = first.scenario;
@@ -142,6 +148,7 @@ export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCover
   const protocols: Record<string, number> = {};
   for (const i of inputs) addInto(protocols, i.result.protocols ?? {});
   if (Object.keys(protocols).length > 0) result.protocols = protocols;
+  if (ws !== undefined) result.ws = ws;
   result.merged = { files: inputs.length, segments: coverage.segments, partial: coverage.missing.length > 0, ...(coverage.missing.length > 0 ? { missing: coverage.missing } : {}) };
   return result;
 }

@@ -211,3 +211,25 @@ export default defineScenario<undefined, { users: { id: string; email: string } 
     await server.close();
   }
 });
+
+test('CLI: validate lists each data file; run says on stderr/summary why a queue stopped, and exits 0', async () => {
+  const { runInProcess } = await import('../e2e/in-process.ts');
+  const server = await startTestServer();
+  try {
+    scenario('cli.yaml', `target: ${server.url}
+data:
+  users: { file: users10.csv, order: queue }
+requests: [{ path: "/u/{{users.id}}" }]
+load: { executor: shared-iterations, vus: 2, iterations: 15 }
+`);
+    const v = await runInProcess(['validate', 'cli.yaml'], dir);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /data users: 10 rows \(id, email\), order queue/);
+    const r = await runInProcess(['run', 'cli.yaml', '--seed', '1'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, /warning: scenario 'default': data 'users' \(order: queue\) ran out after its 10 rows/);
+    assert.equal(server.received.length, 10);
+  } finally {
+    await server.close();
+  }
+});

@@ -7,6 +7,7 @@ import { uncompress } from 'snappyjs';
 import { createGrowingHistogram, createHistogram, recordUs } from '../../src/metrics/histogram.ts';
 import { PrometheusAggregate, valuesAtPercentiles } from '../../src/output/prometheus/aggregate.ts';
 import { createHttpSample } from '../../src/metrics/sample.ts';
+import { Seconds } from '../../src/metrics/seconds.ts';
 import { createWriteRequestEncoder, type Series } from '../../src/output/prometheus/remote-write.ts';
 
 type Field = { field: number; wire: number; value: number | Uint8Array };
@@ -78,21 +79,34 @@ test('a stale marker is written as the exact StaleNaN bits Prometheus looks for'
 });
 
 test('a quiet second writes no quantile, and ends the series that had values with stale markers', () => {
+  let nowMs = 0;
+  const seconds = new Seconds([], () => nowMs, undefined);
+  const batches: Series[][] = [];
   const a = new PrometheusAggregate([{ name: 'home', scenario: 's', method: 'GET' }], 's');
-  const run = { activeVus: 1, iterations: { completed: 1, failed: 0, dropped: 0 }, checks: { toJSON: () => ({}) } };
+  const run = { iterations: { completed: 1, failed: 0, dropped: 0 }, checks: { toJSON: () => ({}) } };
+  seconds.listen((v) => batches.push(a.second(v, 1000 * (v.t + 1), run, { testid: 't' })));
+  seconds.begin();
   const s = createHttpSample();
-  Object.assign(s, { requestId: 0, status: 200, latencyUs: 2000, serviceUs: 1500, expected: true, error: null });
-  a.record(s);
+  Object.assign(s, { requestId: 0, status: 200, latencyUs: 2000, serviceUs: 1500, expected: true, error: null, atMs: 100 });
+  seconds.record(s);
+  Object.assign(s, { status: 0, error: 'timeout', atMs: 200 });
+  seconds.record(s);
+  nowMs = 3500;
+  seconds.finish();
+  assert.deepEqual(batches.length, 4, 'seconds 0, 1, 2 and the partial 3');
   const quantileSeries = (batch: Series[]) => batch.filter((x) => x.labels.quantile !== undefined);
-  const first = quantileSeries(a.collect(1000, run, {}));
+  const first = quantileSeries(batches[0]);
   assert.equal(first.length, 2 * 2 * 5, 'latency and service time, all requests and per name, 5 quantiles');
   assert.ok(first.every((x) => !x.samples[0].stale && x.samples[0].value > 0));
-  const second = quantileSeries(a.collect(2000, run, {}));
+  assert.equal(first.find((x) => x.labels.name === 'home' && x.labels.quantile === '1' && x.labels.__name__ === 'runner_http_req_service_time_seconds')?.samples[0].value, 0.0015);
+  const second = quantileSeries(batches[1]);
   assert.equal(second.length, 20);
   assert.ok(second.every((x) => x.samples[0].stale === true));
-  assert.deepEqual(quantileSeries(a.collect(3000, run, {})), [], 'once ended, nothing more');
-  // The counter goes on every second.
-  assert.equal(a.collect(4000, run, {}).find((x) => x.labels.__name__ === 'runner_http_reqs_total')?.samples[0].value, 1);
+  assert.deepEqual(quantileSeries(batches[2]), [], 'once ended, nothing more');
+  // The counters go on every second, as running totals, with the testid.
+  const reqs = batches[2].filter((x) => x.labels.__name__ === 'runner_http_reqs_total');
+  assert.deepEqual(reqs.map((x) => [x.labels.status, x.labels.error, x.labels.testid, x.samples[0].value]), [['200', undefined, 't', 1], ['0', 'timeout', 't', 1]]);
+  assert.equal(batches[2].find((x) => x.labels.__name__ === 'runner_http_req_failed_total')?.samples[0].value, 1);
 });
 
 test('quantiles in one walk equal getValueAtPercentile, for full and growing histograms', () => {
@@ -103,9 +117,22 @@ test('quantiles in one walk equal getValueAtPercentile, for full and growing his
       recordUs(h, 50 + (x % 2_000_000) * (i % 97 === 0 ? 10 : 0.01));
     }
     const ps = [50, 90, 95, 99, 99.9, 100];
-    assert.deepEqual(valuesAtPercentiles(h, ps), ps.map((p) => h.getValueAtPercentile(p)));
+    assert.deepEqual(valuesAtPercentiles([h], ps), ps.map((p) => h.getValueAtPercentile(p)));
   }
   const one = createHistogram();
   recordUs(one, 777);
-  assert.deepEqual(valuesAtPercentiles(one, [50, 100]), [one.getValueAtPercentile(50), one.getValueAtPercentile(100)]);
+  assert.deepEqual(valuesAtPercentiles([one], [50, 100]), [one.getValueAtPercentile(50), one.getValueAtPercentile(100)]);
+  assert.equal(valuesAtPercentiles([null, createHistogram()], [50]), null);
+});
+
+test('quantiles of two histograms together equal those of their sum, without adding them', () => {
+  const a = createGrowingHistogram();
+  const b = createHistogram();
+  for (let i = 0; i < 3000; i++) recordUs(a, 100 + i * 3);
+  for (let i = 0; i < 1000; i++) recordUs(b, 50_000 + i * 900);
+  const sum = createHistogram();
+  sum.add(a);
+  sum.add(b);
+  const ps = [50, 90, 95, 99, 100];
+  assert.deepEqual(valuesAtPercentiles([a, null, b], ps), ps.map((p) => sum.getValueAtPercentile(p)));
 });

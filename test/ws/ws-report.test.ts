@@ -89,14 +89,25 @@ test('a result file with a ws section reads back; a ws histogram that does not h
 
 test('Prometheus: the ws counters of a running run become runner_ws_* series; none while no WebSocket was opened', async () => {
   const { PrometheusAggregate } = await import('../../src/output/prometheus/aggregate.ts');
+  const { Seconds } = await import('../../src/metrics/seconds.ts');
   const a = new PrometheusAggregate([], '');
+  // One batch: the output writes a batch for each second the run closes.
+  type Run = Parameters<typeof a.second>[2];
+  const batch = (run: Run) => {
+    let out: ReturnType<typeof a.second> = [];
+    const seconds = new Seconds([], () => 0, undefined);
+    seconds.listen((v) => (out = a.second(v, 1000, run, {})));
+    seconds.begin();
+    seconds.finish();
+    return out;
+  };
   const base = { activeVus: 1, iterations: { completed: 0, failed: 0, dropped: 0 }, checks: { toJSON: () => ({}) } };
   const counts = { opened: 10, failed: 1, open: 7, sent: 20, received: 180, delivered: 170, lost: 10 };
-  const series = a.collect(1000, { ...base, wsCounts: () => counts }, {});
+  const series = batch({ ...base, wsCounts: () => counts });
   const value = (name: string) => series.find((x) => x.labels.__name__ === name)?.samples[0].value;
   assert.deepEqual(
     ['runner_ws_sessions_total', 'runner_ws_connections_open', 'runner_ws_connect_failed_total', 'runner_ws_msgs_sent_total', 'runner_ws_msgs_received_total', 'runner_ws_msgs_delivered_total', 'runner_ws_msgs_lost_total'].map(value),
     [10, 7, 1, 20, 180, 170, 10],
   );
-  assert.ok(!a.collect(2000, { ...base, wsCounts: () => undefined }, {}).some((x) => x.labels.__name__.startsWith('runner_ws_')));
+  assert.ok(!batch({ ...base, wsCounts: () => undefined }).some((x) => x.labels.__name__.startsWith('runner_ws_')));
 });

@@ -1,10 +1,10 @@
-// What the Prometheus output counts from the samples, and the series it turns them into once a second:
-// cumulative counters per request name and status, and per-second latency and service-time percentiles
-// from interval HDR histograms that are read and reset at each batch. Hot path: array and Map updates only.
-import type { ErrorKind } from '../../errors.ts';
-import { createGrowingHistogram, createHistogram, recordUs, type Histogram } from '../../metrics/histogram.ts';
-import type { Sample } from '../../metrics/sample.ts';
-import type { MetricsSink } from '../../metrics/types.ts';
+// What the Prometheus output counts, and the series it sends for each closed second of the run. It reads the
+// run's own seconds (metrics/seconds.ts: each request recorded once, by the run): running totals per request
+// name and status, and the second's latency and service-time quantiles from its histograms. Nothing per request.
+import { errorKinds } from '../../errors.ts';
+import type { Histogram } from '../../metrics/histogram.ts';
+import type { RequestCounts } from '../../metrics/request-counts.ts';
+import type { SecondView } from '../../metrics/seconds.ts';
 import type { Series } from './remote-write.ts';
 
 /** Every metric name this output writes (the Grafana dashboard test checks its queries against this list). */
@@ -34,13 +34,16 @@ const QUANTILES: [label: string, percentile: number][] = [
   ['0.99', 99],
   ['1', 100],
 ];
+const PERCENTILES = QUANTILES.map(([, p]) => p);
 
 /** Request names that get their own percentile series; later names count only in the all-requests one. */
 const MAX_NAMED_PERCENTILES = 50;
 
+/** Index of the unexpected-status counter in RequestCounts.counters (metrics/request-counts.ts). */
+const UNEXPECTED_STATUS = 0;
+
 /** What the output reads from the run once a second. */
 export interface RunCounters {
-  readonly activeVus: number;
   readonly iterations: { readonly completed: number; readonly failed: number; readonly dropped: number };
   readonly checks: { toJSON(): Record<string, { passes: number; fails: number }> };
   /** WebSocket counters so far; undefined while the run opened none. */
@@ -67,25 +70,23 @@ export interface RequestInfo {
 
 interface PerRequest {
   info: RequestInfo;
-  /** Responses by status. */
+  /** Responses by status, running totals. */
   byStatus: Map<number, number>;
-  /** No response, by class. */
-  byError: Map<ErrorKind, number>;
-  /** Unexpected status or no response. */
+  /** No response, by class, running totals. */
+  byError: Map<string, number>;
+  /** Unexpected status or no response, running total. */
   failed: number;
-  latency: Histogram | null;
-  service: Histogram | null;
-  /** Its quantile series got values in the last batch (so a quiet second ends them with a stale marker). */
+  /** Gets its own quantile series (the first MAX_NAMED_PERCENTILES names). */
+  percentiles: boolean;
+  /** Its quantile series had values in the last batch (so a quiet second ends them with a stale marker). */
   live: boolean;
 }
 
-export class PrometheusAggregate implements MetricsSink {
+export class PrometheusAggregate {
   private readonly requests: PerRequest[] = [];
-  private readonly latency = createHistogram();
-  private readonly service = createHistogram();
-  /** The all-requests quantile series got values in the last batch. */
-  private live = false;
   private withPercentiles = 0;
+  /** The all-requests quantile series had values in the last batch. */
+  private live = false;
 
   constructor(
     requests: readonly RequestInfo[],
@@ -96,38 +97,11 @@ export class PrometheusAggregate implements MetricsSink {
   }
 
   private add(id: number, info: RequestInfo): PerRequest {
-    const r: PerRequest = { info, byStatus: new Map(), byError: new Map(), failed: 0, latency: null, service: null, live: false };
-    if (this.withPercentiles < MAX_NAMED_PERCENTILES) {
-      this.withPercentiles++;
-      r.latency = createGrowingHistogram();
-      r.service = createGrowingHistogram();
-    }
+    const percentiles = this.withPercentiles < MAX_NAMED_PERCENTILES;
+    if (percentiles) this.withPercentiles++;
+    const r: PerRequest = { info, byStatus: new Map(), byError: new Map(), failed: 0, percentiles, live: false };
     this.requests[id] = r;
     return r;
-  }
-
-  private of(id: number): PerRequest {
-    return this.requests[id] ?? this.add(id, { name: `request ${id}`, scenario: this.lateScenario, method: '' });
-  }
-
-  started(): void {}
-
-  record(s: Sample): void {
-    if (s.kind !== 'http') return;
-    const r = this.of(s.requestId);
-    if (s.error !== null) {
-      r.byError.set(s.error, (r.byError.get(s.error) ?? 0) + 1);
-      r.failed++;
-      return;
-    }
-    r.byStatus.set(s.status, (r.byStatus.get(s.status) ?? 0) + 1);
-    if (!s.expected) r.failed++;
-    recordUs(this.latency, s.latencyUs);
-    recordUs(this.service, s.serviceUs);
-    if (r.latency !== null && r.service !== null) {
-      recordUs(r.latency, s.latencyUs);
-      recordUs(r.service, s.serviceUs);
-    }
   }
 
   named(requestId: number, name: string): void {
@@ -137,25 +111,36 @@ export class PrometheusAggregate implements MetricsSink {
   }
 
   /**
-   * The series of one batch at `timestampMs`, each with the `base` labels (testid, --tag): every counter's running total, the VU gauge, and the percentiles
-   * of the responses since the last batch (none when there were none: a quiet second is a gap, not 0 s).
+   * The batch of one closed second at `timestampMs`, each series with the `base` labels (testid, --tag): every
+   * counter's running total, the VUs, and the quantiles of the responses that ended in the second (none when
+   * none did: a gap, with stale markers ending series that had values).
    */
-  collect(timestampMs: number, run: RunCounters | null, base: Readonly<Record<string, string>>): Series[] {
+  second(v: SecondView, timestampMs: number, run: RunCounters | null, base: Readonly<Record<string, string>>): Series[] {
     const out: Series[] = [];
     const point = (labels: Record<string, string>, value: number, stale = false): void => {
       out.push({ labels: { ...base, ...labels }, samples: [stale ? { value: Number.NaN, timestampMs, stale } : { value, timestampMs }] });
     };
-    for (const r of this.requests) {
-      if (!r) continue;
+    const quantilesNow = new Map<number, RequestCounts>();
+    for (const id of v.ids) {
+      const c = v.countsOf(id);
+      if (c === undefined) continue;
+      const r = this.requests[id] ?? this.add(id, { name: `#${id}`, scenario: this.lateScenario, method: '' });
+      addCounts(r, c);
+      if (r.percentiles) quantilesNow.set(id, c);
+    }
+    this.requests.forEach((r, id) => {
+      if (!r) return;
       const where = { scenario: r.info.scenario, name: r.info.name, method: r.info.method };
       for (const [status, n] of r.byStatus) point({ __name__: 'runner_http_reqs_total', ...where, status: String(status) }, n);
       for (const [kind, n] of r.byError) point({ __name__: 'runner_http_reqs_total', ...where, status: '0', error: kind }, n);
       if (r.byStatus.size + r.byError.size > 0) point({ __name__: 'runner_http_req_failed_total', ...where }, r.failed);
-      if (r.latency && r.service) r.live = quantilePair(r.latency, r.service, { scenario: r.info.scenario, name: r.info.name }, r.live, point);
-    }
-    this.live = quantilePair(this.latency, this.service, {}, this.live, point);
+      if (!r.percentiles) return;
+      const c = quantilesNow.get(id);
+      r.live = quantilePair(c ? [c.same, c.latency] : [], c ? [c.same, c.serviceTime] : [], { scenario: r.info.scenario, name: r.info.name }, r.live, point);
+    });
+    this.live = quantilePair([v.latency], [v.serviceDiffers ? v.serviceTime : v.latency], {}, this.live, point);
+    point({ __name__: 'runner_vus' }, v.activeVus);
     if (run) {
-      point({ __name__: 'runner_vus' }, run.activeVus);
       point({ __name__: 'runner_iterations_total' }, run.iterations.completed + run.iterations.failed);
       point({ __name__: 'runner_dropped_iterations_total' }, run.iterations.dropped);
       for (const [check, c] of Object.entries(run.checks.toJSON())) {
@@ -177,15 +162,30 @@ export class PrometheusAggregate implements MetricsSink {
   }
 }
 
+/** Adds one second's counts of a request into its running totals. */
+function addCounts(r: PerRequest, c: RequestCounts): void {
+  const s = c.statusCounts;
+  for (let status = 0; status < s.length; status++) if (s[status] !== 0) r.byStatus.set(status, (r.byStatus.get(status) ?? 0) + s[status]);
+  for (const [status, n] of c.otherStatusCounts) r.byStatus.set(status, (r.byStatus.get(status) ?? 0) + n);
+  let errors = 0;
+  c.errorCounts.forEach((n, k) => {
+    if (n === 0) return;
+    r.byError.set(errorKinds[k], (r.byError.get(errorKinds[k]) ?? 0) + n);
+    errors += n;
+  });
+  r.failed += errors + c.counters[UNEXPECTED_STATUS];
+}
+
 type Point = (labels: Record<string, string>, value: number, stale?: boolean) => void;
 
 /**
- * Writes the latency and service-time quantiles (seconds) of the responses since the last batch and empties
- * both histograms. A second without responses writes nothing, and ends series that had values (`live`) with
- * stale markers: a gap in Prometheus too. Returns whether the series have values now.
+ * Writes the latency and service-time quantiles (seconds) of a second's histograms. A second without
+ * responses writes nothing, and ends series that had values (`live`) with stale markers: a gap in Prometheus
+ * too. Returns whether the series have values now.
  */
-function quantilePair(latency: Histogram, service: Histogram, labels: Record<string, string>, live: boolean, point: Point): boolean {
-  if (latency.totalCount === 0) {
+function quantilePair(latency: (Histogram | null)[], service: (Histogram | null)[], labels: Record<string, string>, live: boolean, point: Point): boolean {
+  const lat = valuesAtPercentiles(latency, PERCENTILES);
+  if (lat === null) {
     if (live) {
       for (const metric of ['runner_http_req_duration_seconds', 'runner_http_req_service_time_seconds']) {
         for (const [quantile] of QUANTILES) point({ __name__: metric, ...labels, quantile }, Number.NaN, true);
@@ -193,18 +193,11 @@ function quantilePair(latency: Histogram, service: Histogram, labels: Record<str
     }
     return false;
   }
-  quantiles(latency, 'runner_http_req_duration_seconds', labels, point);
-  quantiles(service, 'runner_http_req_service_time_seconds', labels, point);
+  const svc = valuesAtPercentiles(service, PERCENTILES) ?? lat;
+  QUANTILES.forEach(([quantile], k) => point({ __name__: 'runner_http_req_duration_seconds', ...labels, quantile }, lat[k] / 1e6));
+  QUANTILES.forEach(([quantile], k) => point({ __name__: 'runner_http_req_service_time_seconds', ...labels, quantile }, svc[k] / 1e6));
   return true;
 }
-
-function quantiles(h: Histogram, metric: string, labels: Record<string, string>, point: Point): void {
-  const values = valuesAtPercentiles(h, PERCENTILES);
-  QUANTILES.forEach(([quantile], k) => point({ __name__: metric, ...labels, quantile }, values[k] / 1e6));
-  h.reset();
-}
-
-const PERCENTILES = QUANTILES.map(([, p]) => p);
 
 /** What a JS histogram exposes of its counts (hdr-histogram-js 3 JsHistogram). */
 interface CountsView {
@@ -215,27 +208,33 @@ interface CountsView {
 }
 
 /**
- * `h.getValueAtPercentile(p)` for each of `percentiles` (ascending, in %, none 0), in one walk over the
- * counts instead of one walk each: five quantiles of ~40 histograms every second stay well under a millisecond.
+ * The values at `percentiles` (ascending, in %, none 0) of the histograms together, as `getValueAtPercentile`
+ * of their sum would give, in one walk over the counts and without adding them up (no copy). The histograms
+ * must share lowest value and precision (every runner histogram does: histogram.ts), so index i is the same
+ * value in each. null when they hold no value.
  */
-export function valuesAtPercentiles(h: Histogram, percentiles: readonly number[]): number[] {
-  const v = h as unknown as CountsView;
-  if (typeof v.getCountAtIndex !== 'function' || typeof v.valueFromIndex !== 'function') return percentiles.map((p) => h.getValueAtPercentile(p));
-  const out: number[] = [];
+export function valuesAtPercentiles(list: readonly (Histogram | null)[], percentiles: readonly number[]): number[] | null {
+  const hs = list.filter((h): h is Histogram => h !== null && h.totalCount > 0);
+  if (hs.length === 0) return null;
+  const views = hs as unknown as CountsView[];
+  if (hs.length === 1 && typeof views[0].getCountAtIndex !== 'function') return percentiles.map((p) => hs[0].getValueAtPercentile(p));
+  const count = hs.reduce((s, h) => s + h.totalCount, 0);
   // As the library rounds: up to the count that includes the percentile, at least the first value.
   const targets = percentiles.map((p) => {
-    const fp = (Math.min(p, 100) / 100) * h.totalCount;
+    const fp = (Math.min(p, 100) / 100) * count;
     return Math.max(Math.ceil(fp - fp * Number.EPSILON), 1);
   });
+  const length = Math.max(...views.map((v) => v.countsArrayLength));
+  const out: number[] = [];
   let k = 0;
   let total = 0;
-  for (let i = 0; i < v.countsArrayLength && k < targets.length; i++) {
-    total += v.getCountAtIndex(i);
+  for (let i = 0; i < length && k < targets.length; i++) {
+    for (const v of views) if (i < v.countsArrayLength) total += v.getCountAtIndex(i);
     while (k < targets.length && total >= targets[k]) {
-      out.push(v.highestEquivalentValue(v.valueFromIndex(i)));
+      out.push(views[0].highestEquivalentValue(views[0].valueFromIndex(i)));
       k++;
     }
   }
-  while (out.length < percentiles.length) out.push(0);
+  while (out.length < percentiles.length) out.push(out[out.length - 1] ?? 0);
   return out;
 }

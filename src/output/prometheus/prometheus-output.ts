@@ -1,8 +1,9 @@
 // `--out prometheus=URL`: live metrics to a Prometheus remote-write receiver, one batch a second.
-// Samples go into PrometheusAggregate (the sink); a timer turns them into a batch each second and hands it to
-// the sender, which never makes the run wait. At the end one last batch carries the final totals.
+// Each second the run closes (metrics/seconds.ts, where every request was recorded once) becomes one batch
+// (PrometheusAggregate), stamped with the end of that second, handed to the sender, which never makes the run
+// wait. The run hands out its last, partial second before stop(): that batch carries the final totals.
 import { UserError } from '../../errors.ts';
-import type { MetricsSink } from '../../metrics/types.ts';
+import type { SecondView } from '../../metrics/seconds.ts';
 import type { Plan } from '../../plan/types.ts';
 import type { OutputKind } from '../types.ts';
 import { PrometheusAggregate, type RequestInfo, type RunCounters } from './aggregate.ts';
@@ -18,18 +19,17 @@ export interface PrometheusOutputOptions extends SenderOptions {
   seed: number;
   /** Scenario of requests named during the run; '' when unknown. */
   lateScenario: string;
-  /** Batch period, ms (1000; tests may shorten it). */
-  intervalMs?: number;
   /** How long the end of the run may wait for the last batches, ms. */
   closeWaitMs?: number;
-  /** Wall clock for sample timestamps (ms since the epoch). */
-  now?: () => number;
 }
 
 export interface PrometheusOutput {
-  sink: MetricsSink;
-  start(run: RunCounters): void;
-  /** Sends the last batch and waits a little for the queue; a sentence when batches were lost. */
+  /** The run begins at `startEpochMs` (wall clock); `run` gives the iteration and check counters. */
+  start(startEpochMs: number, run: RunCounters): void;
+  /** One closed second of the run: one batch. */
+  second(view: SecondView): void;
+  named(requestId: number, name: string): void;
+  /** Waits a little for the queue; a sentence when batches were lost. */
   close(): Promise<{ stats: SenderStats; warning?: string }>;
 }
 
@@ -38,33 +38,28 @@ export function createPrometheusOutput(opts: PrometheusOutputOptions): Prometheu
   const encoder = createWriteRequestEncoder();
   const target = splitCredentials(opts.url);
   const sender = createSender(target.url, { ...opts, authorization: target.authorization });
-  const now = opts.now ?? Date.now;
   let run: RunCounters | null = null;
-  let labels = runLabels(opts.tags, new Date(now()), opts.seed);
-  let timer: NodeJS.Timeout | null = null;
+  let startEpochMs = Date.now();
+  let labels = runLabels(opts.tags, new Date(startEpochMs), opts.seed);
   let lastMs = 0;
   let closed: Promise<{ stats: SenderStats; warning?: string }> | null = null;
 
-  const flush = (): void => {
-    // Two batches in one millisecond would give a series two samples at one time: the second is refused.
-    const at = Math.max(now(), lastMs + 1);
-    lastMs = at;
-    const series = aggregate.collect(at, run, labels);
-    if (series.length > 0) sender.push(encoder.encode(series));
-  };
-
   return {
-    sink: aggregate,
-    start(source) {
+    start(epochMs, source) {
       run = source;
-      labels = runLabels(opts.tags, new Date(now()), opts.seed);
-      timer = setInterval(flush, opts.intervalMs ?? 1000);
+      startEpochMs = epochMs;
+      labels = runLabels(opts.tags, new Date(epochMs), opts.seed);
     },
+    second(v) {
+      if (closed) return;
+      // Two batches at one millisecond would give a series two samples at one time: the second is refused.
+      const at = Math.max(Math.round(startEpochMs + v.endMs), lastMs + 1);
+      lastMs = at;
+      sender.push(encoder.encode(aggregate.second(v, at, run, labels)));
+    },
+    named: (id, name) => aggregate.named(id, name),
     close() {
       closed ??= (async () => {
-        if (timer) clearInterval(timer);
-        timer = null;
-        flush();
         const stats = await sender.close(opts.closeWaitMs ?? 2000);
         const total = stats.sent + stats.dropped;
         const warning =
@@ -118,8 +113,9 @@ export const prometheusOutput: OutputKind = {
   create(ctx) {
     const out = createPrometheusOutput({ url: ctx.target, tags: { ...ctx.tags }, seed: ctx.plan.seed, ...requestInfos(ctx.plan) });
     return {
-      sink: out.sink,
-      start: (at) => out.start(at.run),
+      second: out.second,
+      named: out.named,
+      start: (at) => out.start(at.startEpochMs, at.run),
       stop: async () => {
         const { warning } = await out.close();
         if (warning !== undefined) ctx.warn(warning);
