@@ -26,7 +26,7 @@ export interface ClientRun {
   cpuSeconds: number;
   /** Client CPU per request in µs, whole process (bench/run.ts replaces it by the figure net of start-up). */
   cpuUsPerRequest: number;
-  /** Peak RSS of the client process in MiB, where measured (runner only). */
+  /** Peak RSS of the client process in MiB, where measured (the Node clients). */
   peakRssMiB?: number;
 }
 
@@ -62,16 +62,20 @@ export const clients: Record<ToolName, (s: ClientSpec) => Promise<ClientRun>> = 
 
   async autocannon(s) {
     const seconds = Math.max(1, Math.round(s.durationMs / 1000));
-    const args = [autocannonBin, '-c', String(s.connections), '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', s.body, '-j', `${s.url}/signup`];
-    const { stdout, cpuSeconds } = await exec(s.pin, process.execPath, args);
-    const r = JSON.parse(stdout) as { requests: { total: number }; duration: number; errors: number; non2xx: number; timeouts: number };
-    return measured(r.requests.total, r.errors + r.non2xx + r.timeouts, r.duration * 1000, cpuSeconds);
+    const args = ['--import', rssProbe, autocannonBin, '-c', String(s.connections), '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', s.body, '-j', `${s.url}/signup`];
+    return withRss(async (env) => {
+      const { stdout, cpuSeconds } = await exec(s.pin, process.execPath, args, env);
+      const r = JSON.parse(stdout) as { requests: { total: number }; duration: number; errors: number; non2xx: number; timeouts: number };
+      return measured(r.requests.total, r.errors + r.non2xx + r.timeouts, r.duration * 1000, cpuSeconds);
+    });
   },
 
   async undici(s) {
-    const { stdout, cpuSeconds } = await exec(s.pin, process.execPath, ['--import', 'tsx', undiciLoop, s.url, String(s.connections), String(s.durationMs), s.body]);
-    const r = JSON.parse(stdout) as { requests: number; errors: number; non2xx: number; durationMs: number };
-    return measured(r.requests, r.errors + r.non2xx, r.durationMs, cpuSeconds);
+    return withRss(async (env) => {
+      const { stdout, cpuSeconds } = await exec(s.pin, process.execPath, ['--import', rssProbe, '--import', 'tsx', undiciLoop, s.url, String(s.connections), String(s.durationMs), s.body], env);
+      const r = JSON.parse(stdout) as { requests: number; errors: number; non2xx: number; durationMs: number };
+      return measured(r.requests, r.errors + r.non2xx, r.durationMs, cpuSeconds);
+    });
   },
 
   async wrk(s) {
@@ -94,6 +98,18 @@ export const clients: Record<ToolName, (s: ClientSpec) => Promise<ClientRun>> = 
     }
   },
 };
+
+/** Runs a Node client with bench/rss-probe.mjs preloaded and adds its peak RSS. */
+async function withRss(fn: (env: Record<string, string>) => Promise<ClientRun>): Promise<ClientRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'runner-bench-rss-'));
+  try {
+    const rssFile = join(dir, 'rss');
+    const run = await fn({ RUNNER_BENCH_RSS_FILE: rssFile });
+    return { ...run, peakRssMiB: Number(await readFile(rssFile, 'utf8')) / 1024 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 function measured(requests: number, failed: number, durationMs: number, cpuSeconds: number): ClientRun {
   return { requests, failed, durationMs, rps: requests / (durationMs / 1000), cpuSeconds, cpuUsPerRequest: (cpuSeconds * 1e6) / requests };

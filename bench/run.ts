@@ -1,7 +1,12 @@
-// `npm run bench`: runner vs autocannon vs a bare undici dispatch loop (vs wrk when installed) on one local target,
-// target and client pinned to different cores, idle-priority busy loops keeping the vCPUs awake, a warm-up round,
-// then rounds of A B C (D) interleaved; prints medians, per-round ratios and runner's peak RSS.
-// Options: --connections 100 --duration 5s --rounds 3 --json out.json   (see README "Benchmarks").
+// `npm run bench`, one run, side by side (README "Benchmarks"):
+// 1. throughput: runner vs autocannon vs a bare undici dispatch loop (vs wrk when installed) on one local target,
+//    target and client pinned to different cores, idle-priority busy loops keeping the vCPUs awake, a warm-up
+//    round, then rounds of A B C (D) interleaved; medians, per-round ratios, CPU per request, peak RSS;
+// 2. runner's own CPU per request without the network (bench/hot-path.ts);
+// 3. start-up to the first request (bench/startup.ts);
+// 4. p50/p99 above the server's own at 10 ms service (bench/latency.ts);
+// 5. arrival-rate accuracy (bench/arrival-rate.ts), then any extra benches listed in `extraBenches`.
+// Options: --connections 64 --duration 5s --rounds 3 --json out.json --skip-arrival --skip-latency
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -15,6 +20,14 @@ import { benchArrivalRate } from './arrival-rate.ts';
 import { clients, repoRoot, startupCpu, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
 import { benchHotPath } from './hot-path.ts';
 import { benchWorkers } from './workers.ts';
+import { benchLatency, renderLatency } from './latency.ts';
+import { benchStartup, renderStartup } from './startup.ts';
+
+/**
+ * More benches printed after the others, each one function returning its text block: the hook for bench files of
+ * their own (e.g. bench/workers.ts for --workers). Adding one is an import and one line here.
+ */
+const extraBenches: (() => Promise<string>)[] = [];
 import { findExecutable, startTarget, stopChild } from './targets.ts';
 
 const TARGET_CPU = 0;
@@ -54,6 +67,8 @@ export interface SignupBenchResult {
   /** The same for requests per client CPU-second (the other's CPU µs/request ÷ runner's): ≥ 1 means runner is cheaper. */
   cpuRatios: { autocannon: number; undici: number; wrk?: number };
   runnerPeakRssMiB: number;
+  /** Largest peak RSS over the rounds, per Node client, MiB. */
+  peakRssMiB: Partial<Record<ToolName, number>>;
 }
 
 /** One signup body as runner renders it: autocannon, undici and wrk send it verbatim, runner draws new ones. */
@@ -150,6 +165,7 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
     ratios: { autocannon: roundRatio('autocannon'), undici: roundRatio('undici'), ...(runs.wrk ? { wrk: roundRatio('wrk') } : {}) },
     cpuRatios: { autocannon: cpuRatio('autocannon'), undici: cpuRatio('undici'), ...(runs.wrk ? { wrk: cpuRatio('wrk') } : {}) },
     runnerPeakRssMiB: Math.max(...runs.runner!.map((r) => r.peakRssMiB ?? 0)),
+    peakRssMiB: Object.fromEntries(tools.filter((t) => runs[t]!.some((r) => r.peakRssMiB !== undefined)).map((t) => [t, Math.max(...runs[t]!.map((r) => r.peakRssMiB ?? 0))])),
   };
 }
 
@@ -163,27 +179,29 @@ export function renderSignupBench(r: SignupBenchResult): string {
   };
   const lines = [`\n${r.date}  ${r.machine}  target ${r.target}, ${r.connections} connections, ${r.durationMs / 1000} s runs`];
   lines.push(`  load average (1 min) ${r.loadAverage.before.toFixed(1)} before, ${r.loadAverage.after.toFixed(1)} after${r.loadAverage.before > 1.5 || r.loadAverage.after > 1.5 ? ': other work was running, figures are noisy' : ''}`);
-  lines.push(`  ${'client'.padEnd(42)} ${'req/s'.padStart(9)}  ${'CPU µs/req'.padStart(10)}   (medians)`);
+  lines.push(`  ${'client'.padEnd(42)} ${'req/s'.padStart(9)}  ${'CPU µs/req'.padStart(10)}  ${'peak RSS'.padStart(9)}   (medians; RSS: largest)`);
   for (const tool of Object.keys(r.medianRps) as ToolName[]) {
-    lines.push(`  ${labels[tool].padEnd(42)} ${fmt(r.medianRps[tool]!).padStart(9)}  ${r.medianCpuUsPerRequest[tool]!.toFixed(1).padStart(10)}`);
+    const rss = r.peakRssMiB[tool] === undefined ? '-' : `${r.peakRssMiB[tool]!.toFixed(0)} MiB`;
+    lines.push(`  ${labels[tool].padEnd(42)} ${fmt(r.medianRps[tool]!).padStart(9)}  ${r.medianCpuUsPerRequest[tool]!.toFixed(1).padStart(10)}  ${rss.padStart(9)}`);
   }
   lines.push(`  ratios (median of rounds)   req/s   req per CPU-s`);
-  lines.push(`  runner / autocannon         ${r.ratios.autocannon.toFixed(2)}×   ${r.cpuRatios.autocannon.toFixed(2)}×   (target ≥ 1.00×)`);
-  lines.push(`  runner / bare undici        ${r.ratios.undici.toFixed(2)}×   ${r.cpuRatios.undici.toFixed(2)}×   (target ≥ 0.90×)`);
+  lines.push(`  runner / autocannon         ${r.ratios.autocannon.toFixed(2)}×   ${r.cpuRatios.autocannon.toFixed(2)}×   (goal ≥ 1.00×)`);
+  lines.push(`  runner / bare undici        ${r.ratios.undici.toFixed(2)}×   ${r.cpuRatios.undici.toFixed(2)}×   (goal ≥ 0.97×)`);
   if (r.ratios.wrk !== undefined) lines.push(`  runner / wrk                ${r.ratios.wrk.toFixed(2)}×   ${r.cpuRatios.wrk!.toFixed(2)}×`);
-  lines.push(`  runner peak RSS        ${r.runnerPeakRssMiB.toFixed(1)} MiB`);
+  lines.push(`  runner peak RSS        ${r.runnerPeakRssMiB.toFixed(1)} MiB   (goal ≤ 100 MiB at 64 connections)`);
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      connections: { type: 'string', default: '100' },
+      connections: { type: 'string', default: '64' },
       duration: { type: 'string', default: '5s' },
       rounds: { type: 'string', default: '3' },
       json: { type: 'string' },
       'skip-arrival': { type: 'boolean', default: false },
       workers: { type: 'string' },
+      'skip-latency': { type: 'boolean', default: false },
     },
   });
   const connections = Number(values.connections);
@@ -201,9 +219,15 @@ async function main(): Promise<void> {
   process.stdout.write(
     `  hot path without network  runner ${hotPath.runnerUs.toFixed(2)} µs/req, bare dispatch loop ${hotPath.bareUs.toFixed(2)} µs/req (CPU, in-process fake pool)\n`,
   );
-  if (values.json) await writeFile(values.json, JSON.stringify({ ...result, hotPath }, null, 2) + '\n');
+  process.stdout.write(`  runner's own cost         ${(hotPath.runnerUs - hotPath.bareUs).toFixed(2)} µs/req   (goal ≤ 1.0 µs)\n`);
+  const startup = await benchStartup(7);
+  process.stdout.write(`\n${renderStartup(startup)}\n`);
+  const latency = values['skip-latency'] ? undefined : await benchLatency({ connections: 32, durationMs: 5_000, warmupMs: 2_000, rounds: 3 });
+  if (latency) process.stdout.write(`\n${renderLatency(latency)}\n`);
+  if (values.json) await writeFile(values.json, JSON.stringify({ ...result, hotPath, startup, latency }, null, 2) + '\n');
   // Last, because it may pin this process to one core: how exactly the open model keeps its schedule.
   if (!values['skip-arrival']) process.stdout.write(`\narrival-rate accuracy (bench/arrival-rate.ts):\n${await benchArrivalRate()}\n`);
+  for (const extra of extraBenches) process.stdout.write(`\n${await extra()}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

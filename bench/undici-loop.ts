@@ -1,9 +1,15 @@
 // undici's ceiling: `connections` loops, each re-dispatching one static POST through a shared Pool with a reusable
 // handler object, for `durationMs`. Prints {"requests","errors","non2xx","durationMs"} as JSON on stdout.
-// Usage: node --import tsx bench/undici-loop.ts <url> <connections> <durationMs> <body>
+// With a 5th argument <warmupMs>, it first runs that long unrecorded, then records each request's latency and
+// adds "p50Us","p99Us" (the latency benchmark, bench/latency.ts).
+// Usage: node --import tsx bench/undici-loop.ts <url> <connections> <durationMs> <body> [warmupMs]
+import { build } from 'hdr-histogram-js';
 import { Pool, type Dispatcher } from 'undici';
 
-const [url, connArg, durationArg, body] = process.argv.slice(2);
+const [url, connArg, durationArg, body, warmupArg] = process.argv.slice(2);
+const warmupMs = warmupArg === undefined ? -1 : Number(warmupArg);
+const latency = warmupMs < 0 ? null : build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+let recordFrom = 0;
 const connections = Number(connArg);
 const durationMs = Number(durationArg);
 const origin = new URL(url).origin;
@@ -20,6 +26,7 @@ let finish: () => void = () => {};
 /** One closed loop; the object is its own handler, reused for every request it sends. */
 class Loop implements Dispatcher.DispatchHandler {
   private status = 0;
+  private sentAt = 0;
   start(): void {
     running++;
     this.send();
@@ -29,6 +36,7 @@ class Loop implements Dispatcher.DispatchHandler {
       if (--running === 0) finish();
       return;
     }
+    if (latency !== null) this.sentAt = performance.now();
     pool.dispatch(opts, this);
   }
   onRequestStart(): void {}
@@ -37,6 +45,11 @@ class Loop implements Dispatcher.DispatchHandler {
   }
   onResponseData(): void {}
   onResponseEnd(): void {
+    if (latency !== null) {
+      const now = performance.now();
+      if (now < recordFrom) return this.send();
+      latency.recordValue(Math.max(1, Math.round((now - this.sentAt) * 1000)));
+    }
     requests++;
     if (this.status < 200 || this.status >= 300) non2xx++;
     this.send();
@@ -47,11 +60,14 @@ class Loop implements Dispatcher.DispatchHandler {
   }
 }
 
-const startedAt = performance.now();
-stopAt = startedAt + durationMs;
+let startedAt = performance.now();
+recordFrom = startedAt + Math.max(0, warmupMs);
+stopAt = recordFrom + durationMs;
+if (warmupMs > 0) startedAt = recordFrom;
 const done = new Promise<void>((r) => (finish = r));
 for (let i = 0; i < connections; i++) new Loop().start();
 await done;
 const elapsed = performance.now() - startedAt;
 await pool.destroy();
-process.stdout.write(JSON.stringify({ requests: requests + errors, errors, non2xx, durationMs: elapsed }) + '\n');
+const percentiles = latency === null ? {} : { p50Us: latency.getValueAtPercentile(50), p99Us: latency.getValueAtPercentile(99) };
+process.stdout.write(JSON.stringify({ requests: requests + errors, errors, non2xx, durationMs: elapsed, ...percentiles }) + '\n');

@@ -243,7 +243,7 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     await ex.send();
     if (vu.current === ex) vu.current = null;
     if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
-    if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin, path, ex.responseHeaders);
+    if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin, path, ex.responseHeaders['set-cookie']);
     const durationMs = env.exchange.now() - startMs;
     return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.responseBody ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }

@@ -44,9 +44,8 @@ export class VuCookies {
     return out;
   }
 
-  /** Keeps the cookies a response from `origin` + `path` set. */
-  store(vu: Vu, origin: string, path: string, responseHeaders: Readonly<Record<string, string | string[] | undefined>>): void {
-    const setCookie = responseHeaders['set-cookie'];
+  /** Keeps the cookies a response from `origin` + `path` set (its Set-Cookie values). */
+  store(vu: Vu, origin: string, path: string, setCookie: string | readonly string[] | undefined): void {
     if (setCookie !== undefined) this.jar(vu).store(origin + path, setCookie);
   }
 }

@@ -135,6 +135,8 @@ class VuFlow {
     this.intended = undefined;
     ex.keepBody = req.needsBody;
     ex.keepHeaders = step.keepHeaders;
+    // Cookies need each response's Set-Cookie values only: a scan of the raw header names, no headers object.
+    ex.keepSetCookie = cookies !== undefined;
     ex.prechecked = prechecked;
     vu.current = ex;
     ex.begin();
@@ -148,7 +150,7 @@ class VuFlow {
     if (ex.error === 'aborted') return this.end('aborted');
     const cookies = this.env.cookies;
     // Cookies a response sets are kept whatever its status (a 401 may still set a session).
-    if (cookies !== undefined && ex.error === undefined) cookies.store(this.vu, ex.origin, ex.path, ex.responseHeaders);
+    if (cookies !== undefined && ex.error === undefined) cookies.store(this.vu, ex.origin, ex.path, ex.setCookie);
     this.env.checks.record(step.statusCheckId, ex.error === undefined && ex.expected);
     if (ex.error !== undefined || !ex.expected) return this.end('failed');
     if (step.captures.length > 0 && !applyCaptures(step, ex, this.vu.vars, this.env.checks, cookies?.jar(this.vu))) return this.end('failed');
@@ -178,8 +180,7 @@ function prepareStep(req: CompiledRequest, env: FlowEnv): Step {
     headers,
     dynamic,
     dispatcher: env.dispatcher(req.origin),
-    // Cookies need every response's Set-Cookie: undici has built the headers object anyway, keeping it is free.
-    keepHeaders: env.cookies !== undefined || req.captures.some((c) => c.from === 'header'),
+    keepHeaders: req.captures.some((c) => c.from === 'header'),
     prechecked,
     captures: req.captures.map((c) => ({
       slot: c.slot,

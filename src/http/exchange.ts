@@ -62,6 +62,8 @@ export interface ExchangeRequest {
   intendedStartMs?: number;
   keepBody: boolean;
   keepHeaders: boolean;
+  /** Keep only the Set-Cookie values (`setCookie`), for a cookie jar. */
+  keepSetCookie?: boolean;
   /**
    * Method, path and headers already known to be sendable (checked at load time, nothing rendered since):
    * skips the per-request check that keeps a request undici would refuse out of the pool.
@@ -100,6 +102,8 @@ export class Exchange implements Tracked, ExchangeRequest {
   intendedStartMs: number | undefined = undefined;
   keepBody = false;
   keepHeaders = false;
+  /** Keep the response's Set-Cookie values (cookie jars) without parsing every header into an object. */
+  keepSetCookie = false;
   prechecked: boolean | undefined = undefined;
 
   // The outcome, valid once done.
@@ -110,6 +114,8 @@ export class Exchange implements Tracked, ExchangeRequest {
   errorMessage = '';
   expected = false;
   responseHeaders = NO_HEADERS;
+  /** The response's Set-Cookie values when keepSetCookie was asked and it sent any. */
+  setCookie: string[] | undefined = undefined;
   /** The response body as text when keepBody was asked and it fit within the cap. */
   responseBody: string | undefined = undefined;
   bodyOverflow = false;
@@ -165,6 +171,7 @@ export class Exchange implements Tracked, ExchangeRequest {
     this.intendedStartMs = req.intendedStartMs;
     this.keepBody = req.keepBody;
     this.keepHeaders = req.keepHeaders;
+    this.keepSetCookie = req.keepSetCookie === true;
     this.prechecked = req.prechecked;
     return this;
   }
@@ -188,6 +195,7 @@ export class Exchange implements Tracked, ExchangeRequest {
     this.errorMessage = '';
     this.expected = false;
     this.responseHeaders = NO_HEADERS;
+    this.setCookie = undefined;
     this.responseBody = undefined;
     this.bodyOverflow = false;
     this.bytesReceived = 0;
@@ -242,6 +250,7 @@ export class Exchange implements Tracked, ExchangeRequest {
     if (this.settled) return true;
     this.status = statusCode;
     if (this.keepHeaders) this.responseHeaders = undiciUtil.parseHeaders(rawHeaders as Buffer[]) as Record<string, string | string[] | undefined>;
+    if (this.keepSetCookie) this.setCookie = setCookieOf(rawHeaders);
     // Status line + header lines: the bytes on the wire, give or take the reason phrase undici may not pass.
     let bytes = 15 + (statusText === undefined ? 2 : statusText.length);
     for (let i = 0; i < rawHeaders.length; i += 2) bytes += rawHeaders[i].length + 4 + (rawHeaders[i + 1]?.length ?? 0);
@@ -380,4 +389,17 @@ function digits(n: number): number {
   let d = 1;
   for (let x = n; x >= 10; x = Math.floor(x / 10)) d++;
   return d;
+}
+
+/** The Set-Cookie values among raw header lines; only a 10-byte name starting with s/S is decoded to compare. */
+function setCookieOf(rawHeaders: (Buffer | string)[]): string[] | undefined {
+  let out: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length !== 10) continue;
+    const first = typeof name === 'string' ? name.charCodeAt(0) : name[0];
+    if ((first | 0x20) !== 0x73 || name.toString().toLowerCase() !== 'set-cookie') continue;
+    (out ??= []).push(rawHeaders[i + 1].toString());
+  }
+  return out;
 }

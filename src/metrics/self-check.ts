@@ -1,6 +1,6 @@
 // runner watches itself during a run: event-loop delay, CPU of its own process and how late scheduled
 // iterations started. When these are high the numbers describe runner, not the server: the summary says so.
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import type { SelfCheckResult } from '../result/types.ts';
 import { createHistogram, recordUs, type Histogram } from './histogram.ts';
 
@@ -53,9 +53,40 @@ function snapshot(): Snapshot {
   return { cpu: process.cpuUsage(), wallNs: process.hrtime.bigint(), elu: performance.eventLoopUtilization() };
 }
 
+/**
+ * Garbage-collection pauses of this process while the run lasts: each one stops the JS thread, so a response that
+ * arrives during it is timed that much late. Major (mark-sweep) pauses are the long ones.
+ */
+function watchGc() {
+  let count = 0;
+  let totalMs = 0;
+  let maxMs = 0;
+  let majorMs = 0;
+  const tally = (entries: readonly PerformanceEntry[]) => {
+    for (const e of entries) {
+      count++;
+      totalMs += e.duration;
+      if (e.duration > maxMs) maxMs = e.duration;
+      if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorMs += e.duration;
+    }
+  };
+  const observer = new PerformanceObserver((list) => tally(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      // Entries still buffered (the observer delivers them on a later tick) are taken now.
+      const rest = observer.takeRecords?.() ?? [];
+      tally(rest);
+      observer.disconnect();
+      return { count, totalMs, maxMs, majorMs };
+    },
+  };
+}
+
 export function startSelfCheck(): SelfCheck {
   const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   loop.enable();
+  const gc = watchGc();
   const late: Histogram = createHistogram();
   const start = snapshot();
   let warm: Snapshot | undefined;
@@ -71,6 +102,7 @@ export function startSelfCheck(): SelfCheck {
     },
     stop(droppedIterations) {
       loop.disable();
+      const gcSeen = gc.stop();
       clearTimeout(warmTimer);
       // CPU and busy share over the warm window when it is long enough to judge, else over the whole (short) run;
       // the event-loop delay histogram restarts at the warm-up whenever the run got that far.
@@ -91,6 +123,10 @@ export function startSelfCheck(): SelfCheck {
         lateStartsMaxMs: scheduled === 0 ? null : lateMs(late, 100),
         scheduledStarts: scheduled,
         droppedIterations,
+        gcPauses: gcSeen.count,
+        gcPauseTotalMs: round3(gcSeen.totalMs),
+        gcPauseMaxMs: round3(gcSeen.maxMs),
+        gcPauseMajorMs: round3(gcSeen.majorMs),
         saturated: false,
         reasons: [],
       };

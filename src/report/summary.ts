@@ -54,6 +54,8 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   const warmup = typeof result.warmupMs === 'number' ? `  (after a ${formatDurationMs(result.warmupMs)} warm-up, not recorded)` : '';
   out.push(`scenario: ${safe(result.scenario.name)}${target}  duration: ${formatDurationMs(result.durationMs)}${warmup}  outcome: ${safe(result.outcome)}`);
   out.push(`seed: ${result.scenario.seed} (replay with --seed ${result.scenario.seed})`);
+  const merged = result.merged;
+  if (merged) out.push(`merged: ${merged.files} result files, segments ${merged.segments.map(safe).join(', ')}${merged.partial ? paint(RED, `  PARTIAL: missing ${(merged.missing ?? []).map(safe).join(', ')}`) : ''}`);
   out.push('');
 
   // The status and error lines keep the original program's exact wording: people grep for them.
@@ -94,6 +96,7 @@ export function renderSummary(result: RunResult, opts: SummaryOptions): string {
   const header = ['latency (ms)', ...latencyColumns.map(([title]) => title)];
   const rows = Object.entries(result.requests).map(([name, r]) => latencyRow(safe(name), r.latency));
   out.push(...renderTable([header, ...rows, latencyRow('total', result.latency)]));
+  out.push(...renderOwnJitter(result));
   out.push(...renderServiceTime(result));
   out.push(...renderScenarios(result));
   out.push(...renderWs(result, (line) => paint(RED, line)));
@@ -161,6 +164,17 @@ function renderScenarios(result: RunResult): string[] {
     s.latency.count === 0 ? '-' : formatLatencyMs(s.latency.p99),
   ]);
   return ['', ...renderTable([['scenario', 'executor', 'iterations', 'dropped', 'requests', 'rps', 'p50 ms', 'p99 ms'], ...rows])];
+}
+
+/**
+ * Right under the latency table: how long runner's own event loop and garbage collector held callbacks back, so
+ * a reader can see how much of a tail could be runner's (a response that lands during a stall is timed late).
+ */
+function renderOwnJitter(result: RunResult): string[] {
+  const sc = result.selfCheck;
+  if (sc === undefined) return [];
+  const gc = sc.gcPauses === undefined ? '' : `  GC pauses ${formatLatencyMs(sc.gcPauseTotalMs ?? 0)} ms in ${formatNumber(sc.gcPauses)} (longest ${formatLatencyMs(sc.gcPauseMaxMs ?? 0)} ms)`;
+  return [`runner's own delay: event loop p99 ${formatLatencyMs(sc.eventLoopDelayP99Ms)} ms (max ${formatLatencyMs(sc.eventLoopDelayMaxMs)} ms)${gc}`];
 }
 
 /** runner's own load, a warning when it was the bottleneck, and one about dropped iterations. */

@@ -205,10 +205,14 @@ const selfCheck = record<SelfCheckResult>(
     lateStartsMaxMs: nullable(count),
     scheduledStarts: count,
     droppedIterations: count,
+    gcPauses: count,
+    gcPauseTotalMs: count,
+    gcPauseMaxMs: count,
+    gcPauseMajorMs: count,
     saturated: flag,
     reasons: list(text),
   },
-  ['eventLoopUtilization', 'droppedIterations'],
+  ['eventLoopUtilization', 'droppedIterations', 'gcPauses', 'gcPauseTotalMs', 'gcPauseMaxMs', 'gcPauseMajorMs'],
 );
 
 const ws = record<WsResult>({

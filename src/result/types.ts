@@ -184,6 +184,15 @@ export interface SelfCheckResult {
   scheduledStarts: number;
   /** Iterations dropped for want of a free VU (also totals.dropped): the schedule asked more than maxVUs could serve. */
   droppedIterations: number;
+  /**
+   * Garbage-collection pauses of runner's process over the whole run: how many, their sum, the longest and the
+   * sum of the major (mark-sweep) ones, ms. A response that arrives during a pause is timed that much late.
+   * Absent in files written before they were measured.
+   */
+  gcPauses?: number;
+  gcPauseTotalMs?: number;
+  gcPauseMaxMs?: number;
+  gcPauseMajorMs?: number;
   /** True when runner was the bottleneck: the numbers describe runner, not the server. */
   saturated: boolean;
   /** Which limits were passed. */

@@ -1,7 +1,16 @@
 // One WebSocket connection of a VU (the `ws` package's client): open with a deadline and a classified failure,
 // send (tracked or not), wait for a matching message, hold, drain deliveries, close. Every wait ends at its
 // timeout, at the connection's close, or when the run stops: nothing here can hang an iteration.
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
+import type WebSocket from 'ws';
+
+// Loaded on the first connection, not with the module: a run without WebSocket steps never pays for it (start-up).
+let wsClass: typeof WebSocket | undefined;
+function webSocketClass(): typeof WebSocket {
+  return (wsClass ??= createRequire(import.meta.url)('ws') as typeof WebSocket);
+}
+/** OPEN, without loading the package. */
+const OPEN = 1;
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { classifyError } from '../http/classify.ts';
 import type { TrackedPeer } from './delivery.ts';
@@ -96,7 +105,7 @@ export class WsSession implements TrackedPeer {
       if (this.opts.track) this.hub.tracker.join(this);
       let ws: WebSocket;
       try {
-        ws = new WebSocket(this.opts.url, {
+        ws = new (webSocketClass())(this.opts.url, {
           headers: this.opts.headers,
           perMessageDeflate: false,
           rejectUnauthorized: !this.hub.tls.insecure,
@@ -137,7 +146,7 @@ export class WsSession implements TrackedPeer {
 
   /** Sends text now; with `msgId` (from `hub.tracker.nextId()`) the message is tracked. False when not open. */
   send(text: string, msgId?: string): boolean {
-    if (!this.isOpen || this.socket!.readyState !== WebSocket.OPEN) return false;
+    if (!this.isOpen || this.socket!.readyState !== OPEN) return false;
     this.socket!.send(text);
     this.hub.metrics.messageSent();
     if (msgId !== undefined && this.opts.track) this.hub.tracker.sent(msgId, this, this.opts.track.graceMs);
@@ -223,7 +232,7 @@ export class WsSession implements TrackedPeer {
       if (this.closingByClient) return;
       this.closingByClient = true;
       const ws = this.socket!;
-      if (ws.readyState === WebSocket.OPEN) {
+      if (ws.readyState === OPEN) {
         ws.close(code, reason);
         // A server that never answers the close frame: drop the socket (ws's own 30 s backstop is too long).
         setTimeout(() => ws.terminate(), 2_000).unref();

@@ -35,8 +35,9 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
   const specs = checkRunOutputPaths(io, file, parseOutputSpecs(flags.out, flags));
   // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).
   const guard = guardScenarioCode(resolve(io.cwd, file));
-  // Nor make it deaf to Ctrl-C by blocking the event loop (event-loop-watchdog.ts).
-  const unwatch = io.watchEventLoop?.();
+  // Nor make it deaf to Ctrl-C by blocking the event loop (event-loop-watchdog.ts). A YAML scenario runs no code of
+  // its own: no watchdog, whose worker thread costs ~20 MB of RSS and start-up CPU beside the first requests.
+  const unwatch = /\.ya?ml$/i.test(file) ? undefined : io.watchEventLoop?.();
   try {
     return await runGuarded(io, file, flags, specs, guard);
   } finally {

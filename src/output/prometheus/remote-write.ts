@@ -5,7 +5,14 @@
 //   Label        { string name = 1; string value = 2; }
 //   Sample       { double value = 1; int64 timestamp = 2; }   // timestamp: ms since the Unix epoch
 // A general protobuf library would bring reflection or code generation for these few fields of varints.
-import { compress } from 'snappyjs';
+import { createRequire } from 'node:module';
+
+// Loaded on the first batch, not with the module: a run without --out prometheus= never pays for it (start-up).
+let snappy: ((input: Uint8Array) => Uint8Array) | undefined;
+function compress(input: Uint8Array): Uint8Array {
+  snappy ??= (createRequire(import.meta.url)('snappyjs') as typeof import('snappyjs')).compress;
+  return snappy(input);
+}
 
 /** One series of a batch: its labels (`__name__` among them) and its samples. */
 export interface Series {
