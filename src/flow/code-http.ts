@@ -49,6 +49,8 @@ export interface RawExchangeRequest {
   timeoutMs: number;
   expect: Uint8Array;
   keepBody: boolean;
+  /** Wraps the origin's dispatcher for this one request (the k6 layer observes response timing and raw bytes). */
+  wrapDispatcher?: (d: Dispatcher) => Dispatcher;
 }
 
 export interface RawExchangeResult {
@@ -253,9 +255,10 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
     const vu = state.vu;
     if (vu.interrupted) throw new IterationAborted();
     const resolved = resolveUrl(r.url);
+    const dispatcher = dispatcherFor(env, resolved);
     const ex = new Exchange(env.exchange, {
       requestId: env.requestId(r.name, state.scope),
-      dispatcher: dispatcherFor(env, resolved),
+      dispatcher: r.wrapDispatcher ? r.wrapDispatcher(dispatcher) : dispatcher,
       origin: resolved.origin,
       method: r.method,
       path: resolved.path,

@@ -5,6 +5,7 @@ import { parseDuration } from '../scenario/duration.ts';
 import { createFile, encodeBody } from './http-body.ts';
 import { canonicalHeaderName, canonicalHeaders, k6ErrorCode, K6Response, responseCookies, statusText } from './http-response.ts';
 import { K6CookieJar } from './cookie-jar.ts';
+import { observingDispatcher, type Observation } from './observe.ts';
 import { groupNode, tagsOf, type K6Vu } from './vu-state.ts';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -129,6 +130,8 @@ export function createHttpModule(vu: K6Vu) {
       tags.name = hop > 0 && params.tags?.name === undefined && !(urlArg instanceof URLTag) ? hopUrl.href : name;
       tags.method = hopMethod;
       tags.url = hopUrl.href;
+      const seen: Observation = { headersAtMs: 0, chunks: params.responseType === 'binary' && !discard ? [] : null };
+      const sentAtMs = vu.run.now();
       const { exchange: ex, durationMs } = await vu.send({
         name: tags.name,
         method: hopMethod,
@@ -137,13 +140,17 @@ export function createHttpModule(vu: K6Vu) {
         body: hopBody,
         timeoutMs,
         expect,
-        keepBody: !discard,
+        keepBody: !discard && seen.chunks === null,
+        wrapDispatcher: (d) => observingDispatcher(d, vu.run.now, seen),
       });
-      record(vu, ex, durationMs, tags);
       res.status = ex.status;
       res.url = hopUrl.href;
       res.request = { method: hopMethod, url: hopUrl.href, headers: requestHeaders, body: hop === 0 ? encoded.text : '', cookies: requestCookies(cookieHeader) };
-      res.timings = { duration: durationMs, blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: durationMs, receiving: 0 };
+      // Waiting runs to the response headers, receiving from there to the body's end; connecting, TLS and
+      // sending are not observed (0), as a reused connection shows them in k6.
+      const waiting = seen.headersAtMs > 0 ? Math.min(durationMs, Math.max(0, seen.headersAtMs - sentAtMs)) : durationMs;
+      res.timings = { duration: durationMs, blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting, receiving: durationMs - waiting };
+      record(vu, ex, durationMs, res.timings, tags);
       res.remote_ip = hopUrl.hostname.replace(/^\[|\]$/g, '');
       res.remote_port = Number(hopUrl.port || (hopUrl.protocol === 'https:' ? 443 : 80));
       if (ex.error) {
@@ -160,7 +167,7 @@ export function createHttpModule(vu: K6Vu) {
       res.headers = canonicalHeaders(ex.responseHeaders);
       res.cookies = responseCookies(setCookie, hopUrl);
       res.status_text = statusText(ex.status);
-      res.body = discard ? null : params.responseType === 'binary' ? toArrayBuffer(ex.responseBody ?? '') : ex.responseBody ?? '';
+      res.body = discard ? null : seen.chunks !== null ? toArrayBuffer(Buffer.concat(seen.chunks)) : ex.responseBody ?? '';
       res.error = '';
       res.error_code = 0;
       const location = ex.responseHeaders.location;
@@ -183,7 +190,7 @@ export function createHttpModule(vu: K6Vu) {
     return res;
   }
 
-  function record(vuState: K6Vu, ex: Awaited<ReturnType<K6Vu['send']>>['exchange'], durationMs: number, tags: Record<string, string>): void {
+  function record(vuState: K6Vu, ex: Awaited<ReturnType<K6Vu['send']>>['exchange'], durationMs: number, timings: { waiting: number; receiving: number }, tags: Record<string, string>): void {
     const reg = vuState.run.registry;
     tags.status = String(ex.status);
     tags.proto = ex.error ? '' : 'HTTP/1.1';
@@ -193,8 +200,9 @@ export function createHttpModule(vu: K6Vu) {
     reg.addByName('http_req_failed', ex.error || !ex.expected ? 1 : 0, tags);
     if (!ex.error) {
       reg.addByName('http_req_duration', durationMs, tags);
-      reg.addByName('http_req_waiting', durationMs, tags);
-      for (const m of ['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_receiving']) reg.addByName(m, 0, tags);
+      reg.addByName('http_req_waiting', timings.waiting, tags);
+      reg.addByName('http_req_receiving', timings.receiving, tags);
+      for (const m of ['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending']) reg.addByName(m, 0, tags);
     }
     reg.addByName('data_sent', ex.bytesSent, tags);
     reg.addByName('data_received', ex.bytesReceived, tags);
@@ -302,7 +310,6 @@ function requestCookies(header: string): Record<string, { name: string; value: s
   return out;
 }
 
-function toArrayBuffer(text: string): ArrayBuffer {
-  const b = Buffer.from(text, 'utf8');
+function toArrayBuffer(b: Buffer): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }

@@ -180,6 +180,9 @@ export function transformBlockingCalls(code: string): Transformed {
           const b = lookup(s, name);
           if (BLOCKING_NAMES.has(name)) calls.push({ node, fn, blocks: () => true, weak: false });
           else if (b) calls.push({ node, fn, blocks: () => bindingBlocks(b), weak: false });
+        } else if (isFn(callee)) {
+          // An immediately invoked function: awaited when it blocks.
+          calls.push({ node, fn, blocks: () => blockingFns.has(callee), weak: false });
         } else if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
           const prop = callee.property.name as string;
           const obj = unwrap(callee.object);

@@ -34,7 +34,7 @@ async function runScript(name: string, script: string, base: string, extra: stri
 
 const query = (r: RecordedRequest) => Object.fromEntries(new URL(r.path, 'http://x').searchParams);
 
-test('k6 behaviours: module state per VU, __VU/__ITER, object body as form, redirects followed, groups in the result', async () => {
+test('k6 behaviours: module state per VU, __VU/__ITER, object body as form, redirects followed, groups in the result', { timeout: 60_000 }, async () => {
   const server = await startTestServer({
     handle: (req) => {
       if (req.path === '/r1') return { kind: 'respond', status: 302, headers: { location: '/r2' } };
@@ -88,7 +88,7 @@ export default function () {
   }
 });
 
-test('cookies: the VU jar is reset at each iteration; Set-Cookie of a redirect is kept; local jars and request cookies', async () => {
+test('cookies: the VU jar is reset at each iteration; Set-Cookie of a redirect is kept; local jars and request cookies', { timeout: 60_000 }, async () => {
   const server = await startTestServer({
     handle: (req) => {
       const q = query(req);
@@ -127,7 +127,7 @@ export default function () {
   }
 });
 
-test('setup data, SharedArray shared by VUs, open(), teardown, handleSummary files and stdout', async () => {
+test('setup data, SharedArray shared by VUs, open(), teardown, handleSummary files and stdout', { timeout: 60_000 }, async () => {
   const server = await startTestServer({ handle: (req) => (req.path === '/setup' ? json({ token: 'T1' }) : json({ ok: true })) });
   try {
     await writeFile(join(dir, 'users.json'), JSON.stringify([{ name: 'ann' }, { name: 'bob' }]));
@@ -179,7 +179,7 @@ export function handleSummary(data) {
   }
 });
 
-test('custom metrics with tags and thresholds: all pass → exit 0; a failing one → exit 99', async () => {
+test('custom metrics with tags and thresholds: all pass → exit 0; a failing one → exit 99', { timeout: 60_000 }, async () => {
   const server = await startTestServer();
   try {
     const script = `import http from 'k6/http';
@@ -207,8 +207,11 @@ export default function () {
   t.add(1000, { kind: 'b' });
 }
 `;
-    const ok = await runScript('metrics-ok.js', script, server.url, ['-q', '-e', 'WANT=3']);
+    const ok = await runScript('metrics-ok.js', script, server.url, ['-e', 'WANT=3']);
     assert.equal(ok.code, 0, ok.stderr + JSON.stringify(ok.result?.thresholds));
+    // The end summary adds the custom metrics, with k6's aggregation names.
+    assert.match(ok.stdout, /^ {2}my_counter +counter +count=3 rate=/m);
+    assert.match(ok.stdout, /^ {2}my_gauge +gauge +value=7 min=1 max=7$/m);
     assert.deepEqual(ok.result!.thresholds!.my_counter, [{ expression: 'count==3', ok: true, value: 3 }]);
     assert.equal(ok.result!.thresholds!['my_trend{kind:a}'][0].value, 10);
     assert.equal(ok.result!.k6!.metrics.my_trend.values.max, 1000);
@@ -220,7 +223,7 @@ export default function () {
   }
 });
 
-test('unsupported modules and remote imports: exit 2 at the import, naming the module', async () => {
+test('unsupported modules and remote imports: exit 2 at the import, naming the module', { timeout: 60_000 }, async () => {
   const cases = ['k6/browser', 'k6/net/grpc', 'k6/ws', 'k6/experimental/redis', 'https://jslib.k6.io/k6-utils/1.4.0/index.js'];
   for (const spec of cases) {
     const file = join(dir, 'unsupported.js');
@@ -233,7 +236,7 @@ test('unsupported modules and remote imports: exit 2 at the import, naming the m
   }
 });
 
-test('a blocking call inside a .forEach() callback: exit 2 at the call, with a hint', async () => {
+test('a blocking call inside a .forEach() callback: exit 2 at the call, with a hint', { timeout: 60_000 }, async () => {
   const file = join(dir, 'foreach.js');
   await writeFile(file, `import http from 'k6/http';\nexport default function () {\n  ['a', 'b'].forEach((p) => {\n    http.get('http://127.0.0.1:1/' + p);\n  });\n}\n`);
   const { code, stderr } = await runInProcess(['run', file], dir);
@@ -242,11 +245,13 @@ test('a blocking call inside a .forEach() callback: exit 2 at the call, with a h
   assert.match(stderr, /for\.\.\.of/);
 });
 
-test('scenarios with exec, k6/execution, http API: batch, url tags, expected statuses, basic auth, verbs, error codes', async () => {
+test('scenarios with exec, k6/execution, http API: batch, url tags, expected statuses, basic auth, verbs, error codes', { timeout: 60_000 }, async () => {
   const server = await startTestServer({
-    handle: (req) => {
+    handle: (req): Behaviour => {
       if (req.path.startsWith('/missing')) return { kind: 'respond', status: 404, body: 'no' };
       if (req.path.startsWith('/slow')) return { kind: 'hang' };
+      if (req.path.startsWith('/bytes')) return { kind: 'respond', status: 200, body: new Uint8Array([0, 255, 128, 10]), headers: { 'content-type': 'application/octet-stream' } };
+      if (req.path.startsWith('/late')) return { kind: 'respond', status: 200, body: 'late', delayMs: 150 };
       return { kind: 'respond', status: 200, body: JSON.stringify({ method: req.method, items: [{ id: 7 }, { id: 8 }] }), headers: { 'content-type': 'application/json', 'x-custom-thing': 'v' } };
     },
   });
@@ -276,6 +281,8 @@ export function fa() {
   http.request('TRACE', BASE + '/verb');
   const refused = http.get('http://127.0.0.1:1/');
   const slow = http.get(BASE + '/slow', { timeout: '200ms' });
+  const bytes = new Uint8Array(http.get(BASE + '/bytes', { responseType: 'binary' }).body);
+  const late = http.get(BASE + '/late');
   let threw = '';
   try {
     http.get('http://127.0.0.1:1/', { throw: true });
@@ -286,7 +293,8 @@ export function fa() {
     'batch array': (r) => r.status === 200 && two.json('method') === 'POST' && byKey.k.json().method === 'PUT',
     'json selector': (r) => r.json('items.1.id') === 8 && r.json('items.#') === 2,
     'canonical headers': (r) => r.headers['X-Custom-Thing'] === 'v' && r.headers['Content-Type'] === 'application/json',
-    'timings': (r) => r.timings.duration > 0 && r.timings.waiting > 0,
+    'timings': (r) => r.timings.duration > 0 && r.timings.waiting > 0 && late.timings.waiting >= 100 && late.timings.waiting <= late.timings.duration && late.timings.receiving >= 0,
+    'binary body': () => bytes.length === 4 && bytes[1] === 255 && bytes[2] === 128,
     'expected 404': () => missing.status === 404 && missing.error_code === 0,
     'auth': (r) => authed.status === 200,
     'refused 1212': () => refused.status === 0 && refused.error_code === 1212 && refused.error !== '',
@@ -319,7 +327,7 @@ export function fb() {
   }
 });
 
-test('test.abort() stops the run: no iteration starts after it', async () => {
+test('test.abort() stops the run: no iteration starts after it', { timeout: 60_000 }, async () => {
   const server = await startTestServer();
   try {
     const { code, stderr, result } = await runScript(
@@ -348,7 +356,7 @@ export default function () {
   }
 });
 
-test('abortOnFail on a custom metric stops the run within about a second: exit 99, the threshold marked', async () => {
+test('abortOnFail on a custom metric stops the run within about a second: exit 99, the threshold marked', { timeout: 60_000 }, async () => {
   const server = await startTestServer();
   try {
     const { code, stderr, result } = await runScript(

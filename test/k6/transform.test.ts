@@ -62,6 +62,12 @@ test('refused: a blocking call in a .map()/.forEach() callback, in the init cont
   }
 });
 
+test('an immediately invoked function that blocks is awaited', () => {
+  const out = t('function main() { (function () { __k6_sleep(1); })(); (() => __k6_sleep(2))(); }');
+  assert.deepEqual(out.problems, []);
+  assert.match(out.code, /async function main\(\) \{ \(await \(async function \(\) \{ \(await __k6_sleep\(1\)\); \}\)\(\)\); \(await \(async \(\) => \(await __k6_sleep\(2\)\)\)\(\)\); \}/);
+});
+
 test('asyncRequest, cookieJar and url are not blocking', () => {
   const out = t('function main() { const p = __k6_http.asyncRequest("GET", "u"); __k6_http.cookieJar(); return p; }');
   assert.doesNotMatch(out.code, /async function main/);

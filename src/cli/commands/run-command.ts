@@ -12,6 +12,7 @@ import { renderSummary } from '../../report/summary.ts';
 import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
+import { renderK6Metrics } from '../../k6/summary-text.ts';
 import { startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
@@ -124,7 +125,10 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     if (k6?.replacesSummary) {
       if (k6.stdout !== undefined) io.stdout.write(k6.stdout);
       if (k6.stderr !== undefined) io.stderr.write(k6.stderr);
-    } else if (!flags.quiet) io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+    } else if (!flags.quiet) {
+      io.stdout.write(renderSummary(runResult, { color: useColor(io, io.stdout, flags.color) }) + '\n');
+      if (runResult.k6) io.stdout.write(renderK6Metrics(runResult.k6));
+    }
     if (lost) {
       // Name what survived: the other outputs were written (a stream that stopped early said so above).
       const left = [...(flags.quiet ? [] : ['the summary above']), ...kept];
