@@ -94,16 +94,17 @@ export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'f
     const fn = v.inst.exports[exec];
     if (typeof fn !== 'function') throw new Error(`the script exports no function '${exec}' (scenario '${ctx.scenario}')`);
     const t0 = run.now();
-    let ok = false;
+    let cut = false;
     try {
       await fn(v.data);
-      ok = true;
     } catch (err) {
+      cut = err instanceof TestAborted || err instanceof IterationAborted;
       if (err instanceof TestAborted) throw new IterationAborted();
       throw err;
     } finally {
+      // Like runner's own `iterations` (and k6's): an iteration that threw counts, one cut short by a stop does not.
       const tags = { ...vu.baseTags, group: '' };
-      if (ok) run.registry.addByName('iterations', 1, tags);
+      if (!cut) run.registry.addByName('iterations', 1, tags);
       run.registry.addByName('iteration_duration', run.now() - t0, tags);
     }
   };
