@@ -1,4 +1,4 @@
-// `node --import tsx bench/ws-connections.ts [N]`: one runner process holds N (default 10,000) WebSocket
+// `node --import tsx bench/ws-connections.ts [N] [workers]`: one runner process holds N (default 10,000) WebSocket
 // connections open to a ws server in another process, and this prints runner's peak RSS (VmHWM) beside the
 // connection counts from the result file. Connections open at 2,000/s (a burst of 10k overflows the accept
 // queue: somaxconn is 4,096 here) and each is held 10 s, so all N are open at once for a few seconds.
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const n = Number(process.argv[2] ?? 10_000);
+/** `--workers N` for runner (worker threads); 0: none. */
+const workers = Number(process.argv[3] ?? 0);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'runner-ws-bench-'));
 
@@ -40,7 +42,7 @@ load: { executor: constant-arrival-rate, rate: ${rate}, timeUnit: 1s, duration: 
 `,
 );
 const out = join(dir, 'r.json');
-const runner = spawn(process.execPath, [...(process.env.RUNNER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.RUNNER_PROF] : []), join(repo, 'dist', 'cli', 'bin.js'), 'run', scenario, '--out', out, '--quiet'], { stdio: 'inherit' });
+const runner = spawn(process.execPath, [...(process.env.RUNNER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.RUNNER_PROF] : []), join(repo, 'dist', 'cli', 'bin.js'), 'run', scenario, '--out', out, '--quiet', ...(workers > 0 ? ['--workers', String(workers)] : [])], { stdio: 'inherit' });
 let peakKb = 0;
 const poll = setInterval(() => {
   try {
@@ -57,7 +59,7 @@ await new Promise((r) => server.once('exit', r));
 const result = JSON.parse(readFileSync(out, 'utf8'));
 const c = result.ws.connections;
 console.log(
-  JSON.stringify({ connections: n, exit: code, opened: c.opened, failed: c.failed, failures: c.failures, peakOpen: c.peakOpen, connectP50Ms: c.connecting.p50, connectP99Ms: c.connecting.p99, runnerPeakRssMB: Math.round(peakKb / 1024) }),
+  JSON.stringify({ connections: n, workers, exit: code, opened: c.opened, failed: c.failed, failures: c.failures, peakOpen: c.peakOpen, connectP50Ms: c.connecting.p50, connectP99Ms: c.connecting.p99, runnerPeakRssMB: Math.round(peakKb / 1024) }),
 );
 rmSync(dir, { recursive: true, force: true });
 rmSync(join(repo, 'bench', '.ws-server.mjs'), { force: true });

@@ -9,7 +9,7 @@ import type { PlanInputs } from '../run/prepare.ts';
 import { createRealClock, type Clock } from '../scheduler/clock.ts';
 import { segmentIdentity } from '../scheduler/segment.ts';
 import { VERSION } from '../version.ts';
-import { mergeResults } from '../report/merge.ts';
+import { mergeWorkerResults } from './merge-results.ts';
 import { createCollector, type Collector } from '../metrics/collector.ts';
 import { mergeSecondSnapshots, type SecondSnapshot } from '../metrics/snapshot.ts';
 import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
@@ -87,17 +87,10 @@ export class WorkerRun {
     await Promise.all(ended);
     this.mergeSeconds();
     const durationMs = Math.round(this.clock.now() - this.startedAtMs);
-    const inputs = this.slots.flatMap((s, i) => (s.result ? [{ file: `worker ${i + 1}`, result: s.result }] : []));
+    const results = this.slots.flatMap((s) => (s.result ? [s.result] : []));
     const failures = this.slots.flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
-    if (inputs.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
-    // runner merge's exact merge (report/merge.ts): the workers' segments are one run's, started together.
-    const merged = mergeResults(inputs, { segments: [], missing: [] }, VERSION, (file, where, err) => {
-      throw new Error(`${file}: ${where}: ${(err as Error).message}`);
-    });
-    delete merged.merged;
-    merged.scenario = this.identity();
-    merged.startedAt = startedAt.toISOString();
-    merged.durationMs = durationMs;
+    if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
+    const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
     merged.warnings.unshift(...this.warnings, ...failures);
     if (failures.length > 0 && merged.outcome === 'completed') merged.outcome = 'aborted';
     return merged;

@@ -52,3 +52,14 @@ test('merge: the ws sections of two segments become one, exactly', () => {
   // a's 10 messages in its second 0; b started 2 s later and sent its 20 in its second 1: the run's second 3.
   assert.deepEqual(merged.messages.perSecond.sent, [10, 0, 0, 20]);
 });
+
+test('--workers: the workers\' ws sections are added into the run\'s, with a warning that rooms are tracked per worker', async () => {
+  const { mergeWorkerResults } = await import('../../src/workers/merge-results.ts');
+  const a: RunResult = { ...fixtureResult(), ws: ws(3, 10, 1, 5, 0) };
+  const b: RunResult = { ...fixtureResult(), ws: ws(4, 20, 2, 50, 1) };
+  const merged = mergeWorkerResults([a, b], { runner: 't', scenario: a.scenario, startedAt: a.startedAt }, 3000);
+  assert.deepEqual([merged.ws!.connections.opened, merged.ws!.delivery.delivered, merged.ws!.delivery.lost, merged.ws!.delivery.latency.count], [7, 30, 3, 30]);
+  assert.deepEqual(merged.ws!.messages.perSecond.sent, [10, 20]);
+  assert.ok(merged.warnings.some((w) => w.includes('WebSocket delivery is tracked within each')));
+  assert.equal(mergeWorkerResults([fixtureResult(), fixtureResult()], { runner: 't', scenario: a.scenario, startedAt: a.startedAt }, 3000).ws, undefined);
+});

@@ -1,0 +1,17 @@
+// The one result of a run made by several worker threads: runner merge's exact merge (report/merge.ts) of the
+// workers' results, which are the segments of one run started together, with the run's own identity, start
+// and duration (the main thread's) instead of a merged file's.
+import { mergeResults } from '../report/merge.ts';
+import type { RunResult } from '../result/types.ts';
+
+export function mergeWorkerResults(parts: readonly RunResult[], run: Pick<RunResult, 'runner' | 'scenario' | 'startedAt' | 'target'>, durationMs: number): RunResult {
+  const inputs = parts.map((result, i) => ({ file: `worker ${i + 1}`, result }));
+  const merged = mergeResults(inputs, { segments: [], missing: [] }, run.runner, (file, where, err) => {
+    throw new Error(`${file}: ${where}: ${(err as Error).message}`);
+  });
+  delete merged.merged;
+  merged.scenario = run.scenario;
+  merged.startedAt = run.startedAt;
+  merged.durationMs = durationMs;
+  return merged;
+}
