@@ -97,8 +97,8 @@ export class Run {
     // per-request listener (the real leak) would still be reported.
     setMaxListeners(10 + 4 * plan.scenarios.length, this.stopController.signal);
     this.clock = options.clock ?? createRealClock();
-    this.timeSeries = createTimeSeries();
     this.metrics = createCollector(plan.requestNames, () => this.clock.now());
+    this.timeSeries = createTimeSeries((id) => this.metrics.requestNames[id]);
     this.metrics.onSecond((second) => this.timeSeries.add(second));
     this.checks = createChecks();
     this.pools = options.pools ?? createPools(plan.http, () => this.clock.now());

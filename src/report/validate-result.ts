@@ -3,7 +3,7 @@
 // so a request named `__proto__` or `constructor` is just a name; every histogram decodes and holds `count` values.
 import { decodeHistogram } from '../metrics/histogram.ts';
 import type { WsResult } from '../result/ws-types.ts';
-import type { MergedFrom, LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from '../result/types.ts';
+import type { MergedFrom, LatencySummary, RequestResult, RequestSecond, RunResult, ScenarioResult, SelfCheckResult, ThresholdOutcome, TimeSeriesPoint, Totals } from '../result/types.ts';
 
 /** How many problems one message lists before "and N more". */
 const MAX_LISTED = 8;
@@ -190,8 +190,9 @@ const point = record<TimeSeriesPoint>(
     checksFailed: count,
     hdr: text,
     serviceHdr: text,
+    requests: map(record<RequestSecond>({ finished: count, errors: count, p50: count, p99: count })),
   },
-  ['serviceP50', 'serviceP99', 'iterations', 'vus', 'checksPassed', 'checksFailed', 'hdr', 'serviceHdr'],
+  ['serviceP50', 'serviceP99', 'iterations', 'vus', 'checksPassed', 'checksFailed', 'hdr', 'serviceHdr', 'requests'],
 );
 
 // eventLoopUtilization and droppedIterations came after the first files with a self-check: the summary defaults them.

@@ -162,10 +162,23 @@ export interface TimeSeriesPoint {
   vus?: number;
   checksPassed?: number;
   checksFailed?: number;
+  /**
+   * Per request name (the first MAX_SERIES_REQUESTS ids) that had a request end in this second: its count,
+   * errors and latency p50/p99 in ms (0 when only errors), for per-request curves. Absent in older files.
+   */
+  requests?: Record<string, RequestSecond>;
   /** Latency (µs) of the responses that ended in this second, encoded like `latency.hdr`; absent when none did. */
   hdr?: string;
   /** Their service time, likewise; absent when it equals the latency (closed model): read `hdr` then. */
   serviceHdr?: string;
+}
+
+/** One request name's numbers in one second of `timeSeries`. */
+export interface RequestSecond {
+  finished: number;
+  errors: number;
+  p50: number;
+  p99: number;
 }
 
 /** runner's watch on itself. */

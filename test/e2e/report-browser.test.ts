@@ -151,8 +151,11 @@ async function check(name: string, expectTitles: RegExp[]): Promise<Layout> {
   }
 }
 
-test('a closed run: latency, throughput, distribution; the subtitle says closed model', { skip, timeout: 60_000 }, async () => {
-  await check('closed', [/^Latency per second/, /^Requests per second/, /histogram/, /percentile/]);
+test('a closed run: latency, throughput, VUs, per-request curves, distribution; the subtitle says closed model', { skip, timeout: 60_000 }, async () => {
+  const r = JSON.parse(readFileSync(join(dir, 'closed.json'), 'utf8'));
+  // The result file carries per-second numbers per request name, which the per-request curves draw.
+  assert.ok(r.timeSeries.some((p: { requests?: Record<string, { finished: number }> }) => (p.requests?.list?.finished ?? 0) > 0 && (p.requests?.create?.finished ?? 0) > 0));
+  await check('closed', [/^Latency per second/, /^Requests per second/, /^Active VUs/, /^Latency per request/, /^Requests per second per request/, /histogram/, /percentile/]);
   const html = readFileSync(join(dir, 'closed.html'), 'utf8');
   assert.match(html, /<p class="subtitle">Closed model: latency runs from the send/);
   assert.match(html, /<h2 id="checks">Checks<\/h2>/);
@@ -163,6 +166,7 @@ test('an open run with dropped iterations: arrival rate with drops, service time
   const r = JSON.parse(readFileSync(join(dir, 'open.json'), 'utf8'));
   assert.ok(r.iterations.dropped > 0, 'the run dropped iterations');
   await check('open', [/^Arrival rate/, /^Latency per second/]);
+  assert.match(readFileSync(join(dir, 'open.html'), 'utf8'), /open\.json service time p99/);
   const html = readFileSync(join(dir, 'open.html'), 'utf8');
   assert.match(html, /<p class="subtitle">Open model: latency runs from each request&#39;s intended start/);
 });

@@ -28,10 +28,16 @@ import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, t
 import { guardScenarioCode, type ScenarioGuard } from '../scenario-guard.ts';
 import { applyLoadFlags, hasLoadFlags } from '../options.ts';
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 import type { RunFlags } from './run.ts';
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
+  // undici parses HTTP/1.1 with llhttp compiled to WebAssembly on the first connection. V8 then re-compiles it with
+  // TurboFan on a background thread: ~35 MB more peak RSS, and CPU taken from a 2-core machine while the run's first
+  // seconds are measured. Liftoff's baseline code only: peak RSS of a 64-connection signup run 126–133 → 104–114 MB,
+  // and no slower in interleaved runs here (README "Benchmarks"). Nothing else in a run is WebAssembly.
+  setFlagsFromString('--liftoff-only');
   // Every output path first: a typo in a folder name must cost nothing, not a whole run whose numbers are lost.
   const specs = checkRunOutputPaths(io, file, parseOutputSpecs(flags.out, flags));
   // Scenario code may not crash the process, hang it or exit it silently (scenario-guard.ts).

@@ -3,6 +3,7 @@
 // name and status, and the second's latency and service-time quantiles from its histograms. Nothing per request.
 import { errorKinds } from '../../errors.ts';
 import type { Histogram } from '../../metrics/histogram.ts';
+import { valuesAtPercentiles } from '../../metrics/percentiles.ts';
 import type { RequestCounts } from '../../metrics/request-counts.ts';
 import type { SecondView } from '../../metrics/seconds.ts';
 import type { Series } from './remote-write.ts';
@@ -197,44 +198,4 @@ function quantilePair(latency: (Histogram | null)[], service: (Histogram | null)
   QUANTILES.forEach(([quantile], k) => point({ __name__: 'runner_http_req_duration_seconds', ...labels, quantile }, lat[k] / 1e6));
   QUANTILES.forEach(([quantile], k) => point({ __name__: 'runner_http_req_service_time_seconds', ...labels, quantile }, svc[k] / 1e6));
   return true;
-}
-
-/** What a JS histogram exposes of its counts (hdr-histogram-js 3 JsHistogram). */
-interface CountsView {
-  countsArrayLength: number;
-  getCountAtIndex(i: number): number;
-  valueFromIndex(i: number): number;
-  highestEquivalentValue(v: number): number;
-}
-
-/**
- * The values at `percentiles` (ascending, in %, none 0) of the histograms together, as `getValueAtPercentile`
- * of their sum would give, in one walk over the counts and without adding them up (no copy). The histograms
- * must share lowest value and precision (every runner histogram does: histogram.ts), so index i is the same
- * value in each. null when they hold no value.
- */
-export function valuesAtPercentiles(list: readonly (Histogram | null)[], percentiles: readonly number[]): number[] | null {
-  const hs = list.filter((h): h is Histogram => h !== null && h.totalCount > 0);
-  if (hs.length === 0) return null;
-  const views = hs as unknown as CountsView[];
-  if (hs.length === 1 && typeof views[0].getCountAtIndex !== 'function') return percentiles.map((p) => hs[0].getValueAtPercentile(p));
-  const count = hs.reduce((s, h) => s + h.totalCount, 0);
-  // As the library rounds: up to the count that includes the percentile, at least the first value.
-  const targets = percentiles.map((p) => {
-    const fp = (Math.min(p, 100) / 100) * count;
-    return Math.max(Math.ceil(fp - fp * Number.EPSILON), 1);
-  });
-  const length = Math.max(...views.map((v) => v.countsArrayLength));
-  const out: number[] = [];
-  let k = 0;
-  let total = 0;
-  for (let i = 0; i < length && k < targets.length; i++) {
-    for (const v of views) if (i < v.countsArrayLength) total += v.getCountAtIndex(i);
-    while (k < targets.length && total >= targets[k]) {
-      out.push(views[0].highestEquivalentValue(views[0].valueFromIndex(i)));
-      k++;
-    }
-  }
-  while (out.length < percentiles.length) out.push(out[out.length - 1] ?? 0);
-  return out;
 }
