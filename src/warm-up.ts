@@ -17,7 +17,8 @@ export interface WarmUp {
 
 /**
  * Runs `plan`'s load for `ms`, recording nothing. A scenario with setup() or teardown() is refused: those run
- * once per run by contract, and a warm-up would run them a second time (a UserError, exit 2).
+ * once per run by contract, and a warm-up would run them a second time (a UserError, exit 2); so is one reading a
+ * `queue` or `shuffle` data file, whose rows are each sent once.
  */
 export function startWarmUp(plan: Plan, ms: number): WarmUp {
   const lifecycle = plan.scenarios.find((s) => s.iteration?.setup !== undefined || s.iteration?.teardown !== undefined);
@@ -26,6 +27,17 @@ export function startWarmUp(plan: Plan, ms: number): WarmUp {
       message: `--warmup cannot be used with scenario '${lifecycle.name}': it has setup() or teardown(), which must run once`,
       location: { file: plan.file, line: 1, column: 1 },
       hint: 'leave --warmup out, or warm up with a separate short run before this one',
+    });
+  }
+  // A `queue` or `shuffle` data file promises each row once: the warm-up would send rows the measured run
+  // then sends again (a one-time token used twice).
+  const finite = plan.scenarios.find((s) => s.feed?.finite);
+  if (finite) {
+    const source = finite.feed!.sources.find((d) => d.finite)!;
+    throw new UserError({
+      message: `--warmup cannot be used with scenario '${finite.name}': its data '${source.name}' (order: ${source.order}) sends each row once, and the warm-up would send its rows again`,
+      location: { file: plan.file, line: 1, column: 1 },
+      hint: "leave --warmup out, or give the data file order: circular or random",
     });
   }
   const pools = createPools(plan.http);

@@ -59,3 +59,23 @@ test('--warmup is refused for a scenario with setup(): it would run twice', asyn
     await tmp.cleanup();
   }
 });
+
+test('--warmup is refused for a scenario reading a queue data file: the warm-up would send its rows again', async () => {
+  const server = await startTestServer({ record: true });
+  const tmp = await tempDir('runner-warmup-');
+  try {
+    const file = join(tmp.dir, 'q.yaml');
+    await writeFile(join(tmp.dir, 'rows.csv'), 'id\nr1\nr2\nr3\n');
+    await writeFile(
+      file,
+      `version: 1\nname: q\ntarget: ${server.url}\ndata:\n  rows: { file: rows.csv, order: queue }\nrequests:\n  - path: /r/{{rows.id}}\nload: { executor: shared-iterations, vus: 1, iterations: 3 }\n`,
+    );
+    const r = await runInProcess(['run', file, '--warmup', '200ms'], tmp.dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--warmup cannot be used with scenario 'default': its data 'rows' \(order: queue\)/);
+    assert.equal(server.count, 0);
+  } finally {
+    await tmp.cleanup();
+    await server.close();
+  }
+});
