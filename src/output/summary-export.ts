@@ -68,6 +68,16 @@ export function buildSummaryExport(r: RunResult): Record<string, unknown> {
   add('checks', rate(passes, passes + fails));
   add('data_sent', { count: r.totals.bytesSent, rate: perSecond(r.totals.bytesSent, r.durationMs) });
   add('data_received', { count: r.totals.bytesReceived, rate: perSecond(r.totals.bytesReceived, r.durationMs) });
+  if (r.ws) {
+    // k6's WebSocket metric names (k6/ws), plus runner's delivery latency and loss.
+    const count = (n: number) => ({ count: n, rate: perSecond(n, r.durationMs) });
+    add('ws_connecting', trend(r.ws.connections.connecting));
+    add('ws_sessions', count(r.ws.connections.opened));
+    add('ws_msgs_sent', count(r.ws.messages.sent));
+    add('ws_msgs_received', count(r.ws.messages.received));
+    add('ws_delivery_latency', trend(r.ws.delivery.latency));
+    add('ws_msgs_lost', count(r.ws.delivery.lost));
+  }
   // Threshold keys with a percentile the table above lacks (p(97.5)) still appear, under their own key.
   for (const key of Object.keys(r.thresholds ?? {})) if (!(key in metrics)) add(key, {});
   const rootGroup = {

@@ -111,3 +111,15 @@ test('Prometheus: the ws counters of a running run become runner_ws_* series; no
   );
   assert.ok(!batch({ ...base, wsCounts: () => undefined }).some((x) => x.labels.__name__.startsWith('runner_ws_')));
 });
+
+test('--summary-export: k6\'s ws metric names (ws_connecting, ws_sessions, ws_msgs_sent/received) plus delivery latency and loss', async () => {
+  const { buildSummaryExport } = await import('../../src/output/summary-export.ts');
+  const metrics = buildSummaryExport(wsResult(3, 5)).metrics as Record<string, Record<string, number>>;
+  assert.equal(metrics.ws_sessions.count, 10);
+  assert.equal(metrics.ws_msgs_sent.count, 20);
+  assert.equal(metrics.ws_msgs_received.count, 97);
+  assert.equal(metrics.ws_msgs_lost.count, 3);
+  assert.equal(metrics.ws_delivery_latency.min, 5);
+  assert.ok(metrics.ws_connecting['p(99)'] > 2);
+  assert.equal((buildSummaryExport(fixtureResult()).metrics as Record<string, unknown>).ws_sessions, undefined);
+});
