@@ -143,7 +143,7 @@ const TIMES_LINE = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/;
  * Runs `pin… bash -c <times wrapper> cmd args`; resolves to stdout and the CPU seconds the tool used (user +
  * system, all its threads), rejects with stderr on a non-zero exit.
  */
-function exec(pin: string[], cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; cpuSeconds: number }> {
+export function exec(pin: string[], cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; cpuSeconds: number }> {
   const [file, ...rest] = [...pin, 'bash', '-c', TIMES_WRAPPER, 'bash', cmd, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(file, rest, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

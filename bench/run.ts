@@ -19,6 +19,7 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { benchArrivalRate } from './arrival-rate.ts';
 import { clients, repoRoot, startupCpu, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
 import { benchHotPath } from './hot-path.ts';
+import { benchWorkers } from './workers.ts';
 import { benchLatency, renderLatency } from './latency.ts';
 import { benchStartup, renderStartup } from './startup.ts';
 
@@ -199,6 +200,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       json: { type: 'string' },
       'skip-arrival': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       'skip-latency': { type: 'boolean', default: false },
     },
   });
@@ -208,6 +210,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(connections) || connections < 1) throw new Error(`--connections takes a whole number ≥ 1, got '${values.connections}'`);
   if (durationMs === undefined || durationMs < 1000) throw new Error(`--duration takes a duration ≥ 1s, got '${values.duration}'`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1, got '${values.rounds}'`);
+  // --workers N: CPU per request of --workers 1 and N, nothing else (bench/workers.ts).
+  if (values.workers !== undefined) return void process.stdout.write((await benchWorkers(Number(values.workers), { connections, durationMs, rounds })) + '\n');
   const result = await benchSignup({ connections, durationMs, rounds });
   process.stdout.write(renderSignupBench(result) + '\n');
   // The same request path without the network (bench/hot-path.ts): what runner itself adds per request.

@@ -89,6 +89,7 @@ export class WorkerRun {
     const durationMs = Math.round(this.clock.now() - this.startedAtMs);
     const results = this.slots.flatMap((s) => (s.result ? [s.result] : []));
     const failures = this.slots.flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
+    if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
     const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
     merged.warnings.unshift(...this.warnings, ...failures);
     if (failures.length > 0 && merged.outcome === 'completed') merged.outcome = 'aborted';

@@ -60,6 +60,6 @@ test('--workers: the workers\' ws sections are added into the run\'s, with a war
   const merged = mergeWorkerResults([a, b], { runner: 't', scenario: a.scenario, startedAt: a.startedAt }, 3000);
   assert.deepEqual([merged.ws!.connections.opened, merged.ws!.delivery.delivered, merged.ws!.delivery.lost, merged.ws!.delivery.latency.count], [7, 30, 3, 30]);
   assert.deepEqual(merged.ws!.messages.perSecond.sent, [10, 20]);
-  assert.ok(merged.warnings.some((w) => w.includes('tracked within each worker')));
+  assert.ok(merged.warnings.some((w) => w.includes('WebSocket delivery is tracked within each')));
   assert.equal(mergeWorkerResults([fixtureResult(), fixtureResult()], { runner: 't', scenario: a.scenario, startedAt: a.startedAt }, 3000).ws, undefined);
 });

@@ -2,7 +2,6 @@
 import { ExitCode } from '../../exit-codes.ts';
 import { randomSeed } from '../../generators/rng.ts';
 import { compilePlan } from '../../plan/compile.ts';
-import type { Plan } from '../../plan/types.ts';
 import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings } from '../../metrics/thresholds/evaluate.ts';
 import { compilePlanThresholds } from '../../metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../metrics/thresholds/watch.ts';
@@ -77,7 +76,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const workers = workerCount(flags, model, plan, specs, segment);
+  const workers = workerCount(flags, model, specs, segment);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
   if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
@@ -200,17 +199,16 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 }
 
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
-function workerCount(flags: RunFlags, model: TestModel, plan: Plan, specs: readonly OutputSpec[], segment: SegmentTuple | undefined): number | undefined {
+function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSpec[], segment: SegmentTuple | undefined): number | undefined {
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
   const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
   if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
   if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
   if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
-  // Each thread would run setup() and teardown() itself (N times, each iteration seeing its own thread's data),
-  // and a thread's teardown() got no data at all: they run once per run by contract.
-  const lifecycle = plan.scenarios.find((s) => s.iteration?.setup !== undefined || s.iteration?.teardown !== undefined);
-  if (lifecycle) throw refuse(`setup() or teardown() (scenario '${lifecycle.name}')`, 'run a scenario with setup() or teardown() without --workers');
+  // Each thread would run setup() and teardown() itself: once per run is their promise.
+  const lifecycle = model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
+  if (lifecycle) throw refuse('setup() or teardown()', 'run a scenario with setup/teardown on one thread');
   const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
   if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
   return count;
