@@ -26,20 +26,31 @@ export interface RecordLabel {
 
 /**
  * The stand-in response: the first expected status (default 200) and a JSON body holding, at every capture's JSON
- * path, the text `<name>`, plus a header for every header capture; later requests then show where a captured value goes.
+ * path, the text `<name>`, plus a header for every header capture and a cookie for every cookie capture; later
+ * requests then show where a captured value goes (without the cookie, a cookie capture failed and inspect showed
+ * nothing of the iteration after it).
  */
-export function standInResponse(plan: Plan): { body: Buffer; headers: Record<string, string> } {
+export function standInResponse(plan: Plan): StandIn {
   const root: Record<string, unknown> = {};
   const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const setCookies: string[] = [];
   for (const s of plan.scenarios) {
     for (const step of s.steps ?? []) {
       for (const c of step.captures) {
         if (c.from === 'header') headers[c.path] = `<${c.name}>`;
+        else if (c.from === 'cookie') setCookies.push(`${c.path}=<${c.name}>; Path=/`);
         else setAt(root, parseJsonPath(c.path) ?? [], `<${c.name}>`);
       }
     }
   }
-  return { body: Buffer.from(JSON.stringify(root)), headers };
+  return { body: Buffer.from(JSON.stringify(root)), headers, setCookies };
+}
+
+export interface StandIn {
+  body: Buffer;
+  headers: Record<string, string>;
+  /** Set-Cookie values, one header each (they cannot be joined into one). */
+  setCookies: string[];
 }
 
 function setAt(root: Record<string, unknown>, segments: readonly PathSegment[], value: string): void {
@@ -81,7 +92,7 @@ interface LegacyHandler {
 
 /** A dispatcher for every origin that records into `into` under the label `label()` returns, and answers `status`. */
 export function createRecordingDispatcher(
-  response: { body: Buffer; headers: Record<string, string> },
+  response: StandIn,
   record: (req: RecordedRequest) => void,
 ): Dispatcher {
   const dispatcher = {
@@ -100,6 +111,7 @@ export function createRecordingDispatcher(
         const legacy = handler as LegacyHandler;
         if (typeof legacy.onConnect === 'function') {
           const raw = Object.entries(response.headers).flatMap(([k, v]) => [Buffer.from(k, 'latin1'), Buffer.from(v)]);
+          for (const c of response.setCookies) raw.push(Buffer.from('set-cookie', 'latin1'), Buffer.from(c));
           legacy.onConnect(() => {});
           legacy.onHeaders?.(200, raw, () => {}, 'OK');
           legacy.onData?.(response.body);
@@ -107,7 +119,7 @@ export function createRecordingDispatcher(
           return;
         }
         handler.onRequestStart?.(controller, {});
-        handler.onResponseStart?.(controller, 200, { ...response.headers }, 'OK');
+        handler.onResponseStart?.(controller, 200, { ...response.headers, ...(response.setCookies.length > 0 ? { 'set-cookie': response.setCookies } : {}) }, 'OK');
         handler.onResponseData?.(controller, response.body);
         handler.onResponseEnd?.(controller, {});
       });

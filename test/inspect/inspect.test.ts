@@ -128,6 +128,26 @@ test('inspect: captured values show as <name>; environment values are redacted u
   assert.equal(server.raw.length, before, 'inspect sent nothing');
 });
 
+test('inspect: a cookie capture shows as <name>, in the jar and in the capture, and the requests after it are shown', async () => {
+  writeFileSync(
+    join(dir, 'cookie-capture.yaml'),
+    [
+      `target: ${server.url}`,
+      'requests:',
+      '  - { name: login, method: POST, path: /login, form: { user: a }, capture: { sid: { cookie: sid } } }',
+      '  - { name: me, path: "/me?s={{sid}}" }',
+      'load: { executor: shared-iterations, vus: 1, iterations: 1 }',
+      '',
+    ].join('\n'),
+  );
+  const before = server.raw.length;
+  const r = await runInProcess(['inspect', 'cookie-capture.yaml', '--sample', '1'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /GET \/me\?s=%3Csid%3E HTTP\/1\.1/);
+  assert.match(r.stdout, /cookie: sid=<sid>/);
+  assert.equal(server.raw.length, before, 'inspect sent nothing');
+});
+
 test('inspect leaves WebSocket sessions out and says so (it opens no connection)', async () => {
   const repo = new URL('../..', import.meta.url).pathname;
   const r = await runInProcess(['inspect', 'scenarios/chat.yaml', '--sample', '1', '--target', server.url], repo);
