@@ -92,8 +92,8 @@ function redactKeys<T>(map: Record<string, T>, text: (t: string) => string, valu
 
 /**
  * The result with secrets replaced in the strings people wrote or the network sent: scenario name and file,
- * target, request/check/scenario/threshold names, threshold expressions, warnings, iteration errors, the first
- * message of each error class. Numbers,
+ * target, request/check/scenario/threshold names (also in the per-second points and a k6 script's section), threshold
+ * expressions, warnings, iteration errors, the first message of each error class. Numbers,
  * fixed keys, statuses, error classes and the base64 histograms are left exactly as they are.
  */
 export function redactRunResult(result: RunResult, redactor: Redactor): RunResult {
@@ -113,5 +113,16 @@ export function redactRunResult(result: RunResult, redactor: Redactor): RunResul
   // undici's first message per error class can quote a header value or URL that held a secret.
   if (result.errorMessages !== undefined) out.errorMessages = redactKeys(result.errorMessages, (k) => k, text);
   if (result.thresholds !== undefined) out.thresholds = redactKeys(result.thresholds, text, (list) => list.map((t) => ({ ...t, expression: text(t.expression) })));
+  // Per-second points name their requests too (the report's per-request curves).
+  if (result.timeSeries.some((p) => p.requests !== undefined)) {
+    out.timeSeries = result.timeSeries.map((p) => (p.requests === undefined ? p : { ...p, requests: redactKeys(p.requests, text) }));
+  }
+  // A k6 script's metric keys carry tag values (`{name:URL}`) and its groups carry request and check names.
+  if (result.k6 !== undefined) {
+    out.k6 = {
+      metrics: redactKeys(result.k6.metrics, text),
+      groups: result.k6.groups.map((g) => ({ ...g, path: text(g.path), name: text(g.name), checks: redactKeys(g.checks, text), requests: redactKeys(g.requests, text) })),
+    };
+  }
   return out;
 }

@@ -44,3 +44,16 @@ test('URL passwords are redacted from any text, whatever their length; the user 
   assert.deepEqual(urlSecrets('http://h/'), []);
   assert.deepEqual(urlSecrets(undefined), []);
 });
+
+test('names inside per-second points and a k6 section are redacted too', () => {
+  const result = fixtureResult({ requests: ['login sk_live_1234'], timeSeriesSeconds: 2 });
+  result.timeSeries[0].requests = { 'login sk_live_1234': { finished: 1, errors: 0, p50: 1, p99: 1 } } as never;
+  result.k6 = {
+    metrics: { 'http_req_duration{name:login sk_live_1234}': { type: 'trend', contains: 'time', values: { avg: 1 } } },
+    groups: [{ path: '::sk_live_1234', name: 'sk_live_1234', checks: { 'ok sk_live_1234': { passes: 1, fails: 0 } }, requests: { 'login sk_live_1234': 1 } }],
+  };
+  const redacted = redactRunResult(result, createRedactor(['sk_live_1234']));
+  assert.ok(!JSON.stringify(redacted).includes('sk_live_1234'), JSON.stringify(redacted).slice(0, 400));
+  assert.deepEqual(Object.keys(redacted.timeSeries[0].requests ?? {}), ['login ***']);
+  assert.deepEqual(Object.keys(redacted.k6?.metrics ?? {}), ['http_req_duration{name:login ***}']);
+});
