@@ -137,7 +137,13 @@ export async function launchBrowser(executable: string): Promise<Browser> {
         await exited;
         clearTimeout(timer);
       }
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes (crashpad, zygote) can still write the profile for a moment after the
+      // browser exits: retry, and never fail a test over a temp folder.
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch {
+        // left in the temp dir
+      }
     },
   };
 }
