@@ -46,6 +46,8 @@ export interface Collector extends MetricsSink {
    * name gets the scope's OTHER_NAME id. Ids of earlier names never change.
    */
   register(name: string, scope?: string): number;
+  /** The scope register() gave `id` in ('' for the plan's own names). */
+  scopeOf(id: number): string;
   /** The ids register() gave in `scope`, in order (OTHER_NAME included). */
   idsIn(scope: string): number[];
   /** What the cap folded; undefined when nothing was. */
@@ -87,6 +89,8 @@ class RunCollector implements Collector {
   private readonly scopes = new Map<string, Map<string, number>>();
   /** Scope → ids register() gave there (the plan's own ids are not listed). */
   private readonly scopeIds = new Map<string, number[]>();
+  /** Id → the scope register() gave it in; the plan's ids are not listed (scope ''). */
+  private readonly idScopes: string[] = [];
   /** Names folded into OTHER_NAME, counted for the warning. */
   private readonly foldedNames = new FoldedNameCount();
   /** [0]: requests finished, all ids. */
@@ -148,6 +152,10 @@ class RunCollector implements Collector {
     return names.get(OTHER_NAME) ?? this.add(OTHER_NAME, scope, names);
   }
 
+  scopeOf(id: number): string {
+    return this.idScopes[id] ?? '';
+  }
+
   idsIn(scope: string): number[] {
     return [...(this.scopeIds.get(scope) ?? [])];
   }
@@ -165,6 +173,7 @@ class RunCollector implements Collector {
     const id = this.requestNames.length;
     this.requestNames.push(name);
     names.set(name, id);
+    this.idScopes[id] = scope;
     let list = this.scopeIds.get(scope);
     if (list === undefined) this.scopeIds.set(scope, (list = []));
     list.push(id);

@@ -33,6 +33,11 @@ export interface SecondSnapshot {
   checksFailed: number;
   activeVus: number;
   requests: CountsSnapshot[];
+  /**
+   * [id, name, scope] of the ids this thread made since its previous snapshot (code scenarios name requests at
+   * run time, and each thread numbers them itself): the receiver maps them to its own ids before merging.
+   */
+  names?: [number, string, string][];
 }
 
 export function encodeCounts(id: number, p: RequestCounts): CountsSnapshot {

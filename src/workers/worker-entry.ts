@@ -77,7 +77,17 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       throw err;
     }
     const r = run;
-    r.metrics.onSecond((view) => post({ type: 'second', second: snapshotSecond(view) }));
+    let namesSent = r.metrics.requestNames.length;
+    r.metrics.onSecond((view) => {
+      const second = snapshotSecond(view);
+      const names = r.metrics.requestNames;
+      if (names.length > namesSent) {
+        second.names = [];
+        for (let id = namesSent; id < names.length; id++) second.names.push([id, names[id], r.metrics.scopeOf(id)]);
+        namesSent = names.length;
+      }
+      post({ type: 'second', second });
+    });
     if (pending?.type === 'stop') r.stop(pending.outcome);
     else if (pending?.type === 'abort') r.abort();
     post({ type: 'ready' });

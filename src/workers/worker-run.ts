@@ -29,6 +29,8 @@ interface Slot {
   worker: Worker;
   /** Closed seconds posted and not yet merged, in order of t. */
   seconds: SecondSnapshot[];
+  /** This thread's request id → the main collector's, for the ids it made at run time (code scenarios). */
+  ids: number[];
   ended: boolean;
   iterations: RunResult['iterations'];
   activeVus: number;
@@ -134,7 +136,7 @@ export class WorkerRun {
   private startOne(index: number, count: number, ready: Promise<void>[]): Promise<void> {
     const { file, cwd, inputs, stopGraceMs } = this.options;
     const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, stopGraceMs });
-    const slot: Slot = { worker, seconds: [], ended: false, iterations: { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }, activeVus: 0 };
+    const slot: Slot = { worker, seconds: [], ids: [], ended: false, iterations: { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }, activeVus: 0 };
     this.slots.push(slot);
     if (this.stopped) worker.postMessage(this.stopped);
     let isReady: () => void = () => {};
@@ -146,6 +148,7 @@ export class WorkerRun {
           slot.iterations = m.iterations;
           slot.activeVus = m.activeVus;
         } else if (m.type === 'second') {
+          this.mapIds(slot, m.second);
           slot.seconds.push(m.second);
           this.mergeSeconds();
         } else if (m.type === 'done') {
@@ -166,6 +169,15 @@ export class WorkerRun {
   }
 
   /**
+   * Renumbers a thread's second into the main collector's ids: names a code scenario makes at run time get ids
+   * per thread, in whatever order each thread met them; the same (name, scope) must be one id here.
+   */
+  private mapIds(slot: Slot, second: SecondSnapshot): void {
+    for (const [id, name, scope] of second.names ?? []) slot.ids[id] = this.metrics.register(name, scope);
+    for (const r of second.requests) r.id = slot.ids[r.id] ?? r.id;
+  }
+
+  /**
    * Hands the collector every second that all running workers have closed, merged across them, in order of t.
    * A worker that ended closes no more seconds: it no longer holds the others back.
    */
@@ -179,8 +191,8 @@ export class WorkerRun {
       try {
         this.metrics.addSecond(mergeSecondSnapshots(now));
       } catch (err) {
-        // Request names a code scenario makes at run time get ids per thread: the live view cannot follow them.
-        // The result is unaffected (it merges the workers' own results by name).
+        // A damaged second (it should not happen): stop following live; the result is unaffected (it merges the
+        // workers' own results by name).
         this.liveFailed = true;
         this.warnings.push(`live progress and abortOnFail stopped following the workers: ${(err as Error).message}`);
       }

@@ -92,3 +92,33 @@ test('--workers refuses a code scenario with setup() or teardown(): each thread 
   assert.match(r.stderr, /--workers does not combine with setup\(\) or teardown\(\) yet/);
   assert.equal(server.count, 0);
 });
+
+test('--workers with a code scenario: names made at run time are followed live, so abortOnFail stops the run', async () => {
+  const server = await startTestServer({ behaviour: { kind: 'respond', status: 500, body: 'no' } });
+  servers.push(server);
+  const file = join(dir, 'code-abort.ts');
+  writeFileSync(
+    file,
+    [
+      "import { defineScenario } from 'runner';",
+      'export default defineScenario({',
+      `  target: '${server.url}',`,
+      "  load: { executor: 'constant-vus', vus: 2, duration: '20s' },",
+      "  thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true }] },",
+      '  iteration: async ({ http, sleep }) => {',
+      "    await http.get('/fail', { name: 'fail' });",
+      '    await sleep(20);',
+      '  },',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  const out = join(dir, 'code-abort.json');
+  const r = await runCli(['run', file, '--workers', '2', '--out', out, '-q'], { cwd: dir });
+  assert.equal(r.code, 99, r.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(result.outcome, 'aborted', 'the live threshold saw the workers\' requests (it saw none before: unknown request id)');
+  assert.ok(!result.warnings.some((w: string) => /stopped following the workers/.test(w)), result.warnings.join('\n'));
+  assert.ok(result.durationMs < 15_000, `stopped after ${result.durationMs} ms`);
+  assert.equal(result.totals.requests, server.count, 'the books balance against the server');
+});
