@@ -106,11 +106,12 @@ export class ScenarioRunner {
     const stopSignal = dataStop ? AbortSignal.any([env.stopSignal, dataStop.signal]) : env.stopSignal;
     // Executors listen on it as on the run's signal (a deadline, a tick, the graceful stop).
     if (dataStop) setMaxListeners(20, stopSignal);
-    const ranOut = (iteration: number, source: DataSource): Promise<void> => {
+    // The same words in every segment or worker thread that runs out, so a merged result says it once.
+    const ranOut = (_iteration: number, source: DataSource): Promise<void> => {
       if (!dataStop!.signal.aborted) {
         dataStop!.abort();
         env.warn?.(
-          `scenario '${s.name}': data '${source.name}' (order: ${source.order}) ran out after its ${source.table.rows.toLocaleString('en-US')} rows: the scenario started no more iterations after ${iteration.toLocaleString('en-US')}`,
+          `scenario '${s.name}': data '${source.name}' (order: ${source.order}) ran out after its ${source.table.rows.toLocaleString('en-US')} rows: the scenario started no more iterations`,
         );
       }
       return Promise.resolve();

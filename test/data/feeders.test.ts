@@ -65,7 +65,7 @@ load: { executor: shared-iterations, vus: 20, iterations: ${iterations} }
     assert.equal(server.received.length, 5000);
     assert.equal(new Set(server.received.map((r) => r.path)).size, 5000);
     assert.equal(r2.warnings.length, 1);
-    assert.match(r2.warnings[0], /data 'users' \(order: queue\) ran out after its 5,000 rows: the scenario started no more iterations after 5,000/);
+    assert.match(r2.warnings[0], /data 'users' \(order: queue\) ran out after its 5,000 rows: the scenario started no more iterations$/);
   } finally {
     await server.close();
   }

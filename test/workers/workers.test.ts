@@ -122,3 +122,21 @@ test('--workers with a code scenario: names made at run time are followed live, 
   assert.ok(result.durationMs < 15_000, `stopped after ${result.durationMs} ms`);
   assert.equal(result.totals.requests, server.count, 'the books balance against the server');
 });
+
+test('--workers 2 over a queue data file: each row once, and one warning that the rows ran out', async () => {
+  const server = await startTestServer();
+  servers.push(server);
+  writeFileSync(join(dir, 'rows.csv'), ['email', ...Array.from({ length: 10 }, (_, i) => `u${i}@x.test`)].join('\n') + '\n');
+  const file = join(dir, 'queue.yaml');
+  writeFileSync(
+    file,
+    `name: queue\ntarget: ${server.url}\ndata:\n  users: { file: rows.csv, order: queue }\nrequests:\n  - name: post\n    method: POST\n    path: /q\n    body: "{{users.email}}"\nload: { executor: shared-iterations, vus: 2, iterations: 20 }\n`,
+  );
+  const out = join(dir, 'queue.json');
+  const r = await runCli(['run', file, '--workers', '2', '--seed', '3', '--out', out, '-q'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(server.received.map((x) => x.body).sort(), Array.from({ length: 10 }, (_, i) => `u${i}@x.test`).sort());
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  const ranOut = result.warnings.filter((w: string) => /ran out/.test(w));
+  assert.equal(ranOut.length, 1, ranOut.join('\n'));
+});
