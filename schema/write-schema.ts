@@ -4,6 +4,6 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderScenarioJsonSchema } from '../src/scenario/json-schema.ts';
 
-const out = fileURLToPath(new URL('../schema/scenario.schema.json', import.meta.url));
+const out = fileURLToPath(new URL('./scenario.schema.json', import.meta.url));
 writeFileSync(out, renderScenarioJsonSchema());
 process.stdout.write(`wrote ${out}\n`);
