@@ -1,6 +1,8 @@
 // Thresholds runner's own engine does not measure — on custom metrics, on k6's other built-in metrics, or with
 // `{tag:value}` filters — evaluated on the k6 metric registry at the end of the run. Same rule as runner's:
 // a threshold whose metric got no sample fails (k6 would let it pass).
+import { compare } from '../metrics/thresholds/evaluate.ts';
+import type { Operator } from '../metrics/thresholds/parse.ts';
 import type { K6MetricType, MetricRegistry, MetricSink } from './k6-metrics.ts';
 import type { K6Threshold } from './options.ts';
 
@@ -58,20 +60,8 @@ export function thresholdValue(t: CompiledK6Threshold, durationMs: number): numb
   return values[t.aggregation] ?? null;
 }
 
+/** k6 spells equality `==` or `===` and inequality `!=` or `!==`; the comparison itself is runner's. */
 export function passes(value: number, op: string, bound: number): boolean {
-  switch (op) {
-    case '<':
-      return value < bound;
-    case '<=':
-      return value <= bound;
-    case '>':
-      return value > bound;
-    case '>=':
-      return value >= bound;
-    case '==':
-    case '===':
-      return value === bound;
-    default:
-      return value !== bound;
-  }
+  const norm = op === '===' ? '==' : op === '!==' ? '!=' : op;
+  return compare(value, norm as Operator, bound);
 }

@@ -13,7 +13,8 @@ export interface ThresholdVerdict {
   ok: boolean;
 }
 
-function compare(value: number, op: Operator, bound: number): boolean {
+/** Whether `value` satisfies `op bound` (a threshold's comparison). */
+export function compare(value: number, op: Operator, bound: number): boolean {
   switch (op) {
     case '<':
       return value < bound;
