@@ -239,14 +239,8 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
       keepBody: opts?.discardBody !== true,
       keepHeaders: true,
     });
-    state.intendedStartMs = undefined;
-    const startMs = env.exchange.now();
-    vu.current = ex;
-    await ex.send();
-    if (vu.current === ex) vu.current = null;
-    if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
+    const durationMs = await sendOnVu(ex, vu);
     if (cookies !== undefined && ex.error === undefined) cookies.store(vu, origin, path, ex.responseHeaders['set-cookie']);
-    const durationMs = env.exchange.now() - startMs;
     return new CodeResponse(name, ex.status, ex.error ? EMPTY_HEADERS : ex.responseHeaders, ex.responseBody ?? '', ex.expected, durationMs, ex.error, ex.error ? ex.errorMessage : undefined);
   }
 
@@ -270,13 +264,21 @@ export function createHttp(env: CodeHttpEnv, state: HttpVuState): Http {
       keepBody: r.keepBody,
       keepHeaders: true,
     });
+    return { exchange: ex, durationMs: await sendOnVu(ex, vu) };
+  }
+
+  /**
+   * Sends `ex` as the VU's current request (a stop interrupts it) and returns how long it took, ms. The intended
+   * start applies to this request only. A request the stop aborted ends the iteration.
+   */
+  async function sendOnVu(ex: Exchange, vu: Vu): Promise<number> {
     state.intendedStartMs = undefined;
     const startMs = env.exchange.now();
     vu.current = ex;
     await ex.send();
     if (vu.current === ex) vu.current = null;
     if (ex.error === 'aborted' && vu.interrupted) throw new IterationAborted();
-    return { exchange: ex, durationMs: env.exchange.now() - startMs };
+    return env.exchange.now() - startMs;
   }
 
   const http: Http & { [SEND_EXCHANGE]: typeof sendExchange } = {
