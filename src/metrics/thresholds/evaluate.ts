@@ -62,15 +62,8 @@ function measure(t: CompiledThreshold, data: ThresholdData, cache: Map<string, R
   const perSecond = (n: number): number => (seconds > 0 ? round(n / seconds, 3) : 0);
   const a = t.aggregation;
   switch (t.metric) {
-    case 'http_req_duration': {
-      const l = part?.latency;
-      if (!l || l.count === 0) return null;
-      if (a.kind === 'percentile') return round(percentileMs(l, a.percentile, cache), 3);
-      if (a.kind === 'avg') return l.mean;
-      if (a.kind === 'min') return l.min;
-      if (a.kind === 'max') return l.max;
-      return l.p50;
-    }
+    case 'http_req_duration':
+      return trend(part?.latency, a, cache);
     case 'http_req_failed': {
       const totals = part?.totals;
       if (!totals || totals.requests === 0) return null;
