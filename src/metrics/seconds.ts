@@ -75,18 +75,22 @@ function createBuffer(): Buffer {
 export type SecondListener = (second: SecondView) => void;
 
 /** A second recorded elsewhere (a worker thread), decoded (snapshot.ts): what `inject` takes. */
-export interface ForeignSecond {
+/** A second's run-wide counts and gauges, beside its per-request counters. */
+export interface SecondTotals {
   t: number;
   /** End of the second on the run clock, ms since the start (shorter than t+1 s for the last one). */
   endMs: number;
-  /** Counters by request id. */
-  parts: Map<number, RequestCounts>;
   started: number;
   dropped: number;
   iterationsStarted: number;
   checksPassed: number;
   checksFailed: number;
   activeVus: number;
+}
+
+export interface ForeignSecond extends SecondTotals {
+  /** Counters by request id. */
+  parts: Map<number, RequestCounts>;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { errorKinds } from '../errors.ts';
 import { decodeHistogram, encodeHistogram } from './histogram.ts';
 import { addRequestCounts, createRequestCounts, requestsIn, type RequestCounts } from './request-counts.ts';
-import type { ForeignSecond, SecondView } from './seconds.ts';
+import type { ForeignSecond, SecondTotals, SecondView } from './seconds.ts';
 
 /** One request id's counters in one second, encoded. */
 export interface CountsSnapshot {
@@ -23,15 +23,7 @@ export interface CountsSnapshot {
 }
 
 /** One closed second of one thread, fit for postMessage (plain data, ~1 KB plus histograms). */
-export interface SecondSnapshot {
-  t: number;
-  endMs: number;
-  started: number;
-  dropped: number;
-  iterationsStarted: number;
-  checksPassed: number;
-  checksFailed: number;
-  activeVus: number;
+export interface SecondSnapshot extends SecondTotals {
   requests: CountsSnapshot[];
   /**
    * [id, name, scope] of the ids this thread made since its previous snapshot (code scenarios name requests at
