@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { startSelfCheck } from '../src/metrics/self-check.ts';
 import { compilePlan } from '../src/plan/compile.ts';
-import type { RunResult } from '../src/report/result-types.ts';
+import type { RunResult } from '../src/result/types.ts';
 import { Run } from '../src/run.ts';
 import type { TestModel } from '../src/scenario/model.ts';
 import { createRealClock } from '../src/scheduler/clock.ts';

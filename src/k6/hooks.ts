@@ -1,6 +1,6 @@
 // What `runner run` does for a k6 script beyond a code scenario: test.abort() reaches the run, and at the end
 // k6's own thresholds, the result's `k6` section and handleSummary().
-import type { RunResult } from '../report/result-types.ts';
+import type { RunResult } from '../result/types.ts';
 
 export interface K6Hooks {
   /** Called once the run exists: k6/execution's test.abort() stops it. */

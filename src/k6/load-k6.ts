@@ -6,7 +6,7 @@ import type { SourceMap } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError, type Diagnostic, type Location } from '../errors.ts';
-import type { RunResult, ThresholdOutcome } from '../report/result-types.ts';
+import type { RunResult, ThresholdOutcome } from '../result/types.ts';
 import type { TestModel } from '../scenario/model.ts';
 import { maxVusOf } from '../scheduler/index.ts';
 import { validateScenario } from '../scenario/validate.ts';

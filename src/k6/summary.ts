@@ -1,7 +1,7 @@
 // The end-of-test data of a k6 script: k6's summary shape (what handleSummary(data) receives: root_group,
 // options, state, metrics with their values and thresholds) and the `k6` section of runner's result file.
 import { createHash } from 'node:crypto';
-import type { RunResult } from '../report/result-types.ts';
+import type { RunResult } from '../result/types.ts';
 import type { K6Run, GroupNode } from './vu-state.ts';
 
 export const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];

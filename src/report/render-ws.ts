@@ -1,5 +1,5 @@
 // The WebSocket block of the summary: connections (failures and closes by class), messages, delivery accounting.
-import type { LatencySummary, RunResult } from './result-types.ts';
+import type { LatencySummary, RunResult } from '../result/types.ts';
 import { formatLatencyMs, formatNumber, latencyStats } from './format.ts';
 import { escapeTerminalText as safe } from '../terminal-text.ts';
 

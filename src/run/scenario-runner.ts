@@ -8,7 +8,7 @@ import { createRng, deriveSeed } from '../generators/rng.ts';
 import type { Rng } from '../generators/types.ts';
 import type { Collector } from '../metrics/collector.ts';
 import type { PlannedScenario, Plan } from '../plan/types.ts';
-import type { ScenarioResult } from '../report/result-types.ts';
+import type { ScenarioResult } from '../result/types.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import type { ScenarioRuntime } from '../scheduler/executor.ts';
 import { executorOf, isOpenModel } from '../scheduler/index.ts';

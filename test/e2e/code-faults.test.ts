@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { binPath, runCli, type CliResult } from './cli.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'runner-code-faults-'));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HistogramLogReader } from 'hdr-histogram-js';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { readRunResult } from '../../src/report/read-result.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { binPath } from './cli.ts';

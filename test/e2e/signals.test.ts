@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 
 const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'runner-signals-'));

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { GIVEN_SYLLABLES, SURNAMES } from '../../src/generators/korean-name.ts';
 import { decodeHistogram, summarizeLatency } from '../../src/metrics/histogram.ts';
-import type { LatencySummary } from '../../src/report/result-types.ts';
+import type { LatencySummary } from '../../src/result/types.ts';
 import { startTestServer, type Behaviour, type RecordedRequest, type TestServer } from '../helpers/server.ts';
 import { readResult, runCli, signupScenario, sum, tempDir } from './cli.ts';
 

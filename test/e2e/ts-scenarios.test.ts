@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './cli.ts';
 import { createExampleApi } from '../../src/example/api.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));

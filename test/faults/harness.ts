@@ -1,7 +1,7 @@
 // Runs a small scenario in-process against a URL and checks the books: every request in exactly one bucket.
 import assert from 'node:assert/strict';
 import { compilePlan } from '../../src/plan/compile.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { Run, type RunOptions } from '../../src/run.ts';
 import { loadYamlScenario } from '../../src/scenario/load-yaml.ts';
 

@@ -2,7 +2,7 @@
 import { createCollector, type Collector } from '../../src/metrics/collector.ts';
 import { fail, respond } from './samples.ts';
 import { buildRunResult } from '../../src/report/result.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 
 export interface FixtureOptions {
   name?: string;

@@ -4,7 +4,7 @@ import { fail, respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector, MAX_REQUEST_NAMES, OTHER_NAME } from '../../src/metrics/collector.ts';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
-import type { RequestResult } from '../../src/report/result-types.ts';
+import type { RequestResult } from '../../src/result/types.ts';
 import type { ErrorKind } from '../../src/errors.ts';
 
 const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);

@@ -7,7 +7,7 @@ import { evaluateThresholds, thresholdsFailed, thresholdsToJson, noDataWarnings 
 import { compileThresholds } from '../../src/metrics/thresholds/parse.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 import { resultOf } from '../helpers/result-fixture.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 
 /** 1000 signups at 1..1000 ms, 10 of them 500s; 90 logins at 5 ms and 10 refused. 10 s. */
 function result(): RunResult {

@@ -8,7 +8,7 @@ import { compileThresholds } from '../../src/metrics/thresholds/parse.ts';
 import { watchThresholds } from '../../src/metrics/thresholds/watch.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 import { resultOf } from '../helpers/result-fixture.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 
 /** A run in which every request was refused: no response, no check, no latency. */
 function deadRun(): RunResult {

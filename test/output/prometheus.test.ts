@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { runInProcess } from '../e2e/in-process.ts';
 import { dashboardQueries } from '../helpers/dashboard.ts';
 import { createWriteRequestEncoder, REMOTE_WRITE_HEADERS } from '../../src/output/prometheus/remote-write.ts';

@@ -11,7 +11,7 @@ import { testChange, toDistribution } from '../../src/report/noise.ts';
 import { renderSpectrumPlot } from '../../src/report/plot.ts';
 import { renderComparison } from '../../src/report/render-compare.ts';
 import { resultOf } from '../helpers/result-fixture.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 
 /** `n` lognormal latencies (µs) with the given median (ms) and log-sd, scaled by `scale`. */
 function samples(seed: number, n: number, medianMs: number, sigma: number, scale = 1): number[] {

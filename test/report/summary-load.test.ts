@@ -5,7 +5,7 @@ import { respond } from '../helpers/samples.ts';
 import assert from 'node:assert/strict';
 import { createCollector } from '../../src/metrics/collector.ts';
 import { buildRunResult } from '../../src/report/result.ts';
-import type { RunResult, ScenarioResult, SelfCheckResult } from '../../src/report/result-types.ts';
+import type { RunResult, ScenarioResult, SelfCheckResult } from '../../src/result/types.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 
 const calm: SelfCheckResult = {

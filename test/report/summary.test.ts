@@ -6,7 +6,7 @@ import { createCollector } from '../../src/metrics/collector.ts';
 import { buildRunResult } from '../../src/report/result.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 import { formatBytes, formatDurationMs, formatLatencyMs, formatNumber } from '../../src/report/format.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 
 const ANSI = /\x1b\[/;
 

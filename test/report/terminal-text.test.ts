@@ -6,7 +6,7 @@ import { compareResults } from '../../src/report/compare.ts';
 import { renderHtmlReport } from '../../src/report/html.ts';
 import { renderSpectrumPlot } from '../../src/report/plot.ts';
 import { renderComparison } from '../../src/report/render-compare.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 import { escapeTerminalText } from '../../src/terminal-text.ts';
 import { fixtureResult } from '../helpers/result-fixture.ts';

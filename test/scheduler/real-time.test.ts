@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
 import { compilePlan } from '../../src/plan/compile.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { Run } from '../../src/run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { startTestServer, type Behaviour, type TestServer } from '../helpers/server.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createExampleApi } from '../../src/example/api.ts';
-import type { RunResult } from '../../src/report/result-types.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { runInProcess } from '../e2e/in-process.ts';
 import { startWsRoomServer } from '../helpers/ws-room-server.ts';
 
