@@ -111,6 +111,8 @@ export class Run {
       now: () => this.clock.now(),
       connectedSince: (origin, sinceMs) => this.pools.connectedSince(origin, sinceMs),
       markAlive: (origin) => this.pools.markAlive(origin),
+      markTimedOut: (origin) => this.pools.markTimedOut(origin),
+      timedOutSince: (origin, sinceMs) => this.pools.timedOutSince(origin, sinceMs),
       maxBodyBytes: plan.http.maxCaptureBytes,
       firstError: (kind, message) => (this.errorMessages[kind] ??= message),
       pipelining: plan.http.pipelining > 1,

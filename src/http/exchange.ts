@@ -30,6 +30,10 @@ export interface ExchangeContext {
   connectedSince: (origin: string, sinceMs: number) => boolean;
   /** A socket to the origin is alive now; called before runner destroys one by aborting a request sent on it. */
   markAlive?: (origin: string) => void;
+  /** runner is about to destroy a socket to the origin because a request written to it timed out. */
+  markTimedOut?: (origin: string) => void;
+  /** Whether markTimedOut was called for the origin at or after `sinceMs`. */
+  timedOutSince?: (origin: string, sinceMs: number) => boolean;
   maxBodyBytes: number;
   /**
    * `http.pipelining` > 1: requests are dispatched with `blocking: false`, else undici waits for each response's
@@ -237,7 +241,13 @@ export class Exchange implements Tracked, ExchangeRequest {
     // it twice and runner counts it once. It fails as 'closed' instead, and is not written again.
     const hop = context?.history?.length ?? 0;
     if (this.started && hop === this.hop && !this.settled) {
-      this.giveUp(new RunnerRequestError(RUNNER_RESENT, 'the connection closed before the response (pipelined); not sent again'));
+      // Whose close was it? runner destroys a socket when a request pipelined on it times out: the requests behind
+      // that one got no answer on that socket either, so they are timeouts too, not a server's close.
+      this.giveUp(
+        this.ctx.timedOutSince?.(this.origin, this.startMs) === true
+          ? new RunnerRequestError(RUNNER_TIMEOUT, `no response: a request pipelined before it on its connection got none within ${this.timeoutMs} ms`)
+          : new RunnerRequestError(RUNNER_RESENT, 'the connection closed before the response (pipelined); not sent again'),
+      );
       return;
     }
     this.hop = hop;
@@ -327,7 +337,10 @@ export class Exchange implements Tracked, ExchangeRequest {
     this.reusable = false;
     // The abort below destroys the socket this request was written to: requests queued behind it must still
     // know that a socket was alive.
-    if (this.started) this.ctx.markAlive?.(this.origin);
+    if (this.started) {
+      this.ctx.markAlive?.(this.origin);
+      if (err.code === RUNNER_TIMEOUT) this.ctx.markTimedOut?.(this.origin);
+    }
     const abort = this.abortFn;
     this.fail(err);
     // An abort destroys the socket: the pool reconnects for the next request.

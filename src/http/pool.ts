@@ -17,6 +17,10 @@ export interface Pools {
   connectedSince(origin: string, sinceMs: number): boolean;
   /** A socket to `origin` is alive now (runner is about to destroy it, e.g. by aborting the request on it). */
   markAlive(origin: string): void;
+  /** runner gave up on a request written to a socket to `origin` for its timeout (its abort destroys that socket). */
+  markTimedOut(origin: string): void;
+  /** Whether markTimedOut was called for `origin` at or after `sinceMs`. */
+  timedOutSince(origin: string, sinceMs: number): boolean;
   /** Connections opened so far, by the protocol negotiated on them (`h2`, `http/1.1`). */
   protocols(): Record<string, number>;
   close(): Promise<void>;
@@ -104,7 +108,7 @@ const KEEP_ALIVE_MS = 4_000;
 /** undici's own timers are coarse (~1 s); they stay only as a backstop behind runner's deadlines. */
 const BACKSTOP_MS = 1_500;
 
-/** Milliseconds of the last connect, disconnect or markAlive, per origin; read only when a deadline passes. */
+/** Milliseconds of the last event noted per origin (connect, disconnect, markAlive; or a timeout); read only when a request ends badly. */
 function createLiveness(now: () => number) {
   const lastMs = new Map<string, number>();
   return {
@@ -118,6 +122,7 @@ function createLiveness(now: () => number) {
 export function createPools(http: HttpSettings & { connections: number }, now: () => number = () => performance.now()): Pools {
   const pools = new Map<string, Pool>();
   const liveness = createLiveness(now);
+  const timeouts = createLiveness(now);
   const dispatchers = new Map<string, Dispatcher>();
   const timeoutMs = http.timeoutMs + BACKSTOP_MS;
   const protocols = createProtocolCount();
@@ -133,7 +138,7 @@ export function createPools(http: HttpSettings & { connections: number }, now: (
     connect: { timeout: timeoutMs, ...tlsOptions(http) },
     factory: clientFactory(protocols, h2),
   };
-  if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects, liveness, protocols);
+  if (http.maxRedirects > 0) return createRedirectingPools(options, http.maxRedirects, liveness, timeouts, protocols);
   return {
     get(origin) {
       let d = dispatchers.get(origin);
@@ -150,6 +155,8 @@ export function createPools(http: HttpSettings & { connections: number }, now: (
       return (pools.get(origin)?.stats.connected ?? 0) > 0 || liveness.since(origin, sinceMs);
     },
     markAlive: liveness.note,
+    markTimedOut: timeouts.note,
+    timedOutSince: timeouts.since,
     protocols: protocols.toJSON,
     async close() {
       await Promise.all([...pools.values()].map((p) => p.close()));
@@ -165,6 +172,7 @@ function createRedirectingPools(
   options: Pool.Options & { factory: NonNullable<Pool.Options['factory']> },
   maxRedirects: number,
   liveness: ReturnType<typeof createLiveness>,
+  timeouts: ReturnType<typeof createLiveness>,
   protocols: ReturnType<typeof createProtocolCount>,
 ): Pools {
   // Always a Pool per origin (undici's Agent uses a bare Client when connections is 1), with the safe Clients.
@@ -177,6 +185,8 @@ function createRedirectingPools(
     connectedSince: (origin, sinceMs) =>
       ((agent.stats as Record<string, { connected: number } | undefined>)[origin]?.connected ?? 0) > 0 || liveness.since(origin, sinceMs),
     markAlive: liveness.note,
+    markTimedOut: timeouts.note,
+    timedOutSince: timeouts.since,
     protocols: protocols.toJSON,
     close: () => agent.close(),
     destroy: () => agent.destroy(),

@@ -59,6 +59,19 @@ for (const [label, http, vus] of [
   });
 }
 
+test('error class: a server that never answers, 4 requests pipelined on 1 connection 40 ms apart → all timeout (the first one\'s abort destroys the socket under the others: they were closed before)', async () => {
+  const s = await raw(() => {});
+  const { result } = await runFault({
+    target: s.url,
+    timeout: '500ms',
+    http: 'connections: 1\npipelining: 4',
+    load: 'executor: constant-arrival-rate\nrate: 25\nduration: 160ms\npreAllocatedVUs: 4',
+  });
+  assertBooksBalance(result);
+  assert.equal(result.totals.requests, 4);
+  assert.deepEqual(result.totals.errors, { timeout: 4 }, JSON.stringify(result.totals.errors));
+});
+
 test('error class: a redirect to a Location that is not a URL → protocol (was other); the pool keeps working', async () => {
   let n = 0;
   // Odd requests get the bad redirect, even ones a 200: the redirect's failure must not disturb the others.
