@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import type { DataSource } from '../data/feed.ts';
 import type { IterationOutcome } from '../flow/request-flow.ts';
 import type { IterationErrors } from '../flow/iteration-errors.ts';
-import { createRng, deriveSeed } from '../generators/rng.ts';
+import { deriveSeed3, Sfc32 } from '../generators/rng.ts';
 import type { Rng } from '../generators/types.ts';
 import type { Collector } from '../metrics/collector.ts';
 import type { PlannedScenario, Plan } from '../plan/types.ts';
@@ -102,6 +102,10 @@ export class ScenarioRunner {
     // A data file read in `queue` or `shuffle` order can run out: the scenario then stops starting iterations
     // (its executor sees a stop signal of its own) and the run ends normally.
     const feed = s.feed;
+    const fields = plan.fields;
+    const drawFields = s.drawFields;
+    // One stream per VU (by its id: dense, 1-based), reseeded for each of its iterations instead of made anew.
+    const rngs: Sfc32[] = [];
     const dataStop = feed?.finite ? new AbortController() : undefined;
     const stopSignal = dataStop ? AbortSignal.any([env.stopSignal, dataStop.signal]) : env.stopSignal;
     // Executors listen on it as on the run's signal (a deadline, a tick, the graceful stop).
@@ -149,14 +153,19 @@ export class ScenarioRunner {
         tally.iterations.started++;
         counts.started++;
         // Fields are drawn from a stream seeded by the global iteration number: the same seed gives the same
-        // payloads, however the run is cut into segments or workers.
-        const rng = createRng(deriveSeed(plan.seed, s.index, iteration));
+        // payloads, however the run is cut into segments or workers. A VU runs one iteration at a time, so its
+        // stream is free to reseed: the flow let go of the last iteration's when that iteration ended.
+        const seed = deriveSeed3(plan.seed, s.index, iteration);
+        const rng = rngs[vu.id]?.reseed(seed) ?? (rngs[vu.id] = new Sfc32(seed));
         const drawIndex = iteration * scenarioCount + s.index;
         tally.activeVus++;
         let outcome: Promise<IterationOutcome>;
         try {
           // A draw can throw (unique values exhausted): that fails the iteration, not the run.
-          for (let i = 0; i < plan.fields.length; i++) vu.vars[i] = plan.fields[i].draw(rng, drawIndex);
+          for (let i = 0; i < drawFields.length; i++) {
+            const f = drawFields[i];
+            vu.vars[f] = fields[f].draw(rng, drawIndex);
+          }
           outcome = flow(vu, rng, intendedStartMs, iteration);
         } catch (err) {
           outcome = Promise.reject(err);
