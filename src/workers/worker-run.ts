@@ -14,6 +14,7 @@ import { createCollector, type Collector } from '../metrics/collector.ts';
 import { mergeSecondSnapshots, type SecondSnapshot } from '../metrics/snapshot.ts';
 import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
 import type { Worker } from 'node:worker_threads';
+import type { K6Hooks } from '../k6/hooks.ts';
 
 export interface WorkerRunOptions {
   file: string;
@@ -23,6 +24,10 @@ export interface WorkerRunOptions {
   warnings?: string[];
   startAt?: Date;
   stopGraceMs?: number;
+  /** A k6 script's hooks on this thread: the workers' k6 numbers are merged into its registry. */
+  k6?: K6Hooks;
+  /** Where the lines a k6 script's console writes in the workers go (stderr). */
+  log?: (text: string) => void;
 }
 
 interface Slot {
@@ -151,7 +156,10 @@ export class WorkerRun {
           this.mapIds(slot, m.second);
           slot.seconds.push(m.second);
           this.mergeSeconds();
-        } else if (m.type === 'done') {
+        } else if (m.type === 'k6') this.absorbK6(m.delta);
+        else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
+        else if (m.type === 'log') this.options.log?.(m.text);
+        else if (m.type === 'done') {
           slot.result = m.result;
           if (m.codeError) this.scenarioCodeError ??= new UserError(m.codeError);
         } else slot.failure = m.diagnostics?.[0]?.message ?? m.message;
@@ -166,6 +174,15 @@ export class WorkerRun {
         resolve();
       });
     });
+  }
+
+  private absorbK6(delta: Parameters<K6Hooks['absorb']>[0]): void {
+    try {
+      this.options.k6?.absorb(delta);
+    } catch (err) {
+      // A damaged delta (it should not happen) must not end the process mid-run: the k6 numbers are then partial.
+      this.warnings.push(`a worker's k6 metrics could not be merged: ${(err as Error).message}`);
+    }
   }
 
   /**
