@@ -58,7 +58,7 @@ if (!isMainThread && (workerData as WorkerInput | null)?.kind === 'runner-worker
 async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
   const post = (m: FromWorker) => port.postMessage(m);
   try {
-    const [{ loadModel, planFor }, { Run }, { SegmentTuple }, { UserError }, { snapshotSecond }] = await Promise.all([
+    const [{ loadModel, planFor }, { Run }, { SegmentTuple }, { UserError }, { snapshotSecond, createCheckDeltas }] = await Promise.all([
       import('../run/prepare.ts'),
       import('../run.ts'),
       import('../scheduler/segment.ts'),
@@ -94,8 +94,12 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     const r = run;
     k6?.attachThread(r, (reason) => post({ type: 'k6-abort', reason }));
     let namesSent = r.metrics.requestNames.length;
+    const checkDeltas = createCheckDeltas(() => r.checks.toJSON());
     r.metrics.onSecond((view) => {
       const second = snapshotSecond(view);
+      const checks = checkDeltas();
+      if (checks) second.checks = checks;
+      second.iterations = { ...r.iterations };
       const names = r.metrics.requestNames;
       if (names.length > namesSent) {
         second.names = [];

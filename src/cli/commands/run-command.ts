@@ -81,7 +81,8 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
   if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
   const run = workers
-    ? new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, k6: model.k6, log: (text) => io.stderr.write(text) })
+    ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text) })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
   // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
@@ -110,7 +111,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
-    outputs.start(run);
+    if (run instanceof Run) outputs.start(run);
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
@@ -209,8 +210,9 @@ function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSp
   // Each thread would run setup() and teardown() itself: once per run is their promise.
   const lifecycle = model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
   if (lifecycle) throw refuse('setup() or teardown()', 'run a scenario with setup/teardown on one thread');
-  const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
-  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
+  // The outputs that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on this thread.
+  const streams = specs.filter((s) => s.kind === 'ndjson');
+  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json), --summary-export, --hdr-log and prometheus; per-request streams need one thread');
   return count;
 }
 
