@@ -7,6 +7,7 @@ import type { Diagnostic } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
 import type { PlanInputs } from '../run/prepare.ts';
 import type { SecondSnapshot } from '../metrics/snapshot.ts';
+import type { LineChannel, LinesMessage } from './worker-lines.ts';
 
 export interface WorkerInput {
   kind: 'runner-worker';
@@ -18,6 +19,8 @@ export interface WorkerInput {
   index: number;
   count: number;
   stopGraceMs?: number;
+  /** Set when an output wants each request's line (NDJSON): the thread makes them and posts them in batches. */
+  lines?: LineChannel;
 }
 
 /** What a worker posts: live counts each second, then its result (or why it could not run). */
@@ -27,6 +30,7 @@ export type FromWorker =
   | { type: 'tick'; iterations: RunResult['iterations']; activeVus: number }
   /** One closed second of this thread's numbers (metrics/snapshot.ts), for live progress and thresholds. */
   | { type: 'second'; second: SecondSnapshot }
+  | LinesMessage
   | { type: 'done'; result: RunResult; codeError?: Diagnostic[] }
   | { type: 'failed'; message: string; diagnostics?: Diagnostic[] };
 
@@ -58,6 +62,7 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       import('../metrics/snapshot.ts'),
     ]);
     let run: InstanceType<typeof Run> | undefined;
+    let lines: import('../output/ndjson.ts').NdjsonSink | undefined;
     let pending: ToWorker | undefined;
     let go: () => void = () => {};
     const started = new Promise<void>((resolve) => (go = resolve));
@@ -71,7 +76,8 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     try {
       const model = await loadModel(input.file, input.cwd, input.inputs);
       const plan = planFor(model, input.inputs, input.seed, SegmentTuple.nth(input.index, input.count));
-      run = new Run(plan, { stopGraceMs: input.stopGraceMs });
+      lines = input.lines ? (await import('./worker-lines.ts')).createWorkerLineSink(plan, input.lines, port) : undefined;
+      run = new Run(plan, { stopGraceMs: input.stopGraceMs, sinks: lines ? [lines] : undefined });
     } catch (err) {
       if (err instanceof UserError) return post({ type: 'failed', message: err.message, diagnostics: err.diagnostics });
       throw err;
@@ -101,6 +107,8 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     const tick = setInterval(() => post({ type: 'tick', iterations: { ...r.iterations }, activeVus: r.activeVus }), TICK_MS);
     tick.unref();
     const result = await r.start();
+    // The last lines before the result: the main thread has every line once the thread is done.
+    lines?.close();
     clearInterval(tick);
     post({ type: 'tick', iterations: { ...r.iterations }, activeVus: 0 });
     post({ type: 'done', result, ...(r.scenarioCodeError ? { codeError: r.scenarioCodeError.diagnostics } : {}) });
