@@ -17,6 +17,7 @@ import type { MetricsSink } from '../metrics/types.ts';
 import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
 import { createLineChannel, lineBatchWritten } from './worker-lines.ts';
 import type { Worker } from 'node:worker_threads';
+import type { K6Hooks } from '../k6/hooks.ts';
 
 export interface WorkerRunOptions {
   file: string;
@@ -26,6 +27,10 @@ export interface WorkerRunOptions {
   warnings?: string[];
   startAt?: Date;
   stopGraceMs?: number;
+  /** A k6 script's hooks on this thread: the workers' k6 numbers are merged into its registry. */
+  k6?: K6Hooks;
+  /** Where the lines a k6 script's console writes in the workers go (stderr). */
+  log?: (text: string) => void;
   /** Told each request name a thread made at run time (code scenarios), with this thread's id: the outputs. */
   sinks?: MetricsSink[];
   /** Called at the instant the threads are told to go: the outputs start their clocks with the load. */
@@ -180,7 +185,10 @@ export class WorkerRun {
           if (m.second.iterations) slot.iterations = m.second.iterations;
           slot.seconds.push(m.second);
           this.mergeSeconds();
-        } else if (m.type === 'done') {
+        } else if (m.type === 'k6') this.absorbK6(m.delta);
+        else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
+        else if (m.type === 'log') this.options.log?.(m.text);
+        else if (m.type === 'done') {
           slot.result = m.result;
           slot.endedAtMs = this.clock.now();
           if (m.codeError) this.scenarioCodeError ??= new UserError(m.codeError);
@@ -197,6 +205,15 @@ export class WorkerRun {
         resolve();
       });
     });
+  }
+
+  private absorbK6(delta: Parameters<K6Hooks['absorb']>[0]): void {
+    try {
+      this.options.k6?.absorb(delta);
+    } catch (err) {
+      // A damaged delta (it should not happen) must not end the process mid-run: the k6 numbers are then partial.
+      this.warnings.push(`a worker's k6 metrics could not be merged: ${(err as Error).message}`);
+    }
   }
 
   /**

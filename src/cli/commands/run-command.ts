@@ -82,10 +82,11 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
   const run = workers
     ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
-      new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), lines: outputs.workerLines })
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
-  if (run instanceof Run) model.k6?.attach(run);
+  // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
+  model.k6?.attach(run);
   // With workers the watch reads the workers' seconds merged on this thread (checks by name only at the end).
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
@@ -206,7 +207,6 @@ function workerCount(flags: RunFlags, model: TestModel, segment: SegmentTuple | 
   const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
   if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
   if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
-  if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
   // Each thread would run setup() and teardown() itself: once per run is their promise.
   const lifecycle = model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
   if (lifecycle) throw refuse('setup() or teardown()', 'run a scenario with setup/teardown on one thread');
