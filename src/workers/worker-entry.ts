@@ -7,6 +7,7 @@ import type { Diagnostic } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
 import type { PlanInputs } from '../run/prepare.ts';
 import type { SecondSnapshot } from '../metrics/snapshot.ts';
+import type { LineChannel, LinesMessage } from './worker-lines.ts';
 import type { K6Delta } from '../k6/thread-delta.ts';
 import type { K6Hooks } from '../k6/hooks.ts';
 
@@ -20,6 +21,8 @@ export interface WorkerInput {
   index: number;
   count: number;
   stopGraceMs?: number;
+  /** Set when an output wants each request's line (NDJSON): the thread makes them and posts them in batches. */
+  lines?: LineChannel;
 }
 
 /** What a worker posts: live counts each second, then its result (or why it could not run). */
@@ -29,6 +32,7 @@ export type FromWorker =
   | { type: 'tick'; iterations: RunResult['iterations']; activeVus: number }
   /** One closed second of this thread's numbers (metrics/snapshot.ts), for live progress and thresholds. */
   | { type: 'second'; second: SecondSnapshot }
+  | LinesMessage
   /** A k6 script's metrics, checks and groups since its previous delta (k6/thread-delta.ts). */
   | { type: 'k6'; delta: K6Delta }
   /** A k6 script called test.abort() in this thread: the main thread stops them all. */
@@ -66,6 +70,7 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       import('../metrics/snapshot.ts'),
     ]);
     let run: InstanceType<typeof Run> | undefined;
+    let lines: import('../output/ndjson.ts').NdjsonSink | undefined;
     let k6: K6Hooks | undefined;
     // A k6 script's numbers go to the main thread, which judges its thresholds on all threads' sum.
     const postK6 = () => {
@@ -86,7 +91,8 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       const model = await loadModel(input.file, input.cwd, input.inputs, (text) => post({ type: 'log', text }));
       k6 = model.k6;
       const plan = planFor(model, input.inputs, input.seed, SegmentTuple.nth(input.index, input.count));
-      run = new Run(plan, { stopGraceMs: input.stopGraceMs });
+      lines = input.lines ? (await import('./worker-lines.ts')).createWorkerLineSink(plan, input.lines, port) : undefined;
+      run = new Run(plan, { stopGraceMs: input.stopGraceMs, sinks: lines ? [lines] : undefined });
     } catch (err) {
       if (err instanceof UserError) return post({ type: 'failed', message: err.message, diagnostics: err.diagnostics });
       throw err;
@@ -120,6 +126,8 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     }, TICK_MS);
     tick.unref();
     const result = await r.start();
+    // The last lines before the result: the main thread has every line once the thread is done.
+    lines?.close();
     clearInterval(tick);
     post({ type: 'tick', iterations: { ...r.iterations }, activeVus: 0 });
     postK6();

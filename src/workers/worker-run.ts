@@ -15,6 +15,7 @@ import { addCheckDeltas, mergeSecondSnapshots, type CheckCounts, type SecondSnap
 import { createTimeSeries, type TimeSeries } from '../metrics/time-series.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
+import { createLineChannel, lineBatchWritten } from './worker-lines.ts';
 import type { Worker } from 'node:worker_threads';
 import type { K6Hooks } from '../k6/hooks.ts';
 
@@ -34,6 +35,8 @@ export interface WorkerRunOptions {
   sinks?: MetricsSink[];
   /** Called at the instant the threads are told to go: the outputs start their clocks with the load. */
   onStart?: () => void;
+  /** Whole NDJSON lines the threads made (set when an output wants each request): written on this thread. */
+  lines?: (bytes: Uint8Array) => void;
 }
 
 interface Slot {
@@ -159,7 +162,8 @@ export class WorkerRun {
   /** Starts worker `index`; `ready` gets a promise that settles once it compiled its plan (or ended). */
   private startOne(index: number, count: number, ready: Promise<void>[]): Promise<void> {
     const { file, cwd, inputs, stopGraceMs } = this.options;
-    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, stopGraceMs });
+    const channel = this.options.lines ? createLineChannel() : undefined;
+    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, stopGraceMs, lines: channel });
     const slot: Slot = { worker, seconds: [], ids: [], ended: false, iterations: { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }, activeVus: 0 };
     this.slots.push(slot);
     if (this.stopped) worker.postMessage(this.stopped);
@@ -168,6 +172,10 @@ export class WorkerRun {
     return new Promise((resolve) => {
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') isReady();
+        else if (m.type === 'lines') {
+          this.options.lines?.(m.bytes);
+          if (channel) lineBatchWritten(channel);
+        }
         else if (m.type === 'tick') {
           slot.iterations = m.iterations;
           slot.activeVus = m.activeVus;
