@@ -7,6 +7,8 @@ import type { Diagnostic } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
 import type { PlanInputs } from '../run/prepare.ts';
 import type { SecondSnapshot } from '../metrics/snapshot.ts';
+import type { K6Delta } from '../k6/thread-delta.ts';
+import type { K6Hooks } from '../k6/hooks.ts';
 
 export interface WorkerInput {
   kind: 'runner-worker';
@@ -31,6 +33,12 @@ export type FromWorker =
   | { type: 'tick'; iterations: RunResult['iterations']; activeVus: number }
   /** One closed second of this thread's numbers (metrics/snapshot.ts), for live progress and thresholds. */
   | { type: 'second'; second: SecondSnapshot }
+  /** A k6 script's metrics, checks and groups since its previous delta (k6/thread-delta.ts). */
+  | { type: 'k6'; delta: K6Delta }
+  /** A k6 script called test.abort() in this thread: the main thread stops them all. */
+  | { type: 'k6-abort'; reason: string }
+  /** A line a k6 script's console wrote (the main thread writes it to stderr). */
+  | { type: 'log'; text: string }
   | { type: 'done'; result: RunResult; codeError?: Diagnostic[] }
   | { type: 'failed'; message: string; diagnostics?: Diagnostic[] };
 
@@ -68,6 +76,12 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       import('./follow-seconds.ts'),
       import('../warm-up.ts'),
     ]);
+    let k6: K6Hooks | undefined;
+    // A k6 script's numbers go to the main thread, which judges its thresholds on all threads' sum.
+    const postK6 = () => {
+      const delta = k6?.drain();
+      if (delta) post({ type: 'k6', delta });
+    };
     // What the main thread asked for, in order; a stop or abort is kept apart and applies to what runs now.
     const inbox: ToWorker[] = [];
     let halt: Extract<ToWorker, { type: 'stop' | 'abort' }> | undefined;
@@ -88,7 +102,8 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     };
     let plan: ReturnType<typeof planFor>;
     try {
-      const model = await loadModel(input.file, input.cwd, input.inputs);
+      const model = await loadModel(input.file, input.cwd, input.inputs, (text) => post({ type: 'log', text }));
+      k6 = model.k6;
       const own = SegmentTuple.nth(input.index, input.count);
       const segment = input.segment ? SegmentTuple.within(parseSegmentSpec(input.segment.segment, input.segment.segmentSequence), own) : own;
       plan = planFor(model, input.inputs, input.seed, segment);
@@ -116,15 +131,20 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     running = r;
     if (halt?.type === 'stop') r.stop(halt.outcome);
     else if (halt?.type === 'abort') r.abort();
-    followSeconds(r.metrics, (second) => post({ type: 'second', second }));
+    k6?.attachThread(r, (reason) => post({ type: 'k6-abort', reason }));
+    followSeconds(r, (second) => post({ type: 'second', second }));
     // From now on the run keeps the thread alive; the listener must not, once the run is over.
     port.unref();
-    const tick = setInterval(() => post({ type: 'tick', iterations: { ...r.iterations }, activeVus: r.activeVus }), TICK_MS);
+    const tick = setInterval(() => {
+      post({ type: 'tick', iterations: { ...r.iterations }, activeVus: r.activeVus });
+      postK6();
+    }, TICK_MS);
     tick.unref();
     try {
       const result = await r.start();
       clearInterval(tick);
       post({ type: 'tick', iterations: { ...r.iterations }, activeVus: 0 });
+      postK6();
       post({ type: 'done', result, ...(r.scenarioCodeError ? { codeError: r.scenarioCodeError.diagnostics } : {}) });
     } finally {
       await pools?.destroy();

@@ -13,11 +13,14 @@ import { segmentIdentity } from '../scheduler/segment.ts';
 import { VERSION } from '../version.ts';
 import { mergeWorkerResults } from './merge-results.ts';
 import { createCollector, type Collector } from '../metrics/collector.ts';
-import { mergeSecondSnapshots, type SecondSnapshot } from '../metrics/snapshot.ts';
+import { addCheckDeltas, mergeSecondSnapshots, type CheckCounts, type SecondSnapshot } from '../metrics/snapshot.ts';
+import { createTimeSeries, type TimeSeries } from '../metrics/time-series.ts';
+import type { MetricsSink } from '../metrics/types.ts';
 import { followSeconds } from './follow-seconds.ts';
 import { setupDataError, uncloneablePart } from './setup-data.ts';
 import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
 import type { Worker } from 'node:worker_threads';
+import type { K6Hooks } from '../k6/hooks.ts';
 
 export interface WorkerRunOptions {
   file: string;
@@ -27,6 +30,14 @@ export interface WorkerRunOptions {
   warnings?: string[];
   startAt?: Date;
   stopGraceMs?: number;
+  /** A k6 script's hooks on this thread: the workers' k6 numbers are merged into its registry. */
+  k6?: K6Hooks;
+  /** Where the lines a k6 script's console writes in the workers go (stderr). */
+  log?: (text: string) => void;
+  /** Told each request name a thread made at run time (code scenarios), with this thread's id: the outputs. */
+  sinks?: MetricsSink[];
+  /** Called when the run starts (the threads compiled; before setup() runs here): the outputs start their clocks. */
+  onStart?: () => void;
 }
 
 interface Slot {
@@ -39,6 +50,8 @@ interface Slot {
   /** Seconds between this thread's origin and the run's (its "go" came after setup() here). */
   offsetS: number;
   ended: boolean;
+  /** When its result came (or its thread exited without one), on the run clock. */
+  endedAtMs?: number;
   iterations: RunResult['iterations'];
   activeVus: number;
   result?: RunResult;
@@ -70,8 +83,11 @@ export class WorkerRun {
   private liveFailed = false;
   /** The main thread's Run of setup() and teardown(), while it runs. */
   private lifecycle: Run | undefined;
-  /** Checks by name are counted in the workers and merged at the end (their per-second sums reach `metrics`). */
-  readonly checks = { toJSON: () => ({}) };
+  /** The run's checks by name so far: each thread's changes come with its seconds (as they arrive, not merged by t). */
+  private readonly checkCounts: CheckCounts = {};
+  readonly checks = { toJSON: (): CheckCounts => structuredClone(this.checkCounts) };
+  /** The result's per-second series, from the merged seconds: what one thread would have written. */
+  private readonly timeSeries: TimeSeries;
   /**
    * The workers' closed seconds, merged second by second (exact: counts added, histograms added): live
    * progress, abortOnFail thresholds and the outputs read it as they read a one-thread run's collector.
@@ -84,6 +100,8 @@ export class WorkerRun {
   ) {
     this.warnings = [...(options.warnings ?? [])];
     this.metrics = createCollector(plan.requestNames, () => this.clock.now());
+    this.timeSeries = createTimeSeries((id) => this.metrics.requestNames[id]);
+    this.metrics.onSecond((second) => this.timeSeries.add(second));
   }
 
   get iterations(): RunResult['iterations'] {
@@ -127,15 +145,17 @@ export class WorkerRun {
 
   async start(): Promise<RunResult> {
     const { count } = this.options;
+    // Every thread loads and compiles first; the load starts on all of them at once, and the clock with it.
     await this.prepare();
     const startedAt = new Date();
     this.startedAtMs = this.clock.now();
+    this.options.onStart?.();
     const results: RunResult[] = [];
     if (hasLifecycle(this.plan)) {
       // setup() once here; the threads start their load with its data, then teardown() runs here once.
       const slot = this.addSlot(undefined);
       const lifecycle = (this.lifecycle = new Run(this.plan, { clock: this.clock, stopGraceMs: this.options.stopGraceMs, load: (setup) => this.loadOnWorkers(setup) }));
-      followSeconds(lifecycle.metrics, (second) => this.addSecond(slot, second));
+      followSeconds(lifecycle, (second) => this.addSecond(slot, second));
       if (this.stopped?.type === 'stop') lifecycle.stop(this.stopped.outcome);
       else if (this.stopped?.type === 'abort') lifecycle.abort();
       try {
@@ -145,6 +165,7 @@ export class WorkerRun {
       } finally {
         this.lifecycle = undefined;
         slot.ended = true;
+        slot.endedAtMs = this.clock.now();
         // setup() threw or was cut short: the threads never got their "go"; they end without load.
         if (!this.went) {
           if (!this.stopped) this.tellWorkers((this.stopped = { type: 'stop', outcome: 'aborted' }));
@@ -153,11 +174,16 @@ export class WorkerRun {
       }
     } else await this.loadOnWorkers(undefined);
     this.mergeSeconds();
-    const durationMs = Math.round(this.clock.now() - this.startedAtMs);
+    // Until the last result came: a thread's exit after it (its pool closing) is not part of the run, as in Run.
+    const endMs = Math.max(...this.slots.map((s) => s.endedAtMs ?? this.clock.now()));
+    const durationMs = Math.round(Math.max(0, endMs - this.startedAtMs));
     for (const s of this.workers()) if (s.result) results.push(s.result);
     const failures = this.workers().flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
     if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
     const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
+    // The seconds as merged here, by t from the common 'go', unless following them failed: the merge of the
+    // threads' own series places each by its own start, which can shift a thread by a second.
+    if (!this.liveFailed) merged.timeSeries = this.timeSeries.points();
     merged.warnings.unshift(...this.warnings, ...failures);
     if (failures.length > 0 && merged.outcome === 'completed') merged.outcome = 'aborted';
     return merged;
@@ -213,37 +239,13 @@ export class WorkerRun {
 
   private identity(): RunResult['scenario'] {
     // The process's segment (what `runner merge` checks), not the threads' sub-segments.
-    const segment = this.plan.segment;
     return {
       name: this.plan.name,
       file: this.plan.file,
       seed: this.plan.seed,
-      ...(segment ? segmentIdentity(segment) : {}),
+      ...(this.plan.segment ? segmentIdentity(this.plan.segment) : {}),
       ...(this.options.startAt ? { startAt: this.options.startAt.toISOString() } : {}),
     };
-  }
-
-  private tellWorkers(m: ToWorker): void {
-    for (const s of this.workers()) s.worker!.postMessage(m);
-  }
-
-  private workers(): Slot[] {
-    return this.slots.filter((s) => s.worker !== undefined);
-  }
-
-  private addSlot(worker: Worker | undefined): Slot {
-    let isWarmed: () => void = () => {};
-    const warmed = new Promise<void>((r) => (isWarmed = r));
-    const slot: Slot = { worker, seconds: [], ids: [], offsetS: 0, ended: false, iterations: zeroIterations(), activeVus: 0, warmed, isWarmed };
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private addSecond(slot: Slot, second: SecondSnapshot): void {
-    this.mapIds(slot, second);
-    second.t += slot.offsetS;
-    slot.seconds.push(second);
-    this.mergeSeconds();
   }
 
   /** Starts worker `index`; `ready` gets a promise that settles once it compiled its plan (or ended). */
@@ -264,8 +266,12 @@ export class WorkerRun {
           slot.iterations = m.iterations;
           slot.activeVus = m.activeVus;
         } else if (m.type === 'second') this.addSecond(slot, m.second);
+        else if (m.type === 'k6') this.absorbK6(m.delta);
+        else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
+        else if (m.type === 'log') this.options.log?.(m.text);
         else if (m.type === 'done') {
           slot.result = m.result;
+          slot.endedAtMs = this.clock.now();
           if (m.codeError) this.scenarioCodeError ??= new UserError(m.codeError);
         } else slot.failure = m.diagnostics?.[0]?.message ?? m.message;
       });
@@ -274,6 +280,7 @@ export class WorkerRun {
         if (!slot.result && !slot.failure) slot.failure = `its thread exited (${code}) before sending a result`;
         slot.activeVus = 0;
         slot.ended = true;
+        slot.endedAtMs ??= this.clock.now();
         this.mergeSeconds();
         isReady();
         slot.isWarmed();
@@ -282,12 +289,52 @@ export class WorkerRun {
     });
   }
 
+  private tellWorkers(m: ToWorker): void {
+    for (const s of this.workers()) s.worker!.postMessage(m);
+  }
+
+  private workers(): Slot[] {
+    return this.slots.filter((s) => s.worker !== undefined);
+  }
+
+  private addSlot(worker: Worker | undefined): Slot {
+    let isWarmed: () => void = () => {};
+    const warmed = new Promise<void>((r) => (isWarmed = r));
+    const slot: Slot = { worker, seconds: [], ids: [], offsetS: 0, ended: false, iterations: zeroIterations(), activeVus: 0, warmed, isWarmed };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** A closed second of a thread (or of setup/teardown here), placed on the run's seconds. */
+  private addSecond(slot: Slot, second: SecondSnapshot): void {
+    this.mapIds(slot, second);
+    addCheckDeltas(this.checkCounts, second.checks);
+    if (second.iterations) slot.iterations = second.iterations;
+    second.t += slot.offsetS;
+    slot.seconds.push(second);
+    this.mergeSeconds();
+  }
+
+  private absorbK6(delta: Parameters<K6Hooks['absorb']>[0]): void {
+    try {
+      this.options.k6?.absorb(delta);
+    } catch (err) {
+      // A damaged delta (it should not happen) must not end the process mid-run: the k6 numbers are then partial.
+      this.warnings.push(`a worker's k6 metrics could not be merged: ${(err as Error).message}`);
+    }
+  }
+
   /**
    * Renumbers a thread's second into the main collector's ids: names a code scenario makes at run time get ids
    * per thread, in whatever order each thread met them; the same (name, scope) must be one id here.
    */
   private mapIds(slot: Slot, second: SecondSnapshot): void {
-    for (const [id, name, scope] of second.names ?? []) slot.ids[id] = this.metrics.register(name, scope);
+    for (const [id, name, scope] of second.names ?? []) {
+      const before = this.metrics.requestNames.length;
+      const mine = (slot.ids[id] = this.metrics.register(name, scope));
+      // A name new to the run: the outputs learn it before its first second, as from a Run.
+      if (this.metrics.requestNames.length > before) for (const sink of this.options.sinks ?? []) sink.named?.(mine, this.metrics.requestNames[mine]);
+    }
     for (const r of second.requests) r.id = slot.ids[r.id] ?? r.id;
   }
 

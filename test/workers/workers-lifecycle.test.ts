@@ -105,7 +105,7 @@ test('--workers 2 with a setup() that throws: the same exit code, message and ou
   assert.equal(two.result.outcome, 'aborted');
   assert.equal(two.result.totals.requests, 1);
   assert.deepEqual(two.result.iterations, one.result.iterations);
-  assert.deepEqual(two.result.iterationErrors, one.result.iterationErrors.map((e) => ({ ...e, location: e.location?.replace('throws-0', 'throws-2') })));
+  assert.deepEqual(two.result.iterationErrors, one.result.iterationErrors!.map((e) => ({ ...e, location: e.location?.replace('throws-0', 'throws-2') })));
 });
 
 test('--workers: setup data no thread can receive (a class instance, a function) is a user error naming the scenario, before any load; teardown runs once', async () => {

@@ -73,6 +73,12 @@ test('--workers refuses what it cannot do yet, before any thread starts', async 
   const nd = await runInProcess(['run', file, '--workers', '2', '--out', `ndjson=${join(dir, 'x.ndjson')}`, '-q'], dir);
   assert.equal(nd.code, 2);
   assert.match(nd.stderr, /--workers does not combine with --out ndjson=/);
+  // A k6 script's VUs read setup's data from their thread's k6 state, which the main thread's setup() does not fill.
+  const k6 = join(dir, 'k6-setup.js');
+  writeFileSync(k6, "import http from 'k6/http';\nexport const options = { iterations: 1 };\nexport function setup() { return { t: 1 }; }\nexport default function (data) { http.get('http://127.0.0.1:1/' + data.t); }\n");
+  const k6r = await runInProcess(['run', k6, '--workers', '2', '-q'], dir);
+  assert.equal(k6r.code, 2, k6r.stderr);
+  assert.match(k6r.stderr, /--workers does not combine with k6 scripts with setup\(\) or teardown\(\) yet/);
   const bad = await runInProcess(['run', file, '--workers', 'many', '-q'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--workers takes a number of threads/);

@@ -83,10 +83,12 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   const warmUp = flags.warmup === undefined || workers ? undefined : startWarmUp(plan, flags.warmup);
   if (flags.warmup !== undefined && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup / 1000} s (not recorded)…\n`);
   const run = workers
-    ? new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt })
+    ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text) })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
-  if (run instanceof Run) model.k6?.attach(run);
+  // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
+  model.k6?.attach(run);
   // With workers the watch reads the workers' seconds merged on this thread (checks by name only at the end).
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
@@ -113,7 +115,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
-    outputs.start(run);
+    if (run instanceof Run) outputs.start(run);
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
@@ -207,9 +209,13 @@ function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSp
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
   const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
-  if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
-  const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
-  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
+  // setup() runs once on the main thread and its data reaches the threads' ctx.data; a k6 script's VUs read theirs
+  // from the thread's own k6 state, which nothing fills there yet.
+  const k6Lifecycle = model.k6 && model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
+  if (k6Lifecycle) throw refuse('k6 scripts with setup() or teardown()', 'run a k6 script with setup/teardown on one thread');
+  // The outputs that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on this thread.
+  const streams = specs.filter((s) => s.kind === 'ndjson');
+  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json), --summary-export, --hdr-log and prometheus; per-request streams need one thread');
   return count;
 }
 
