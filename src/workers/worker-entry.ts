@@ -7,6 +7,7 @@ import type { Diagnostic } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
 import type { PlanInputs } from '../run/prepare.ts';
 import type { SecondSnapshot } from '../metrics/snapshot.ts';
+import type { LineChannel, LinesMessage } from './worker-lines.ts';
 import type { K6Delta } from '../k6/thread-delta.ts';
 import type { K6Hooks } from '../k6/hooks.ts';
 
@@ -22,6 +23,8 @@ export interface WorkerInput {
   /** The process's own segment (--segment), which the threads cut in `count`: RunResult.scenario's texts. */
   segment?: { segment: string; segmentSequence: string };
   stopGraceMs?: number;
+  /** Set when an output wants each request's line (NDJSON): the thread makes them and posts them in batches. */
+  lines?: LineChannel;
 }
 
 /** What a worker posts: live counts each second, then its result (or why it could not run). */
@@ -33,6 +36,7 @@ export type FromWorker =
   | { type: 'tick'; iterations: RunResult['iterations']; activeVus: number }
   /** One closed second of this thread's numbers (metrics/snapshot.ts), for live progress and thresholds. */
   | { type: 'second'; second: SecondSnapshot }
+  | LinesMessage
   /** A k6 script's metrics, checks and groups since its previous delta (k6/thread-delta.ts). */
   | { type: 'k6'; delta: K6Delta }
   /** A k6 script called test.abort() in this thread: the main thread stops them all. */
@@ -125,7 +129,8 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       post({ type: 'warmed', ms: warmedMs });
       m = await next();
     }
-    const r = new Run(plan, { stopGraceMs: input.stopGraceMs, pools });
+    const lines = input.lines ? (await import('./worker-lines.ts')).createWorkerLineSink(plan, input.lines, port) : undefined;
+    const r = new Run(plan, { stopGraceMs: input.stopGraceMs, pools, sinks: lines ? [lines] : undefined });
     // setup() ran once on the main thread (or not at all): never here.
     r.useSetupData(m?.type === 'go' ? (m.setupData ?? []) : []);
     running = r;
@@ -142,6 +147,8 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     tick.unref();
     try {
       const result = await r.start();
+      // The last lines before the result: the main thread has every line once the thread is done.
+      lines?.close();
       clearInterval(tick);
       post({ type: 'tick', iterations: { ...r.iterations }, activeVus: 0 });
       postK6();

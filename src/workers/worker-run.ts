@@ -19,6 +19,7 @@ import type { MetricsSink } from '../metrics/types.ts';
 import { followSeconds } from './follow-seconds.ts';
 import { setupDataError, uncloneablePart } from './setup-data.ts';
 import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
+import { createLineChannel, createMainLineSink, lineBatchWritten } from './worker-lines.ts';
 import type { Worker } from 'node:worker_threads';
 import type { K6Hooks } from '../k6/hooks.ts';
 
@@ -38,6 +39,8 @@ export interface WorkerRunOptions {
   sinks?: MetricsSink[];
   /** Called when the run starts (the threads compiled; before setup() runs here): the outputs start their clocks. */
   onStart?: () => void;
+  /** Whole NDJSON lines the threads made (set when an output wants each request): written on this thread. */
+  lines?: (bytes: Uint8Array) => void;
 }
 
 interface Slot {
@@ -154,12 +157,15 @@ export class WorkerRun {
     if (hasLifecycle(this.plan)) {
       // setup() once here; the threads start their load with its data, then teardown() runs here once.
       const slot = this.addSlot(undefined);
-      const lifecycle = (this.lifecycle = new Run(this.plan, { clock: this.clock, stopGraceMs: this.options.stopGraceMs, load: (setup) => this.loadOnWorkers(setup) }));
+      // Its requests' NDJSON lines are made here, as a thread makes its own.
+      const lines = this.options.lines && createMainLineSink(this.plan, this.options.lines);
+      const lifecycle = (this.lifecycle = new Run(this.plan, { clock: this.clock, stopGraceMs: this.options.stopGraceMs, sinks: lines ? [lines] : undefined, load: (setup) => this.loadOnWorkers(setup) }));
       followSeconds(lifecycle, (second) => this.addSecond(slot, second));
       if (this.stopped?.type === 'stop') lifecycle.stop(this.stopped.outcome);
       else if (this.stopped?.type === 'abort') lifecycle.abort();
       try {
         slot.result = await lifecycle.start();
+        lines?.close();
         results.push(slot.result);
         this.scenarioCodeError ??= lifecycle.scenarioCodeError;
       } finally {
@@ -253,7 +259,8 @@ export class WorkerRun {
     const { file, cwd, inputs, stopGraceMs } = this.options;
     // A process running a segment: the threads cut that segment (their identities stay the run's global ones).
     const segment = this.plan.segment && segmentIdentity(this.plan.segment);
-    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, ...(segment ? { segment } : {}), stopGraceMs });
+    const channel = this.options.lines ? createLineChannel() : undefined;
+    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, ...(segment ? { segment } : {}), stopGraceMs, lines: channel });
     const slot = this.addSlot(worker);
     if (this.stopped) worker.postMessage(this.stopped);
     let isReady: () => void = () => {};
@@ -262,6 +269,10 @@ export class WorkerRun {
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') isReady();
         else if (m.type === 'warmed') slot.isWarmed();
+        else if (m.type === 'lines') {
+          this.options.lines?.(m.bytes);
+          if (channel) lineBatchWritten(channel);
+        }
         else if (m.type === 'tick') {
           slot.iterations = m.iterations;
           slot.activeVus = m.activeVus;

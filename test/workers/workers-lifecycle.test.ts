@@ -58,7 +58,8 @@ test('--workers 2: setup() and teardown() run once each on the main thread, and 
 });`,
   );
   const out = join(dir, 'once.json');
-  const r = await runInProcess(['run', file, '--workers', '2', '--out', out], dir);
+  const ndjson = join(dir, 'once.ndjson');
+  const r = await runInProcess(['run', file, '--workers', '2', '--out', out, '--out', `ndjson=${ndjson}`], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(byPath(s), { '/setup': 1, '/it': 40, '/teardown': 1 });
   const tokens = new Set(s.received.filter((x) => !x.path.startsWith('/setup')).map((x) => new URL(x.path, s.url).searchParams.get('t')));
@@ -72,6 +73,9 @@ test('--workers 2: setup() and teardown() run once each on the main thread, and 
   assert.equal(result.requests.it.totals.requests, 40);
   assert.deepEqual(result.iterations, { started: 40, completed: 40, failed: 0, dropped: 0, aborted: 0 });
   assert.equal(r.stdout.split('outcome: completed').length - 1, 1, 'one summary');
+  // The NDJSON stream holds setup's and teardown's requests (sent on the main thread) beside the threads' own.
+  const names = readFileSync(ndjson, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { name: string }).name);
+  assert.deepEqual([names.filter((n) => n === 'setup').length, names.filter((n) => n === 'it').length, names.filter((n) => n === 'teardown').length], [1, 40, 1]);
 });
 
 test('--workers 2 with a setup() that throws: the same exit code, message and outcome as one thread, and no load', async () => {

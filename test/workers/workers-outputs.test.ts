@@ -12,6 +12,7 @@ import type { RunResult } from '../../src/result/types.ts';
 import { prometheusMissing, startPrometheus } from '../helpers/prometheus.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { runCli } from '../e2e/cli.ts';
+import { runInProcess } from '../e2e/in-process.ts';
 
 const servers: TestServer[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'runner-workers-out-'));
@@ -62,6 +63,30 @@ test('--workers 2 --hdr-log: one log whose intervals hold every request once, pe
   // The log starts with the load (when the threads were told to go), not when the main thread began compiling.
   const base = Number(/#\[BaseTime: ([\d.]+)/.exec(text)?.[1]) * 1000;
   assert.ok(Math.abs(base - Date.parse(result.startedAt)) < 1000, `BaseTime ${base} vs startedAt ${result.startedAt}`);
+});
+
+test('--workers 2 --out ndjson=: one file, a whole line per request in one thread\'s format, names as the plan\'s', { timeout: 60_000 }, async () => {
+  const target = await server({ handle: (req) => ({ kind: 'respond', status: req.path === '/ok' ? 200 : 404 }) });
+  writeFileSync(join(dir, 'nd.yaml'), twoRequests(target.url, '{ executor: shared-iterations, vus: 4, iterations: 300 }'));
+  const r = await runCli(['run', 'nd.yaml', '--workers', '2', '--seed', '5', '--out', 'nd.json', '--out', 'ndjson=nd2.ndjson', '-q'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const one = await runInProcess(['run', 'nd.yaml', '--seed', '5', '--out', 'ndjson=nd1.ndjson', '-q'], dir);
+  assert.equal(one.code, 0, one.stderr);
+  const result = readResult(join(dir, 'nd.json'));
+  assert.equal(target.count, 1200, 'both runs reached the server');
+  const read = (file: string) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    assert.ok(text.endsWith('\n'));
+    return text.slice(0, -1).split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+  const [two, single] = [read('nd2.ndjson'), read('nd1.ndjson')];
+  assert.equal(two.length, result.totals.requests);
+  assert.equal(two.length, 600);
+  // The same fields in the same order, and the same requests (name, status, expected) as one thread wrote.
+  const shape = (l: Record<string, unknown>) => `${Object.keys(l).join(',')} ${l.name} ${l.status} ${l.expected} ${l.error}`;
+  assert.deepEqual(two.map(shape).sort(), single.map(shape).sort());
+  const start = Date.parse(result.startedAt);
+  for (const l of two) assert.ok(typeof l.t === 'number' && l.t >= start - 1000 && l.t <= start + result.durationMs + 1000, `t ${l.t}`);
 });
 
 test('--workers 2 --out prometheus=: the totals in Prometheus equal the result file, per status, name and check', { skip: prometheusMissing(), timeout: 90_000 }, async () => {

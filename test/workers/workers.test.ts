@@ -70,9 +70,6 @@ test('--workers 2 vs --workers 1, same seed, shared-iterations 6,000: the same p
 test('--workers refuses what it cannot do yet, before any thread starts', async () => {
   const file = join(dir, 'refuse.yaml');
   writeFileSync(file, scenario('http://127.0.0.1:1', '{ executor: shared-iterations, vus: 1, iterations: 1 }'));
-  const nd = await runInProcess(['run', file, '--workers', '2', '--out', `ndjson=${join(dir, 'x.ndjson')}`, '-q'], dir);
-  assert.equal(nd.code, 2);
-  assert.match(nd.stderr, /--workers does not combine with --out ndjson=/);
   // A k6 script's VUs read setup's data from their thread's k6 state, which the main thread's setup() does not fill.
   const k6 = join(dir, 'k6-setup.js');
   writeFileSync(k6, "import http from 'k6/http';\nexport const options = { iterations: 1 };\nexport function setup() { return { t: 1 }; }\nexport default function (data) { http.get('http://127.0.0.1:1/' + data.t); }\n");
