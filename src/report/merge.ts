@@ -81,14 +81,15 @@ function put<T>(into: Record<string, T>, name: string, value: T): void {
 
 /**
  * One result from the results of a run's segments (checked by checkMergeInputs). The merged run starts at the
- * earliest start and lasts until the latest end; each file's seconds are placed by its own start.
+ * earliest start and lasts until the latest end; each file's seconds are placed by its own start. `spanMs`, when
+ * given, is the run's measured duration (--workers: the main thread's), which every rate is taken over instead.
  */
-export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCoverage, runner: string, fail: DecodeProblem): RunResult {
+export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCoverage, runner: string, fail: DecodeProblem, spanMsGiven?: number): RunResult {
   const m = new Merger(fail);
   const starts = inputs.map((i) => Date.parse(i.result.startedAt));
   const origin = Math.min(...starts);
   const endMs = Math.max(...inputs.map((i, k) => starts[k] + i.result.durationMs));
-  const spanMs = endMs - origin;
+  const spanMs = spanMsGiven ?? endMs - origin;
   const all = inputs.map((i) => ({ file: i.file, where: '', r: i.result as RequestResult }));
   const total = m.request(all, spanMs);
 
