@@ -53,8 +53,9 @@ export function createSender(url: string, opts: SenderOptions = {}): Sender {
     inFlight = abort;
     const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     try {
-      // undici's index (fetch, WebSocket, mocks…) loads here, not on every run's start-up: only this output uses it.
-      const { request } = await import('undici');
+      // undici's index (fetch, WebSocket, mocks…) loads here, not on every run's start-up: only this output uses
+      // it. Through `default` (module.exports): the bundle's copy of this CommonJS module has no named exports.
+      const { request } = (await import('undici')).default;
       const res = await request(url, {
         method: 'POST',
         dispatcher: agent,
