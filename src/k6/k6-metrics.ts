@@ -2,6 +2,7 @@
 // the sub-metrics that thresholds with `{tag:value}` filters name. Like k6, a sub-metric exists only when a
 // threshold asks for it, so a sample costs one check per such filter, not a map of every tag set.
 import { performance } from 'node:perf_hooks';
+import type { K6MetricSamples } from '../result/types.ts';
 import { createGrowingHistogram, decodeHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
 
 export type K6MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
@@ -38,14 +39,19 @@ export class MetricSink {
     if (this.histogram) recordUs(this.histogram, value * 1000);
   }
 
+  /** Everything this sink holds, as plain data (JSON-safe: an empty sink's min and max are 0). */
+  snapshot(): SinkDelta {
+    const empty = this.count === 0;
+    const d: SinkDelta = { count: this.count, sum: this.sum, min: empty ? 0 : this.min, max: empty ? 0 : this.max, last: this.last, lastAtMs: this.lastAtMs, trues: this.trues };
+    if (this.histogram) d.hdr = encodeHistogram(this.histogram);
+    return d;
+  }
+
   /** What was added since the last drain, as plain data (undefined when nothing was); empties this sink. */
   drain(): SinkDelta | undefined {
     if (this.count === 0) return undefined;
-    const d: SinkDelta = { count: this.count, sum: this.sum, min: this.min, max: this.max, last: this.last, lastAtMs: this.lastAtMs, trues: this.trues };
-    if (this.histogram) {
-      d.hdr = encodeHistogram(this.histogram);
-      this.histogram.reset();
-    }
+    const d = this.snapshot();
+    this.histogram?.reset();
     this.count = this.sum = this.trues = this.last = this.lastAtMs = 0;
     this.min = Infinity;
     this.max = -Infinity;
@@ -119,17 +125,11 @@ export class MetricSink {
   }
 }
 
-/** A sink's samples since its last drain, fit for postMessage (the trend histogram encoded as in result files). */
-export interface SinkDelta {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  last: number;
-  lastAtMs: number;
-  trues: number;
-  hdr?: string;
-}
+/**
+ * A sink's samples (since its last drain, or all of them), fit for postMessage and JSON: the trend histogram
+ * (values ×1000) encoded as in result files. The result file keeps it per metric, so `runner merge` adds it.
+ */
+export type SinkDelta = Omit<K6MetricSamples, 'type'>;
 
 export interface SubMetric {
   /** `name{tag:value,…}` as the threshold wrote it (normalised). */

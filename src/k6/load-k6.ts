@@ -193,7 +193,7 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
           if (value === null) result.warnings.push(`threshold ${t.key} ${t.expression}: no data (the metric has no samples), so it failed`);
         }
       }
-      result.k6 = resultSection(script.run, result);
+      result.k6 = resultSection(script.run, result, thresholds);
       if (!script.exportNames.has('handleSummary')) return out;
       try {
         const inst = instantiate(script, undefined, 0, undefined);

@@ -4,6 +4,7 @@
 import { decodeHistogram, createHistogram, summarizeLatency, type Histogram } from '../metrics/histogram.ts';
 import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, TimeSeriesPoint, Totals } from '../result/types.ts';
 import { mergeWsSections } from './merge-ws.ts';
+import { mergeK6Sections } from '../k6/merge-k6.ts';
 import { buildRunResult } from './result.ts';
 import type { MergeCoverage, MergeInput } from './merge-check.ts';
 
@@ -150,6 +151,10 @@ export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCover
   for (const i of inputs) addInto(protocols, i.result.protocols ?? {});
   if (Object.keys(protocols).length > 0) result.protocols = protocols;
   if (ws !== undefined) result.ws = ws;
+  // A k6 script's own metrics and groups, added from the samples each file keeps.
+  const k6 = mergeK6Sections(inputs.map((i) => ({ file: i.file, section: i.result.k6 })), result.durationMs);
+  if (k6.section) result.k6 = k6.section;
+  result.warnings.push(...k6.warnings);
   result.merged = { files: inputs.length, segments: coverage.segments, partial: coverage.missing.length > 0, ...(coverage.missing.length > 0 ? { missing: coverage.missing } : {}) };
   return result;
 }
