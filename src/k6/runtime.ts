@@ -104,7 +104,7 @@ export function createRuntime(vu: K6Vu, shared: SharedArrays, executorOf: (scena
   const execution = {
     vu: {
       get idInInstance() {
-        return vu.id;
+        return vu.idInInstance;
       },
       get idInTest() {
         return vu.id;

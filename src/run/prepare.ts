@@ -18,10 +18,11 @@ export interface PlanInputs {
   target?: string;
 }
 
-export async function loadModel(file: string, cwd: string, inputs: PlanInputs): Promise<TestModel> {
+/** `log`: where a k6 script's console writes. */
+export async function loadModel(file: string, cwd: string, inputs: PlanInputs, log?: (text: string) => void): Promise<TestModel> {
   const { vus, iterations, durationMs, rate, stages } = inputs.load;
   const hasLoad = [vus, iterations, durationMs, rate, stages].some((f) => f !== undefined);
-  const loaded = await loadScenario(file, cwd, { loadFromFlags: hasLoad, env: inputs.env });
+  const loaded = await loadScenario(file, cwd, { loadFromFlags: hasLoad, env: inputs.env, log });
   const model = applyShortcuts(loaded, inputs.load);
   const http = { ...model.http };
   if (inputs.http.connections !== undefined) http.connections = inputs.http.connections;

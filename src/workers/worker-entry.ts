@@ -7,6 +7,9 @@ import type { Diagnostic } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
 import type { PlanInputs } from '../run/prepare.ts';
 import type { SecondSnapshot } from '../metrics/snapshot.ts';
+import type { LineChannel, LinesMessage } from './worker-lines.ts';
+import type { K6Delta } from '../k6/thread-delta.ts';
+import type { K6Hooks } from '../k6/hooks.ts';
 
 export interface WorkerInput {
   kind: 'runner-worker';
@@ -18,6 +21,8 @@ export interface WorkerInput {
   index: number;
   count: number;
   stopGraceMs?: number;
+  /** Set when an output wants each request's line (NDJSON): the thread makes them and posts them in batches. */
+  lines?: LineChannel;
 }
 
 /** What a worker posts: live counts each second, then its result (or why it could not run). */
@@ -27,6 +32,13 @@ export type FromWorker =
   | { type: 'tick'; iterations: RunResult['iterations']; activeVus: number }
   /** One closed second of this thread's numbers (metrics/snapshot.ts), for live progress and thresholds. */
   | { type: 'second'; second: SecondSnapshot }
+  | LinesMessage
+  /** A k6 script's metrics, checks and groups since its previous delta (k6/thread-delta.ts). */
+  | { type: 'k6'; delta: K6Delta }
+  /** A k6 script called test.abort() in this thread: the main thread stops them all. */
+  | { type: 'k6-abort'; reason: string }
+  /** A line a k6 script's console wrote (the main thread writes it to stderr). */
+  | { type: 'log'; text: string }
   | { type: 'done'; result: RunResult; codeError?: Diagnostic[] }
   | { type: 'failed'; message: string; diagnostics?: Diagnostic[] };
 
@@ -50,7 +62,7 @@ if (!isMainThread && (workerData as WorkerInput | null)?.kind === 'runner-worker
 async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
   const post = (m: FromWorker) => port.postMessage(m);
   try {
-    const [{ loadModel, planFor }, { Run }, { SegmentTuple }, { UserError }, { snapshotSecond }] = await Promise.all([
+    const [{ loadModel, planFor }, { Run }, { SegmentTuple }, { UserError }, { snapshotSecond, createCheckDeltas }] = await Promise.all([
       import('../run/prepare.ts'),
       import('../run.ts'),
       import('../scheduler/segment.ts'),
@@ -58,6 +70,13 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       import('../metrics/snapshot.ts'),
     ]);
     let run: InstanceType<typeof Run> | undefined;
+    let lines: import('../output/ndjson.ts').NdjsonSink | undefined;
+    let k6: K6Hooks | undefined;
+    // A k6 script's numbers go to the main thread, which judges its thresholds on all threads' sum.
+    const postK6 = () => {
+      const delta = k6?.drain();
+      if (delta) post({ type: 'k6', delta });
+    };
     let pending: ToWorker | undefined;
     let go: () => void = () => {};
     const started = new Promise<void>((resolve) => (go = resolve));
@@ -69,17 +88,24 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       go();
     });
     try {
-      const model = await loadModel(input.file, input.cwd, input.inputs);
+      const model = await loadModel(input.file, input.cwd, input.inputs, (text) => post({ type: 'log', text }));
+      k6 = model.k6;
       const plan = planFor(model, input.inputs, input.seed, SegmentTuple.nth(input.index, input.count));
-      run = new Run(plan, { stopGraceMs: input.stopGraceMs });
+      lines = input.lines ? (await import('./worker-lines.ts')).createWorkerLineSink(plan, input.lines, port) : undefined;
+      run = new Run(plan, { stopGraceMs: input.stopGraceMs, sinks: lines ? [lines] : undefined });
     } catch (err) {
       if (err instanceof UserError) return post({ type: 'failed', message: err.message, diagnostics: err.diagnostics });
       throw err;
     }
     const r = run;
+    k6?.attachThread(r, (reason) => post({ type: 'k6-abort', reason }));
     let namesSent = r.metrics.requestNames.length;
+    const checkDeltas = createCheckDeltas(() => r.checks.toJSON());
     r.metrics.onSecond((view) => {
       const second = snapshotSecond(view);
+      const checks = checkDeltas();
+      if (checks) second.checks = checks;
+      second.iterations = { ...r.iterations };
       const names = r.metrics.requestNames;
       if (names.length > namesSent) {
         second.names = [];
@@ -94,11 +120,17 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     await started;
     // From now on the run keeps the thread alive; the listener must not, once the run is over.
     port.unref();
-    const tick = setInterval(() => post({ type: 'tick', iterations: { ...r.iterations }, activeVus: r.activeVus }), TICK_MS);
+    const tick = setInterval(() => {
+      post({ type: 'tick', iterations: { ...r.iterations }, activeVus: r.activeVus });
+      postK6();
+    }, TICK_MS);
     tick.unref();
     const result = await r.start();
+    // The last lines before the result: the main thread has every line once the thread is done.
+    lines?.close();
     clearInterval(tick);
     post({ type: 'tick', iterations: { ...r.iterations }, activeVus: 0 });
+    postK6();
     post({ type: 'done', result, ...(r.scenarioCodeError ? { codeError: r.scenarioCodeError.diagnostics } : {}) });
   } catch (err) {
     post({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });

@@ -73,9 +73,6 @@ test('--workers refuses what it cannot do yet, before any thread starts', async 
   const seg = await runInProcess(['run', file, '--workers', '2', '--segment', '1/2', '--seed', '1', '-q'], dir);
   assert.equal(seg.code, 2);
   assert.match(seg.stderr, /--workers does not combine with --segment yet/);
-  const nd = await runInProcess(['run', file, '--workers', '2', '--out', `ndjson=${join(dir, 'x.ndjson')}`, '-q'], dir);
-  assert.equal(nd.code, 2);
-  assert.match(nd.stderr, /--workers does not combine with --out ndjson=/);
   const bad = await runInProcess(['run', file, '--workers', 'many', '-q'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--workers takes a number of threads/);

@@ -7,6 +7,7 @@ import { evaluateThresholds, thresholdsFailed, thresholdsToJson } from '../../me
 import { compileThresholds } from '../../metrics/thresholds/parse.ts';
 import { checkMergeInputs, type MergeInput } from '../../report/merge-check.ts';
 import { mergeResults } from '../../report/merge.ts';
+import { judgeK6Thresholds } from '../../k6/merge-k6.ts';
 import { checkOutputPaths } from '../../report/output-path.ts';
 import { readRunResult } from '../../report/read-result.ts';
 import { writeResultAtomic } from '../../report/result.ts';
@@ -62,6 +63,9 @@ function reevaluateThresholds(inputs: readonly MergeInput[], merged: RunResult):
     }
   }
   if (specs.length === 0) return;
-  const compiled = compileThresholds(specs as Parameters<typeof compileThresholds>[0], Object.keys(merged.requests), { namesAtRunTime: true });
-  merged.thresholds = thresholdsToJson(evaluateThresholds(compiled, merged, true));
+  // A k6 script's own thresholds (custom metrics, tag filters) are judged on its merged k6 samples.
+  const k6 = judgeK6Thresholds(merged, specs);
+  const ours = specs.filter((t) => !k6.judged.has(t.metric));
+  const compiled = compileThresholds(ours as Parameters<typeof compileThresholds>[0], Object.keys(merged.requests), { namesAtRunTime: true });
+  merged.thresholds = { ...(ours.length > 0 ? thresholdsToJson(evaluateThresholds(compiled, merged, true)) : {}), ...k6.outcomes };
 }

@@ -76,15 +76,17 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const workers = workerCount(flags, model, specs, segment);
+  const workers = workerCount(flags, model, segment);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
   if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
   const run = workers
-    ? new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt })
+    ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
-  if (run instanceof Run) model.k6?.attach(run);
+  // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
+  model.k6?.attach(run);
   // With workers the watch reads the workers' seconds merged on this thread (checks by name only at the end).
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
@@ -109,7 +111,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
-    outputs.start(run);
+    if (run instanceof Run) outputs.start(run);
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
@@ -199,18 +201,17 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 }
 
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
-function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSpec[], segment: SegmentTuple | undefined): number | undefined {
+function workerCount(flags: RunFlags, model: TestModel, segment: SegmentTuple | undefined): number | undefined {
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
   const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
   if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
   if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
-  if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
   // Each thread would run setup() and teardown() itself: once per run is their promise.
   const lifecycle = model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
   if (lifecycle) throw refuse('setup() or teardown()', 'run a scenario with setup/teardown on one thread');
-  const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
-  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
+  // Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
+  // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
 }
 
