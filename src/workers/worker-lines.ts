@@ -47,6 +47,19 @@ export function createWorkerLineSink(plan: Plan, channel: LineChannel, port: Mes
   return sink;
 }
 
+/**
+ * Main side, for the requests the main thread sends itself (setup() and teardown() run here): the same lines,
+ * handed to `write` (RunOutputs.workerLines) as a thread's batches are. close() writes what is left.
+ */
+export function createMainLineSink(plan: Plan, write: (bytes: Uint8Array) => void): NdjsonSink {
+  const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
+  const encoder = new TextEncoder();
+  const sink = createNdjsonLines(plan.requestNames.map(redact.text), (text) => write(encoder.encode(text)));
+  const named = sink.named.bind(sink);
+  sink.named = (id: number, name: string) => named(id, redact.text(name));
+  return sink;
+}
+
 /** Main side: a batch of `channel`'s thread was written (or dropped by a stopped output): it may send more. */
 export function lineBatchWritten(channel: LineChannel): void {
   const pending = new Int32Array(channel.pending);

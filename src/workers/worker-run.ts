@@ -1,11 +1,13 @@
 // `runner run --workers N`: the main thread's side. Starts N worker threads, each running segment i/N of the
 // run with its own pool; sums their live counts for progress; passes Ctrl-C and stops on; merges their results
 // into the one result of the run. The scenario was loaded, validated and compiled here first, once, so a
-// mistake is reported once, before any thread starts.
+// mistake is reported once, before any thread starts. setup() and teardown() run here, once, in a Run of their
+// own whose load is the threads' (Run's `load` option); the threads get setup's data with their "go".
 import { UserError } from '../errors.ts';
 import type { Plan } from '../plan/types.ts';
 import type { RunResult } from '../result/types.ts';
 import type { PlanInputs } from '../run/prepare.ts';
+import { Run, type SetupHandOff } from '../run.ts';
 import { createRealClock, type Clock } from '../scheduler/clock.ts';
 import { segmentIdentity } from '../scheduler/segment.ts';
 import { VERSION } from '../version.ts';
@@ -14,8 +16,10 @@ import { createCollector, type Collector } from '../metrics/collector.ts';
 import { addCheckDeltas, mergeSecondSnapshots, type CheckCounts, type SecondSnapshot } from '../metrics/snapshot.ts';
 import { createTimeSeries, type TimeSeries } from '../metrics/time-series.ts';
 import type { MetricsSink } from '../metrics/types.ts';
+import { followSeconds } from './follow-seconds.ts';
+import { setupDataError, uncloneablePart } from './setup-data.ts';
 import { startWorker, type FromWorker, type ToWorker } from './worker-entry.ts';
-import { createLineChannel, lineBatchWritten } from './worker-lines.ts';
+import { createLineChannel, createMainLineSink, lineBatchWritten } from './worker-lines.ts';
 import type { Worker } from 'node:worker_threads';
 import type { K6Hooks } from '../k6/hooks.ts';
 
@@ -33,18 +37,21 @@ export interface WorkerRunOptions {
   log?: (text: string) => void;
   /** Told each request name a thread made at run time (code scenarios), with this thread's id: the outputs. */
   sinks?: MetricsSink[];
-  /** Called at the instant the threads are told to go: the outputs start their clocks with the load. */
+  /** Called when the run starts (the threads compiled; before setup() runs here): the outputs start their clocks. */
   onStart?: () => void;
   /** Whole NDJSON lines the threads made (set when an output wants each request): written on this thread. */
   lines?: (bytes: Uint8Array) => void;
 }
 
 interface Slot {
-  worker: Worker;
+  /** Undefined for the main thread's own setup()/teardown() run. */
+  worker?: Worker;
   /** Closed seconds posted and not yet merged, in order of t. */
   seconds: SecondSnapshot[];
   /** This thread's request id → the main collector's, for the ids it made at run time (code scenarios). */
   ids: number[];
+  /** Seconds between this thread's origin and the run's (its "go" came after setup() here). */
+  offsetS: number;
   ended: boolean;
   /** When its result came (or its thread exited without one), on the run clock. */
   endedAtMs?: number;
@@ -52,17 +59,33 @@ interface Slot {
   activeVus: number;
   result?: RunResult;
   failure?: string;
+  /** Settles once its warm-up has ended (or the thread has). */
+  warmed: Promise<void>;
+  isWarmed: () => void;
+}
+
+const zeroIterations = (): RunResult['iterations'] => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 });
+
+/** True when a code scenario of `plan` has setup() or teardown(): they run once, on the main thread. */
+export function hasLifecycle(plan: Plan): boolean {
+  return plan.scenarios.some((s) => s.iteration?.setup !== undefined || s.iteration?.teardown !== undefined);
 }
 
 export class WorkerRun {
   readonly clock: Clock = createRealClock();
-  /** A setup() or teardown() that threw in a worker, as in Run. */
+  /** A setup() or teardown() that threw (here, on the main thread), or setup data no thread can receive. */
   scenarioCodeError: UserError | undefined;
   private slots: Slot[] = [];
+  /** Each thread's end (it posted its result, failed or exited). */
+  private ended: Promise<void>[] = [];
+  private prepared: Promise<void> | undefined;
   private readonly warnings: string[];
   private startedAtMs = 0;
   private stopped: ToWorker | undefined;
+  private went = false;
   private liveFailed = false;
+  /** The main thread's Run of setup() and teardown(), while it runs. */
+  private lifecycle: Run | undefined;
   /** The run's checks by name so far: each thread's changes come with its seconds (as they arrive, not merged by t). */
   private readonly checkCounts: CheckCounts = {};
   readonly checks = { toJSON: (): CheckCounts => structuredClone(this.checkCounts) };
@@ -85,7 +108,7 @@ export class WorkerRun {
   }
 
   get iterations(): RunResult['iterations'] {
-    const out = { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
+    const out = zeroIterations();
     for (const s of this.slots) for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += s.iterations[k];
     return out;
   }
@@ -98,23 +121,70 @@ export class WorkerRun {
     return this.startedAtMs === 0 ? 0 : this.clock.now() - this.startedAtMs;
   }
 
-  async start(): Promise<RunResult> {
+  /**
+   * Starts the threads; resolves once every one has loaded and compiled its plan (or ended), so that the load
+   * can start at once when start() is called (a --start-at instant, the end of a warm-up). start() calls it too.
+   */
+  prepare(): Promise<void> {
+    if (this.prepared) return this.prepared;
     const { count } = this.options;
     const ready: Promise<void>[] = [];
-    const ended = Array.from({ length: count }, (_, i) => this.startOne(i + 1, count, ready));
+    this.ended = Array.from({ length: count }, (_, i) => this.startOne(i + 1, count, ready));
+    this.prepared = Promise.all(ready).then(() => undefined);
+    return this.prepared;
+  }
+
+  /**
+   * `--warmup`: every thread runs the load for `ms` on its own pool, recording nothing; resolves with how long
+   * the warm-up ran (ms) once every thread's warm-up has ended, so the measured load starts on all at once.
+   */
+  async warmUp(ms: number): Promise<number> {
+    await this.prepare();
+    const startedMs = performance.now();
+    this.tellWorkers({ type: 'warmup', ms });
+    await Promise.all(this.workers().map((s) => s.warmed));
+    return performance.now() - startedMs;
+  }
+
+  async start(): Promise<RunResult> {
+    const { count } = this.options;
     // Every thread loads and compiles first; the load starts on all of them at once, and the clock with it.
-    await Promise.all(ready);
+    await this.prepare();
     const startedAt = new Date();
     this.startedAtMs = this.clock.now();
     this.options.onStart?.();
-    for (const s of this.slots) s.worker.postMessage({ type: 'go' } satisfies ToWorker);
-    await Promise.all(ended);
+    const results: RunResult[] = [];
+    if (hasLifecycle(this.plan)) {
+      // setup() once here; the threads start their load with its data, then teardown() runs here once.
+      const slot = this.addSlot(undefined);
+      // Its requests' NDJSON lines are made here, as a thread makes its own.
+      const lines = this.options.lines && createMainLineSink(this.plan, this.options.lines);
+      const lifecycle = (this.lifecycle = new Run(this.plan, { clock: this.clock, stopGraceMs: this.options.stopGraceMs, sinks: lines ? [lines] : undefined, load: (setup) => this.loadOnWorkers(setup) }));
+      followSeconds(lifecycle, (second) => this.addSecond(slot, second));
+      if (this.stopped?.type === 'stop') lifecycle.stop(this.stopped.outcome);
+      else if (this.stopped?.type === 'abort') lifecycle.abort();
+      try {
+        slot.result = await lifecycle.start();
+        lines?.close();
+        results.push(slot.result);
+        this.scenarioCodeError ??= lifecycle.scenarioCodeError;
+      } finally {
+        this.lifecycle = undefined;
+        slot.ended = true;
+        slot.endedAtMs = this.clock.now();
+        // setup() threw or was cut short: the threads never got their "go"; they end without load.
+        if (!this.went) {
+          if (!this.stopped) this.tellWorkers((this.stopped = { type: 'stop', outcome: 'aborted' }));
+          await this.loadOnWorkers(undefined);
+        }
+      }
+    } else await this.loadOnWorkers(undefined);
     this.mergeSeconds();
     // Until the last result came: a thread's exit after it (its pool closing) is not part of the run, as in Run.
     const endMs = Math.max(...this.slots.map((s) => s.endedAtMs ?? this.clock.now()));
     const durationMs = Math.round(Math.max(0, endMs - this.startedAtMs));
-    const results = this.slots.flatMap((s) => (s.result ? [s.result] : []));
-    const failures = this.slots.flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
+    for (const s of this.workers()) if (s.result) results.push(s.result);
+    const failures = this.workers().flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
     if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
     const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
     // The seconds as merged here, by t from the common 'go', unless following them failed: the merge of the
@@ -126,30 +196,55 @@ export class WorkerRun {
   }
 
   stop(outcome: 'interrupted' | 'aborted' = 'interrupted'): void {
+    this.lifecycle?.stop(outcome);
     if (this.stopped) return;
-    this.stopped = { type: 'stop', outcome };
-    for (const s of this.slots) s.worker.postMessage(this.stopped);
+    this.tellWorkers((this.stopped = { type: 'stop', outcome }));
   }
 
   abort(): void {
-    this.stopped = { type: 'abort' };
-    for (const s of this.slots) s.worker.postMessage(this.stopped);
+    this.lifecycle?.abort();
+    this.tellWorkers((this.stopped = { type: 'abort' }));
   }
 
   warn(text: string): void {
     this.warnings.push(text);
   }
 
-  /** Scenario code runs in the workers: nothing of it runs on this thread. */
+  /** Scenario code runs in the workers, and setup()/teardown() here: an error escaping those belongs to them. */
   inScenarioCode(): boolean {
-    return false;
+    return this.lifecycle?.inScenarioCode() ?? false;
   }
 
-  scenarioFault(): boolean {
-    return false;
+  scenarioFault(err: unknown): boolean {
+    return this.lifecycle?.scenarioFault(err) ?? false;
+  }
+
+  /**
+   * Gives every thread its "go" (with the setup data, when setup() ran here) and resolves once all have ended.
+   * Data a thread cannot receive stops the run before any load: a UserError (exit 2), teardown() still runs.
+   */
+  private async loadOnWorkers(setup: SetupHandOff | undefined): Promise<void> {
+    this.went = true;
+    const go: ToWorker = { type: 'go', ...(setup ? { setupData: setup.data } : {}) };
+    const problem = setup?.data.map((d, i) => ({ scenario: setup.scenarios[i], why: uncloneablePart(d) })).find((p) => p.why !== undefined);
+    const goAtMs = this.clock.now();
+    for (const s of this.workers()) {
+      s.offsetS = Math.round((goAtMs - this.startedAtMs) / 1000);
+      if (problem) break;
+      try {
+        s.worker!.postMessage(go);
+      } catch (err) {
+        this.scenarioCodeError ??= setupDataError(setup!.scenarios[0], (err as Error).message);
+        break;
+      }
+    }
+    if (problem) this.scenarioCodeError ??= setupDataError(problem.scenario, problem.why!);
+    if (this.scenarioCodeError && !this.stopped) this.tellWorkers((this.stopped = { type: 'stop', outcome: 'aborted' }));
+    await Promise.all(this.ended);
   }
 
   private identity(): RunResult['scenario'] {
+    // The process's segment (what `runner merge` checks), not the threads' sub-segments.
     return {
       name: this.plan.name,
       file: this.plan.file,
@@ -162,16 +257,18 @@ export class WorkerRun {
   /** Starts worker `index`; `ready` gets a promise that settles once it compiled its plan (or ended). */
   private startOne(index: number, count: number, ready: Promise<void>[]): Promise<void> {
     const { file, cwd, inputs, stopGraceMs } = this.options;
+    // A process running a segment: the threads cut that segment (their identities stay the run's global ones).
+    const segment = this.plan.segment && segmentIdentity(this.plan.segment);
     const channel = this.options.lines ? createLineChannel() : undefined;
-    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, stopGraceMs, lines: channel });
-    const slot: Slot = { worker, seconds: [], ids: [], ended: false, iterations: { started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 }, activeVus: 0 };
-    this.slots.push(slot);
+    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, ...(segment ? { segment } : {}), stopGraceMs, lines: channel });
+    const slot = this.addSlot(worker);
     if (this.stopped) worker.postMessage(this.stopped);
     let isReady: () => void = () => {};
     ready.push(new Promise<void>((r) => (isReady = r)));
     return new Promise((resolve) => {
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') isReady();
+        else if (m.type === 'warmed') slot.isWarmed();
         else if (m.type === 'lines') {
           this.options.lines?.(m.bytes);
           if (channel) lineBatchWritten(channel);
@@ -179,13 +276,8 @@ export class WorkerRun {
         else if (m.type === 'tick') {
           slot.iterations = m.iterations;
           slot.activeVus = m.activeVus;
-        } else if (m.type === 'second') {
-          this.mapIds(slot, m.second);
-          addCheckDeltas(this.checkCounts, m.second.checks);
-          if (m.second.iterations) slot.iterations = m.second.iterations;
-          slot.seconds.push(m.second);
-          this.mergeSeconds();
-        } else if (m.type === 'k6') this.absorbK6(m.delta);
+        } else if (m.type === 'second') this.addSecond(slot, m.second);
+        else if (m.type === 'k6') this.absorbK6(m.delta);
         else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
         else if (m.type === 'log') this.options.log?.(m.text);
         else if (m.type === 'done') {
@@ -202,9 +294,36 @@ export class WorkerRun {
         slot.endedAtMs ??= this.clock.now();
         this.mergeSeconds();
         isReady();
+        slot.isWarmed();
         resolve();
       });
     });
+  }
+
+  private tellWorkers(m: ToWorker): void {
+    for (const s of this.workers()) s.worker!.postMessage(m);
+  }
+
+  private workers(): Slot[] {
+    return this.slots.filter((s) => s.worker !== undefined);
+  }
+
+  private addSlot(worker: Worker | undefined): Slot {
+    let isWarmed: () => void = () => {};
+    const warmed = new Promise<void>((r) => (isWarmed = r));
+    const slot: Slot = { worker, seconds: [], ids: [], offsetS: 0, ended: false, iterations: zeroIterations(), activeVus: 0, warmed, isWarmed };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** A closed second of a thread (or of setup/teardown here), placed on the run's seconds. */
+  private addSecond(slot: Slot, second: SecondSnapshot): void {
+    this.mapIds(slot, second);
+    addCheckDeltas(this.checkCounts, second.checks);
+    if (second.iterations) slot.iterations = second.iterations;
+    second.t += slot.offsetS;
+    slot.seconds.push(second);
+    this.mergeSeconds();
   }
 
   private absorbK6(delta: Parameters<K6Hooks['absorb']>[0]): void {

@@ -13,7 +13,7 @@ import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { renderK6Metrics } from '../../k6/summary-text.ts';
-import { startWarmUp } from '../../warm-up.ts';
+import { refuseWarmUp, startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import type { TestModel } from '../../scenario/model.ts';
@@ -76,10 +76,12 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const workers = workerCount(flags, model, segment);
+  const workers = workerCount(flags, model);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
-  const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
-  if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
+  // With workers each thread warms up its own pool (WorkerRun.warmUp); the refusals are checked here, once.
+  if (flags.warmup !== undefined) refuseWarmUp(plan);
+  const warmUp = flags.warmup === undefined || workers ? undefined : startWarmUp(plan, flags.warmup);
+  if (flags.warmup !== undefined && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup / 1000} s (not recorded)…\n`);
   const run = workers
     ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
       new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines })
@@ -107,7 +109,9 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
-    const warmupMs = warmUp === undefined ? undefined : await warmUp.done;
+    // The threads load and compile first: the warm-up and the start instant then begin on all of them at once.
+    if (run instanceof WorkerRun) await run.prepare();
+    const warmupMs = flags.warmup === undefined ? undefined : run instanceof WorkerRun ? await run.warmUp(flags.warmup) : await warmUp!.done;
     // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
@@ -201,15 +205,14 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 }
 
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
-function workerCount(flags: RunFlags, model: TestModel, segment: SegmentTuple | undefined): number | undefined {
+function workerCount(flags: RunFlags, model: TestModel): number | undefined {
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
   const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
-  if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
-  if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
-  // Each thread would run setup() and teardown() itself: once per run is their promise.
-  const lifecycle = model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
-  if (lifecycle) throw refuse('setup() or teardown()', 'run a scenario with setup/teardown on one thread');
+  // setup() runs once on the main thread and its data reaches the threads' ctx.data; a k6 script's VUs read theirs
+  // from the thread's own k6 state, which nothing fills there yet.
+  const k6Lifecycle = model.k6 && model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
+  if (k6Lifecycle) throw refuse('k6 scripts with setup() or teardown()', 'run a k6 script with setup/teardown on one thread');
   // Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
   // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
