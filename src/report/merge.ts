@@ -120,6 +120,7 @@ export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCover
   for (const i of inputs) for (const [k, v] of Object.entries(i.result.errorMessages ?? {})) if (!(k in errorMessages)) put(errorMessages, k, v);
 
   const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings))];
+  warnings.push(...(coverage.unchecked ?? []));
   if (coverage.missing.length > 0) warnings.unshift(`partial merge (--allow-partial): no result for segment ${coverage.missing.join(', ')}; the totals cover only ${coverage.segments.join(', ')}`);
   const ws = mergeWsSections(
     inputs.map((i, k) => ({ file: i.file, ws: i.result.ws, offsetS: Math.floor((starts[k] - origin) / 1000) })),

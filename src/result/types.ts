@@ -57,6 +57,12 @@ export interface ScenarioIdentity {
   segmentSequence?: string;
   /** The shared start instant (`--start-at`), ISO-8601 UTC. */
   startAt?: string;
+  /**
+   * `sha256:<hex>` over the bytes of the scenario file and every file it reads (templates, data, TLS, imported
+   * modules; scenario/scenario-hash.ts): `runner merge` refuses results whose hashes differ. Absent in files of
+   * older runners and of runs made through the API.
+   */
+  hash?: string;
 }
 
 export interface RunResult extends RequestResult {

@@ -30,6 +30,7 @@ export async function mergeCommand(io: Io, files: string[], flags: MergeFlags): 
   const inputs: MergeInput[] = [];
   for (const f of files) inputs.push({ file: f, result: await readRunResult(resolve(io.cwd, f), f) });
   const coverage = checkMergeInputs(inputs, flags.allowPartial === true);
+  for (const w of coverage.unchecked ?? []) io.stderr.write(`warning: ${w}\n`);
   const merged = mergeResults(inputs, coverage, VERSION, (file, where, err) => {
     throw new UserError({ message: `result file ${file}: ${where} is not an HdrHistogram (${(err as Error).message})`, hint: 'was the result file edited or truncated?' });
   });

@@ -16,6 +16,7 @@ import { renderK6Metrics } from '../../k6/summary-text.ts';
 import { refuseWarmUp, startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
+import { hashScenarioFiles } from '../../scenario/scenario-hash.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
 import { waitForStart } from '../start-at.ts';
@@ -56,6 +57,8 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) }, log: (text) => io.stderr.write(text) });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
+  // What `runner merge` checks that segments share; read in the background while the run starts.
+  const hashing = hashScenarioFiles([resolve(io.cwd, file), ...inputFilesOf(loaded)]);
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const segment = segmentOf(flags);
   if (segment && flags.seed === undefined && model.seed === undefined) {
@@ -118,6 +121,8 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     if (run instanceof Run) outputs.start(run);
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
+    const hash = await hashing;
+    if (hash !== undefined) measured.scenario.hash = hash;
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
