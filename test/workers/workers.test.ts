@@ -76,6 +76,10 @@ test('--workers refuses what it cannot do yet, before any thread starts', async 
   const k6r = await runInProcess(['run', k6, '--workers', '2', '-q'], dir);
   assert.equal(k6r.code, 2, k6r.stderr);
   assert.match(k6r.stderr, /--workers does not combine with k6 scripts with setup\(\) or teardown\(\) yet/);
+  // A start instant already missed is refused before the threads start (they compile before the instant now).
+  const late = await runInProcess(['run', file, '--workers', '2', '--start-at', '2020-01-01T00:00:00Z', '-q'], dir);
+  assert.equal(late.code, 2, late.stderr);
+  assert.match(late.stderr, /--start-at 2020-01-01T00:00:00.000Z passed [\d.]+ s ago/);
   const bad = await runInProcess(['run', file, '--workers', 'many', '-q'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--workers takes a number of threads/);

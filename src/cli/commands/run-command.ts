@@ -19,7 +19,7 @@ import { inputFilesOf } from '../../scenario/input-files.ts';
 import { hashScenarioFiles } from '../../scenario/scenario-hash.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
-import { waitForStart } from '../start-at.ts';
+import { refuseLateStart, waitForStart } from '../start-at.ts';
 import { WorkerRun } from '../../workers/worker-run.ts';
 import type { PlanInputs } from '../../run/prepare.ts';
 import { availableParallelism } from 'node:os';
@@ -112,7 +112,9 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
-    // The threads load and compile first: the warm-up and the start instant then begin on all of them at once.
+    // The threads load and compile first: the warm-up and the start instant then begin on all of them at once
+    // (an instant already missed is refused before any thread starts).
+    if (flags.startAt) refuseLateStart(flags.startAt, () => Date.now());
     if (run instanceof WorkerRun) await run.prepare();
     const warmupMs = flags.warmup === undefined ? undefined : run instanceof WorkerRun ? await run.warmUp(flags.warmup) : await warmUp!.done;
     // After the warm-up, so the measured load starts at the shared instant on warm connections.
@@ -167,6 +169,8 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     unsubscribe();
     watch.stop();
     outputs.finish();
+    // Threads that never got to run (a missed instant, a failed warm-up) must not outlive the command.
+    if (run instanceof WorkerRun) run.close();
     await warmUp?.pools.destroy();
   }
 }
