@@ -110,7 +110,11 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       k6 = model.k6;
       const own = SegmentTuple.nth(input.index, input.count);
       const segment = input.segment ? SegmentTuple.within(parseSegmentSpec(input.segment.segment, input.segment.segmentSequence), own) : own;
-      plan = planFor(model, input.inputs, input.seed, segment);
+      // An explicit connection count (http.connections, --connections) is the process's, as on one thread: each
+      // thread opens its share of it, as it runs its share of the VUs (at least one).
+      const connections = model.http.connections;
+      const shared = connections === undefined ? model : { ...model, http: { ...model.http, connections: Math.max(1, own.scale(connections)) } };
+      plan = planFor(shared, input.inputs, input.seed, segment);
     } catch (err) {
       if (err instanceof UserError) return post({ type: 'failed', message: err.message, diagnostics: err.diagnostics });
       throw err;
