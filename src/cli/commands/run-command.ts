@@ -121,6 +121,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
     if (run instanceof Run) outputs.start(run);
+    model.k6?.measuring();
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     const hash = await hashing;
