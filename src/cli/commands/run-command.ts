@@ -79,7 +79,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const workers = workerCount(flags, model);
+  const workers = workerCount(flags);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   // With workers each thread warms up its own pool (WorkerRun.warmUp); the refusals are checked here, once.
   if (flags.warmup !== undefined) refuseWarmUp(plan);
@@ -215,15 +215,10 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 }
 
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
-function workerCount(flags: RunFlags, model: TestModel): number | undefined {
+function workerCount(flags: RunFlags): number | undefined {
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
-  const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
-  // setup() runs once on the main thread and its data reaches the threads' ctx.data; a k6 script's VUs read theirs
-  // from the thread's own k6 state, which nothing fills there yet.
-  const k6Lifecycle = model.k6 && model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
-  if (k6Lifecycle) throw refuse('k6 scripts with setup() or teardown()', 'run a k6 script with setup/teardown on one thread');
-  // Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
+  // Nothing is refused any more: setup()/teardown() (k6 scripts' too) run once here. Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
   // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
 }
