@@ -1,6 +1,6 @@
 // What the built CLI loads, pinned: start-up time is mostly module loading (README "Benchmarks"), so a YAML run
 // must load no esbuild, acorn, ws, tough-cookie, snappyjs, csv-parse or TypeScript, none of the HTML report,
-// compare, k6 or TS-loader code, neither undici's package index nor Node's own bundled undici, and
+// compare, k6-script-loader or TS-loader code, neither undici's package index nor Node's own bundled undici, and
 // `--version` nothing beyond the CLI itself. The process runs under test/helpers/module-trace.mjs, which lists
 // every module loaded; a dist/ chunk stands for the sources its source map names (what esbuild put in it).
 import assert from 'node:assert/strict';
@@ -64,7 +64,8 @@ test('a YAML run loads only undici, commander, yaml and hdr-histogram-js (with i
     (f) =>
       /^src\/report\/(html|compare|render-compare|noise|plot|spectrum|svg-chart)/.test(f) ||
       /^src\/cli\/commands\/(?!run-command)[a-z0-9]+-command\.ts$/.test(f) ||
-      /^src\/k6\/(?!summary-text)/.test(f) ||
+      // The k6 script loader (acorn, esbuild, the k6 modules); k6 metric merging is shared with result merging.
+      /^src\/k6\/(load-k6|transform|bundle|runtime|instance|k6-modules|http-client|k6-flow)\.ts$/.test(f) ||
       /^src\/scenario\/(load-ts|locate-ts|script-location)\.ts$/.test(f) ||
       f === 'src/data/load-table.ts' ||
       // undici's index (fetch, WebSocket, mocks…) and the HistogramLogWriter (an Intl.NumberFormat at load).
