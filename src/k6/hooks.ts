@@ -23,6 +23,12 @@ export interface K6Hooks {
    * `aborted`; thresholds are judged on the main thread, not here.
    */
   attachThread(run: K6RunHandle, aborted: (reason: string) => void): void;
+  /**
+   * The measured run starts now (called just before it, after a warm-up or the wait for --start-at): what a
+   * warm-up added to the k6 metrics and groups is forgotten; delayAbortEval and k6/execution's startTime count
+   * from here.
+   */
+  measuring(): void;
   /** `--workers`, in a worker thread: what this thread measured since the previous call (undefined: nothing). */
   drain(): K6Delta | undefined;
 }

@@ -139,9 +139,10 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
   let watch: NodeJS.Timeout | undefined;
   let abortedBy: { t: (typeof thresholds)[number]; value: number } | undefined;
   const drain = createK6Drain(script.run);
+  /** performance.now() when the measured run started (after a warm-up or a wait for --start-at). */
+  let measuringSinceMs: number | undefined;
   return {
     attach(run) {
-      const startedMs = performance.now();
       script.run.startedAtMs = Date.now();
       script.run.counters = () => ({ completed: run.iterations.completed + run.iterations.failed, interrupted: run.iterations.aborted, activeVus: run.activeVus });
       script.run.abort = (why) => {
@@ -152,7 +153,8 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
       const watched = thresholds.filter((t) => t.abortOnFail);
       if (watched.length === 0) return;
       watch = setInterval(() => {
-        const elapsedMs = performance.now() - startedMs;
+        if (measuringSinceMs === undefined) return;
+        const elapsedMs = performance.now() - measuringSinceMs;
         for (const t of watched) {
           if (elapsedMs < t.delayAbortEvalMs) continue;
           const value = thresholdValue(t, elapsedMs);
@@ -176,6 +178,12 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
       };
     },
     drain,
+    measuring() {
+      measuringSinceMs = performance.now();
+      script.run.startedAtMs = Date.now();
+      // A warm-up ran the script unrecorded by runner: it must not count in the k6 numbers either.
+      drain();
+    },
     absorb: (delta) => absorbK6Delta(script.run, delta),
     abortedInThread: (reason) => script.run.abort(reason),
     async finish(result: RunResult, cwd: string): Promise<K6Finish> {

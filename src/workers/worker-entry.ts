@@ -145,6 +145,7 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       postK6();
     }, TICK_MS);
     tick.unref();
+    k6?.measuring();
     try {
       const result = await r.start();
       // The last lines before the result: the main thread has every line once the thread is done.

@@ -52,6 +52,8 @@ interface Slot {
   ids: number[];
   /** Seconds between this thread's origin and the run's (its "go" came after setup() here). */
   offsetS: number;
+  /** Its seconds are waited for: a thread from its "go" on (while setup() runs here, only this thread's count). */
+  joined: boolean;
   ended: boolean;
   /** When its result came (or its thread exited without one), on the run clock. */
   endedAtMs?: number;
@@ -206,6 +208,11 @@ export class WorkerRun {
     this.tellWorkers((this.stopped = { type: 'abort' }));
   }
 
+  /** Ends the threads still running (the run never started: a late --start-at, a failed warm-up). */
+  close(): void {
+    for (const s of this.workers()) if (!s.ended) void s.worker!.terminate();
+  }
+
   warn(text: string): void {
     this.warnings.push(text);
   }
@@ -226,16 +233,18 @@ export class WorkerRun {
   private async loadOnWorkers(setup: SetupHandOff | undefined): Promise<void> {
     this.went = true;
     const go: ToWorker = { type: 'go', ...(setup ? { setupData: setup.data } : {}) };
-    const problem = setup?.data.map((d, i) => ({ scenario: setup.scenarios[i], why: uncloneablePart(d) })).find((p) => p.why !== undefined);
+    let problem = setup?.data.map((d, i) => ({ scenario: setup.scenarios[i], why: uncloneablePart(d) })).find((p) => p.why !== undefined);
     const goAtMs = this.clock.now();
     for (const s of this.workers()) {
-      s.offsetS = Math.round((goAtMs - this.startedAtMs) / 1000);
-      if (problem) break;
+      // Its second 0 is the run's second this one: every second the run handed out so far ended before now.
+      s.offsetS = Math.floor((goAtMs - this.startedAtMs) / 1000);
+      s.joined = true;
+      if (problem) continue;
       try {
         s.worker!.postMessage(go);
       } catch (err) {
         this.scenarioCodeError ??= setupDataError(setup!.scenarios[0], (err as Error).message);
-        break;
+        problem ??= { scenario: setup!.scenarios[0], why: (err as Error).message };
       }
     }
     if (problem) this.scenarioCodeError ??= setupDataError(problem.scenario, problem.why!);
@@ -311,7 +320,7 @@ export class WorkerRun {
   private addSlot(worker: Worker | undefined): Slot {
     let isWarmed: () => void = () => {};
     const warmed = new Promise<void>((r) => (isWarmed = r));
-    const slot: Slot = { worker, seconds: [], ids: [], offsetS: 0, ended: false, iterations: zeroIterations(), activeVus: 0, warmed, isWarmed };
+    const slot: Slot = { worker, seconds: [], ids: [], offsetS: 0, joined: worker === undefined, ended: false, iterations: zeroIterations(), activeVus: 0, warmed, isWarmed };
     this.slots.push(slot);
     return slot;
   }
@@ -355,7 +364,7 @@ export class WorkerRun {
    */
   private mergeSeconds(): void {
     for (;;) {
-      const waiting = this.slots.filter((s) => s.seconds.length > 0 || !s.ended);
+      const waiting = this.slots.filter((s) => s.seconds.length > 0 || (s.joined && !s.ended));
       if (waiting.length === 0 || waiting.some((s) => s.seconds.length === 0)) return;
       const t = Math.min(...waiting.map((s) => s.seconds[0].t));
       const now = waiting.flatMap((s) => (s.seconds[0].t === t ? [s.seconds.shift()!] : []));

@@ -169,3 +169,52 @@ export default function () {
   assert.deepEqual([...vus].sort(), ['1', '2', '3', '4']);
   assert.equal(result.totals.requests, srv.count);
 });
+
+test('--workers 2: a k6 script\'s setup() runs once on the main thread, every VU gets its data, teardown() once, handleSummary sees it', { timeout: 120_000 }, async () => {
+  const srv = await startTestServer({
+    handle: (req) => (req.path === '/setup' ? { kind: 'respond', status: 200, body: '{"token":"T7"}', headers: { 'content-type': 'application/json' } } : { kind: 'respond', status: 200, body: 'ok' }),
+  });
+  servers.push(srv);
+  const file = join(dir, 'setup.js');
+  writeFileSync(
+    file,
+    `import http from 'k6/http';
+import { check } from 'k6';
+export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 4, iterations: 3 } } };
+export function setup() {
+  return { token: http.get(\`\${__ENV.BASE}/setup\`).json().token, list: [1, 2, 3] };
+}
+export default function (data) {
+  data.list.push(__VU); // each VU has its own copy: the next iteration of this VU sees 4 items, another VU 3
+  check(http.get(\`\${__ENV.BASE}/it?vu=\${__VU}&n=\${data.list.length}\`, { headers: { 'X-Token': data.token } }), { ok: (r) => r.status === 200 });
+}
+export function teardown(data) {
+  http.get(\`\${__ENV.BASE}/teardown?token=\${data.token}&n=\${data.list.length}\`);
+}
+export function handleSummary(data) {
+  return { stdout: JSON.stringify(data.setup_data) + '\\n' };
+}
+`,
+  );
+  const out = join(dir, 'setup.json');
+  const r = await runCli(['run', file, '-e', `BASE=${srv.url}`, '--workers', '2', '--out', out], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const paths = srv.received.map((x) => x.path);
+  assert.deepEqual(paths.filter((p) => p === '/setup'), ['/setup'], 'setup() once');
+  assert.deepEqual(paths.filter((p) => p.startsWith('/teardown')), ['/teardown?token=T7&n=3'], 'teardown() once, with the data as setup returned it');
+  const its = srv.received.filter((x) => x.path.startsWith('/it'));
+  assert.equal(its.length, 12);
+  assert.ok(its.every((x) => x.headers['x-token'] === 'T7'), 'every VU in every thread got the data');
+  // A JSON copy per VU: its own pushes pile up over its iterations (4, 5, 6), never another VU's.
+  const byVu = new Map<string, string[]>();
+  for (const x of its) {
+    const q = new URL(x.path, 'http://h').searchParams;
+    byVu.set(q.get('vu')!, [...(byVu.get(q.get('vu')!) ?? []), q.get('n')!]);
+  }
+  assert.deepEqual([...byVu.keys()].sort(), ['1', '2', '3', '4']);
+  for (const ns of byVu.values()) assert.deepEqual(ns.sort(), ['4', '5', '6']);
+  assert.equal(r.stdout, '{"token":"T7","list":[1,2,3]}\n', 'handleSummary once, with setup_data');
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.equal(result.totals.requests, 14);
+  assert.deepEqual(result.checks.ok, { passes: 12, fails: 0 });
+});

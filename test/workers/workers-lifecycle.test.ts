@@ -171,3 +171,36 @@ test('SIGINT during a --workers 2 run with setup() and teardown(): each ran once
   assert.equal(result.outcome, 'interrupted');
   assert.equal(result.totals.requests, s.received.length, 'the books balance against the server');
 });
+
+test('--workers: an abortOnFail threshold that fails during setup() stops the run there, as on one thread (the live view follows setup\'s requests)', async () => {
+  const runs = [];
+  for (const workers of [[], ['--workers', '2']]) {
+    const s = await startTestServer({ behaviour: { kind: 'respond', status: 500, body: 'no' } });
+    servers.push(s);
+    const file = scenario(
+      `abort-setup-${workers.length}`,
+      `export default defineScenario({
+  target: '${s.url}',
+  load: { executor: 'shared-iterations', vus: 2, iterations: 10 },
+  thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true }] },
+  setup: async ({ http, sleep }) => {
+    for (let i = 0; i < 100; i++) { await http.get('/setup'); await sleep(100); }
+  },
+  iteration: async ({ http }) => { await http.get('/it'); },
+});`,
+    );
+    const out = join(dir, `abort-setup-${workers.length}.json`);
+    const r = await runInProcess(['run', file, ...workers, '--out', out, '-q'], dir);
+    runs.push({ r, s, result: JSON.parse(readFileSync(out, 'utf8')) as RunResult });
+  }
+  const [one, two] = runs;
+  assert.equal(two.r.code, one.r.code, `${one.r.stderr}\n${two.r.stderr}`);
+  assert.equal(two.result.outcome, one.result.outcome);
+  assert.equal(two.result.outcome, 'aborted');
+  for (const { s } of runs) {
+    const paths = byPath(s);
+    assert.equal(paths['/it'], undefined, 'no iteration started');
+    assert.ok(paths['/setup'] < 80, `setup was cut short after ${paths['/setup']} requests`);
+  }
+  assert.equal(two.result.totals.requests, byPath(two.s)['/setup']);
+});

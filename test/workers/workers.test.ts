@@ -67,15 +67,13 @@ test('--workers 2 vs --workers 1, same seed, shared-iterations 6,000: the same p
   assert.equal(two.result.scenario.segment, undefined, 'workers are not segments of the run: the result is the whole run');
 });
 
-test('--workers refuses what it cannot do yet, before any thread starts', async () => {
+test('--workers refuses a missed start instant and a bad count, before any thread starts', async () => {
   const file = join(dir, 'refuse.yaml');
   writeFileSync(file, scenario('http://127.0.0.1:1', '{ executor: shared-iterations, vus: 1, iterations: 1 }'));
-  // A k6 script's VUs read setup's data from their thread's k6 state, which the main thread's setup() does not fill.
-  const k6 = join(dir, 'k6-setup.js');
-  writeFileSync(k6, "import http from 'k6/http';\nexport const options = { iterations: 1 };\nexport function setup() { return { t: 1 }; }\nexport default function (data) { http.get('http://127.0.0.1:1/' + data.t); }\n");
-  const k6r = await runInProcess(['run', k6, '--workers', '2', '-q'], dir);
-  assert.equal(k6r.code, 2, k6r.stderr);
-  assert.match(k6r.stderr, /--workers does not combine with k6 scripts with setup\(\) or teardown\(\) yet/);
+  // A start instant already missed is refused before the threads start (they compile before the instant now).
+  const late = await runInProcess(['run', file, '--workers', '2', '--start-at', '2020-01-01T00:00:00Z', '-q'], dir);
+  assert.equal(late.code, 2, late.stderr);
+  assert.match(late.stderr, /--start-at 2020-01-01T00:00:00.000Z passed [\d.]+ s ago/);
   const bad = await runInProcess(['run', file, '--workers', 'many', '-q'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--workers takes a number of threads/);

@@ -19,7 +19,7 @@ import { inputFilesOf } from '../../scenario/input-files.ts';
 import { hashScenarioFiles } from '../../scenario/scenario-hash.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
-import { waitForStart } from '../start-at.ts';
+import { refuseLateStart, waitForStart } from '../start-at.ts';
 import { WorkerRun } from '../../workers/worker-run.ts';
 import type { PlanInputs } from '../../run/prepare.ts';
 import { availableParallelism } from 'node:os';
@@ -79,7 +79,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const workers = workerCount(flags, model);
+  const workers = workerCount(flags);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   // With workers each thread warms up its own pool (WorkerRun.warmUp); the refusals are checked here, once.
   if (flags.warmup !== undefined) refuseWarmUp(plan);
@@ -112,13 +112,16 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
-    // The threads load and compile first: the warm-up and the start instant then begin on all of them at once.
+    // The threads load and compile first: the warm-up and the start instant then begin on all of them at once
+    // (an instant already missed is refused before any thread starts).
+    if (flags.startAt) refuseLateStart(flags.startAt, () => Date.now());
     if (run instanceof WorkerRun) await run.prepare();
     const warmupMs = flags.warmup === undefined ? undefined : run instanceof WorkerRun ? await run.warmUp(flags.warmup) : await warmUp!.done;
     // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
     if (run instanceof Run) outputs.start(run);
+    model.k6?.measuring();
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
     const hash = await hashing;
@@ -167,6 +170,8 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     unsubscribe();
     watch.stop();
     outputs.finish();
+    // Threads that never got to run (a missed instant, a failed warm-up) must not outlive the command.
+    if (run instanceof WorkerRun) run.close();
     await warmUp?.pools.destroy();
   }
 }
@@ -210,15 +215,10 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 }
 
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
-function workerCount(flags: RunFlags, model: TestModel): number | undefined {
+function workerCount(flags: RunFlags): number | undefined {
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
-  const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
-  // setup() runs once on the main thread and its data reaches the threads' ctx.data; a k6 script's VUs read theirs
-  // from the thread's own k6 state, which nothing fills there yet.
-  const k6Lifecycle = model.k6 && model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
-  if (k6Lifecycle) throw refuse('k6 scripts with setup() or teardown()', 'run a k6 script with setup/teardown on one thread');
-  // Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
+  // Nothing is refused any more: setup()/teardown() (k6 scripts' too) run once here. Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
   // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
 }
