@@ -287,7 +287,10 @@ export class WorkerRun {
           slot.activeVus = m.activeVus;
         } else if (m.type === 'second') this.addSecond(slot, m.second);
         else if (m.type === 'k6') this.absorbK6(m.delta);
-        else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
+        else if (m.type === 'halt') {
+          // Scenario code called process.exit() in that thread: the run stops, as on one thread.
+          this.stop(m.outcome);
+        } else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
         else if (m.type === 'log') this.options.log?.(m.text);
         else if (m.type === 'done') {
           slot.result = m.result;

@@ -126,3 +126,14 @@ test('--workers 2 over a queue data file: each row once, and one warning that th
   const ranOut = result.warnings.filter((w: string) => /ran out/.test(w));
   assert.equal(ranOut.length, 1, ranOut.join('\n'));
 });
+
+test('--workers 2 --connections 4: the process holds 4 connections in all, as one thread does (each thread opened 4 before)', async () => {
+  const server = await startTestServer({ record: false, behaviour: { kind: 'respond', status: 200, body: '{}', delayMs: 20 } });
+  servers.push(server);
+  const file = join(dir, 'conns.yaml');
+  writeFileSync(file, scenario(server.url, '{ executor: constant-vus, vus: 8, duration: 1s }'));
+  const r = await runInProcess(['run', file, '--workers', '2', '--connections', '4', '--seed', '2', '-q'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(server.count > 20, `${server.count} requests`);
+  assert.equal(server.connections, 4);
+});
