@@ -127,6 +127,26 @@ test('--workers 2 over a queue data file: each row once, and one warning that th
   assert.equal(ranOut.length, 1, ranOut.join('\n'));
 });
 
+test('--workers 2 over data files (loaded once, shared with the threads): exactly the rows one thread picks', async () => {
+  writeFileSync(join(dir, 'people.csv'), ['name,city', ...Array.from({ length: 50 }, (_, i) => `p${i},c${i % 7}`)].join('\n') + '\n');
+  writeFileSync(join(dir, 'items.jsonl'), Array.from({ length: 30 }, (_, i) => JSON.stringify({ sku: `s${i}`, price: i + 0.5 })).join('\n') + '\n');
+  const bodies: string[][] = [];
+  for (const workers of [undefined, '2']) {
+    const server = await startTestServer();
+    servers.push(server);
+    const file = join(dir, 'rows.yaml');
+    writeFileSync(
+      file,
+      `name: rows\ntarget: ${server.url}\ndata:\n  people: { file: people.csv, order: random }\n  items: { file: items.jsonl, order: circular }\nrequests:\n  - name: post\n    method: POST\n    path: /r\n    body: "{{people.name}} {{people.city}} {{items.sku}} {{items.price}}"\nload: { executor: shared-iterations, vus: 4, iterations: 120 }\n`,
+    );
+    const r = await runCli(['run', file, '--seed', '11', '-q', ...(workers ? ['--workers', workers] : [])], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    bodies.push(server.received.map((x) => x.body).sort());
+  }
+  assert.equal(bodies[1].length, 120);
+  assert.deepEqual(bodies[1], bodies[0]);
+});
+
 test('--workers 2 --connections 4: the process holds 4 connections in all, as one thread does (each thread opened 4 before)', async () => {
   const server = await startTestServer({ record: false, behaviour: { kind: 'respond', status: 200, body: '{}', delayMs: 20 } });
   servers.push(server);
