@@ -40,6 +40,8 @@ export interface SecondSnapshot extends SecondTotals {
    * (the outputs' last batch must have the final counts, which a separate message could bring too late).
    */
   iterations?: { started: number; completed: number; failed: number; dropped: number; aborted: number };
+  /** The thread's WebSocket counters so far (Run.wsCounts), once it opened one: the outputs read their sum. */
+  ws?: { opened: number; failed: number; open: number; sent: number; received: number; delivered: number; lost: number };
 }
 
 /** Cumulative passes and fails by check name, as Checks.toJSON() gives them. */

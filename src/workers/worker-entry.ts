@@ -2,6 +2,7 @@
 // cross threads), runs it with its own undici pool, posts live counts each second and its whole result at the
 // end. This module is both the thread's entry (it starts itself when loaded in a runner worker) and the place
 // the main thread starts one from, so the bundled CLI and the sources under tsx find the same file.
+import { resolve } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { Diagnostic } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
@@ -39,6 +40,8 @@ export type FromWorker =
   | LinesMessage
   /** A k6 script's metrics, checks and groups since its previous delta (k6/thread-delta.ts). */
   | { type: 'k6'; delta: K6Delta }
+  /** Scenario code in this thread called process.exit() (the guard refused it): the main thread stops them all. */
+  | { type: 'halt'; outcome: 'aborted' }
   /** A k6 script called test.abort() in this thread: the main thread stops them all. */
   | { type: 'k6-abort'; reason: string }
   /** A line a k6 script's console wrote (the main thread writes it to stderr). */
@@ -71,6 +74,11 @@ if (!isMainThread && (workerData as WorkerInput | null)?.kind === 'runner-worker
 
 async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
   const post = (m: FromWorker) => port.postMessage(m);
+  // The thread's own guard, as the CLI's on the main thread (this module is a thread's entry, its "bin"): a throw
+  // in a timer or an unhandled rejection of scenario code fails its iteration instead of ending the thread (and
+  // losing its numbers); process.exit() in scenario code stops the run. A no-op for YAML.
+  const { guardScenarioCode } = await import('../cli/scenario-guard.ts');
+  const guard = guardScenarioCode(resolve(input.cwd, input.file));
   try {
     const [{ loadModel, planFor }, { Run }, { SegmentTuple, parseSegmentSpec }, { UserError }, { followSeconds }, { startWarmUp }] = await Promise.all([
       import('../run/prepare.ts'),
@@ -110,7 +118,11 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       k6 = model.k6;
       const own = SegmentTuple.nth(input.index, input.count);
       const segment = input.segment ? SegmentTuple.within(parseSegmentSpec(input.segment.segment, input.segment.segmentSequence), own) : own;
-      plan = planFor(model, input.inputs, input.seed, segment);
+      // An explicit connection count (http.connections, --connections) is the process's, as on one thread: each
+      // thread opens its share of it, as it runs its share of the VUs (at least one).
+      const connections = model.http.connections;
+      const shared = connections === undefined ? model : { ...model, http: { ...model.http, connections: Math.max(1, own.scale(connections)) } };
+      plan = planFor(shared, input.inputs, input.seed, segment);
     } catch (err) {
       if (err instanceof UserError) return post({ type: 'failed', message: err.message, diagnostics: err.diagnostics });
       throw err;
@@ -137,6 +149,15 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     if (halt?.type === 'stop') r.stop(halt.outcome);
     else if (halt?.type === 'abort') r.abort();
     k6?.attachThread(r, (reason) => post({ type: 'k6-abort', reason }));
+    guard.attach({
+      scenarioFault: (err) => r.scenarioFault(err),
+      inScenarioCode: () => r.inScenarioCode(),
+      warn: (text) => r.warn(text),
+      stop: (outcome) => {
+        r.stop(outcome);
+        post({ type: 'halt', outcome: 'aborted' });
+      },
+    });
     followSeconds(r, (second) => post({ type: 'second', second }));
     // From now on the run keeps the thread alive; the listener must not, once the run is over.
     port.unref();
@@ -159,5 +180,7 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
     }
   } catch (err) {
     post({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  } finally {
+    guard.release();
   }
 }

@@ -58,6 +58,8 @@ interface Slot {
   /** When its result came (or its thread exited without one), on the run clock. */
   endedAtMs?: number;
   iterations: RunResult['iterations'];
+  /** Its WebSocket counters when its last second closed; undefined while it opened none. */
+  ws?: SecondSnapshot['ws'];
   activeVus: number;
   result?: RunResult;
   failure?: string;
@@ -112,6 +114,17 @@ export class WorkerRun {
   get iterations(): RunResult['iterations'] {
     const out = zeroIterations();
     for (const s of this.slots) for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += s.iterations[k];
+    return out;
+  }
+
+  /** The threads' WebSocket counters summed (Prometheus's runner_ws_* series); undefined while none opened one. */
+  wsCounts(): SecondSnapshot['ws'] {
+    let out: SecondSnapshot['ws'];
+    for (const s of this.slots) {
+      if (!s.ws) continue;
+      out ??= { opened: 0, failed: 0, open: 0, sent: 0, received: 0, delivered: 0, lost: 0 };
+      for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += s.ws[k];
+    }
     return out;
   }
 
@@ -287,7 +300,10 @@ export class WorkerRun {
           slot.activeVus = m.activeVus;
         } else if (m.type === 'second') this.addSecond(slot, m.second);
         else if (m.type === 'k6') this.absorbK6(m.delta);
-        else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
+        else if (m.type === 'halt') {
+          // Scenario code called process.exit() in that thread: the run stops, as on one thread.
+          this.stop(m.outcome);
+        } else if (m.type === 'k6-abort') this.options.k6?.abortedInThread(m.reason);
         else if (m.type === 'log') this.options.log?.(m.text);
         else if (m.type === 'done') {
           slot.result = m.result;
@@ -330,6 +346,7 @@ export class WorkerRun {
     this.mapIds(slot, second);
     addCheckDeltas(this.checkCounts, second.checks);
     if (second.iterations) slot.iterations = second.iterations;
+    if (second.ws) slot.ws = second.ws;
     second.t += slot.offsetS;
     slot.seconds.push(second);
     this.mergeSeconds();

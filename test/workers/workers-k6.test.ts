@@ -34,7 +34,7 @@ const trend = new Trend('my_trend');
 const rate = new Rate('my_rate');
 const gauge = new Gauge('my_gauge');
 export const options = {
-  scenarios: { s: { executor: 'per-vu-iterations', vus: 4, iterations: 6 } },
+  scenarios: { s: { executor: 'per-vu-iterations', vus: 4, iterations: 6 }, b: { executor: 'per-vu-iterations', vus: 2, iterations: 2, exec: 'other' } },
   thresholds: { 'my_trend{kind:even}': ['max<1000'], my_rate: ['rate>0.3'], my_counter: ['count==24'] },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'count'],
 };
@@ -49,6 +49,9 @@ export default function () {
     const res = http.get(\`\${__ENV.BASE}/x?vu=\${__VU}&iter=\${__ITER}&it=\${it}&id=\${exec.vu.idInTest}\`, { tags: { name: 'x' } });
     check(res, { ok: (r) => r.status === 200 });
   });
+}
+export function other() {
+  http.get(\`\${__ENV.BASE}/b?vu=\${__VU}&id=\${exec.vu.idInTest}&it=\${exec.scenario.iterationInTest}&iter=\${__ITER}\`, { tags: { name: 'b' } });
 }
 export function handleSummary(data) {
   console.log('handleSummary called');
@@ -73,8 +76,11 @@ test('a k6 script with --workers 2 gives the one-thread numbers: custom metrics,
   const [one, two] = runs;
   // __VU and k6/execution's ids are global: every thread numbers VUs and iterations as one thread does.
   const seen = (srv: TestServer) => srv.received.map((x) => new URL(x.path, 'http://h').search).sort();
-  assert.equal(two.srv.count, 24);
+  assert.equal(two.srv.count, 28);
   assert.deepEqual(seen(two.srv), seen(one.srv));
+  // Scenario b's VUs are numbered after s's 4 (exec: 'other' runs in both threads).
+  const b = two.srv.received.filter((x) => x.path.startsWith('/b?')).map((x) => new URL(x.path, 'http://h').searchParams);
+  assert.deepEqual(b.map((q) => `${q.get('vu')}=${q.get('id')}:${q.get('iter')}`).sort(), ['5=5:0', '5=5:1', '6=6:0', '6=6:1']);
   for (const { r } of runs) {
     assert.equal(r.stdout, 'SUMMARY\n', 'handleSummary replaced the summary, once');
     assert.equal(r.stderr.split('handleSummary called').length - 1, 1, r.stderr);
@@ -88,7 +94,8 @@ test('a k6 script with --workers 2 gives the one-thread numbers: custom metrics,
   assert.deepEqual(k6b.metrics.my_rate, k6a.metrics.my_rate);
   assert.equal(k6b.metrics.my_counter.values.count, 24);
   assert.deepEqual({ min: k6b.metrics.my_gauge.values.min, max: k6b.metrics.my_gauge.values.max }, { min: 0, max: 23 });
-  assert.deepEqual(k6b.groups, k6a.groups, 'the group tree, its checks and its requests');
+  const byPath = (k6: typeof k6a) => Object.fromEntries(k6.groups.map((g) => [g.path, g]));
+  assert.deepEqual(byPath(k6b), byPath(k6a), 'the group tree, its checks and its requests');
   assert.deepEqual(k6b.groups.find((g) => g.path === '::shop')?.checks, { ok: { passes: 24, fails: 0 } });
   assert.deepEqual(two.result.thresholds, one.result.thresholds);
   assert.ok(Object.values(two.result.thresholds!).flat().every((t) => t.ok));
@@ -96,11 +103,11 @@ test('a k6 script with --workers 2 gives the one-thread numbers: custom metrics,
   // handleSummary's data: built from the merged registry.
   assert.deepEqual(two.summary, one.summary);
   assert.equal(two.summary.counter, 24);
-  assert.equal(two.summary.reqs, 24);
+  assert.equal(two.summary.reqs, 28);
   assert.equal(two.summary.trend.count, 24);
   assert.equal(two.summary.even.values.count, 12);
-  assert.equal(two.summary.durations, 24);
-  assert.equal(two.result.totals.requests, 24);
+  assert.equal(two.summary.durations, 28);
+  assert.equal(two.result.totals.requests, 28);
 });
 
 test('--workers 2: abortOnFail on a custom metric stops every thread (exit 99), judged on the merged numbers', { timeout: 120_000 }, async () => {
@@ -168,4 +175,53 @@ export default function () {
   const vus = new Set(srv.received.map((x) => new URL(x.path, 'http://h').searchParams.get('vu')));
   assert.deepEqual([...vus].sort(), ['1', '2', '3', '4']);
   assert.equal(result.totals.requests, srv.count);
+});
+
+test('--workers 2: a k6 script\'s setup() runs once on the main thread, every VU gets its data, teardown() once, handleSummary sees it', { timeout: 120_000 }, async () => {
+  const srv = await startTestServer({
+    handle: (req) => (req.path === '/setup' ? { kind: 'respond', status: 200, body: '{"token":"T7"}', headers: { 'content-type': 'application/json' } } : { kind: 'respond', status: 200, body: 'ok' }),
+  });
+  servers.push(srv);
+  const file = join(dir, 'setup.js');
+  writeFileSync(
+    file,
+    `import http from 'k6/http';
+import { check } from 'k6';
+export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 4, iterations: 3 } } };
+export function setup() {
+  return { token: http.get(\`\${__ENV.BASE}/setup\`).json().token, list: [1, 2, 3] };
+}
+export default function (data) {
+  data.list.push(__VU); // each VU has its own copy: the next iteration of this VU sees 4 items, another VU 3
+  check(http.get(\`\${__ENV.BASE}/it?vu=\${__VU}&n=\${data.list.length}\`, { headers: { 'X-Token': data.token } }), { ok: (r) => r.status === 200 });
+}
+export function teardown(data) {
+  http.get(\`\${__ENV.BASE}/teardown?token=\${data.token}&n=\${data.list.length}\`);
+}
+export function handleSummary(data) {
+  return { stdout: JSON.stringify(data.setup_data) + '\\n' };
+}
+`,
+  );
+  const out = join(dir, 'setup.json');
+  const r = await runCli(['run', file, '-e', `BASE=${srv.url}`, '--workers', '2', '--out', out], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const paths = srv.received.map((x) => x.path);
+  assert.deepEqual(paths.filter((p) => p === '/setup'), ['/setup'], 'setup() once');
+  assert.deepEqual(paths.filter((p) => p.startsWith('/teardown')), ['/teardown?token=T7&n=3'], 'teardown() once, with the data as setup returned it');
+  const its = srv.received.filter((x) => x.path.startsWith('/it'));
+  assert.equal(its.length, 12);
+  assert.ok(its.every((x) => x.headers['x-token'] === 'T7'), 'every VU in every thread got the data');
+  // A JSON copy per VU: its own pushes pile up over its iterations (4, 5, 6), never another VU's.
+  const byVu = new Map<string, string[]>();
+  for (const x of its) {
+    const q = new URL(x.path, 'http://h').searchParams;
+    byVu.set(q.get('vu')!, [...(byVu.get(q.get('vu')!) ?? []), q.get('n')!]);
+  }
+  assert.deepEqual([...byVu.keys()].sort(), ['1', '2', '3', '4']);
+  for (const ns of byVu.values()) assert.deepEqual(ns.sort(), ['4', '5', '6']);
+  assert.equal(r.stdout, '{"token":"T7","list":[1,2,3]}\n', 'handleSummary once, with setup_data');
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.equal(result.totals.requests, 14);
+  assert.deepEqual(result.checks.ok, { passes: 12, fails: 0 });
 });

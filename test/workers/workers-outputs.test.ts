@@ -11,6 +11,7 @@ import { HistogramLogReader } from 'hdr-histogram-js';
 import type { RunResult } from '../../src/result/types.ts';
 import { prometheusMissing, startPrometheus } from '../helpers/prometheus.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startWsRoomServer } from '../helpers/ws-room-server.ts';
 import { runCli } from '../e2e/cli.ts';
 import { runInProcess } from '../e2e/in-process.ts';
 
@@ -116,6 +117,24 @@ test('--workers 2 --out prometheus=: the totals in Prometheus equal the result f
     const iterations = await prom.query('runner_iterations_total{testid="w2"}');
     assert.equal(Number(iterations[0].value[1]), result.iterations.completed + result.iterations.failed);
     assert.equal((await prom.query('runner_vus{testid="w2"}')).length, 1, 'one stream, not one per thread');
+    // WebSocket counters: each thread's travel with its seconds; the series hold the sum (none before: only Run had them).
+    const room = await startWsRoomServer();
+    try {
+      writeFileSync(
+        join(dir, 'ws.yaml'),
+        `name: ws\ntarget: ${room.httpUrl}\nrequests:\n  - ws:\n      name: chat\n      path: /?room=r\n      steps:\n        - send: { json: { t: x }, count: 3, every: 5ms }\n        - close: 1000\nload: { executor: shared-iterations, vus: 4, iterations: 20 }\n`,
+      );
+      const w = await runCli(['run', 'ws.yaml', '--workers', '2', '--out', 'ws.json', '--out', `prometheus=${prom.writeUrl}`, '--tag', 'testid=w2ws', '-q'], { cwd: dir });
+      assert.equal(w.code, 0, w.stderr);
+      const ws = readResult(join(dir, 'ws.json')).ws!;
+      assert.equal(ws.connections.opened, 20);
+      const value = async (metric: string) => Number((await prom.query(`${metric}{testid="w2ws"}`))[0]?.value[1]);
+      assert.equal(await value('runner_ws_sessions_total'), ws.connections.opened);
+      assert.equal(await value('runner_ws_msgs_sent_total'), ws.messages.sent);
+      assert.equal(ws.messages.sent, 60);
+    } finally {
+      await room.close();
+    }
   } finally {
     await prom.dispose();
   }

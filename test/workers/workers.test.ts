@@ -67,15 +67,9 @@ test('--workers 2 vs --workers 1, same seed, shared-iterations 6,000: the same p
   assert.equal(two.result.scenario.segment, undefined, 'workers are not segments of the run: the result is the whole run');
 });
 
-test('--workers refuses what it cannot do yet, before any thread starts', async () => {
+test('--workers refuses a missed start instant and a bad count, before any thread starts', async () => {
   const file = join(dir, 'refuse.yaml');
   writeFileSync(file, scenario('http://127.0.0.1:1', '{ executor: shared-iterations, vus: 1, iterations: 1 }'));
-  // A k6 script's VUs read setup's data from their thread's k6 state, which the main thread's setup() does not fill.
-  const k6 = join(dir, 'k6-setup.js');
-  writeFileSync(k6, "import http from 'k6/http';\nexport const options = { iterations: 1 };\nexport function setup() { return { t: 1 }; }\nexport default function (data) { http.get('http://127.0.0.1:1/' + data.t); }\n");
-  const k6r = await runInProcess(['run', k6, '--workers', '2', '-q'], dir);
-  assert.equal(k6r.code, 2, k6r.stderr);
-  assert.match(k6r.stderr, /--workers does not combine with k6 scripts with setup\(\) or teardown\(\) yet/);
   // A start instant already missed is refused before the threads start (they compile before the instant now).
   const late = await runInProcess(['run', file, '--workers', '2', '--start-at', '2020-01-01T00:00:00Z', '-q'], dir);
   assert.equal(late.code, 2, late.stderr);
@@ -131,4 +125,35 @@ test('--workers 2 over a queue data file: each row once, and one warning that th
   const result = JSON.parse(readFileSync(out, 'utf8'));
   const ranOut = result.warnings.filter((w: string) => /ran out/.test(w));
   assert.equal(ranOut.length, 1, ranOut.join('\n'));
+});
+
+test('--workers 2 over data files (loaded once, shared with the threads): exactly the rows one thread picks', async () => {
+  writeFileSync(join(dir, 'people.csv'), ['name,city', ...Array.from({ length: 50 }, (_, i) => `p${i},c${i % 7}`)].join('\n') + '\n');
+  writeFileSync(join(dir, 'items.jsonl'), Array.from({ length: 30 }, (_, i) => JSON.stringify({ sku: `s${i}`, price: i + 0.5 })).join('\n') + '\n');
+  const bodies: string[][] = [];
+  for (const workers of [undefined, '2']) {
+    const server = await startTestServer();
+    servers.push(server);
+    const file = join(dir, 'rows.yaml');
+    writeFileSync(
+      file,
+      `name: rows\ntarget: ${server.url}\ndata:\n  people: { file: people.csv, order: random }\n  items: { file: items.jsonl, order: circular }\nrequests:\n  - name: post\n    method: POST\n    path: /r\n    body: "{{people.name}} {{people.city}} {{items.sku}} {{items.price}}"\nload: { executor: shared-iterations, vus: 4, iterations: 120 }\n`,
+    );
+    const r = await runCli(['run', file, '--seed', '11', '-q', ...(workers ? ['--workers', workers] : [])], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    bodies.push(server.received.map((x) => x.body).sort());
+  }
+  assert.equal(bodies[1].length, 120);
+  assert.deepEqual(bodies[1], bodies[0]);
+});
+
+test('--workers 2 --connections 4: the process holds 4 connections in all, as one thread does (each thread opened 4 before)', async () => {
+  const server = await startTestServer({ record: false, behaviour: { kind: 'respond', status: 200, body: '{}', delayMs: 20 } });
+  servers.push(server);
+  const file = join(dir, 'conns.yaml');
+  writeFileSync(file, scenario(server.url, '{ executor: constant-vus, vus: 8, duration: 1s }'));
+  const r = await runInProcess(['run', file, '--workers', '2', '--connections', '4', '--seed', '2', '-q'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(server.count > 20, `${server.count} requests`);
+  assert.equal(server.connections, 4);
 });

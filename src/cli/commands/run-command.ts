@@ -17,6 +17,7 @@ import { refuseWarmUp, startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
 import { hashScenarioFiles } from '../../scenario/scenario-hash.ts';
+import { shareDataTables } from '../../data/table.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
 import { refuseLateStart, waitForStart } from '../start-at.ts';
@@ -79,7 +80,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const workers = workerCount(flags, model);
+  const workers = workerCount(flags);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   // With workers each thread warms up its own pool (WorkerRun.warmUp); the refusals are checked here, once.
   if (flags.warmup !== undefined) refuseWarmUp(plan);
@@ -87,7 +88,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   if (flags.warmup !== undefined && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup / 1000} s (not recorded)…\n`);
   const run = workers
     ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
-      new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines })
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: { ...planInputs(io, flags), tables: shareDataTables(model) }, count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
   // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
@@ -215,15 +216,10 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 }
 
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
-function workerCount(flags: RunFlags, model: TestModel): number | undefined {
+function workerCount(flags: RunFlags): number | undefined {
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
-  const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
-  // setup() runs once on the main thread and its data reaches the threads' ctx.data; a k6 script's VUs read theirs
-  // from the thread's own k6 state, which nothing fills there yet.
-  const k6Lifecycle = model.k6 && model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
-  if (k6Lifecycle) throw refuse('k6 scripts with setup() or teardown()', 'run a k6 script with setup/teardown on one thread');
-  // Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
+  // Nothing is refused any more: setup()/teardown() (k6 scripts' too) run once here. Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
   // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
 }
