@@ -169,6 +169,7 @@ export class WorkerRun {
     this.startedAtMs = this.clock.now();
     this.options.onStart?.();
     const results: RunResult[] = [];
+    const labels: string[] = [];
     if (hasLifecycle(this.plan)) {
       // setup() once here; the threads start their load with its data, then teardown() runs here once.
       const slot = this.addSlot(undefined);
@@ -182,6 +183,7 @@ export class WorkerRun {
         slot.result = await lifecycle.start();
         lines?.close();
         results.push(slot.result);
+        labels.push('main thread (setup/teardown)');
         this.scenarioCodeError ??= lifecycle.scenarioCodeError;
       } finally {
         this.lifecycle = undefined;
@@ -198,10 +200,14 @@ export class WorkerRun {
     // Until the last result came: a thread's exit after it (its pool closing) is not part of the run, as in Run.
     const endMs = Math.max(...this.slots.map((s) => s.endedAtMs ?? this.clock.now()));
     const durationMs = Math.round(Math.max(0, endMs - this.startedAtMs));
-    for (const s of this.workers()) if (s.result) results.push(s.result);
+    this.workers().forEach((s, i) => {
+      if (!s.result) return;
+      results.push(s.result);
+      labels.push(`worker ${i + 1}`);
+    });
     const failures = this.workers().flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
     if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
-    const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
+    const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs, labels);
     // The seconds as merged here, by t from the common 'go', unless following them failed: the merge of the
     // threads' own series places each by its own start, which can shift a thread by a second.
     if (!this.liveFailed) merged.timeSeries = this.timeSeries.points();
