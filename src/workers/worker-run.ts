@@ -198,7 +198,9 @@ export class WorkerRun {
     // Until the last result came: a thread's exit after it (its pool closing) is not part of the run, as in Run.
     const endMs = Math.max(...this.slots.map((s) => s.endedAtMs ?? this.clock.now()));
     const durationMs = Math.round(Math.max(0, endMs - this.startedAtMs));
-    for (const s of this.workers()) if (s.result) results.push(s.result);
+    // Each thread judged its own loop: its reasons say which thread (the lifecycle Run's are the main thread's).
+    if (results[0]) results[0] = withReasonsOf('main thread', results[0]);
+    this.workers().forEach((s, i) => s.result && results.push(withReasonsOf(`worker ${i + 1}`, s.result)));
     const failures = this.workers().flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
     if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
     const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
@@ -396,4 +398,11 @@ export class WorkerRun {
       }
     }
   }
+}
+
+/** `result` with its self-check's reasons prefixed by the thread that saw them (`worker 2: event-loop delay p99 …`). */
+function withReasonsOf(thread: string, result: RunResult): RunResult {
+  const sc = result.selfCheck;
+  if (!sc || sc.reasons.length === 0) return result;
+  return { ...result, selfCheck: { ...sc, reasons: sc.reasons.map((r) => `${thread}: ${r}`) } };
 }
