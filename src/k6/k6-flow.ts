@@ -59,6 +59,7 @@ export function createK6Vu(run: K6Run, ctx: SetupContext | undefined, id: number
     iteration: -1,
     iterationInScenario: -1,
     iterationInTest: -1,
+    iterationInInstance: -1,
   };
 }
 
@@ -80,6 +81,8 @@ export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'f
   const run = script.run;
   const copyData = (): unknown => (run.setupDataJson === undefined ? undefined : JSON.parse(run.setupDataJson));
   const byName = new Map(script.scenarios.map((s) => [s.name, s]));
+  /** Iterations started in this thread, by scenario (k6's scenario.iterationInInstance). */
+  const startedInInstance = new Map<string, number>();
 
   const iteration = async (ctx: IterationContext<unknown>): Promise<void> => {
     let v = ctx.vu.state[STATE_KEY] as VuInstance | undefined;
@@ -95,6 +98,9 @@ export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'f
     vu.iteration++;
     vu.iterationInScenario = vu.iteration;
     vu.iterationInTest = ctx.iteration;
+    const inInstance = startedInInstance.get(ctx.scenario) ?? 0;
+    startedInInstance.set(ctx.scenario, inInstance + 1);
+    vu.iterationInInstance = inInstance;
     v.inst.setIter(vu.iteration);
     if (run.options.noCookiesReset !== true) vu.jar = new K6CookieJar();
     vu.groupPath = '';

@@ -135,7 +135,7 @@ export function createRuntime(vu: K6Vu, shared: SharedArrays, executorOf: (scena
         return run.startedAtMs;
       },
       get iterationInInstance() {
-        return vu.iterationInTest;
+        return vu.iterationInInstance;
       },
       get iterationInTest() {
         return vu.iterationInTest;

@@ -54,6 +54,8 @@ export interface K6Vu {
   iteration: number;
   iterationInScenario: number;
   iterationInTest: number;
+  /** k6/execution's scenario.iterationInInstance: 0-based, in start order, per scenario in this thread. */
+  iterationInInstance: number;
 }
 
 export function tagsOf(vu: K6Vu, extra?: Record<string, unknown>): Record<string, string> {

@@ -5,8 +5,16 @@
 import { mergeResults } from '../report/merge.ts';
 import type { RunResult } from '../result/types.ts';
 
-export function mergeWorkerResults(parts: readonly RunResult[], run: Pick<RunResult, 'runner' | 'scenario' | 'startedAt' | 'target'>, durationMs: number): RunResult {
-  const inputs = parts.map((result, i) => ({ file: `worker ${i + 1}`, result }));
+/**
+ * `labels` name each part (default `worker i`, 1-based): a self-check reason of a part is prefixed with its label
+ * (`worker 2: event-loop delay p99 …`), so the merged self-check says which thread was the bottleneck.
+ */
+export function mergeWorkerResults(parts: readonly RunResult[], run: Pick<RunResult, 'runner' | 'scenario' | 'startedAt' | 'target'>, durationMs: number, labels?: readonly string[]): RunResult {
+  const inputs = parts.map((result, i) => {
+    const file = labels?.[i] ?? `worker ${i + 1}`;
+    const selfCheck = result.selfCheck && { ...result.selfCheck, reasons: result.selfCheck.reasons.map((r) => `${file}: ${r}`) };
+    return { file, result: selfCheck ? { ...result, selfCheck } : result };
+  });
   const merged = mergeResults(
     inputs,
     { segments: [], missing: [] },

@@ -13,7 +13,8 @@ import { segmentIdentity } from '../scheduler/segment.ts';
 import { VERSION } from '../version.ts';
 import { mergeWorkerResults } from './merge-results.ts';
 import { createCollector, type Collector } from '../metrics/collector.ts';
-import { addCheckDeltas, mergeSecondSnapshots, type CheckCounts, type SecondSnapshot } from '../metrics/snapshot.ts';
+import type { CheckCounts, SecondSnapshot } from '../metrics/snapshot.ts';
+import { ThreadSeconds, type SecondsSource } from './thread-seconds.ts';
 import { createTimeSeries, type TimeSeries } from '../metrics/time-series.ts';
 import type { MetricsSink } from '../metrics/types.ts';
 import { followSeconds } from './follow-seconds.ts';
@@ -43,18 +44,9 @@ export interface WorkerRunOptions {
   lines?: (bytes: Uint8Array) => void;
 }
 
-interface Slot {
+interface Slot extends SecondsSource {
   /** Undefined for the main thread's own setup()/teardown() run. */
   worker?: Worker;
-  /** Closed seconds posted and not yet merged, in order of t. */
-  seconds: SecondSnapshot[];
-  /** This thread's request id → the main collector's, for the ids it made at run time (code scenarios). */
-  ids: number[];
-  /** Seconds between this thread's origin and the run's (its "go" came after setup() here). */
-  offsetS: number;
-  /** Its seconds are waited for: a thread from its "go" on (while setup() runs here, only this thread's count). */
-  joined: boolean;
-  ended: boolean;
   /** When its result came (or its thread exited without one), on the run clock. */
   endedAtMs?: number;
   iterations: RunResult['iterations'];
@@ -79,7 +71,7 @@ export class WorkerRun {
   readonly clock: Clock = createRealClock();
   /** A setup() or teardown() that threw (here, on the main thread), or setup data no thread can receive. */
   scenarioCodeError: UserError | undefined;
-  private slots: Slot[] = [];
+  private readonly slots: Slot[] = [];
   /** Each thread's end (it posted its result, failed or exited). */
   private ended: Promise<void>[] = [];
   private prepared: Promise<void> | undefined;
@@ -87,12 +79,10 @@ export class WorkerRun {
   private startedAtMs = 0;
   private stopped: ToWorker | undefined;
   private went = false;
-  private liveFailed = false;
   /** The main thread's Run of setup() and teardown(), while it runs. */
   private lifecycle: Run | undefined;
   /** The run's checks by name so far: each thread's changes come with its seconds (as they arrive, not merged by t). */
-  private readonly checkCounts: CheckCounts = {};
-  readonly checks = { toJSON: (): CheckCounts => structuredClone(this.checkCounts) };
+  readonly checks = { toJSON: (): CheckCounts => structuredClone(this.seconds.checkCounts) };
   /** The result's per-second series, from the merged seconds: what one thread would have written. */
   private readonly timeSeries: TimeSeries;
   /**
@@ -100,6 +90,8 @@ export class WorkerRun {
    * progress, abortOnFail thresholds and the outputs read it as they read a one-thread run's collector.
    */
   readonly metrics: Collector;
+  /** The threads' seconds, merged into `metrics`. */
+  private readonly seconds: ThreadSeconds;
 
   constructor(
     readonly plan: Plan,
@@ -109,6 +101,7 @@ export class WorkerRun {
     this.metrics = createCollector(plan.requestNames, () => this.clock.now());
     this.timeSeries = createTimeSeries((id) => this.metrics.requestNames[id]);
     this.metrics.onSecond((second) => this.timeSeries.add(second));
+    this.seconds = new ThreadSeconds(this.metrics, this.slots, options.sinks ?? [], (text) => this.warnings.push(text));
   }
 
   get iterations(): RunResult['iterations'] {
@@ -169,6 +162,7 @@ export class WorkerRun {
     this.startedAtMs = this.clock.now();
     this.options.onStart?.();
     const results: RunResult[] = [];
+    const labels: string[] = [];
     if (hasLifecycle(this.plan)) {
       // setup() once here; the threads start their load with its data, then teardown() runs here once.
       const slot = this.addSlot(undefined);
@@ -182,6 +176,7 @@ export class WorkerRun {
         slot.result = await lifecycle.start();
         lines?.close();
         results.push(slot.result);
+        labels.push('main thread (setup/teardown)');
         this.scenarioCodeError ??= lifecycle.scenarioCodeError;
       } finally {
         this.lifecycle = undefined;
@@ -194,19 +189,21 @@ export class WorkerRun {
         }
       }
     } else await this.loadOnWorkers(undefined);
-    this.mergeSeconds();
+    this.seconds.merge();
     // Until the last result came: a thread's exit after it (its pool closing) is not part of the run, as in Run.
     const endMs = Math.max(...this.slots.map((s) => s.endedAtMs ?? this.clock.now()));
     const durationMs = Math.round(Math.max(0, endMs - this.startedAtMs));
-    // Each thread judged its own loop: its reasons say which thread (the lifecycle Run's are the main thread's).
-    if (results[0]) results[0] = withReasonsOf('main thread', results[0]);
-    this.workers().forEach((s, i) => s.result && results.push(withReasonsOf(`worker ${i + 1}`, s.result)));
+    this.workers().forEach((s, i) => {
+      if (!s.result) return;
+      results.push(s.result);
+      labels.push(`worker ${i + 1}`);
+    });
     const failures = this.workers().flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
     if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
-    const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs);
+    const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs, labels);
     // The seconds as merged here, by t from the common 'go', unless following them failed: the merge of the
     // threads' own series places each by its own start, which can shift a thread by a second.
-    if (!this.liveFailed) merged.timeSeries = this.timeSeries.points();
+    if (!this.seconds.failed) merged.timeSeries = this.timeSeries.points();
     merged.warnings.unshift(...this.warnings, ...failures);
     if (failures.length > 0 && merged.outcome === 'completed') merged.outcome = 'aborted';
     return merged;
@@ -319,7 +316,7 @@ export class WorkerRun {
         slot.activeVus = 0;
         slot.ended = true;
         slot.endedAtMs ??= this.clock.now();
-        this.mergeSeconds();
+        this.seconds.merge();
         isReady();
         slot.isWarmed();
         resolve();
@@ -345,13 +342,9 @@ export class WorkerRun {
 
   /** A closed second of a thread (or of setup/teardown here), placed on the run's seconds. */
   private addSecond(slot: Slot, second: SecondSnapshot): void {
-    this.mapIds(slot, second);
-    addCheckDeltas(this.checkCounts, second.checks);
     if (second.iterations) slot.iterations = second.iterations;
     if (second.ws) slot.ws = second.ws;
-    second.t += slot.offsetS;
-    slot.seconds.push(second);
-    this.mergeSeconds();
+    this.seconds.add(slot, second);
   }
 
   private absorbK6(delta: Parameters<K6Hooks['absorb']>[0]): void {
@@ -362,47 +355,4 @@ export class WorkerRun {
       this.warnings.push(`a worker's k6 metrics could not be merged: ${(err as Error).message}`);
     }
   }
-
-  /**
-   * Renumbers a thread's second into the main collector's ids: names a code scenario makes at run time get ids
-   * per thread, in whatever order each thread met them; the same (name, scope) must be one id here.
-   */
-  private mapIds(slot: Slot, second: SecondSnapshot): void {
-    for (const [id, name, scope] of second.names ?? []) {
-      const before = this.metrics.requestNames.length;
-      const mine = (slot.ids[id] = this.metrics.register(name, scope));
-      // A name new to the run: the outputs learn it before its first second, as from a Run.
-      if (this.metrics.requestNames.length > before) for (const sink of this.options.sinks ?? []) sink.named?.(mine, this.metrics.requestNames[mine]);
-    }
-    for (const r of second.requests) r.id = slot.ids[r.id] ?? r.id;
-  }
-
-  /**
-   * Hands the collector every second that all running workers have closed, merged across them, in order of t.
-   * A worker that ended closes no more seconds: it no longer holds the others back.
-   */
-  private mergeSeconds(): void {
-    for (;;) {
-      const waiting = this.slots.filter((s) => s.seconds.length > 0 || (s.joined && !s.ended));
-      if (waiting.length === 0 || waiting.some((s) => s.seconds.length === 0)) return;
-      const t = Math.min(...waiting.map((s) => s.seconds[0].t));
-      const now = waiting.flatMap((s) => (s.seconds[0].t === t ? [s.seconds.shift()!] : []));
-      if (this.liveFailed) continue;
-      try {
-        this.metrics.addSecond(mergeSecondSnapshots(now));
-      } catch (err) {
-        // A damaged second (it should not happen): stop following live; the result is unaffected (it merges the
-        // workers' own results by name).
-        this.liveFailed = true;
-        this.warnings.push(`live progress and abortOnFail stopped following the workers: ${(err as Error).message}`);
-      }
-    }
-  }
-}
-
-/** `result` with its self-check's reasons prefixed by the thread that saw them (`worker 2: event-loop delay p99 …`). */
-function withReasonsOf(thread: string, result: RunResult): RunResult {
-  const sc = result.selfCheck;
-  if (!sc || sc.reasons.length === 0) return result;
-  return { ...result, selfCheck: { ...sc, reasons: sc.reasons.map((r) => `${thread}: ${r}`) } };
 }

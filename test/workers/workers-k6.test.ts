@@ -46,7 +46,7 @@ export default function () {
   rate.add(it % 3 === 0);
   gauge.add(it);
   group('shop', function () {
-    const res = http.get(\`\${__ENV.BASE}/x?vu=\${__VU}&iter=\${__ITER}&it=\${it}&id=\${exec.vu.idInTest}\`, { tags: { name: 'x' } });
+    const res = http.get(\`\${__ENV.BASE}/x?vu=\${__VU}&iter=\${__ITER}&it=\${it}&id=\${exec.vu.idInTest}\`, { tags: { name: 'x' }, headers: { 'X-In-Instance': String(exec.scenario.iterationInInstance) } });
     check(res, { ok: (r) => r.status === 200 });
   });
 }
@@ -79,6 +79,10 @@ test('a k6 script with --workers 2 gives the one-thread numbers: custom metrics,
   assert.equal(two.srv.count, 28);
   assert.deepEqual(seen(two.srv), seen(one.srv));
   // Scenario b's VUs are numbered after s's 4 (exec: 'other' runs in both threads).
+  // scenario.iterationInInstance counts in start order per thread (k6's instance): 0..11 in each of the two.
+  const inInstance = (srv: TestServer) => srv.received.filter((x) => x.path.startsWith('/x?')).map((x) => Number(x.headers['x-in-instance'])).sort((p, q) => p - q);
+  assert.deepEqual(inInstance(one.srv), Array.from({ length: 24 }, (_, i) => i));
+  assert.deepEqual(inInstance(two.srv), Array.from({ length: 24 }, (_, i) => i >> 1));
   const b = two.srv.received.filter((x) => x.path.startsWith('/b?')).map((x) => new URL(x.path, 'http://h').searchParams);
   assert.deepEqual(b.map((q) => `${q.get('vu')}=${q.get('id')}:${q.get('iter')}`).sort(), ['5=5:0', '5=5:1', '6=6:0', '6=6:1']);
   for (const { r } of runs) {

@@ -100,12 +100,18 @@ test('--workers with a code scenario: names made at run time are followed live, 
     ].join('\n'),
   );
   const out = join(dir, 'code-abort.json');
-  const r = await runCli(['run', file, '--workers', '2', '--out', out, '-q'], { cwd: dir });
+  const hlog = join(dir, 'code-abort.hlog');
+  const r = await runCli(['run', file, '--workers', '2', '--out', out, '--hdr-log', hlog, '-q'], { cwd: dir });
   assert.equal(r.code, 99, r.stderr);
   const result = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(result.outcome, 'aborted', 'the live threshold saw the workers\' requests (it saw none before: unknown request id)');
   assert.ok(!result.warnings.some((w: string) => /stopped following the workers/.test(w)), result.warnings.join('\n'));
   assert.ok(result.durationMs < 15_000, `stopped after ${result.durationMs} ms`);
+  // The HDR log learned the name the threads made at run time: its lines carry the name's tag, not '#0'.
+  const log = readFileSync(hlog, 'utf8');
+  assert.match(log, /^#\[Tag fail = "fail"\]$/m);
+  assert.match(log, /^Tag=fail,/m);
+  assert.doesNotMatch(log, /Tag=#/);
   assert.equal(result.totals.requests, server.count, 'the books balance against the server');
 });
 
