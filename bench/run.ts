@@ -5,9 +5,14 @@
 // 2. runner's own CPU per request without the network (bench/hot-path.ts);
 // 3. start-up to the first request (bench/startup.ts);
 // 4. p50/p99 above the server's own at 10 ms service (bench/latency.ts);
-// 5. arrival-rate accuracy (bench/arrival-rate.ts), then any extra benches listed in `extraBenches`.
-// Options: --connections 64 --duration 5s --rounds 3 --json out.json --skip-arrival --skip-latency
+// 5. CPU per request of --workers 2 against 1, beside the bare undici loop in 2 threads against 1 (bench/workers.ts);
+// 6. arrival-rate accuracy (bench/arrival-rate.ts), then any extra benches listed in `extraBenches`.
+// Each part prints how long it took, and the run its total (the goal: under 6 minutes on the 2-core machine).
+// Every process a part starts is stopped by PID, and on Ctrl-C or SIGTERM every process left below this one.
+// Options: --connections 64 --duration 5s --rounds 3 --json out.json --skip-arrival --skip-latency --skip-workers
+//          --workers N (only the workers part, N threads)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +24,7 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { benchArrivalRate } from './arrival-rate.ts';
 import { clients, repoRoot, startupCpu, type ClientRun, type ClientSpec, type ToolName } from './clients.ts';
 import { benchHotPath } from './hot-path.ts';
-import { benchWorkers } from './workers.ts';
+import { benchWorkers, measureWorkers, renderWorkers } from './workers.ts';
 import { benchLatency, renderLatency } from './latency.ts';
 import { benchStartup, renderStartup } from './startup.ts';
 
@@ -32,7 +37,53 @@ import { findExecutable, startTarget, stopChild } from './targets.ts';
 
 const TARGET_CPU = 0;
 const CLIENT_CPU = 1;
-const WARMUP_MS = 2_000;
+/** One unmeasured run per tool first: the target's and the page cache's first-run effects. */
+const WARMUP_MS = 1_000;
+
+/**
+ * Every process below this one (children, their children: nginx's workers, a client's threads' helpers), deepest
+ * first, from /proc. What the parts start they stop themselves; this is the net for Ctrl-C, SIGTERM and a part
+ * that threw half-way.
+ */
+function descendants(): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // It exited while we looked.
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      walk(c);
+      out.push(c);
+    }
+  };
+  walk(process.pid);
+  return out;
+}
+
+/** Processes below this one before any part ran (a loader's helper, e.g. tsx's esbuild service): not the bench's. */
+let preexisting = new Set<number>();
+
+/** SIGKILLs every process the parts left below this one, by PID; returns how many there were. */
+function stopDescendants(): number {
+  const left = process.platform === 'linux' ? descendants().filter((pid) => !preexisting.has(pid)) : [];
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+  return left.length;
+}
 
 /** CPU per request net of start-up and exit: (cpu − the tool's start-up cpu) ÷ requests. */
 function netCpu(run: ClientRun, startupSeconds: number): ClientRun {
@@ -106,14 +157,6 @@ export async function benchSignup(opts: SignupBenchOptions): Promise<SignupBench
   const target = await startTarget(TARGET_CPU).catch(async (err) => {
     await Promise.all(busy.map((b) => stopChild(b, 'SIGKILL')));
     throw err;
-  });
-  const stopAll = () => {
-    for (const b of busy) b.kill('SIGKILL');
-    process.kill(target.pid, 'SIGTERM');
-  };
-  process.once('SIGINT', () => {
-    stopAll();
-    process.exit(130);
   });
   const spec: ClientSpec = { url: target.url, connections: opts.connections, durationMs: opts.durationMs, body, pin: canPin ? ['taskset', '-c', String(CLIENT_CPU)] : [] };
   const runs: Partial<Record<ToolName, ClientRun[]>> = {};
@@ -202,6 +245,7 @@ async function main(): Promise<void> {
       'skip-arrival': { type: 'boolean', default: false },
       workers: { type: 'string' },
       'skip-latency': { type: 'boolean', default: false },
+      'skip-workers': { type: 'boolean', default: false },
     },
   });
   const connections = Number(values.connections);
@@ -210,24 +254,60 @@ async function main(): Promise<void> {
   if (!Number.isInteger(connections) || connections < 1) throw new Error(`--connections takes a whole number ≥ 1, got '${values.connections}'`);
   if (durationMs === undefined || durationMs < 1000) throw new Error(`--duration takes a duration ≥ 1s, got '${values.duration}'`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1, got '${values.rounds}'`);
-  // --workers N: CPU per request of --workers 1 and N, nothing else (bench/workers.ts).
-  if (values.workers !== undefined) return void process.stdout.write((await benchWorkers(Number(values.workers), { connections, durationMs, rounds })) + '\n');
-  const result = await benchSignup({ connections, durationMs, rounds });
-  process.stdout.write(renderSignupBench(result) + '\n');
+  if (process.platform === 'linux') preexisting = new Set(descendants());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      const n = stopDescendants();
+      process.stderr.write(`\nbench stopped (${signal}); ${n} process(es) it had started were killed\n`);
+      process.exit(130);
+    });
+  }
+  const out = (text: string): void => void process.stdout.write(text + '\n');
+  try {
+    // --workers N: CPU per request of --workers 1 and N, nothing else (bench/workers.ts).
+    if (values.workers !== undefined) return void out(await benchWorkers(Number(values.workers), { connections, durationMs, rounds }));
+    await benchAll(values, { connections, durationMs, rounds }, out);
+  } finally {
+    const stray = stopDescendants();
+    if (stray > 0) process.stderr.write(`bench: ${stray} process(es) were still running at the end and were killed\n`);
+  }
+}
+
+/** Seconds since `t0`, for the time each part took. */
+const since = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+
+async function benchAll(
+  values: { json?: string; 'skip-arrival'?: boolean; 'skip-latency'?: boolean; 'skip-workers'?: boolean },
+  o: { connections: number; durationMs: number; rounds: number },
+  out: (text: string) => void,
+): Promise<void> {
+  const started = performance.now();
+  let t0 = started;
+  const result = await benchSignup(o);
+  out(renderSignupBench(result));
+  out(`  (throughput: ${since(t0)})`);
   // The same request path without the network (bench/hot-path.ts): what runner itself adds per request.
+  t0 = performance.now();
   const hotPath = await benchHotPath(200_000, 5);
-  process.stdout.write(
-    `  hot path without network  runner ${hotPath.runnerUs.toFixed(2)} µs/req, bare dispatch loop ${hotPath.bareUs.toFixed(2)} µs/req (CPU, in-process fake pool)\n`,
-  );
-  process.stdout.write(`  runner's own cost         ${(hotPath.runnerUs - hotPath.bareUs).toFixed(2)} µs/req   (goal ≤ 1.0 µs)\n`);
-  const startup = await benchStartup(7);
-  process.stdout.write(`\n${renderStartup(startup)}\n`);
-  const latency = values['skip-latency'] ? undefined : await benchLatency({ connections: 32, durationMs: 5_000, warmupMs: 2_000, rounds: 3 });
-  if (latency) process.stdout.write(`\n${renderLatency(latency)}\n`);
-  if (values.json) await writeFile(values.json, JSON.stringify({ ...result, hotPath, startup, latency }, null, 2) + '\n');
+  out(`  hot path without network  runner ${hotPath.runnerUs.toFixed(2)} µs/req, bare dispatch loop ${hotPath.bareUs.toFixed(2)} µs/req (CPU, in-process fake pool)`);
+  out(`  runner's own cost         ${(hotPath.runnerUs - hotPath.bareUs).toFixed(2)} µs/req   (goal ≤ 1.0 µs)   (${since(t0)})`);
+  t0 = performance.now();
+  const startup = await benchStartup(5);
+  out(`\n${renderStartup(startup)}\n  (${since(t0)})`);
+  t0 = performance.now();
+  // 4 s after a 2 s warm-up: ~13k responses per client and round at 32 connections, p99 over ~130 of them.
+  const latency = values['skip-latency'] ? undefined : await benchLatency({ connections: 32, durationMs: 4_000, warmupMs: 2_000, rounds: 3 });
+  if (latency) out(`\n${renderLatency(latency)}\n  (${since(t0)})`);
+  t0 = performance.now();
+  const workersOpts = { connections: o.connections, durationMs: 3_000, rounds: 3 };
+  const workers = values['skip-workers'] ? undefined : await measureWorkers(2, workersOpts);
+  if (workers) out(`\n${renderWorkers(workers, workersOpts)}\n  (${since(t0)})`);
+  if (values.json) await writeFile(values.json, JSON.stringify({ ...result, hotPath, startup, latency, workers }, null, 2) + '\n');
   // Last, because it may pin this process to one core: how exactly the open model keeps its schedule.
-  if (!values['skip-arrival']) process.stdout.write(`\narrival-rate accuracy (bench/arrival-rate.ts):\n${await benchArrivalRate()}\n`);
-  for (const extra of extraBenches) process.stdout.write(`\n${await extra()}\n`);
+  t0 = performance.now();
+  if (!values['skip-arrival']) out(`\narrival-rate accuracy (bench/arrival-rate.ts):\n${await benchArrivalRate()}\n  (${since(t0)})`);
+  for (const extra of extraBenches) out(`\n${await extra()}`);
+  out(`\nnpm run bench took ${since(started)} in all (goal: under 6 minutes), load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,8 +1,11 @@
 // Start-up to the first request: from spawning a client process to the first request line reaching a local
 // server (runner on scenarios/signup.yaml, autocannon), beside `node -e 0` start to exit. Median of `rounds`.
+// Also the CPU time (user + system) of each whole process, which other load on the machine moves far less.
 // Usage: node --import tsx bench/startup.ts [--rounds 7]
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './clients.ts';
@@ -13,6 +16,10 @@ export interface StartupResult {
   autocannonMs: number;
   /** Median ms from spawn to exit of `node -e 0`: the floor any Node tool pays. */
   nodeMs: number;
+  /** Median CPU ms (user + system) of each whole process: runner's 1-iteration run, autocannon's 1 request, `node -e 0`. */
+  runnerCpuMs: number;
+  autocannonCpuMs: number;
+  nodeCpuMs: number;
 }
 
 const runnerBin = (bin?: string) => bin ?? join(repoRoot, 'dist', 'cli', 'bin.js');
@@ -60,13 +67,20 @@ async function startFirstByteServer() {
   };
 }
 
-function runProcess(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+const rssProbe = join(repoRoot, 'bench', 'rss-probe.mjs');
+
+/** Runs `node <args>` with bench/rss-probe.mjs preloaded; pushes the process's CPU ms onto `cpuMs`. */
+function runProcess(args: string[], cpuMs: number[]): Promise<void> {
+  const cpuFile = join(tmpdir(), `runner-bench-startup-cpu-${process.pid}`);
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', rssProbe, ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUNNER_BENCH_CPU_FILE: cpuFile } });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.once('error', reject);
     child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`))));
+  }).then(async () => {
+    cpuMs.push(Number(await readFile(cpuFile, 'utf8')) / 1000);
+    await rm(cpuFile, { force: true });
   });
 }
 
@@ -81,26 +95,34 @@ export async function benchStartup(rounds: number, bin?: string): Promise<Startu
   const runner: number[] = [];
   const autocannon: number[] = [];
   const node: number[] = [];
+  const cpu = { runner: [] as number[], autocannon: [] as number[], node: [] as number[] };
   try {
     for (let i = 0; i < rounds; i++) {
-      runner.push(await server.measure(() => runProcess([runnerBin(bin), 'run', signup, '--target', server.url, '--vus', '1', '--iterations', '1', '--quiet', '--seed', '1'])));
-      autocannon.push(await server.measure(() => runProcess([autocannonBin, '-c', '1', '-a', '1', '-m', 'POST', '-b', '{"ok":1}', server.url])));
+      runner.push(await server.measure(() => runProcess([runnerBin(bin), 'run', signup, '--target', server.url, '--vus', '1', '--iterations', '1', '--quiet', '--seed', '1'], cpu.runner)));
+      autocannon.push(await server.measure(() => runProcess([autocannonBin, '-c', '1', '-a', '1', '-m', 'POST', '-b', '{"ok":1}', server.url], cpu.autocannon)));
       const t0 = performance.now();
-      await runProcess(['-e', '0']);
+      await runProcess(['-e', '0'], cpu.node);
       node.push(performance.now() - t0);
     }
   } finally {
     await server.close();
   }
-  return { runnerMs: median(runner), autocannonMs: median(autocannon), nodeMs: median(node) };
+  return {
+    runnerMs: median(runner),
+    autocannonMs: median(autocannon),
+    nodeMs: median(node),
+    runnerCpuMs: median(cpu.runner),
+    autocannonCpuMs: median(cpu.autocannon),
+    nodeCpuMs: median(cpu.node),
+  };
 }
 
 export function renderStartup(r: StartupResult): string {
   return [
-    `start-up to the first request (median, spawn → first request byte at the server):`,
-    `  runner run signup.yaml   ${r.runnerMs.toFixed(0).padStart(5)} ms   (goal ≤ 150 ms)`,
-    `  autocannon 9             ${r.autocannonMs.toFixed(0).padStart(5)} ms`,
-    `  node -e 0 (to exit)      ${r.nodeMs.toFixed(0).padStart(5)} ms`,
+    `start-up to the first request (median, spawn → first request byte at the server; CPU of the whole process):`,
+    `  runner run signup.yaml   ${r.runnerMs.toFixed(0).padStart(5)} ms   CPU ${r.runnerCpuMs.toFixed(0).padStart(4)} ms   (goal ≤ 150 ms)`,
+    `  autocannon 9             ${r.autocannonMs.toFixed(0).padStart(5)} ms   CPU ${r.autocannonCpuMs.toFixed(0).padStart(4)} ms`,
+    `  node -e 0 (to exit)      ${r.nodeMs.toFixed(0).padStart(5)} ms   CPU ${r.nodeCpuMs.toFixed(0).padStart(4)} ms`,
   ].join('\n');
 }
 

@@ -42,6 +42,18 @@ export interface RunOptions {
   pools?: Pools;
   /** The shared start instant the run waited for (--start-at), recorded in the result. */
   startAt?: Date;
+  /**
+   * `--workers`, on the main thread: the load runs on worker threads, not here. This Run runs setup() once, hands
+   * what it returned to `load` (which resolves once every thread has ended), then runs teardown() once; its own
+   * result holds the requests of setup() and teardown().
+   */
+  load?: (setup: SetupHandOff) => Promise<void>;
+}
+
+/** What the setup() of each code flow returned, in the order of the plan's code flows, with a scenario of each. */
+export interface SetupHandOff {
+  data: unknown[];
+  scenarios: string[];
 }
 
 export class Run {
@@ -87,6 +99,8 @@ export class Run {
   /** WebSocket sessions, metrics and delivery tracking; made by the first WebSocket step, else never. */
   private wsHub: WsHub | null = null;
   private wsResult: WsResult | undefined;
+  /** On a worker thread of `--workers`: the data of the setups the main thread ran (none run here). */
+  private setupData: readonly unknown[] | undefined;
 
   constructor(plan: Plan, options: RunOptions = {}) {
     this.plan = plan;
@@ -145,6 +159,14 @@ export class Run {
     return this.startedAtMs === 0 ? 0 : this.clock.now() - this.startedAtMs;
   }
 
+  /**
+   * A worker thread of `--workers`: setup() ran once on the main thread, and this is what each code flow's setup
+   * returned (SetupHandOff.data). This Run runs neither setup() nor teardown(). Call before start().
+   */
+  useSetupData(data: readonly unknown[]): void {
+    this.setupData = data;
+  }
+
   /** Runs every scenario to its end (or until stopped) and returns the result. */
   async start(): Promise<RunResult> {
     const startedAt = new Date();
@@ -158,7 +180,7 @@ export class Run {
     this.selfCheck = startSelfCheck();
     let selfCheck: SelfCheckResult | undefined;
     try {
-      const { flows, codeFlows } = createFlows(this.plan, {
+      const { flows, codeFlows, codeScenarios } = createFlows(this.plan, {
         clock: this.clock,
         exchange: this.exchange,
         dispatcher: (origin) => this.pools.get(origin),
@@ -179,9 +201,14 @@ export class Run {
         (t) => this.warnings.push(t),
         (err) => this.codeFailed(err),
       );
-      // A setup() or teardown() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
-      if (await this.lifecycle.setup(this.stopSignal)) {
+      const load = this.options.load;
+      if (this.setupData) {
+        this.lifecycle.useData(this.setupData);
         await Promise.all(this.runners.map((r) => r.run()));
+      } else if (await this.lifecycle.setup(this.stopSignal)) {
+        // A setup() or teardown() that never settles is bounded by stop(): Ctrl-C or SIGTERM.
+        if (load) await load({ data: this.lifecycle.data(), scenarios: codeScenarios });
+        else await Promise.all(this.runners.map((r) => r.run()));
         // Teardown runs after a stop too; the grace timer of that stop must not cut it, a new signal does.
         if (this.hardStopTimer) clearTimeout(this.hardStopTimer);
         this.tearingDown = true;
@@ -256,6 +283,8 @@ export class Run {
     this.stopController.abort();
     // Open WebSockets have no in-flight request to finish: they close now (1001), their waits end.
     this.wsHub?.interrupt();
+    // The load runs on worker threads, which stop with their own grace: nothing in flight here to cut.
+    if (this.options.load) return;
     const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
     this.hardStopTimer = setTimeout(() => this.abort(), graceMs);
     this.hardStopTimer.unref();

@@ -21,6 +21,28 @@ export interface WarmUp {
  * `queue` or `shuffle` data file, whose rows are each sent once.
  */
 export function startWarmUp(plan: Plan, ms: number): WarmUp {
+  refuseWarmUp(plan);
+  const pools = createPools(plan.http);
+  const run = new Run(plan, { pools });
+  const startedMs = performance.now();
+  // Its stop is the graceful one: requests in flight get their response, so no socket is cut for the warm-up.
+  const timer = setTimeout(() => run.stop('aborted'), ms);
+  const done = run.start().then(
+    () => performance.now() - startedMs,
+    (err: unknown) => {
+      clearTimeout(timer);
+      throw err;
+    },
+  );
+  return {
+    pools,
+    stop: () => run.stop('interrupted'),
+    done: done.finally(() => clearTimeout(timer)),
+  };
+}
+
+/** The scenarios a warm-up cannot run (see startWarmUp): a UserError, before anything is sent. */
+export function refuseWarmUp(plan: Plan): void {
   const lifecycle = plan.scenarios.find((s) => s.iteration?.setup !== undefined || s.iteration?.teardown !== undefined);
   if (lifecycle) {
     throw new UserError({
@@ -40,21 +62,4 @@ export function startWarmUp(plan: Plan, ms: number): WarmUp {
       hint: "leave --warmup out, or give the data file order: circular or random",
     });
   }
-  const pools = createPools(plan.http);
-  const run = new Run(plan, { pools });
-  const startedMs = performance.now();
-  // Its stop is the graceful one: requests in flight get their response, so no socket is cut for the warm-up.
-  const timer = setTimeout(() => run.stop('aborted'), ms);
-  const done = run.start().then(
-    () => performance.now() - startedMs,
-    (err: unknown) => {
-      clearTimeout(timer);
-      throw err;
-    },
-  );
-  return {
-    pools,
-    stop: () => run.stop('interrupted'),
-    done: done.finally(() => clearTimeout(timer)),
-  };
 }

@@ -3,7 +3,9 @@
 import { createProcessIo } from './io.ts';
 import { main } from './main.ts';
 
-process.setSourceMapsEnabled(true);
+// No process.setSourceMapsEnabled(true) here: Node would then read and parse the source map of every module it
+// loads, on every start-up. An internal error's stack is mapped when printed (mapped-stack.ts); a script scenario
+// turns source maps on for its own code (scenario-guard.ts).
 main(createProcessIo()).then((code) => {
   process.exitCode = code;
   // Scenario code may leave timers or sockets behind (a setInterval, a teardown that never settled): once the

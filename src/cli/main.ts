@@ -8,6 +8,7 @@ import { createRedactor } from '../report/redact.ts';
 import { escapeTerminalText } from '../terminal-text.ts';
 import { VERSION } from '../version.ts';
 import type { Io } from './io.ts';
+import { mapStack } from './mapped-stack.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerInit } from './commands/init.ts';
 import { registerK8s } from './commands/k8s.ts';
@@ -89,7 +90,8 @@ export async function main(io: Io): Promise<number> {
       for (const d of safe.diagnostics) io.stderr.write(renderDiagnostic(d, display) + '\n');
       return ExitCode.userError;
     }
-    io.stderr.write(`runner: internal error (a bug in runner, please report it):\n${printable(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    const stack = err instanceof Error ? (err.stack === undefined ? err.message : mapStack(err.stack)) : String(err);
+    io.stderr.write(`runner: internal error (a bug in runner, please report it):\n${printable(stack)}\n`);
     return ExitCode.internal;
   }
 }

@@ -98,6 +98,11 @@ export type RunOutputSource = ProgressSource & OutputRunSource & { readonly metr
 export interface RunOutputs {
   /** Every sample goes to these (after the run's own collector). */
   sinks: MetricsSink[];
+  /**
+   * With --workers: the outputs that want each request (NDJSON) get whole lines the threads made; undefined when
+   * no output does (the threads then make none).
+   */
+  workerLines?: (bytes: Uint8Array) => void;
   start(run: RunOutputSource): void;
   /** Writes whole lines to stderr without the live progress block drawing over them. */
   printErr(text: string): void;
@@ -172,8 +177,15 @@ export function createRunOutputs(io: Io, plan: Plan, specs: readonly OutputSpec[
   }
   // Scenario code writing to the terminal (console.log) would be drawn over by the next redraw: clear first.
   let stopWatchingWrites: (() => void) | undefined;
+  const lineTakers = opened.filter((o) => o.output.appendLines).map((o) => o.output);
   return {
     sinks,
+    workerLines:
+      lineTakers.length === 0
+        ? undefined
+        : (bytes) => {
+            for (const o of lineTakers) o.appendLines?.(bytes);
+          },
     start(run) {
       if (progress && io.stderr.isTTY && io.onOtherWrites) stopWatchingWrites = io.onOtherWrites(() => progress?.clear());
       progress?.start(run);

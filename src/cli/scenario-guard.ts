@@ -41,6 +41,9 @@ const SCRIPT = /\.(m?[jt]s)$/i;
 /** Guards the scenario at `scenarioPath` (absolute); a no-op for YAML files. */
 export function guardScenarioCode(scenarioPath: string): ScenarioGuard {
   if (!SCRIPT.test(scenarioPath) || !isAbsolute(scenarioPath)) return { attach() {}, release() {} };
+  // Stacks through the scenario's bundle then name its .ts lines (fromScenario below looks for its path in them).
+  // Only for script scenarios: with source maps on, Node parses the map of every module loaded afterwards.
+  process.setSourceMapsEnabled(true);
   let run: GuardedRun | undefined;
   let released = false;
   let exitCalls = 0;

@@ -21,6 +21,12 @@ export function parseStartAt(value: string): Date {
  * UserError (exit 2) when the instant passed more than MAX_LATE_MS ago: the other processes started without this one.
  */
 export async function waitForStart(startAt: Date, clock: Clock, nowMs: () => number, cancel: AbortSignal): Promise<void> {
+  refuseLateStart(startAt, nowMs);
+  await clock.sleep(startAt.getTime() - nowMs(), cancel);
+}
+
+/** The UserError of waitForStart for an instant already passed more than MAX_LATE_MS ago; nothing otherwise. */
+export function refuseLateStart(startAt: Date, nowMs: () => number): void {
   const aheadMs = startAt.getTime() - nowMs();
   if (aheadMs < -MAX_LATE_MS) {
     throw new UserError({
@@ -28,5 +34,4 @@ export async function waitForStart(startAt: Date, clock: Clock, nowMs: () => num
       hint: `give an instant far enough ahead for every process to load the scenario (more than ${MAX_LATE_MS / 1000} s late is refused)`,
     });
   }
-  await clock.sleep(aheadMs, cancel);
 }

@@ -8,11 +8,17 @@ import { parse } from 'csv-parse';
 import { UserError, type Location } from '../errors.ts';
 import type { FieldValue } from '../generators/types.ts';
 import type { DataSpec, TestModel } from '../scenario/model.ts';
-import { DataTable } from './table.ts';
+import { DataTable, type SharedTable } from './table.ts';
 
-/** Reads every data file of the model into its spec's `table` (in place). */
-export async function loadDataFiles(model: TestModel): Promise<void> {
-  for (const spec of model.data ?? []) spec.table ??= await loadDataTable(spec);
+/**
+ * Reads every data file of the model into its spec's `table` (in place). `shared`: tables another thread loaded
+ * (by data name; --workers): used as they are, the file is not read again.
+ */
+export async function loadDataFiles(model: TestModel, shared?: Readonly<Record<string, SharedTable>>): Promise<void> {
+  for (const spec of model.data ?? []) {
+    const given = shared !== undefined && Object.hasOwn(shared, spec.name) ? shared[spec.name] : undefined;
+    spec.table ??= given ? DataTable.fromShared(given) : await loadDataTable(spec);
+  }
 }
 
 export async function loadDataTable(spec: DataSpec): Promise<DataTable> {

@@ -1,7 +1,10 @@
 // A data file's rows, held in a few large buffers: the UTF-8 bytes of every cell back to back in one Buffer, and
 // the end offset of each cell. No JS object or string per row, so a million-row file costs about its own size,
-// and one table is shared by every VU of the run (a value is decoded when an iteration reads it).
+// and one table is shared by every VU of the run (a value is decoded when an iteration reads it). The buffers are
+// SharedArrayBuffers: with --workers the main thread loads the file once and every worker thread reads the same
+// memory (`share()` → `DataTable.fromShared`), instead of each thread loading its own copy.
 import type { FieldValue } from '../generators/types.ts';
+import type { TestModel } from '../scenario/model.ts';
 
 /** Cell end offsets live in pages of this many entries: growing never copies them. */
 const PAGE_BITS = 16;
@@ -15,6 +18,22 @@ const TEXT = 0;
 const NUMBER = 1;
 const TRUE = 2;
 const FALSE = 3;
+
+/** A loaded table as it crosses to a worker thread: its shared buffers (not copied by postMessage) and sizes. */
+export interface SharedTable {
+  columns: string[];
+  rows: number;
+  cells: number;
+  used: number;
+  bytes: SharedArrayBuffer;
+  ends: SharedArrayBuffer[];
+  kinds?: SharedArrayBuffer[];
+}
+
+/** A zero-filled Buffer on a SharedArrayBuffer; pages never written are never resident (mmap'd zero pages). */
+function sharedBytes(length: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(length));
+}
 
 export class DataTable {
   /** Rows stored so far. */
@@ -39,8 +58,33 @@ export class DataTable {
      */
     capacityBytes = 64 * 1024,
   ) {
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(1024, Math.min(capacityBytes, MAX_TABLE_BYTES)));
+    this.bytes = sharedBytes(Math.max(1024, Math.min(capacityBytes, MAX_TABLE_BYTES)));
     if (typed) this.kinds = [];
+  }
+
+  /** The table's buffers for another thread: shared, never copied. The table must not grow after this. */
+  share(): SharedTable {
+    return {
+      columns: [...this.columns],
+      rows: this.rows,
+      cells: this.cells,
+      used: this.used,
+      bytes: this.bytes.buffer as SharedArrayBuffer,
+      ends: this.ends.map((p) => p.buffer as SharedArrayBuffer),
+      ...(this.kinds ? { kinds: this.kinds.map((p) => p.buffer as SharedArrayBuffer) } : {}),
+    };
+  }
+
+  /** A table over another thread's shared buffers (what `share()` gave): reads only, nothing copied. */
+  static fromShared(s: SharedTable): DataTable {
+    const t = new DataTable(s.columns, s.kinds !== undefined, 0);
+    t.bytes = Buffer.from(s.bytes);
+    t.used = s.used;
+    t.cells = s.cells;
+    t.rows = s.rows;
+    for (const p of s.ends) t.ends.push(new Uint32Array(p));
+    for (const p of s.kinds ?? []) t.kinds?.push(new Uint8Array(p));
+    return t;
   }
 
   /** Appends one row; `values[i]` belongs to `columns[i]`. Returns an error message when the table is full. */
@@ -90,7 +134,7 @@ export class DataTable {
       const need = this.used + Buffer.byteLength(text);
       if (need > MAX_TABLE_BYTES) return 'the data is larger than 4 GiB';
       if (need > this.bytes.length) {
-        const grown = Buffer.allocUnsafeSlow(Math.min(MAX_TABLE_BYTES, Math.max(need, Math.ceil(this.bytes.length * 1.5))));
+        const grown = sharedBytes(Math.min(MAX_TABLE_BYTES, Math.max(need, Math.ceil(this.bytes.length * 1.5))));
         this.bytes.copy(grown, 0, 0, this.used);
         this.bytes = grown;
       }
@@ -98,12 +142,24 @@ export class DataTable {
     this.used += this.bytes.write(text, this.used, 'utf8');
     const page = this.cells >>> PAGE_BITS;
     if (page === this.ends.length) {
-      this.ends.push(new Uint32Array(PAGE));
-      this.kinds?.push(new Uint8Array(PAGE));
+      this.ends.push(new Uint32Array(new SharedArrayBuffer(PAGE * 4)));
+      this.kinds?.push(new Uint8Array(new SharedArrayBuffer(PAGE)));
     }
     this.ends[page][this.cells & PAGE_MASK] = this.used;
     if (this.kinds !== undefined) this.kinds[page][this.cells & PAGE_MASK] = typeof v === 'string' ? TEXT : typeof v === 'number' ? NUMBER : v ? TRUE : FALSE;
     this.cells++;
     return undefined;
   }
+}
+
+/** The model's loaded tables by data name, for worker threads; undefined without data files. */
+export function shareDataTables(model: TestModel): Record<string, SharedTable> | undefined {
+  const out: Record<string, SharedTable> = {};
+  let any = false;
+  for (const spec of model.data ?? []) {
+    if (!spec.table) continue;
+    Object.defineProperty(out, spec.name, { value: spec.table.share(), enumerable: true, writable: true, configurable: true });
+    any = true;
+  }
+  return any ? out : undefined;
 }

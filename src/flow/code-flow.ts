@@ -61,6 +61,10 @@ export interface CodeFlow {
   teardown(): Promise<string | undefined>;
   /** Cuts setup() or teardown() short, even when they await a promise that never settles. */
   interrupt(): void;
+  /** What setup() returned (undefined before it ran, or without one): what `--workers` sends to its threads. */
+  setupData(): unknown;
+  /** setup() ran on another thread (`--workers`): its data, for `ctx.data` here; setup() is not run here. */
+  useSetupData(data: unknown): void;
 }
 
 export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
@@ -195,6 +199,11 @@ export function createCodeFlow(spec: CodeSpec, env: CodeFlowEnv): CodeFlow {
 
     interrupt() {
       setupVu.interrupt();
+    },
+
+    setupData: () => data,
+    useSetupData(value) {
+      data = value;
     },
   };
 }

@@ -12,6 +12,10 @@ export interface CodeLifecycle {
   teardown(): Promise<void>;
   /** Cuts short the setup() or teardown() running now; nothing otherwise. */
   interrupt(): void;
+  /** What each setup() returned, by code flow (the order of `flows`): plain data a worker thread can receive. */
+  data(): unknown[];
+  /** The setups ran elsewhere (the main thread of `--workers`): their data, in the order data() gave it. */
+  useData(data: readonly unknown[]): void;
 }
 
 /** `fail` gets the UserError (message and .ts position) of a setup() or teardown() that threw. */
@@ -54,6 +58,10 @@ export function createCodeLifecycle(flows: readonly CodeFlow[], warn: (text: str
     },
     interrupt() {
       running?.interrupt();
+    },
+    data: () => flows.map((code) => code.setupData()),
+    useData(data) {
+      flows.forEach((code, i) => code.useSetupData(data[i]));
     },
   };
 }

@@ -6,7 +6,8 @@
 // undici 7's Client speaks the legacy interface and wraps a new-style handler in an UnwrapHandler and an
 // UnwrapController per request, parsing the headers into an object on the way. Measured on nginx, 64
 // connections: ~15 % less client CPU per request with legacy callbacks (README "Benchmarks").
-import { util as undiciUtil, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { util as undiciUtil } from './undici.ts';
 import type { ErrorKind } from '../errors.ts';
 import type { HttpSample } from '../metrics/sample.ts';
 import type { MetricsSink } from '../metrics/types.ts';

@@ -3,7 +3,8 @@
 // undici's redirect interceptor on a Pool sends a cross-origin Location's path to the wrong host.
 import { rootCertificates } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
-import { Agent, Client, Pool, interceptors, type Dispatcher, type buildConnector } from 'undici';
+import type { Dispatcher, buildConnector } from 'undici';
+import { Agent, Client, Pool, interceptors } from './undici.ts';
 import type { HttpSettings } from '../scenario/model.ts';
 import { classifyError } from './classify.ts';
 

@@ -28,6 +28,11 @@ export interface K6Script {
   exportNames: Set<string>;
   /** The script's `console` (stderr lines, as k6). */
   console: unknown;
+  /**
+   * `__VU` of a scenario's VU = its offset + its global id in the scenario: the max VUs of the scenarios
+   * declared before it. The same numbers on one thread, in every worker thread and every segment.
+   */
+  vuOffsets: Map<string, number>;
 }
 
 interface VuInstance {
@@ -37,11 +42,12 @@ interface VuInstance {
 }
 
 /** A VU's state for an instance; `ctx` is its context (its `http` carries the raw send of code-http.ts). */
-export function createK6Vu(run: K6Run, ctx: SetupContext | undefined, id: number, scenario: K6Scenario | undefined): K6Vu {
+export function createK6Vu(run: K6Run, ctx: SetupContext | undefined, id: number, scenario: K6Scenario | undefined, idInInstance = id): K6Vu {
   const send = ctx ? ((ctx.http as unknown as Record<symbol, (r: RawExchangeRequest) => Promise<RawExchangeResult>>)[SEND_EXCHANGE]) : undefined;
   return {
     run,
     id,
+    idInInstance,
     send: send ?? (() => Promise.reject(new Error('k6 does not allow HTTP requests in the init context: make them in a function'))),
     recordCheck: (name, passed) => void ctx?.check(null, { [name]: passed ? PASS : FAIL }),
     sleepMs: (ms) => (ctx ? ctx.sleep(ms) : Promise.reject(new Error('sleep() is not allowed in the init context'))),
@@ -53,6 +59,7 @@ export function createK6Vu(run: K6Run, ctx: SetupContext | undefined, id: number
     iteration: -1,
     iterationInScenario: -1,
     iterationInTest: -1,
+    iterationInInstance: -1,
   };
 }
 
@@ -62,8 +69,8 @@ function stringTags(tags: unknown): Record<string, string> {
   return out;
 }
 
-export function instantiate(script: K6Script, ctx: SetupContext | undefined, id: number, scenario: K6Scenario | undefined): VuInstance {
-  const vu = createK6Vu(script.run, ctx, id, scenario);
+export function instantiate(script: K6Script, ctx: SetupContext | undefined, id: number, scenario: K6Scenario | undefined, idInInstance = id): VuInstance {
+  const vu = createK6Vu(script.run, ctx, id, scenario, idInInstance);
   const executorOf = (name: string) => script.scenarios.find((s) => s.name === name)?.executor ?? '';
   const rt = createRuntime(vu, script.shared, executorOf);
   const env = { ...script.run.env, ...(scenario?.env ?? {}) };
@@ -72,14 +79,18 @@ export function instantiate(script: K6Script, ctx: SetupContext | undefined, id:
 
 export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'function' }> {
   const run = script.run;
-  let nextVuId = 1;
   const copyData = (): unknown => (run.setupDataJson === undefined ? undefined : JSON.parse(run.setupDataJson));
   const byName = new Map(script.scenarios.map((s) => [s.name, s]));
+  /** Iterations started in this thread, by scenario (k6's scenario.iterationInInstance). */
+  const startedInInstance = new Map<string, number>();
 
   const iteration = async (ctx: IterationContext<unknown>): Promise<void> => {
     let v = ctx.vu.state[STATE_KEY] as VuInstance | undefined;
     if (!v) {
-      v = instantiate(script, ctx, nextVuId++, byName.get(ctx.scenario));
+      // A worker thread did not run setup(): the main thread did, and its data reaches this thread as ctx.data.
+      if (run.setupDataJson === undefined && ctx.data !== undefined) run.setupDataJson = JSON.stringify(ctx.data);
+      const offset = script.vuOffsets.get(ctx.scenario) ?? 0;
+      v = instantiate(script, ctx, offset + ctx.vu.globalId, byName.get(ctx.scenario), offset + ctx.vu.id);
       v.data = copyData();
       ctx.vu.state[STATE_KEY] = v;
     }
@@ -87,6 +98,9 @@ export function createK6FlowSpec(script: K6Script): Extract<FlowSpec, { kind: 'f
     vu.iteration++;
     vu.iterationInScenario = vu.iteration;
     vu.iterationInTest = ctx.iteration;
+    const inInstance = startedInInstance.get(ctx.scenario) ?? 0;
+    startedInInstance.set(ctx.scenario, inInstance + 1);
+    vu.iterationInInstance = inInstance;
     v.inst.setIter(vu.iteration);
     if (run.options.noCookiesReset !== true) vu.jar = new K6CookieJar();
     vu.groupPath = '';

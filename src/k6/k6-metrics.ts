@@ -1,7 +1,9 @@
 // k6's metric model for k6 scripts: built-in and custom metrics (Counter, Gauge, Rate, Trend) with tags, and
 // the sub-metrics that thresholds with `{tag:value}` filters name. Like k6, a sub-metric exists only when a
 // threshold asks for it, so a sample costs one check per such filter, not a map of every tag set.
-import { createGrowingHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
+import { performance } from 'node:perf_hooks';
+import type { K6MetricSamples } from '../result/types.ts';
+import { createGrowingHistogram, decodeHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
 
 export type K6MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 export type Tags = Readonly<Record<string, string>>;
@@ -13,6 +15,11 @@ export class MetricSink {
   min = Infinity;
   max = -Infinity;
   last = 0;
+  /**
+   * Gauge: when `last` was added, ms since the epoch (performance.timeOrigin + now(): comparable across worker
+   * threads, which each have their own performance.now() origin). Merging threads keeps the latest value.
+   */
+  lastAtMs = 0;
   /** Rate: samples that were non-zero. */
   trues = 0;
   histogram: Histogram | null = null;
@@ -27,8 +34,61 @@ export class MetricSink {
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     this.last = value;
+    if (this.type === 'gauge') this.lastAtMs = performance.timeOrigin + performance.now();
     if (this.type === 'rate' && value !== 0) this.trues++;
     if (this.histogram) recordUs(this.histogram, value * 1000);
+  }
+
+  /** Everything this sink holds, as plain data (JSON-safe: an empty sink's min and max are 0). */
+  snapshot(): SinkDelta {
+    const d = this.totals();
+    if (this.histogram) d.hdr = encodeHistogram(this.histogram);
+    return d;
+  }
+
+  private totals(): SinkDelta {
+    const empty = this.count === 0;
+    return { count: this.count, sum: this.sum, min: empty ? 0 : this.min, max: empty ? 0 : this.max, last: this.last, lastAtMs: this.lastAtMs, trues: this.trues };
+  }
+
+  /** What was added since the last drain, as plain data (undefined when nothing was); empties this sink. */
+  drain(): SinkDelta | undefined {
+    if (this.count === 0) return undefined;
+    // Between threads the histogram goes as its non-empty buckets, not encoded: a thread drains ~10 trends a
+    // second, and deflate + base64 there and inflate + add here cost ~25 ms of CPU per thread-second.
+    const d = this.totals();
+    if (this.histogram) {
+      d.buckets = bucketsOf(this.histogram as unknown as BucketView);
+      this.histogram.reset();
+    }
+    this.count = this.sum = this.trues = this.last = this.lastAtMs = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
+    return d;
+  }
+
+  /**
+   * Adds another sink's drained samples: counts, sums and histograms add (exact; a sum of non-integer values may
+   * differ from one thread's in its last bits, as the additions come in another order), min and max hold, and a
+   * gauge keeps the value added last in time.
+   */
+  absorb(d: SinkDelta): void {
+    if (d.count === 0) return;
+    this.count += d.count;
+    this.sum += d.sum;
+    this.trues += d.trues;
+    if (d.min < this.min) this.min = d.min;
+    if (d.max > this.max) this.max = d.max;
+    if (this.type !== 'gauge' || d.lastAtMs >= this.lastAtMs) {
+      this.last = d.last;
+      this.lastAtMs = d.lastAtMs;
+    }
+    if (this.histogram && d.hdr !== undefined) this.histogram.add(decodeHistogram(d.hdr));
+    if (this.histogram && d.buckets !== undefined) {
+      // Each bucket's lowest value lands in that same bucket here (same settings): the sum is bucket-exact.
+      const view = this.histogram as unknown as BucketView;
+      for (let i = 0; i < d.buckets.length; i += 2) this.histogram.recordValueWithCount(view.valueFromIndex(d.buckets[i]), d.buckets[i + 1]);
+    }
   }
 
   percentile(p: number): number {
@@ -77,6 +137,31 @@ export class MetricSink {
     const m = /^p\((\d+(?:\.\d+)?)\)$/.exec(stat);
     return m ? this.percentile(Number(m[1])) : undefined;
   }
+}
+
+/**
+ * A sink's samples (since its last drain, or all of them), fit for postMessage and JSON: the trend histogram
+ * (values ×1000) encoded as in result files. The result file keeps it per metric, so `runner merge` adds it.
+ */
+export type SinkDelta = Omit<K6MetricSamples, 'type'> & {
+  /** A drained trend's histogram as [bucket index, count] pairs, flat (the settings of createGrowingHistogram). */
+  buckets?: number[];
+};
+
+/** What hdr-histogram-js's JS histograms expose beyond their typed interface, for reading buckets. */
+interface BucketView {
+  countsArrayLength: number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+}
+
+function bucketsOf(h: BucketView): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const n = h.getCountAtIndex(i);
+    if (n > 0) out.push(i, n);
+  }
+  return out;
 }
 
 export interface SubMetric {

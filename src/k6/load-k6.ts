@@ -19,6 +19,7 @@ import { MetricRegistry } from './k6-metrics.ts';
 import { mapOptions } from './options.ts';
 import { summaryData, resultSection } from './summary.ts';
 import { compileK6Thresholds, passes, thresholdValue } from './thresholds.ts';
+import { absorbK6Delta, createK6Drain } from './thread-delta.ts';
 import { createPositionMapper, transformBlockingCalls } from './transform.ts';
 import type { K6Run } from './vu-state.ts';
 
@@ -52,7 +53,7 @@ export async function loadK6Script(file: string, source: string, opts: K6LoadOpt
     counters: () => ({ completed: 0, interrupted: 0, activeVus: 0 }),
   };
   const k6Console = createK6Console(opts.log ?? (() => undefined), run.now);
-  const script: K6Script = { factory, run, shared: new Map(), scenarios: [], open: createOpen(dir), locateError, exportNames: new Set(), console: k6Console };
+  const script: K6Script = { factory, run, shared: new Map(), scenarios: [], open: createOpen(dir), locateError, exportNames: new Set(), console: k6Console, vuOffsets: new Map() };
 
   // The init code, once, as k6 runs it to read the options: a throw here is the script's mistake.
   let exports: Record<string, unknown>;
@@ -89,6 +90,11 @@ export async function loadK6Script(file: string, source: string, opts: K6LoadOpt
 
   const flow = createK6FlowSpec(script);
   const model = validateScenario(mapped.raw, { file, locate: () => at, flow, loadFromFlags: opts.loadFromFlags });
+  let vus = 0;
+  for (const s of model.scenarios) {
+    script.vuOffsets.set(s.name, vus);
+    vus += maxVusOf(s.load);
+  }
   if (/\b__k6_http(?:_batch|\.batch)\b/.test(bundled.code)) {
     // http.batch sends in parallel: k6 opens up to batchPerHost (6) connections per host and VU.
     const perVu = Math.min(typeof options.batchPerHost === 'number' && options.batchPerHost > 0 ? options.batchPerHost : 6, typeof options.batch === 'number' && options.batch > 0 ? options.batch : 20);
@@ -132,9 +138,11 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
   let abortedBecause: string | undefined;
   let watch: NodeJS.Timeout | undefined;
   let abortedBy: { t: (typeof thresholds)[number]; value: number } | undefined;
+  const drain = createK6Drain(script.run);
+  /** performance.now() when the measured run started (after a warm-up or a wait for --start-at). */
+  let measuringSinceMs: number | undefined;
   return {
     attach(run) {
-      const startedMs = performance.now();
       script.run.startedAtMs = Date.now();
       script.run.counters = () => ({ completed: run.iterations.completed + run.iterations.failed, interrupted: run.iterations.aborted, activeVus: run.activeVus });
       script.run.abort = (why) => {
@@ -145,7 +153,8 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
       const watched = thresholds.filter((t) => t.abortOnFail);
       if (watched.length === 0) return;
       watch = setInterval(() => {
-        const elapsedMs = performance.now() - startedMs;
+        if (measuringSinceMs === undefined) return;
+        const elapsedMs = performance.now() - measuringSinceMs;
         for (const t of watched) {
           if (elapsedMs < t.delayAbortEvalMs) continue;
           const value = thresholdValue(t, elapsedMs);
@@ -158,6 +167,25 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
       }, 1000);
       watch.unref();
     },
+    attachThread(run, aborted) {
+      script.run.startedAtMs = Date.now();
+      script.run.counters = () => ({ completed: run.iterations.completed + run.iterations.failed, interrupted: run.iterations.aborted, activeVus: run.activeVus });
+      let told = false;
+      script.run.abort = (why) => {
+        if (!told) aborted(why);
+        told = true;
+        run.stop('aborted');
+      };
+    },
+    drain,
+    measuring() {
+      measuringSinceMs = performance.now();
+      script.run.startedAtMs = Date.now();
+      // A warm-up ran the script unrecorded by runner: it must not count in the k6 numbers either.
+      drain();
+    },
+    absorb: (delta) => absorbK6Delta(script.run, delta),
+    abortedInThread: (reason) => script.run.abort(reason),
     async finish(result: RunResult, cwd: string): Promise<K6Finish> {
       clearInterval(watch);
       const out: K6Finish = { replacesSummary: false, warnings: abortedBecause === undefined ? [] : [`the script called test.abort(): ${abortedBecause}`] };
@@ -173,7 +201,7 @@ function createHooks(script: K6Script, thresholds: ReturnType<typeof compileK6Th
           if (value === null) result.warnings.push(`threshold ${t.key} ${t.expression}: no data (the metric has no samples), so it failed`);
         }
       }
-      result.k6 = resultSection(script.run, result);
+      result.k6 = resultSection(script.run, result, thresholds);
       if (!script.exportNames.has('handleSummary')) return out;
       try {
         const inst = instantiate(script, undefined, 0, undefined);

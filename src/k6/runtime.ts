@@ -104,7 +104,7 @@ export function createRuntime(vu: K6Vu, shared: SharedArrays, executorOf: (scena
   const execution = {
     vu: {
       get idInInstance() {
-        return vu.id;
+        return vu.idInInstance;
       },
       get idInTest() {
         return vu.id;
@@ -135,7 +135,7 @@ export function createRuntime(vu: K6Vu, shared: SharedArrays, executorOf: (scena
         return run.startedAtMs;
       },
       get iterationInInstance() {
-        return vu.iterationInTest;
+        return vu.iterationInInstance;
       },
       get iterationInTest() {
         return vu.iterationInTest;

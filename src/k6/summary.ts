@@ -1,7 +1,8 @@
 // The end-of-test data of a k6 script: k6's summary shape (what handleSummary(data) receives: root_group,
 // options, state, metrics with their values and thresholds) and the `k6` section of runner's result file.
 import { createHash } from 'node:crypto';
-import type { RunResult } from '../result/types.ts';
+import type { K6MetricSamples, RunResult } from '../result/types.ts';
+import type { K6MetricType, MetricSink } from './k6-metrics.ts';
 import type { K6Run, GroupNode } from './vu-state.ts';
 
 export const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
@@ -70,19 +71,30 @@ export function summaryData(run: K6Run, result: RunResult, maxVus: number) {
   };
 }
 
-/** The result file's `k6` section: custom metrics and sub-metrics, and the group tree with checks and requests. */
-export function resultSection(run: K6Run, result: RunResult): NonNullable<RunResult['k6']> {
+/**
+ * The result file's `k6` section: custom metrics and sub-metrics, and the group tree with checks and requests;
+ * with the samples of those and of `thresholds`' metrics, so that `runner merge` can add segments' sections.
+ */
+export function resultSection(run: K6Run, result: RunResult, thresholds: readonly { key: string; type: K6MetricType; sink: MetricSink }[] = []): NonNullable<RunResult['k6']> {
   const metrics: NonNullable<RunResult['k6']>['metrics'] = {};
+  const samples: Record<string, K6MetricSamples> = {};
   for (const m of run.registry.metrics.values()) {
     const contains = m.isTime ? 'time' : 'default';
-    if (m.custom) metrics[m.name] = { type: m.type, contains, values: m.sink.values(result.durationMs, DEFAULT_TREND_STATS) };
-    for (const sub of m.subs) metrics[sub.key] = { type: m.type, contains, values: sub.sink.values(result.durationMs, DEFAULT_TREND_STATS) };
+    if (m.custom) {
+      metrics[m.name] = { type: m.type, contains, values: m.sink.values(result.durationMs, DEFAULT_TREND_STATS) };
+      samples[m.name] = { type: m.type, ...m.sink.snapshot() };
+    }
+    for (const sub of m.subs) {
+      metrics[sub.key] = { type: m.type, contains, values: sub.sink.values(result.durationMs, DEFAULT_TREND_STATS) };
+      samples[sub.key] = { type: m.type, ...sub.sink.snapshot() };
+    }
   }
+  for (const t of thresholds) samples[t.key] ??= { type: t.type, ...t.sink.snapshot() };
   const groups = [...run.groups.values()].map((g) => ({
     path: g.path,
     name: g.name,
     checks: Object.fromEntries(g.checks),
     requests: Object.fromEntries(g.requests),
   }));
-  return { metrics, groups };
+  return { metrics, groups, samples };
 }

@@ -40,16 +40,23 @@ export function compileK6Thresholds(list: readonly K6Threshold[], registry: Metr
     }
     const sink = Object.keys(t.tags).length === 0 ? metric.sink : registry.submetric(metric, t.tags).sink;
     for (const { expression, abortOnFail, delayAbortEvalMs } of t.expressions) {
-      const m = EXPR.exec(expression);
-      const aggregation = m?.[1].replace(/\s+/g, '');
-      if (!m || !aggregation || !AGGREGATIONS[metric.type].test(aggregation)) {
+      const c = compileK6Expression(expression, metric.type);
+      if (!c) {
         problems.push({ message: `threshold '${t.key}': '${expression}' is not a valid expression for a ${metric.type}`, hint: metric.type === 'trend' ? "e.g. 'p(95)<500' or 'avg<200'" : metric.type === 'rate' ? "e.g. 'rate<0.01'" : metric.type === 'counter' ? "e.g. 'count>100' or 'rate>10'" : "e.g. 'value<100'" });
         continue;
       }
-      compiled.push({ key: t.key, expression, sink, type: metric.type, aggregation, op: m[2], bound: Number(m[3]), abortOnFail, delayAbortEvalMs });
+      compiled.push({ key: t.key, expression, sink, type: metric.type, ...c, abortOnFail, delayAbortEvalMs });
     }
   }
   return { compiled, problems };
+}
+
+/** One expression (`p(95)<500`) for a metric of `type`; undefined when it is not valid for that type. */
+export function compileK6Expression(expression: string, type: K6MetricType): { aggregation: string; op: string; bound: number } | undefined {
+  const m = EXPR.exec(expression);
+  const aggregation = m?.[1].replace(/\s+/g, '');
+  if (!m || !aggregation || !AGGREGATIONS[type].test(aggregation)) return undefined;
+  return { aggregation, op: m[2], bound: Number(m[3]) };
 }
 
 /** The value of one threshold's aggregation, or null when its metric got no sample. */

@@ -35,8 +35,10 @@ export interface K6Run {
 
 export interface K6Vu {
   run: K6Run;
-  /** 1-based across the test; 0 in the init context, setup() and teardown(). */
+  /** `__VU`, k6/execution's vu.idInTest: 1-based across the test (every worker thread and segment); 0 in the init context, setup() and teardown(). */
   id: number;
+  /** k6/execution's vu.idInInstance: 1-based in this thread (= id on one thread without segments). */
+  idInInstance: number;
   send(r: RawExchangeRequest): Promise<RawExchangeResult>;
   /** Records a check in runner's check table. */
   recordCheck(name: string, passed: boolean): void;
@@ -52,6 +54,8 @@ export interface K6Vu {
   iteration: number;
   iterationInScenario: number;
   iterationInTest: number;
+  /** k6/execution's scenario.iterationInInstance: 0-based, in start order, per scenario in this thread. */
+  iterationInInstance: number;
 }
 
 export function tagsOf(vu: K6Vu, extra?: Record<string, unknown>): Record<string, string> {

@@ -31,12 +31,21 @@ export function valuesAtPercentiles(list: readonly (Histogram | null)[], percent
   const out: number[] = [];
   let k = 0;
   let total = 0;
-  for (let i = 0; i < length && k < targets.length; i++) {
-    for (const v of views) if (i < v.countsArrayLength) total += v.getCountAtIndex(i);
+  let next = targets[0];
+  // Plain indexed loops (no iterator per index): this runs when a second closes, ~7k–24k indexes per histogram.
+  const n = views.length;
+  for (let i = 0; i < length; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = views[j];
+      if (i < v.countsArrayLength) total += v.getCountAtIndex(i);
+    }
+    if (total < next) continue;
     while (k < targets.length && total >= targets[k]) {
       out.push(views[0].highestEquivalentValue(views[0].valueFromIndex(i)));
       k++;
     }
+    if (k === targets.length) break;
+    next = targets[k];
   }
   while (out.length < percentiles.length) out.push(out[out.length - 1] ?? 0);
   return out;

@@ -3,6 +3,7 @@
 import { errorKinds } from '../errors.ts';
 import type { LatencySummary, RequestResult, Totals } from '../result/types.ts';
 import { createGrowingHistogram, mergeHistograms, recordUs, summarizeLatency } from './histogram.ts';
+import { addHistogram } from './histogram-walk.ts';
 import type { Histogram } from './histogram.ts';
 import type { HttpSample } from './sample.ts';
 
@@ -78,9 +79,9 @@ export function recordSample(p: RequestCounts, s: HttpSample): void {
 
 /** Adds `src` into `dst` exactly (histograms bucket by bucket). */
 export function addRequestCounts(dst: RequestCounts, src: RequestCounts): void {
-  if (src.same !== null && src.same.totalCount > 0) (dst.same ??= createGrowingHistogram()).add(src.same);
-  if (src.latency !== null && src.latency.totalCount > 0) (dst.latency ??= createGrowingHistogram()).add(src.latency);
-  if (src.serviceTime !== null && src.serviceTime.totalCount > 0) (dst.serviceTime ??= createGrowingHistogram()).add(src.serviceTime);
+  if (src.same !== null && src.same.totalCount > 0) addHistogram((dst.same ??= createGrowingHistogram()), src.same);
+  if (src.latency !== null && src.latency.totalCount > 0) addHistogram((dst.latency ??= createGrowingHistogram()), src.latency);
+  if (src.serviceTime !== null && src.serviceTime.totalCount > 0) addHistogram((dst.serviceTime ??= createGrowingHistogram()), src.serviceTime);
   const s = src.statusCounts;
   const d = dst.statusCounts;
   for (let i = 0; i < STATUS_SLOTS; i++) if (s[i] !== 0) d[i] += s[i];

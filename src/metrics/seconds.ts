@@ -3,6 +3,7 @@
 // reads them: the run's totals (folded in exactly), the per-second series of the result file, live progress,
 // the HDR interval log, worker threads. Closed seconds are reused (a pool), so a tick allocates nothing.
 import { createHistogram, type Histogram } from './histogram.ts';
+import { addHistogram } from './histogram-walk.ts';
 import { addRequestCounts, addStatusClasses, createRequestCounts, errorsIn, recordSample, requestsIn, resetRequestCounts, type RequestCounts } from './request-counts.ts';
 import type { HttpSample } from './sample.ts';
 
@@ -45,7 +46,7 @@ export interface SecondView {
   readonly statusClasses: Float64Array;
   /** Latency (µs) of all responses that ended in it. */
   readonly latency: Histogram;
-  /** Service time (µs) of the same responses. */
+  /** Service time (µs) of the same responses: the `latency` histogram itself when serviceDiffers is false. */
   readonly serviceTime: Histogram;
   /** False when every response's service time equaled its latency (closed model): `serviceTime` = `latency`. */
   readonly serviceDiffers: boolean;
@@ -271,9 +272,14 @@ class MutableView implements SecondView {
   serviceDiffers = false;
   readonly statusClasses = new Float64Array(6);
   readonly latency = createHistogram();
-  readonly serviceTime = createHistogram();
+  /** Filled only when the service time differs from the latency (open model); else serviceTime is `latency`. */
+  private readonly ownServiceTime = createHistogram();
   ids: number[] = [];
   private buffer: Buffer | null = null;
+
+  get serviceTime(): Histogram {
+    return this.serviceDiffers ? this.ownServiceTime : this.latency;
+  }
 
   countsOf(id: number): RequestCounts | undefined {
     const p = this.buffer?.parts[id];
@@ -291,7 +297,7 @@ class MutableView implements SecondView {
     this.serviceDiffers = false;
     this.statusClasses.fill(0);
     this.latency.reset();
-    this.serviceTime.reset();
+    this.ownServiceTime.reset();
     this.ids = [];
   }
 
@@ -312,15 +318,17 @@ class MutableView implements SecondView {
       this.requests += requestsIn(p);
       this.errors += errorsIn(p);
       addStatusClasses(p, this.statusClasses);
-      if (p.same !== null) {
-        this.latency.add(p.same);
-        this.serviceTime.add(p.same);
-      }
-      if (p.latency !== null) this.latency.add(p.latency);
-      if (p.serviceTime !== null && p.serviceTime.totalCount > 0) {
-        this.serviceTime.add(p.serviceTime);
-        this.serviceDiffers = true;
-      }
+      if (p.same !== null && p.same.totalCount > 0) addHistogram(this.latency, p.same);
+      if (p.latency !== null && p.latency.totalCount > 0) addHistogram(this.latency, p.latency);
+      if (p.serviceTime !== null && p.serviceTime.totalCount > 0) this.serviceDiffers = true;
+    }
+    // The service-time histogram is a second copy of the latencies plus the pairs' service times: built only when
+    // some differ (the closed model never does), since every add is work done in the tick that closes the second.
+    if (!this.serviceDiffers) return;
+    for (const id of b.touched) {
+      const p = b.parts[id] as RequestCounts;
+      if (p.same !== null && p.same.totalCount > 0) addHistogram(this.ownServiceTime, p.same);
+      if (p.serviceTime !== null && p.serviceTime.totalCount > 0) addHistogram(this.ownServiceTime, p.serviceTime);
     }
   }
 }

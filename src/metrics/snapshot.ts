@@ -30,6 +30,51 @@ export interface SecondSnapshot extends SecondTotals {
    * run time, and each thread numbers them itself): the receiver maps them to its own ids before merging.
    */
   names?: [number, string, string][];
+  /**
+   * [check name, passes, fails] added since this thread's previous snapshot, for the checks that changed: the
+   * main thread keeps the run's checks by name live (progress, outputs, an abortOnFail threshold on `checks`).
+   */
+  checks?: [string, number, number][];
+  /**
+   * The thread's iteration counters when the second closed: the main thread reads them with the merged second
+   * (the outputs' last batch must have the final counts, which a separate message could bring too late).
+   */
+  iterations?: { started: number; completed: number; failed: number; dropped: number; aborted: number };
+  /** The thread's WebSocket counters so far (Run.wsCounts), once it opened one: the outputs read their sum. */
+  ws?: { opened: number; failed: number; open: number; sent: number; received: number; delivered: number; lost: number };
+}
+
+/** Cumulative passes and fails by check name, as Checks.toJSON() gives them. */
+export type CheckCounts = Record<string, { passes: number; fails: number }>;
+
+/**
+ * What changed in `read()` (a thread's cumulative checks) since the previous call, as a snapshot's `checks`;
+ * undefined when nothing did. Called once per closed second, off the hot path.
+ */
+export function createCheckDeltas(read: () => CheckCounts): () => [string, number, number][] | undefined {
+  const sent = new Map<string, { passes: number; fails: number }>();
+  return () => {
+    let out: [string, number, number][] | undefined;
+    for (const [name, c] of Object.entries(read())) {
+      const before = sent.get(name) ?? { passes: 0, fails: 0 };
+      if (c.passes === before.passes && c.fails === before.fails) continue;
+      (out ??= []).push([name, c.passes - before.passes, c.fails - before.fails]);
+      sent.set(name, { passes: c.passes, fails: c.fails });
+    }
+    return out;
+  };
+}
+
+/** Adds a snapshot's check deltas into `into` (the run's checks by name, across threads). */
+export function addCheckDeltas(into: CheckCounts, deltas: readonly [string, number, number][] | undefined): void {
+  for (const [name, passes, fails] of deltas ?? []) {
+    const c = Object.hasOwn(into, name) ? into[name] : undefined;
+    if (c) {
+      c.passes += passes;
+      c.fails += fails;
+      // defineProperty: a check named `__proto__` would otherwise set the prototype and vanish.
+    } else Object.defineProperty(into, name, { value: { passes, fails }, enumerable: true, writable: true, configurable: true });
+  }
 }
 
 export function encodeCounts(id: number, p: RequestCounts): CountsSnapshot {

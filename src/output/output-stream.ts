@@ -3,8 +3,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 export interface OutputStream {
-  /** Appends `text`; after a failure it drops everything (the output has stopped). */
-  write(text: string): void;
+  /** Appends `text` (or bytes of whole lines); after a failure it drops everything (the output has stopped). */
+  write(text: string | Uint8Array): void;
   /** True once a write failed. */
   readonly failed: boolean;
   close(): void;
@@ -29,7 +29,7 @@ export function createOutputStream(path: string, onError: (err: NodeJS.ErrnoExce
     },
     write(text) {
       if (failed || closed) return;
-      const bytes = Buffer.from(text, 'utf8');
+      const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
       try {
         // writeSync may write less than asked (a disk filling up); the next call then reports the error.
         for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);

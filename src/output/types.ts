@@ -62,6 +62,11 @@ export interface Output {
    * A network output may return a promise for what it still sends; the run waits for it (the output bounds it).
    */
   stop?(): void | Promise<void>;
+  /**
+   * Whole lines of this output's kind made on a worker thread (--workers), to append as they are. An output
+   * that has it is fed by the threads; its `sink` then gets nothing.
+   */
+  appendLines?(bytes: Uint8Array): void;
   /** The run's final result (thresholds evaluated, secrets redacted): write it. Rejects when it could not. */
   writeResult?(result: RunResult): Promise<void>;
 }

@@ -1,5 +1,6 @@
-// `runner merge`'s first job: do these result files belong to one run? The same scenario, seed and segment
-// sequence; segments that do not overlap; and, unless partial merges are allowed, segments that cover the run.
+// `runner merge`'s first job: do these result files belong to one run? The same scenario (name, and the hash of
+// its files when the results have one), seed and segment sequence; segments that do not overlap; and, unless
+// partial merges are allowed, segments that cover the run.
 import { UserError } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
 import { formatRational, parseRational, type Rational } from '../scheduler/segment.ts';
@@ -14,6 +15,8 @@ export interface MergeInput {
 export interface MergeCoverage {
   segments: string[];
   missing: string[];
+  /** What could not be checked (results without a scenario hash), one sentence each: warnings of the merge. */
+  unchecked?: string[];
 }
 
 interface Span {
@@ -50,6 +53,16 @@ export function checkMergeInputs(inputs: readonly MergeInput[], allowPartial: bo
     if (new Set(values).size > 1) problems.push(`not the same ${what}: ${inputs.map((i, k) => `${i.file} has ${values[k]}`).join(', ')}`);
   };
   differ('scenario', (r) => r.scenario.name);
+  // Different files never merge, --allow-partial or not: a changed template or data file made another run.
+  const hashed = inputs.filter((i) => i.result.scenario.hash !== undefined);
+  if (new Set(hashed.map((i) => i.result.scenario.hash)).size > 1) {
+    problems.push(`not the same scenario files: ${hashed.map((i) => `${i.file} ran ${i.result.scenario.hash!.slice(0, 19)}…`).join(', ')}`);
+  }
+  const unhashed = inputs.filter((i) => i.result.scenario.hash === undefined).map((i) => i.file);
+  const unchecked =
+    unhashed.length === 0
+      ? []
+      : [`${unhashed.join(', ')} ${unhashed.length === 1 ? 'has' : 'have'} no scenario hash (an older runner, or the API): merged without checking that every file ran the same scenario files`];
   differ('seed', (r) => r.scenario.seed);
   differ('segment count', (r) => r.scenario.segmentCount);
   differ('segment sequence', (r) => r.scenario.segmentSequence);
@@ -72,9 +85,11 @@ export function checkMergeInputs(inputs: readonly MergeInput[], allowPartial: bo
         message,
         hint: message.startsWith('the set is incomplete')
           ? 'give the result of every segment, or pass --allow-partial to merge what is there (the merged file says it is partial)'
-          : `merge takes the result files of one run cut into segments (runner run --segment i/n), e.g. those of ${first.result.scenario.name}`,
+          : message.startsWith('not the same scenario files')
+            ? 'the scenario file, a template, a data file or an imported module differed between these runs (scenario.hash): results of different scenarios never merge, --allow-partial or not'
+            : `merge takes the result files of one run cut into segments (runner run --segment i/n), e.g. those of ${first.result.scenario.name}`,
       })),
     );
   }
-  return { segments: spans.map((s) => fmt(s.from, s.to)), missing };
+  return { segments: spans.map((s) => fmt(s.from, s.to)), missing, ...(unchecked.length > 0 ? { unchecked } : {}) };
 }

@@ -4,6 +4,7 @@
 import { decodeHistogram, createHistogram, summarizeLatency, type Histogram } from '../metrics/histogram.ts';
 import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, TimeSeriesPoint, Totals } from '../result/types.ts';
 import { mergeWsSections } from './merge-ws.ts';
+import { mergeK6Sections } from '../k6/merge-k6.ts';
 import { buildRunResult } from './result.ts';
 import type { MergeCoverage, MergeInput } from './merge-check.ts';
 
@@ -81,14 +82,15 @@ function put<T>(into: Record<string, T>, name: string, value: T): void {
 
 /**
  * One result from the results of a run's segments (checked by checkMergeInputs). The merged run starts at the
- * earliest start and lasts until the latest end; each file's seconds are placed by its own start.
+ * earliest start and lasts until the latest end; each file's seconds are placed by its own start. `spanMs`, when
+ * given, is the run's measured duration (--workers: the main thread's), which every rate is taken over instead.
  */
-export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCoverage, runner: string, fail: DecodeProblem): RunResult {
+export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCoverage, runner: string, fail: DecodeProblem, spanMsGiven?: number): RunResult {
   const m = new Merger(fail);
   const starts = inputs.map((i) => Date.parse(i.result.startedAt));
   const origin = Math.min(...starts);
   const endMs = Math.max(...inputs.map((i, k) => starts[k] + i.result.durationMs));
-  const spanMs = endMs - origin;
+  const spanMs = spanMsGiven ?? endMs - origin;
   const all = inputs.map((i) => ({ file: i.file, where: '', r: i.result as RequestResult }));
   const total = m.request(all, spanMs);
 
@@ -118,6 +120,7 @@ export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCover
   for (const i of inputs) for (const [k, v] of Object.entries(i.result.errorMessages ?? {})) if (!(k in errorMessages)) put(errorMessages, k, v);
 
   const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings))];
+  warnings.push(...(coverage.unchecked ?? []));
   if (coverage.missing.length > 0) warnings.unshift(`partial merge (--allow-partial): no result for segment ${coverage.missing.join(', ')}; the totals cover only ${coverage.segments.join(', ')}`);
   const ws = mergeWsSections(
     inputs.map((i, k) => ({ file: i.file, ws: i.result.ws, offsetS: Math.floor((starts[k] - origin) / 1000) })),
@@ -149,6 +152,10 @@ export function mergeResults(inputs: readonly MergeInput[], coverage: MergeCover
   for (const i of inputs) addInto(protocols, i.result.protocols ?? {});
   if (Object.keys(protocols).length > 0) result.protocols = protocols;
   if (ws !== undefined) result.ws = ws;
+  // A k6 script's own metrics and groups, added from the samples each file keeps.
+  const k6 = mergeK6Sections(inputs.map((i) => ({ file: i.file, section: i.result.k6 })), result.durationMs);
+  if (k6.section) result.k6 = k6.section;
+  result.warnings.push(...k6.warnings);
   result.merged = { files: inputs.length, segments: coverage.segments, partial: coverage.missing.length > 0, ...(coverage.missing.length > 0 ? { missing: coverage.missing } : {}) };
   return result;
 }

@@ -122,6 +122,7 @@ export function redactRunResult(result: RunResult, redactor: Redactor): RunResul
     out.k6 = {
       metrics: redactKeys(result.k6.metrics, text),
       groups: result.k6.groups.map((g) => ({ ...g, path: text(g.path), name: text(g.name), checks: redactKeys(g.checks, text), requests: redactKeys(g.requests, text) })),
+      ...(result.k6.samples ? { samples: redactKeys(result.k6.samples, text) } : {}),
     };
   }
   return out;

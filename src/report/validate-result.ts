@@ -235,8 +235,8 @@ const runResult = record<RunResult>(
     version: (v) => v as 1 | 2,
     runner: text,
     scenario: record<RunResult['scenario']>(
-      { name: text, file: text, seed: integer, segment: text, segmentIndex: integer, segmentCount: integer, segmentSequence: text, startAt: text },
-      ['segment', 'segmentIndex', 'segmentCount', 'segmentSequence', 'startAt'],
+      { name: text, file: text, seed: integer, segment: text, segmentIndex: integer, segmentCount: integer, segmentSequence: text, startAt: text, hash: text },
+      ['segment', 'segmentIndex', 'segmentCount', 'segmentSequence', 'startAt', 'hash'],
     ),
     target: text,
     startedAt: text,

@@ -57,6 +57,12 @@ export interface ScenarioIdentity {
   segmentSequence?: string;
   /** The shared start instant (`--start-at`), ISO-8601 UTC. */
   startAt?: string;
+  /**
+   * `sha256:<hex>` over the bytes of the scenario file and every file it reads (templates, data, TLS, imported
+   * modules; scenario/scenario-hash.ts): `runner merge` refuses results whose hashes differ. Absent in files of
+   * older runners and of runs made through the API.
+   */
+  hash?: string;
 }
 
 export interface RunResult extends RequestResult {
@@ -103,6 +109,24 @@ export interface RunResult extends RequestResult {
 export interface K6ResultSection {
   metrics: Record<string, { type: string; contains: string; values: Record<string, number> }>;
   groups: { path: string; name: string; checks: Record<string, { passes: number; fails: number }>; requests: Record<string, number> }[];
+  /**
+   * The samples behind `metrics` and behind every k6 threshold, in a form that adds exactly (`runner merge` of a
+   * k6 script's segments re-judges its thresholds on them); absent in files written before runner kept them.
+   */
+  samples?: Record<string, K6MetricSamples>;
+}
+
+/** A k6 metric's samples: count, sum, min, max (0 when empty), a gauge's last value and when (ms since the epoch), a rate's non-zero count, a trend's values ×1000 as an encoded HdrHistogram. */
+export interface K6MetricSamples {
+  type: 'counter' | 'gauge' | 'rate' | 'trend';
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: number;
+  lastAtMs: number;
+  trues: number;
+  hdr?: string;
 }
 
 /** What a merged result was made of. */

@@ -36,10 +36,13 @@ export interface Flows {
   flows: IterationFn[];
   /** The code flows (setup/teardown run once per function). */
   codeFlows: CodeFlow[];
+  /** The first scenario running each code flow, by the position of codeFlows (for messages). */
+  codeScenarios: string[];
 }
 
 export function createFlows(plan: Plan, deps: FlowDeps): Flows {
   const codeFlows = new Map<object, CodeFlow>();
+  const codeScenarios: string[] = [];
   // One jar per VU, shared by nothing else; none at all with `http.cookies: false` (the flows then skip every cookie step).
   const cookies = plan.http.cookies === 'off' ? undefined : new VuCookies(plan.http.cookies ?? 'iteration');
   const sleep = (vu: Vu, ms: number) => sleepVu(deps.clock, vu, ms);
@@ -65,6 +68,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
           ws: deps.ws,
         });
         codeFlows.set(s.iteration, code);
+        codeScenarios.push(s.name);
       }
       return code.iterationFor(s.name);
     }
@@ -73,7 +77,7 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
     if (s.ws && deps.ws) return createWsFlow(s.steps, s.ws, { hub: deps.ws, checks: deps.checks, requestFlow: (steps) => createRequestFlow(steps, env) });
     return createRequestFlow(s.steps, env);
   });
-  return { flows, codeFlows: [...codeFlows.values()] };
+  return { flows, codeFlows: [...codeFlows.values()], codeScenarios };
 }
 
 /** A pause that a stop cuts short. */

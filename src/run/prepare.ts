@@ -4,6 +4,7 @@ import { compilePlan } from '../plan/compile.ts';
 import type { Plan } from '../plan/types.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { TestModel } from '../scenario/model.ts';
+import type { SharedTable } from '../data/table.ts';
 import { applyShortcuts, type LoadShortcuts } from '../scenario/shortcuts.ts';
 import type { SegmentTuple } from '../scheduler/segment.ts';
 
@@ -16,12 +17,15 @@ export interface PlanInputs {
   load: LoadShortcuts;
   http: { connections?: number; timeoutMs?: number; insecure?: boolean };
   target?: string;
+  /** The main thread's loaded data tables (shared memory), so a worker thread does not load its own copy. */
+  tables?: Record<string, SharedTable>;
 }
 
-export async function loadModel(file: string, cwd: string, inputs: PlanInputs): Promise<TestModel> {
+/** `log`: where a k6 script's console writes. */
+export async function loadModel(file: string, cwd: string, inputs: PlanInputs, log?: (text: string) => void): Promise<TestModel> {
   const { vus, iterations, durationMs, rate, stages } = inputs.load;
   const hasLoad = [vus, iterations, durationMs, rate, stages].some((f) => f !== undefined);
-  const loaded = await loadScenario(file, cwd, { loadFromFlags: hasLoad, env: inputs.env });
+  const loaded = await loadScenario(file, cwd, { loadFromFlags: hasLoad, env: inputs.env, log, dataTables: inputs.tables });
   const model = applyShortcuts(loaded, inputs.load);
   const http = { ...model.http };
   if (inputs.http.connections !== undefined) http.connections = inputs.http.connections;

@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { loadYamlScenario } from './load-yaml.ts';
 import type { TestModel } from './model.ts';
+import type { SharedTable } from '../data/table.ts';
 import { FileRefusal, readUserFile } from './read-file.ts';
 
 export const yamlExtensions = ['.yaml', '.yml'];
@@ -15,6 +16,8 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Where a k6 script's console writes (the run's stderr). */
   log?: (text: string) => void;
+  /** Data tables the main thread loaded, by data name (a --workers thread): used instead of reading the files. */
+  dataTables?: Readonly<Record<string, SharedTable>>;
 }
 
 /** Reads and validates `path` (relative to `cwd`). Throws UserError for anything the user can fix. */
@@ -50,7 +53,7 @@ export async function loadScenario(path: string, cwd: string, opts: LoadOptions 
   // Data files are read once the scenario is valid (a typo in it costs no 100 MB read), before the plan compiles.
   if (model.data !== undefined && model.data.length > 0) {
     const { loadDataFiles } = await import('../data/load-table.ts');
-    await loadDataFiles(model);
+    await loadDataFiles(model, opts.dataTables);
   }
   return model;
 }

@@ -73,6 +73,11 @@ export class SegmentTuple {
   private readonly members: number[][];
   private readonly own: number[];
   private readonly owned: Uint8Array;
+  /**
+   * Set when this segment cuts another one (`--workers` inside `--segment`): this tuple stripes the parent's own
+   * indices 0, 1, 2, …, not the global ones, so the threads of a process share exactly the process's indices.
+   */
+  private parent: SegmentTuple | undefined;
 
   private constructor(
     readonly sequence: readonly Segment[],
@@ -116,29 +121,44 @@ export class SegmentTuple {
     return SegmentTuple.of(sequence, i - 1);
   }
 
+  /**
+   * `inner` applied inside `parent`: the segment `inner` of what `parent` owns (a thread of `--workers` in a
+   * process running `--segment`). Its shares, global indices and ownership are those of the parent's indices
+   * cut by `inner`, so the threads of every process together own each global index once, as the unsharded run.
+   */
+  static within(parent: SegmentTuple, inner: SegmentTuple): SegmentTuple {
+    if (parent.isFull) return inner;
+    const t = new SegmentTuple(inner.sequence, inner.index);
+    t.parent = inner.parent ? SegmentTuple.within(parent, inner.parent) : parent;
+    return t;
+  }
+
   get segment(): Segment {
     return this.sequence[this.index];
   }
 
   /** True when the run is not cut: every index is this segment's. */
   get isFull(): boolean {
-    return this.sequence.length === 1;
+    return this.sequence.length === 1 && (this.parent === undefined || this.parent.isFull);
   }
 
   /** How many of the global indices 0..value-1 this segment owns: its share of a count (VUs, iterations). */
   scale(value: number): number {
-    return scaleOf(this.own, this.lcd, value);
+    return scaleOf(this.own, this.lcd, this.parent ? this.parent.scale(value) : value);
   }
 
   /** The global index (0-based) of this segment's k-th index (0-based). */
   globalIndex(k: number): number {
     const m = this.own.length;
-    return Math.floor(k / m) * this.lcd + this.own[k % m];
+    const i = Math.floor(k / m) * this.lcd + this.own[k % m];
+    return this.parent ? this.parent.globalIndex(i) : i;
   }
 
   /** Whether global index `i` is this segment's. */
   owns(i: number): boolean {
-    return this.owned[i % this.lcd] === 1;
+    if (!this.parent) return this.owned[i % this.lcd] === 1;
+    // The parent's own indices below i number i's place among them.
+    return this.parent.owns(i) && this.owned[this.parent.scale(i) % this.lcd] === 1;
   }
 
   /**
@@ -147,8 +167,16 @@ export class SegmentTuple {
    * segment with no VU gets no iteration. Undefined when this segment gets none of `value`.
    */
   resegment(value: number): SegmentTuple | undefined {
+    if (!this.parent) return this.resegmentOwn(value);
+    // The parent divides the global count; this tuple then divides the parent's share of it.
+    const outer = this.parent.resegment(value);
+    const inner = this.resegmentOwn(this.parent.scale(value));
+    return outer && inner && SegmentTuple.within(outer, inner);
+  }
+
+  private resegmentOwn(value: number): SegmentTuple | undefined {
     if (!(value >= 1)) return undefined;
-    if (value % this.lcd === 0) return this;
+    if (value % this.lcd === 0) return this.parent ? new SegmentTuple(this.sequence, this.index) : this;
     const sequence: Segment[] = [];
     let index = -1;
     let prev = 0;

@@ -3,7 +3,7 @@
 // Packs the built package with `npm pack` (no scripts, no registry) and runs the packed CLI from a temp project.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -51,6 +51,18 @@ test('the packed package is runner-loadtest with a `runner` command, and a TS sc
       '',
     ].join('\n'),
   );
+  // dist/ bundles the packages a YAML run loads (scripts/build.mjs): their licences travel with it.
+  const licences = readFileSync(join(installed, 'dist', 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+  const bundled = new Set<string>();
+  for (const file of readdirSync(join(installed, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js.map'))) {
+    for (const source of (JSON.parse(readFileSync(join(installed, 'dist', file), 'utf8')) as { sources: string[] }).sources) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source);
+      if (m) bundled.add(m[1]);
+    }
+  }
+  assert.ok(bundled.has('undici') && bundled.has('yaml'), [...bundled].join(', '));
+  for (const name of bundled) assert.match(licences, new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\S+ — `, 'm'), `${name}'s licence is in dist/THIRD-PARTY-LICENSES.txt`);
+
   const before = server.count;
   const r = await runCli(['run', scenario, '--quiet', '--out', join(project, 'r.json')], { cwd: project, bin: join(installed, 'dist', 'cli', 'bin.js') });
   assert.equal(r.code, 0, r.stderr);

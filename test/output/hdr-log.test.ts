@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HistogramLogReader } from 'hdr-histogram-js';
-import { createHdrLog, renderHdrTag } from '../../src/output/hdr-log.ts';
+import { HistogramLogReader, HistogramLogWriter } from 'hdr-histogram-js';
+import { createHdrLog, renderHdrTag, renderIntervalLine } from '../../src/output/hdr-log.ts';
+import { createHistogram, recordUs } from '../../src/metrics/histogram.ts';
 import { createCollector } from '../../src/metrics/collector.ts';
 import type { MetricsSink } from '../../src/metrics/types.ts';
 
@@ -127,4 +128,21 @@ test('Java HistogramLogProcessor reads a sparse log, for a name with values and 
   assert.match(processTag('a'), /^#\[Mean\s*=\s*2\.0\d*, StdDeviation/m);
   assert.match(processTag('a'), /^#\[Max\s*=\s*3\.0\d*, Total count\s*=\s*2\]/m);
   assert.match(processTag('b'), /Total count\s*=\s*0\]/);
+});
+
+test('an interval line is what hdr-histogram-js\'s HistogramLogWriter writes (runner renders it itself: the writer\'s module costs start-up)', () => {
+  const h = createHistogram();
+  for (const us of [1, 950, 12_345, 2_000_000, 3_600_000_000]) recordUs(h, us);
+  const empty = createHistogram();
+  for (const [hist, tag, start, end] of [
+    [h, 'GET_/x', 0, 1.0004],
+    [h, undefined, 1234.5675, 1235.9995],
+    [empty, undefined, 99_999.25, 100_000.125],
+  ] as const) {
+    let written = '';
+    const writer = new HistogramLogWriter((text) => (written += text));
+    hist.tag = tag ?? 'NO TAG';
+    writer.outputIntervalHistogram(hist, start, end, 1000);
+    assert.equal(renderIntervalLine(hist, tag, start, end), written);
+  }
 });

@@ -13,6 +13,7 @@ import { buildRunResult } from '../../src/report/result.ts';
 import type { RunResult } from '../../src/result/types.ts';
 import { runInProcess } from '../e2e/in-process.ts';
 import { fail, respond } from '../helpers/samples.ts';
+import { startTestServer } from '../helpers/server.ts';
 
 const T0 = Date.parse('2026-11-29T20:00:00.000Z');
 const SEQUENCE = '0,1/3,2/3,1';
@@ -79,6 +80,8 @@ test('merge of 3 segments: p99 = p99 of all samples, hdr count = the sum, rates 
   const r = await runInProcess(['merge', ...files, '--out', 'merged.json'], dir);
   // One threshold fails on the merged numbers too (p(50)<1 ms for 'me'): exit 99, as runner run would.
   assert.equal(r.code, 99, r.stderr);
+  // Files without a scenario hash (older runners) still merge, with a warning that this was not checked.
+  assert.match(r.stderr, /^warning: s2\.json, s0\.json, s1\.json have no scenario hash/m);
   assert.match(r.stdout, /^merged: 3 result files, segments 0:1\/3, 1\/3:2\/3, 2\/3:1$/m);
   const m = JSON.parse(await readFile(join(dir, 'merged.json'), 'utf8')) as RunResult;
   const one = all.toRequestResults(1);
@@ -124,11 +127,17 @@ test('merge refuses overlapping segments, an incomplete set and files of another
   await write('a-again.json', a);
   await write('other-seed.json', { ...c, scenario: { ...c.scenario, seed: 7 } });
   await write('whole.json', { ...a, scenario: { name: 'shop', file: 'shop.yaml', seed: 42 } });
+  const hashed = (r: RunResult, hash: string): RunResult => ({ ...r, scenario: { ...r.scenario, hash: `sha256:${hash.repeat(64)}` } });
+  await write('a-h.json', hashed(a, 'a'));
+  await write('b-h.json', hashed(b, 'b'));
+  await write('c-h.json', hashed(c, 'a'));
   const cases: [string[], RegExp][] = [
     [['a.json', 'a-again.json', 'b.json', 'c.json'], /a\.json \(segment 0:1\/3\) and a-again\.json \(segment 0:1\/3\) overlap/],
     [['a.json', 'c.json'], /the set is incomplete: no file ran segment 1\/3:2\/3[\s\S]*--allow-partial/],
     [['a.json', 'b.json', 'other-seed.json'], /not the same seed: a\.json has 42, b\.json has 42, other-seed\.json has 7/],
     [['whole.json', 'b.json'], /overlap/],
+    [['a-h.json', 'b-h.json', 'c-h.json'], /not the same scenario files: a-h\.json ran sha256:aaaaaaaaaaaa…, b-h\.json ran sha256:bbbbbbbbbbbb…, c-h\.json ran sha256:aaaaaaaaaaaa…[\s\S]*never merge/],
+    [['a-h.json', 'b-h.json', '--allow-partial'], /not the same scenario files/],
     [['a.json', 'b.json', 'c.json', '--out', 'a.json'], /--out .*a\.json: is an input of this command/],
   ];
   for (const [args, why] of cases) {
@@ -148,4 +157,32 @@ test('merge refuses overlapping segments, an incomplete set and files of another
   assert.match(m.warnings[0], /^partial merge \(--allow-partial\): no result for segment 1\/3:2\/3/);
   assert.equal(m.totals.requests, 200);
   assert.ok(!existsSync(join(dir, 'merged-never.json')));
+});
+
+test('runner run writes a hash of the scenario and the files it reads; merge refuses segments whose template differed', { timeout: 60_000 }, async () => {
+  const server = await startTestServer({ record: false });
+  try {
+    const scenario = `name: hashed\ntarget: ${server.url}\nrequests:\n  - { name: post, method: POST, path: /, template: body.json }\nload: { executor: shared-iterations, vus: 1, iterations: 2 }\n`;
+    await writeFile(join(dir, 'hashed.yaml'), scenario);
+    const run = async (segment: string, out: string, body: string) => {
+      await writeFile(join(dir, 'body.json'), body);
+      const r = await runInProcess(['run', 'hashed.yaml', '--segment', segment, '--seed', '4', '--out', out, '-q'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(await readFile(join(dir, out), 'utf8')) as RunResult).scenario.hash;
+    };
+    const h1 = await run('1/2', 'h1.json', '{"v":1}');
+    const h2 = await run('2/2', 'h2.json', '{"v":1}');
+    const changed = await run('2/2', 'h2-changed.json', '{"v":2}');
+    assert.match(h1 ?? '', /^sha256:[0-9a-f]{64}$/);
+    assert.equal(h2, h1, 'the same files: the same hash');
+    assert.notEqual(changed, h1, 'a changed template changes the hash');
+    const ok = await runInProcess(['merge', 'h1.json', 'h2.json', '-q'], dir);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stderr, '');
+    const refused = await runInProcess(['merge', 'h1.json', 'h2-changed.json'], dir);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /not the same scenario files: h1\.json ran sha256:[0-9a-f]{12}…, h2-changed\.json ran/);
+  } finally {
+    await server.close();
+  }
 });

@@ -40,6 +40,51 @@ test('for any sequence: the shares of a count add up to it, and the striped indi
   }
 });
 
+/** Every thread of every process: `threads` workers inside each segment of `processes` (--segment i/n --workers w). */
+function threadsOf(processes: readonly SegmentTuple[], threads: number): SegmentTuple[] {
+  return processes.flatMap((p) => Array.from({ length: threads }, (_, j) => SegmentTuple.within(p, SegmentTuple.nth(j + 1, threads))));
+}
+const processSets = () => [
+  [1, 2].map((i) => SegmentTuple.nth(i, 2)),
+  [1, 2, 3].map((i) => SegmentTuple.nth(i, 3)),
+  ['0:1/5', '1/5:2/3', '2/3:1'].map((t) => parseSegmentSpec(t, '0,1/5,2/3,1')),
+];
+
+test('threads inside segments (--segment with --workers): shares add up, and every global index is owned by exactly one thread of one process', () => {
+  for (const processes of processSets()) {
+    for (const threads of [2, 3]) {
+      const tuples = threadsOf(processes, threads);
+      for (const n of [0, 1, 2, 5, 13, 100, 1001]) {
+        assert.equal(tuples.reduce((sum, t) => sum + t.scale(n), 0), n, `sum of shares of ${n}`);
+        // Each process's threads share exactly what the process owns.
+        processes.forEach((p, i) => assert.equal(tuples.slice(i * threads, (i + 1) * threads).reduce((sum, t) => sum + t.scale(n), 0), p.scale(n)));
+        const all = tuples.flatMap((t) => Array.from({ length: t.scale(n) }, (_, k) => t.globalIndex(k)));
+        assert.deepEqual(all.sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+        for (let g = 0; g < n; g++) assert.equal(tuples.filter((t) => t.owns(g)).length, 1, `index ${g} owned once`);
+        for (const t of tuples) for (let k = 0; k < t.scale(n); k++) assert.ok(t.owns(t.globalIndex(k)));
+      }
+      assert.ok(tuples.every((t) => !t.isFull));
+    }
+  }
+  assert.equal(SegmentTuple.within(SegmentTuple.full(), SegmentTuple.nth(1, 2)).globalIndex(3), SegmentTuple.nth(1, 2).globalIndex(3), 'a whole-run process: the threads are plain segments');
+});
+
+test('threads inside segments run the unsharded schedule of every executor: the same iterations, arrival times and VU ids', async () => {
+  for (const processes of processSets()) {
+    const tuples = threadsOf(processes, 2);
+    const rate: ExecutorConfig = { executor: 'constant-arrival-rate', ...base, rate: 300, timeUnitMs: 1000, durationMs: 2000, preAllocatedVUs: 10, maxVUs: 20 };
+    const r = await runSegments(rate, tuples, 3_000);
+    assert.deepEqual(r.parts.flat().sort(byTime).map((s) => [s.iteration, s.intendedMs]), r.whole.map((s) => [s.iteration, s.intendedMs]));
+    const shared: ExecutorConfig = { executor: 'shared-iterations', ...base, vus: 7, iterations: 101, maxDurationMs: 60_000 };
+    const s = await runSegments(shared, tuples, 10_000);
+    assert.deepEqual(s.parts.flat().map((x) => x.iteration).sort((a, b) => a! - b!), Array.from({ length: 101 }, (_, i) => i));
+    assert.deepEqual(s.vus.flat().sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7]);
+    const perVu: ExecutorConfig = { executor: 'per-vu-iterations', ...base, vus: 5, iterations: 3, maxDurationMs: 60_000 };
+    const p = await runSegments(perVu, tuples, 10_000);
+    assert.deepEqual(p.parts.flat().map((x) => x.iteration).sort((a, b) => a! - b!), Array.from({ length: 15 }, (_, i) => i));
+  }
+});
+
 test('--segment parses i/n and k6 from:to, with or without a sequence, and says what is wrong', () => {
   assert.deepEqual(segmentIdentity(parseSegmentSpec('2/3')), { segment: '1/3:2/3', segmentIndex: 2, segmentCount: 3, segmentSequence: '0,1/3,2/3,1' });
   assert.deepEqual(segmentIdentity(parseSegmentSpec('1/3:2/3')), segmentIdentity(parseSegmentSpec('2/3')));
@@ -53,7 +98,8 @@ test('--segment parses i/n and k6 from:to, with or without a sequence, and says 
 });
 
 /** Runs `config` in every segment of `n` (and unsharded) on the manual clock; returns each one's starts. */
-async function runSegments(config: ExecutorConfig, n: number, runMs: number, iterationMs = 5): Promise<{ whole: StartRecord[]; parts: StartRecord[][]; vus: number[][] }> {
+async function runSegments(config: ExecutorConfig, n: number | SegmentTuple[], runMs: number, iterationMs = 5): Promise<{ whole: StartRecord[]; parts: StartRecord[][]; vus: number[][] }> {
+  const tuples = typeof n === 'number' ? Array.from({ length: n }, (_, i) => SegmentTuple.nth(i + 1, n)) : n;
   const once = async (segment: SegmentTuple) => {
     const clock = createManualClock(0);
     const fake = createFakeRuntime(clock, iterationMs, segment);
@@ -61,12 +107,12 @@ async function runSegments(config: ExecutorConfig, n: number, runMs: number, ite
     let ended = false;
     void executor.run(config, fake.rt).then(() => (ended = true));
     await clock.advance(runMs);
-    assert.ok(ended, `${config.executor} in ${segment.index + 1}/${n} ended`);
+    assert.ok(ended, `${config.executor} in ${segment.index + 1}/${segment.sequence.length} ended`);
     return { starts: fake.starts, vus: fake.vus.map((v) => v.globalId) };
   };
   const whole = await once(SegmentTuple.full());
   const parts = [];
-  for (let i = 1; i <= n; i++) parts.push(await once(SegmentTuple.nth(i, n)));
+  for (const t of tuples) parts.push(await once(t));
   return { whole: whole.starts, parts: parts.map((p) => p.starts), vus: parts.map((p) => p.vus) };
 }
 

@@ -1,5 +1,6 @@
 // Ctrl-C with --workers (built CLI, real signal): every thread stops, the merged result is written with
-// outcome interrupted, the exit code is 130, and the books balance against what the server completed.
+// outcome interrupted, the exit code is 130, and the books balance against what the server completed; the NDJSON
+// the threads streamed to the main thread holds one whole line per request.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('SIGINT during a --workers 2 run: exit 130, one result file, 200s == server completions', async () => {
+test('SIGINT during a --workers 2 run: exit 130, one result file, 200s == server completions, an NDJSON line per request', async () => {
   const counts = { received: 0, finished: 0 };
   server = createServer((req, res) => {
     req.resume();
@@ -46,7 +47,7 @@ test('SIGINT during a --workers 2 run: exit 130, one result file, 200s == server
   const file = join(dir, 'w.yaml');
   writeFileSync(file, [`name: w`, `target: ${url}`, 'http:', '  timeout: 5s', 'requests:', '  - name: hit', '    path: /', '    expect: 200', 'load:', '  executor: constant-vus', '  vus: 10', '  duration: 60s', ''].join('\n'));
   const out = join(dir, 'w.json');
-  const child = spawn(process.execPath, [bin, 'run', file, '--workers', '2', '--out', out, '--no-color'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'run', file, '--workers', '2', '--out', out, '--out', `ndjson=${join(dir, 'w.ndjson')}`, '--no-color'], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -71,4 +72,9 @@ test('SIGINT during a --workers 2 run: exit 130, one result file, 200s == server
   assert.equal(ok, counts.finished);
   assert.equal(result.totals.requests, counts.received);
   assert.equal(result.latency.count, ok);
+  const text = readFileSync(join(dir, 'w.ndjson'), 'utf8');
+  assert.ok(text.endsWith('\n'), 'no half line at the end');
+  const lines = text.slice(0, -1).split('\n').map((l) => JSON.parse(l) as { status: number });
+  assert.equal(lines.length, result.totals.requests);
+  assert.equal(lines.filter((l) => l.status === 200).length, ok);
 });

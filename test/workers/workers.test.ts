@@ -67,30 +67,16 @@ test('--workers 2 vs --workers 1, same seed, shared-iterations 6,000: the same p
   assert.equal(two.result.scenario.segment, undefined, 'workers are not segments of the run: the result is the whole run');
 });
 
-test('--workers refuses what it cannot do yet, before any thread starts', async () => {
+test('--workers refuses a missed start instant and a bad count, before any thread starts', async () => {
   const file = join(dir, 'refuse.yaml');
   writeFileSync(file, scenario('http://127.0.0.1:1', '{ executor: shared-iterations, vus: 1, iterations: 1 }'));
-  const seg = await runInProcess(['run', file, '--workers', '2', '--segment', '1/2', '--seed', '1', '-q'], dir);
-  assert.equal(seg.code, 2);
-  assert.match(seg.stderr, /--workers does not combine with --segment yet/);
-  const nd = await runInProcess(['run', file, '--workers', '2', '--out', `ndjson=${join(dir, 'x.ndjson')}`, '-q'], dir);
-  assert.equal(nd.code, 2);
-  assert.match(nd.stderr, /--workers does not combine with --out ndjson=/);
+  // A start instant already missed is refused before the threads start (they compile before the instant now).
+  const late = await runInProcess(['run', file, '--workers', '2', '--start-at', '2020-01-01T00:00:00Z', '-q'], dir);
+  assert.equal(late.code, 2, late.stderr);
+  assert.match(late.stderr, /--start-at 2020-01-01T00:00:00.000Z passed [\d.]+ s ago/);
   const bad = await runInProcess(['run', file, '--workers', 'many', '-q'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--workers takes a number of threads/);
-});
-
-test('--workers refuses a code scenario with setup() or teardown(): each thread ran setup() once more, and teardown() got no data', async () => {
-  const server = await startTestServer();
-  servers.push(server);
-  const file = join(dir, 'lifecycle.ts');
-  const body = `{ target: '${server.url}', load: { executor: 'shared-iterations', vus: 2, iterations: 4 }, setup: async ({ http }) => { await http.get('/setup'); return { token: 't' }; }, teardown: async (_ctx, data) => { if (data.token !== 't') throw new Error('no data'); }, iteration: async ({ http }) => { await http.get('/it'); } }`;
-  writeFileSync(file, `import { defineScenario } from 'runner';\nexport default defineScenario(${body});\n`);
-  const r = await runInProcess(['run', file, '--workers', '2', '-q'], dir);
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /--workers does not combine with setup\(\) or teardown\(\) yet/);
-  assert.equal(server.count, 0);
 });
 
 test('--workers with a code scenario: names made at run time are followed live, so abortOnFail stops the run', async () => {
@@ -114,12 +100,18 @@ test('--workers with a code scenario: names made at run time are followed live, 
     ].join('\n'),
   );
   const out = join(dir, 'code-abort.json');
-  const r = await runCli(['run', file, '--workers', '2', '--out', out, '-q'], { cwd: dir });
+  const hlog = join(dir, 'code-abort.hlog');
+  const r = await runCli(['run', file, '--workers', '2', '--out', out, '--hdr-log', hlog, '-q'], { cwd: dir });
   assert.equal(r.code, 99, r.stderr);
   const result = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(result.outcome, 'aborted', 'the live threshold saw the workers\' requests (it saw none before: unknown request id)');
   assert.ok(!result.warnings.some((w: string) => /stopped following the workers/.test(w)), result.warnings.join('\n'));
   assert.ok(result.durationMs < 15_000, `stopped after ${result.durationMs} ms`);
+  // The HDR log learned the name the threads made at run time: its lines carry the name's tag, not '#0'.
+  const log = readFileSync(hlog, 'utf8');
+  assert.match(log, /^#\[Tag fail = "fail"\]$/m);
+  assert.match(log, /^Tag=fail,/m);
+  assert.doesNotMatch(log, /Tag=#/);
   assert.equal(result.totals.requests, server.count, 'the books balance against the server');
 });
 
@@ -139,4 +131,35 @@ test('--workers 2 over a queue data file: each row once, and one warning that th
   const result = JSON.parse(readFileSync(out, 'utf8'));
   const ranOut = result.warnings.filter((w: string) => /ran out/.test(w));
   assert.equal(ranOut.length, 1, ranOut.join('\n'));
+});
+
+test('--workers 2 over data files (loaded once, shared with the threads): exactly the rows one thread picks', async () => {
+  writeFileSync(join(dir, 'people.csv'), ['name,city', ...Array.from({ length: 50 }, (_, i) => `p${i},c${i % 7}`)].join('\n') + '\n');
+  writeFileSync(join(dir, 'items.jsonl'), Array.from({ length: 30 }, (_, i) => JSON.stringify({ sku: `s${i}`, price: i + 0.5 })).join('\n') + '\n');
+  const bodies: string[][] = [];
+  for (const workers of [undefined, '2']) {
+    const server = await startTestServer();
+    servers.push(server);
+    const file = join(dir, 'rows.yaml');
+    writeFileSync(
+      file,
+      `name: rows\ntarget: ${server.url}\ndata:\n  people: { file: people.csv, order: random }\n  items: { file: items.jsonl, order: circular }\nrequests:\n  - name: post\n    method: POST\n    path: /r\n    body: "{{people.name}} {{people.city}} {{items.sku}} {{items.price}}"\nload: { executor: shared-iterations, vus: 4, iterations: 120 }\n`,
+    );
+    const r = await runCli(['run', file, '--seed', '11', '-q', ...(workers ? ['--workers', workers] : [])], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    bodies.push(server.received.map((x) => x.body).sort());
+  }
+  assert.equal(bodies[1].length, 120);
+  assert.deepEqual(bodies[1], bodies[0]);
+});
+
+test('--workers 2 --connections 4: the process holds 4 connections in all, as one thread does (each thread opened 4 before)', async () => {
+  const server = await startTestServer({ record: false, behaviour: { kind: 'respond', status: 200, body: '{}', delayMs: 20 } });
+  servers.push(server);
+  const file = join(dir, 'conns.yaml');
+  writeFileSync(file, scenario(server.url, '{ executor: constant-vus, vus: 8, duration: 1s }'));
+  const r = await runInProcess(['run', file, '--workers', '2', '--connections', '4', '--seed', '2', '-q'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(server.count > 20, `${server.count} requests`);
+  assert.equal(server.connections, 4);
 });

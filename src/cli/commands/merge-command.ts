@@ -7,6 +7,7 @@ import { evaluateThresholds, thresholdsFailed, thresholdsToJson } from '../../me
 import { compileThresholds } from '../../metrics/thresholds/parse.ts';
 import { checkMergeInputs, type MergeInput } from '../../report/merge-check.ts';
 import { mergeResults } from '../../report/merge.ts';
+import { judgeK6Thresholds } from '../../k6/merge-k6.ts';
 import { checkOutputPaths } from '../../report/output-path.ts';
 import { readRunResult } from '../../report/read-result.ts';
 import { writeResultAtomic } from '../../report/result.ts';
@@ -29,6 +30,7 @@ export async function mergeCommand(io: Io, files: string[], flags: MergeFlags): 
   const inputs: MergeInput[] = [];
   for (const f of files) inputs.push({ file: f, result: await readRunResult(resolve(io.cwd, f), f) });
   const coverage = checkMergeInputs(inputs, flags.allowPartial === true);
+  for (const w of coverage.unchecked ?? []) io.stderr.write(`warning: ${w}\n`);
   const merged = mergeResults(inputs, coverage, VERSION, (file, where, err) => {
     throw new UserError({ message: `result file ${file}: ${where} is not an HdrHistogram (${(err as Error).message})`, hint: 'was the result file edited or truncated?' });
   });
@@ -62,6 +64,9 @@ function reevaluateThresholds(inputs: readonly MergeInput[], merged: RunResult):
     }
   }
   if (specs.length === 0) return;
-  const compiled = compileThresholds(specs as Parameters<typeof compileThresholds>[0], Object.keys(merged.requests), { namesAtRunTime: true });
-  merged.thresholds = thresholdsToJson(evaluateThresholds(compiled, merged, true));
+  // A k6 script's own thresholds (custom metrics, tag filters) are judged on its merged k6 samples.
+  const k6 = judgeK6Thresholds(merged, specs);
+  const ours = specs.filter((t) => !k6.judged.has(t.metric));
+  const compiled = compileThresholds(ours as Parameters<typeof compileThresholds>[0], Object.keys(merged.requests), { namesAtRunTime: true });
+  merged.thresholds = { ...(ours.length > 0 ? thresholdsToJson(evaluateThresholds(compiled, merged, true)) : {}), ...k6.outcomes };
 }

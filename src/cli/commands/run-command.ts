@@ -13,12 +13,14 @@ import { escapeTerminalText } from '../../terminal-text.ts';
 import { noResponses } from '../../report/no-responses.ts';
 import { Run } from '../../run.ts';
 import { renderK6Metrics } from '../../k6/summary-text.ts';
-import { startWarmUp } from '../../warm-up.ts';
+import { refuseWarmUp, startWarmUp } from '../../warm-up.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { inputFilesOf } from '../../scenario/input-files.ts';
+import { hashScenarioFiles } from '../../scenario/scenario-hash.ts';
+import { shareDataTables } from '../../data/table.ts';
 import type { TestModel } from '../../scenario/model.ts';
 import { useColor, type Io } from '../io.ts';
-import { waitForStart } from '../start-at.ts';
+import { refuseLateStart, waitForStart } from '../start-at.ts';
 import { WorkerRun } from '../../workers/worker-run.ts';
 import type { PlanInputs } from '../../run/prepare.ts';
 import { availableParallelism } from 'node:os';
@@ -56,6 +58,8 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) }, log: (text) => io.stderr.write(text) });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
+  // What `runner merge` checks that segments share; read in the background while the run starts.
+  const hashing = hashScenarioFiles([resolve(io.cwd, file), ...inputFilesOf(loaded)]);
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const segment = segmentOf(flags);
   if (segment && flags.seed === undefined && model.seed === undefined) {
@@ -76,15 +80,19 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     tags: flags.tag ?? {},
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
-  const workers = workerCount(flags, model, specs, segment);
+  const workers = workerCount(flags);
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
-  const warmUp = flags.warmup === undefined ? undefined : startWarmUp(plan, flags.warmup);
-  if (warmUp && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup! / 1000} s (not recorded)…\n`);
+  // With workers each thread warms up its own pool (WorkerRun.warmUp); the refusals are checked here, once.
+  if (flags.warmup !== undefined) refuseWarmUp(plan);
+  const warmUp = flags.warmup === undefined || workers ? undefined : startWarmUp(plan, flags.warmup);
+  if (flags.warmup !== undefined && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup / 1000} s (not recorded)…\n`);
   const run = workers
-    ? new WorkerRun(plan, { file, cwd: io.cwd, inputs: planInputs(io, flags), count: workers, warnings, startAt: flags.startAt })
+    ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: { ...planInputs(io, flags), tables: shareDataTables(model) }, count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines, warmUp: flags.warmup !== undefined })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
-  if (run instanceof Run) model.k6?.attach(run);
+  // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
+  model.k6?.attach(run);
   // With workers the watch reads the workers' seconds merged on this thread (checks by name only at the end).
   const watch = watchThresholds(run, thresholds, (t) => {
     outputs.printErr(`\nthreshold ${escapeTerminalText(t.key)}: '${escapeTerminalText(t.expression)}' failed (abortOnFail): stopping the run\n`);
@@ -105,13 +113,20 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
   // The handler stays until the result is written: a signal during the write must not kill the process half-way.
   try {
-    const warmupMs = warmUp === undefined ? undefined : await warmUp.done;
+    // The threads load and compile first: the warm-up and the start instant then begin on all of them at once
+    // (an instant already missed is refused before any thread starts).
+    if (flags.startAt) refuseLateStart(flags.startAt, () => Date.now());
+    if (run instanceof WorkerRun) await run.prepare();
+    const warmupMs = flags.warmup === undefined ? undefined : run instanceof WorkerRun ? await run.warmUp(flags.warmup) : await warmUp!.done;
     // After the warm-up, so the measured load starts at the shared instant on warm connections.
     // Waits for the shared instant; Ctrl-C while waiting ends the wait, and the run then stops at once.
     if (flags.startAt) await waitForStart(flags.startAt, run.clock, () => Date.now(), waiting.signal);
-    outputs.start(run);
+    if (run instanceof Run) outputs.start(run);
+    model.k6?.measuring();
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
+    const hash = await hashing;
+    if (hash !== undefined) measured.scenario.hash = hash;
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
     outputs.finish();
@@ -156,6 +171,8 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     unsubscribe();
     watch.stop();
     outputs.finish();
+    // Threads that never got to run (a missed instant, a failed warm-up) must not outlive the command.
+    if (run instanceof WorkerRun) run.close();
     await warmUp?.pools.destroy();
   }
 }
@@ -199,18 +216,11 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 }
 
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
-function workerCount(flags: RunFlags, model: TestModel, specs: readonly OutputSpec[], segment: SegmentTuple | undefined): number | undefined {
+function workerCount(flags: RunFlags): number | undefined {
   if (flags.workers === undefined) return undefined;
   const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
-  const refuse = (what: string, hint: string) => new UserError({ message: `--workers does not combine with ${what} yet`, hint });
-  if (segment) throw refuse('--segment', 'run one process per segment, or use --workers alone on one machine');
-  if (flags.warmup !== undefined) throw refuse('--warmup', 'run without --warmup, or on one thread');
-  if (model.k6) throw refuse('k6 scripts', 'run a k6 script without --workers');
-  // Each thread would run setup() and teardown() itself: once per run is their promise.
-  const lifecycle = model.scenarios.some((s) => s.flow.kind === 'function' && (s.flow.setup !== undefined || s.flow.teardown !== undefined));
-  if (lifecycle) throw refuse('setup() or teardown()', 'run a scenario with setup/teardown on one thread');
-  const streams = specs.filter((s) => s.kind !== 'json' && s.kind !== 'summary-export');
-  if (streams.length > 0) throw refuse(streams.map((s) => s.flag + (s.flag.endsWith('=') ? s.target : '')).join(', '), 'keep the result file (--out file.json) and --summary-export; per-request streams need one thread');
+  // Nothing is refused any more: setup()/teardown() (k6 scripts' too) run once here. Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
+  // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
 }
 

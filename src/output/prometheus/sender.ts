@@ -2,7 +2,7 @@
 // its series), from a bounded queue. A slow or unreachable Prometheus costs batches, never the run's pace:
 // when the queue is full the oldest batch is dropped; a batch that fails is dropped, not retried. Counters are
 // running totals, so a later batch that arrives still carries every request; only per-second detail is lost.
-import { Agent, request } from 'undici';
+import { Agent } from '../../http/undici.ts';
 import { REMOTE_WRITE_HEADERS } from './remote-write.ts';
 import { VERSION } from '../../version.ts';
 
@@ -53,6 +53,9 @@ export function createSender(url: string, opts: SenderOptions = {}): Sender {
     inFlight = abort;
     const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     try {
+      // undici's index (fetch, WebSocket, mocks…) loads here, not on every run's start-up: only this output uses
+      // it. Through `default` (module.exports): the bundle's copy of this CommonJS module has no named exports.
+      const { request } = (await import('undici')).default;
       const res = await request(url, {
         method: 'POST',
         dispatcher: agent,
