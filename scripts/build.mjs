@@ -33,7 +33,9 @@ const result = await build({
   logLevel: 'warning',
   // hdr-histogram-js finds zlib with eval('require("zlib")'), which resolves to the banner's `require` below.
   logOverride: { 'direct-eval': 'silent' },
-  // Bundled CommonJS packages require Node built-ins; in an ES module `require` has to be made.
+  // Bundled CommonJS packages require Node built-ins; in an ES module `require` has to be made. (So no module of
+  // runner may declare its own top-level `require`: the chunk would fail to load. Call createRequire's result
+  // something else.)
   banner: { js: "import { createRequire as __runnerCreateRequire } from 'node:module'; const require = __runnerCreateRequire(import.meta.url);" },
 });
 

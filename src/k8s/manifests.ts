@@ -28,6 +28,8 @@ export interface K8sInput {
   scenarioBytes: Buffer;
   /** `--target` for every pod, when given. */
   target?: string;
+  /** `--workers` for every pod, when given: each pod runs its segment on that many threads. */
+  workers?: number | 'auto';
 }
 
 export interface K8sObjects {
@@ -45,6 +47,7 @@ const POD_SCRIPT = [
   'segment="$((JOB_COMPLETION_INDEX + 1))/$RUNNER_SEGMENTS"',
   'set -- run "$RUNNER_SCENARIO" --segment "$segment" --start-at "$RUNNER_START_AT" --seed "$RUNNER_SEED" --out "$RUNNER_RESULT_FILE" --no-color',
   'if [ -n "${RUNNER_TARGET:-}" ]; then set -- "$@" --target "$RUNNER_TARGET"; fi',
+  'if [ -n "${RUNNER_WORKERS:-}" ]; then set -- "$@" --workers "$RUNNER_WORKERS"; fi',
   'runner "$@"',
   'code=$?',
   // One line whatever the result's size and layout, readable by any log collector; nothing when no file was written.
@@ -96,6 +99,7 @@ export function buildK8sObjects(input: K8sInput): K8sObjects {
     { name: 'RUNNER_START_AT', value: input.startAt.toISOString() },
     { name: 'RUNNER_SEED', value: String(input.seed) },
     ...(input.target ? [{ name: 'RUNNER_TARGET', value: input.target }] : []),
+    ...(input.workers !== undefined ? [{ name: 'RUNNER_WORKERS', value: String(input.workers) }] : []),
     { name: 'RUNNER_RESULT_FILE', value: '/tmp/result.json' },
     { name: 'NO_COLOR', value: '1' },
   ];

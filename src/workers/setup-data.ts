@@ -7,7 +7,15 @@ import { UserError } from '../errors.ts';
 export function uncloneablePart(value: unknown, at = 'data'): string | undefined {
   const seen = new Set<object>();
   let budget = 100_000;
+  // A getter or a Proxy trap in the data can throw: the clone would throw the same, so it is refused there.
   const visit = (v: unknown, path: string): string | undefined => {
+    try {
+      return visitOne(v, path);
+    } catch (err) {
+      return `${path} cannot be read (${err instanceof Error ? err.message : String(err)})`;
+    }
+  };
+  const visitOne = (v: unknown, path: string): string | undefined => {
     if (typeof v === 'function') return `${path} is a function`;
     if (typeof v === 'symbol') return `${path} is a symbol`;
     if (v === null || typeof v !== 'object' || seen.has(v) || --budget < 0) return undefined;
@@ -40,7 +48,14 @@ export function uncloneablePart(value: unknown, at = 'data'): string | undefined
       return `${path} is a ${name} instance (a copy would lose its methods)`;
     }
     for (const k of Object.keys(v)) {
-      const bad = visit((v as Record<string, unknown>)[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`);
+      const at = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
+      let x: unknown;
+      try {
+        x = (v as Record<string, unknown>)[k];
+      } catch (err) {
+        return `${at} cannot be read (${err instanceof Error ? err.message : String(err)})`;
+      }
+      const bad = visit(x, at);
       if (bad) return bad;
     }
     return undefined;

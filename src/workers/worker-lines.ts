@@ -30,21 +30,28 @@ export interface LinesMessage {
   bytes: Uint8Array;
 }
 
-/** Worker side: a sink that makes the run's NDJSON lines and posts them to `port` in batches. */
-export function createWorkerLineSink(plan: Plan, channel: LineChannel, port: MessagePort): NdjsonSink {
+/**
+ * The run's NDJSON lines as UTF-8 batches handed to `write`, request names redacted as `runner run` redacts the
+ * main thread's (the plan's secrets and the target's password), those named at run time too.
+ */
+function createRedactedLines(plan: Plan, write: (bytes: Uint8Array) => void): NdjsonSink {
   const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
-  const pending = new Int32Array(channel.pending);
   const encoder = new TextEncoder();
-  const sink = createNdjsonLines(plan.requestNames.map(redact.text), (text) => {
-    // Its own buffer (never Node's shared pool), so it can be transferred.
-    const bytes = encoder.encode(text);
-    Atomics.add(pending, 0, 1);
-    port.postMessage({ type: 'lines', bytes } satisfies LinesMessage, [bytes.buffer]);
-    for (let n = Atomics.load(pending, 0); n > MAX_PENDING; n = Atomics.load(pending, 0)) Atomics.wait(pending, 0, n, WAIT_STEP_MS);
-  });
+  // encode() gives each batch its own buffer (never Node's shared pool), so it can be transferred.
+  const sink = createNdjsonLines(plan.requestNames.map(redact.text), (text) => write(encoder.encode(text)));
   const named = sink.named.bind(sink);
   sink.named = (id: number, name: string) => named(id, redact.text(name));
   return sink;
+}
+
+/** Worker side: a sink that makes the run's NDJSON lines and posts them to `port` in batches. */
+export function createWorkerLineSink(plan: Plan, channel: LineChannel, port: MessagePort): NdjsonSink {
+  const pending = new Int32Array(channel.pending);
+  return createRedactedLines(plan, (bytes) => {
+    Atomics.add(pending, 0, 1);
+    port.postMessage({ type: 'lines', bytes } satisfies LinesMessage, [bytes.buffer as ArrayBuffer]);
+    for (let n = Atomics.load(pending, 0); n > MAX_PENDING; n = Atomics.load(pending, 0)) Atomics.wait(pending, 0, n, WAIT_STEP_MS);
+  });
 }
 
 /**
@@ -52,12 +59,7 @@ export function createWorkerLineSink(plan: Plan, channel: LineChannel, port: Mes
  * handed to `write` (RunOutputs.workerLines) as a thread's batches are. close() writes what is left.
  */
 export function createMainLineSink(plan: Plan, write: (bytes: Uint8Array) => void): NdjsonSink {
-  const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
-  const encoder = new TextEncoder();
-  const sink = createNdjsonLines(plan.requestNames.map(redact.text), (text) => write(encoder.encode(text)));
-  const named = sink.named.bind(sink);
-  sink.named = (id: number, name: string) => named(id, redact.text(name));
-  return sink;
+  return createRedactedLines(plan, write);
 }
 
 /** Main side: a batch of `channel`'s thread was written (or dropped by a stopped output): it may send more. */

@@ -142,6 +142,30 @@ test('the pod script: index k runs segment k+1/N with the shared start and seed,
   for (let k = 0; k < 3; k++) assert.deepEqual(JSON.parse(readFileSync(join(out, `result-${k}.json`), 'utf8')), { segmentIndex: k, text: 'a b' });
 });
 
+test('k8s --workers: every pod runs its segment with --workers (the threads cut the pod\'s segment); without it, none', async () => {
+  const bin = join(dir, 'bin-workers');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'runner'), '#!/bin/sh\nprintf "%s\\n" "$@" > "$ARGS_FILE"\nexit 0\n');
+  chmodSync(join(bin, 'runner'), 0o755);
+  const argsOf = async (extra: string[]): Promise<string[]> => {
+    const { docs } = await manifests(['load/scenarios/shop.yaml', '--segments', '2', ...extra]);
+    const container = docs[1].spec.template.spec.containers[0] as Container;
+    const env: Record<string, string> = { PATH: `${bin}:${process.env.PATH}`, JOB_COMPLETION_INDEX: '1', ARGS_FILE: join(dir, 'args-workers') };
+    for (const e of container.env) env[e.name] = e.value;
+    env.RUNNER_RESULT_FILE = join(dir, 'pod-workers.json');
+    const r = spawnSync(container.command[0], container.command.slice(1), { env, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(join(dir, 'args-workers'), 'utf8').trim().split('\n');
+  };
+  const withWorkers = await argsOf(['--workers', 'auto']);
+  assert.equal(withWorkers[withWorkers.indexOf('--workers') + 1], 'auto');
+  assert.equal(withWorkers[withWorkers.indexOf('--segment') + 1], '2/2');
+  assert.ok(!(await argsOf([])).includes('--workers'));
+  const bad = await runInProcess(['k8s', 'load/scenarios/shop.yaml', '--segments', '2', '--workers', '0'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--workers takes a number of threads/);
+});
+
 test('k8s checks the scenario first and refuses what a ConfigMap cannot hold', async () => {
   writeFileSync(join(dir, 'load/bad.yaml'), 'requests: [{ path: / }]\nload: { executor: nope }\n');
   const bad = await runInProcess(['k8s', 'load/bad.yaml', '--segments', '2'], dir);

@@ -22,6 +22,9 @@ test('uncloneablePart: plain data passes; functions, symbols and class instances
     [new Map([['k', () => 1]]), 'data.get("k") is a function'],
     [new Set([new Client()]), 'data (a Set member) is a Client instance (a copy would lose its methods)'],
     [{ w: new WeakMap() }, 'data.w is a WeakMap instance (a copy would lose its methods)'],
+    // A getter or a Proxy trap that throws (the clone would throw too): named, not an internal error (exit 1).
+    [{ a: [{ get x() { throw new Error('boom'); } }] }, 'data.a[0].x cannot be read (boom)'],
+    [{ p: new Proxy({}, { ownKeys() { throw new Error('no keys'); } }) }, 'data.p cannot be read (no keys)'],
   ];
   for (const [v, why] of table) assert.equal(uncloneablePart(v), why);
 });

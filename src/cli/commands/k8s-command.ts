@@ -23,6 +23,7 @@ export interface K8sFlags {
   startAt?: Date;
   seed?: number;
   target?: string;
+  workers?: number | 'auto';
   name?: string;
   namespace?: string;
   output?: string;
@@ -63,6 +64,7 @@ export async function k8sCommand(io: Io, file: string, flags: K8sFlags, now: () 
       scenarioBytes,
       files,
       target: flags.target,
+      workers: flags.workers,
     });
     const header = [
       `# runner k8s: scenario '${model.name}' as ${flags.segments} segment(s), seed ${seed}, starting at ${startAt.toISOString()}.`,

@@ -5,6 +5,7 @@ import type { Io } from '../io.ts';
 import type { CommandResult } from '../main.ts';
 import { parseDurationFlag, parseOnce, parsePositiveInt, parseSeed, parseUrlFlag } from '../options.ts';
 import type { K8sFlags } from './k8s-command.ts';
+import { parseWorkers } from './run.ts';
 
 export function registerK8s(program: Command, io: Io, result: CommandResult): void {
   program
@@ -17,6 +18,7 @@ export function registerK8s(program: Command, io: Io, result: CommandResult): vo
     .option('--start-at <instant>', 'the shared start as an ISO-8601 instant with its zone, instead of --start-in', parseInstant)
     .option('--seed <n>', "the run's seed (default: the scenario's, else a random one, printed)", parseSeed)
     .option('--target <url>', "base URL for every pod; overrides the scenario's target", parseUrlFlag('--target'))
+    .option('--workers <n>', 'threads in each pod (auto: one per core the pod sees): each pod runs its segment with --workers', parseWorkers)
     .option('--name <name>', 'Job name (default: runner-<scenario name>)', parseJobName)
     .option('--namespace <ns>', 'namespace of the objects (default: kubectl\'s current one)', parseJobName)
     .option('-o, --output <file>', 'write the manifests here instead of stdout', parseOnce('--output'))

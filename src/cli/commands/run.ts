@@ -68,8 +68,8 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     });
 }
 
-/** `--workers 4` or `--workers auto`. */
-function parseWorkers(value: string): number | 'auto' {
+/** `--workers 4` or `--workers auto` (also `runner k8s --workers`). */
+export function parseWorkers(value: string): number | 'auto' {
   if (value.trim() === 'auto') return 'auto';
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError(`--workers takes a number of threads from 1 to 256, or auto, got '${value}'`);
   return Number(value);
