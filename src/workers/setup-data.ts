@@ -3,6 +3,12 @@
 // both are refused, naming where in the data they sit, rather than failing later inside every thread.
 import { UserError } from '../errors.ts';
 
+/** Classes whose instances structured clone copies as themselves (their exact prototype, not a subclass). */
+const CLONED_AS_IS: ReadonlySet<unknown> = new Set<unknown>([
+  Object, Array, Map, Set, Date, RegExp, ArrayBuffer, DataView, Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+]);
+
 /** The first part of `value` that a worker thread could not receive as it is, described; undefined when all can. */
 export function uncloneablePart(value: unknown, at = 'data'): string | undefined {
   const seen = new Set<object>();
@@ -20,6 +26,13 @@ export function uncloneablePart(value: unknown, at = 'data'): string | undefined
     if (typeof v === 'symbol') return `${path} is a symbol`;
     if (v === null || typeof v !== 'object' || seen.has(v) || --budget < 0) return undefined;
     seen.add(v);
+    const proto: unknown = Object.getPrototypeOf(v);
+    // A subclass (a Buffer, `class Users extends Array`) arrives as its base class, without its own methods.
+    const maker = proto === null ? Object : (proto as { constructor?: unknown }).constructor;
+    if (!CLONED_AS_IS.has(maker) || (proto !== null && (maker as { prototype?: unknown }).prototype !== proto)) {
+      const name = (maker as { name?: string } | undefined)?.name || 'class';
+      return `${path} is a ${name} instance (a copy would lose its methods)`;
+    }
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const bad = visit(v[i], `${path}[${i}]`);
@@ -41,12 +54,7 @@ export function uncloneablePart(value: unknown, at = 'data'): string | undefined
       }
       return undefined;
     }
-    if (v instanceof Date || v instanceof RegExp || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || v instanceof Error) return undefined;
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) {
-      const name = (proto as { constructor?: { name?: string } }).constructor?.name || 'class';
-      return `${path} is a ${name} instance (a copy would lose its methods)`;
-    }
+    if (maker !== Object) return undefined;
     for (const k of Object.keys(v)) {
       const at = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
       let x: unknown;

@@ -24,6 +24,8 @@ export interface WorkerInput {
   /** The process's own segment (--segment), which the threads cut in `count`: RunResult.scenario's texts. */
   segment?: { segment: string; segmentSequence: string };
   stopGraceMs?: number;
+  /** A warm-up will come first ('warmup'): the run is made after it, on its connections. */
+  warmUp?: boolean;
   /** Set when an output wants each request's line (NDJSON): the thread makes them and posts them in batches. */
   lines?: LineChannel;
 }
@@ -127,6 +129,12 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       if (err instanceof UserError) return post({ type: 'failed', message: err.message, diagnostics: err.diagnostics });
       throw err;
     }
+    // The measured run, ready before 'go' (so the load starts at once), unless a warm-up opens its connections first.
+    const makeRun = async (pools: import('../http/pool.ts').Pools | undefined) => {
+      const lines = input.lines ? (await import('./worker-lines.ts')).createWorkerLineSink(plan, input.lines, port) : undefined;
+      return { lines, run: new Run(plan, { stopGraceMs: input.stopGraceMs, pools, sinks: lines ? [lines] : undefined }) };
+    };
+    const early = input.warmUp ? undefined : await makeRun(undefined);
     post({ type: 'ready' });
     let m = await next();
     let pools: import('../http/pool.ts').Pools | undefined;
@@ -141,8 +149,7 @@ async function runWorker(input: WorkerInput, port: MessagePort): Promise<void> {
       post({ type: 'warmed', ms: warmedMs });
       m = await next();
     }
-    const lines = input.lines ? (await import('./worker-lines.ts')).createWorkerLineSink(plan, input.lines, port) : undefined;
-    const r = new Run(plan, { stopGraceMs: input.stopGraceMs, pools, sinks: lines ? [lines] : undefined });
+    const { lines, run: r } = early ?? (await makeRun(pools));
     // setup() ran once on the main thread (or not at all): never here.
     r.useSetupData(m?.type === 'go' ? (m.setupData ?? []) : []);
     running = r;

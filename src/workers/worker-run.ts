@@ -40,6 +40,8 @@ export interface WorkerRunOptions {
   sinks?: MetricsSink[];
   /** Called when the run starts (the threads compiled; before setup() runs here): the outputs start their clocks. */
   onStart?: () => void;
+  /** A warm-up (warmUp()) comes before start(): the threads make their measured run after it. */
+  warmUp?: boolean;
   /** Whole NDJSON lines the threads made (set when an output wants each request): written on this thread. */
   lines?: (bytes: Uint8Array) => void;
 }
@@ -281,7 +283,7 @@ export class WorkerRun {
     // A process running a segment: the threads cut that segment (their identities stay the run's global ones).
     const segment = this.plan.segment && segmentIdentity(this.plan.segment);
     const channel = this.options.lines ? createLineChannel() : undefined;
-    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, ...(segment ? { segment } : {}), stopGraceMs, lines: channel });
+    const worker = startWorker({ kind: 'runner-worker', file, cwd, inputs, seed: this.plan.seed, index, count, ...(segment ? { segment } : {}), stopGraceMs, lines: channel, warmUp: this.options.warmUp });
     const slot = this.addSlot(worker);
     if (this.stopped) worker.postMessage(this.stopped);
     let isReady: () => void = () => {};

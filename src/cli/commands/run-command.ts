@@ -89,7 +89,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   if (flags.warmup !== undefined && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup / 1000} s (not recorded)…\n`);
   const run = workers
     ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
-      new WorkerRun(plan, { file, cwd: io.cwd, inputs: { ...planInputs(io, flags), tables: shareDataTables(model) }, count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines })
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: { ...planInputs(io, flags), tables: shareDataTables(model) }, count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines, warmUp: flags.warmup !== undefined })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
   guard.attach(run);
   // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
