@@ -1,7 +1,7 @@
 // Which row of a data file an iteration reads: a pure function of (order, seed, iteration number), so `--seed`
 // replays the same rows and a run split across processes still hands each row out exactly as one run would.
 import { createPermutation } from '../generators/permute.ts';
-import { createRng, deriveSeed, hashString } from '../generators/rng.ts';
+import { deriveSeed, deriveSeed2, hashString, Sfc32 } from '../generators/rng.ts';
 import type { FieldValue } from '../generators/types.ts';
 import type { DataOrder, DataSpec } from '../scenario/model.ts';
 import type { DataTable } from './table.ts';
@@ -37,10 +37,13 @@ export function createDataSource(spec: DataSpec, runSeed: number): DataSource {
       rowFor = (i) => (i < rows ? permute(i) : -1);
       break;
     }
-    case 'random':
+    case 'random': {
       // With replacement: each iteration's own stream, so the row depends on nothing but (seed, name, iteration).
-      rowFor = (i) => createRng(deriveSeed(key, i)).int(rows);
+      // One object reseeded per draw (the same stream a new one would give), not one made per iteration.
+      const rng = new Sfc32(0);
+      rowFor = (i) => rng.reseed(deriveSeed2(key, i)).int(rows);
       break;
+    }
   }
   return { name: spec.name, file: spec.file, order: spec.order, table, finite: spec.order === 'queue' || spec.order === 'shuffle', rowFor };
 }

@@ -40,21 +40,35 @@ interface Step {
   statusCheckId: number;
 }
 
+/** Told when a VU's iteration ended (one function per scenario, so nothing is made per iteration). */
+export type IterationEnded = (vu: Vu, outcome: IterationOutcome) => void;
+
+/** A request flow's iteration, by promise (a WebSocket flow awaits it) or by callback (`start`, the executors). */
+export interface RequestFlow {
+  (vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome>;
+  start(vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number, ended: IterationEnded): void;
+}
+
 /**
  * Builds the iteration function for a scenario's steps; everything per request is resolved here, once. Each VU
  * gets one small state machine (VuFlow) that sends its requests through one reused Exchange by callbacks: no
- * promise and no object per request, one promise per iteration (what the executors await).
+ * promise and no object per request, and none per iteration when started by `start`.
  */
-export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv) {
+export function createRequestFlow(steps: CompiledRequest[], env: FlowEnv): RequestFlow {
   const prepared: Step[] = steps.map((req) => prepareStep(req, env));
   // By VU id (1-based within the scenario, dense): an array index, not a map lookup.
   const flows: (VuFlow | undefined)[] = [];
-
-  return function iterate(vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+  const flowOf = (vu: Vu): VuFlow => {
     let flow = flows[vu.id];
     if (flow === undefined || flow.vu !== vu) flows[vu.id] = flow = new VuFlow(vu, prepared, env);
-    return flow.start(rng, intendedStartMs);
+    return flow;
   };
+  const iterate = (vu: Vu, rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> => flowOf(vu).start(rng, intendedStartMs);
+  return Object.assign(iterate, {
+    start(vu: Vu, rng: Rng, intendedStartMs: number | undefined, _iteration: number, ended: IterationEnded): void {
+      flowOf(vu).startThen(rng, intendedStartMs, ended);
+    },
+  });
 }
 
 /** One VU's walk through the steps of an iteration, driven by its Exchange's completion callback. */
@@ -67,6 +81,7 @@ class VuFlow {
   private rng: Rng | null = null;
   private intended: number | undefined = undefined;
   private resolve: ((o: IterationOutcome) => void) | null = null;
+  private ended: IterationEnded | null = null;
   private readonly resume = (): void => this.next();
 
   constructor(
@@ -80,20 +95,33 @@ class VuFlow {
   }
 
   start(rng: Rng, intendedStartMs: number | undefined): Promise<IterationOutcome> {
+    const outcome = new Promise<IterationOutcome>((r) => (this.resolve = r));
+    this.begin(rng, intendedStartMs);
+    return outcome;
+  }
+
+  /** start() without the promise: `ended` is called when the iteration ends, perhaps before this returns. */
+  startThen(rng: Rng, intendedStartMs: number | undefined, ended: IterationEnded): void {
+    this.ended = ended;
+    this.begin(rng, intendedStartMs);
+  }
+
+  private begin(rng: Rng, intendedStartMs: number | undefined): void {
     this.rng = rng;
     this.intended = intendedStartMs;
     this.stepIndex = 0;
     this.env.cookies?.begin(this.vu);
-    const outcome = new Promise<IterationOutcome>((r) => (this.resolve = r));
     this.next();
-    return outcome;
   }
 
   private end(outcome: IterationOutcome): void {
     const resolve = this.resolve;
+    const ended = this.ended;
     this.resolve = null;
+    this.ended = null;
     this.rng = null;
-    resolve?.(outcome);
+    if (ended !== null) ended(this.vu, outcome);
+    else resolve?.(outcome);
   }
 
   /** Sends the current step's request, or ends the iteration after the last. */

@@ -2,6 +2,7 @@
 // grid of whole days, or of whole seconds when the format shows the time, so the space is finite and `unique`
 // can enumerate it.
 import { checkKeys, describe, stringArg } from './args.ts';
+import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
 const DAY_MS = 86_400_000;
@@ -15,15 +16,20 @@ const WHOLE_FORMATS = ['iso', 'unix', 'unixMs'];
 type Render = (ms: number) => FieldValue;
 
 class DateGenerator implements Generator {
+  /** limitOf(size) when size ≤ 2^32. */
+  private readonly limit32: number;
+
   constructor(
     private readonly fromMs: number,
     private readonly stepMs: number,
     readonly size: number,
     private readonly render: Render,
-  ) {}
+  ) {
+    this.limit32 = size <= TWO_32 ? limitOf(size) : 0;
+  }
 
   draw(rng: Rng): FieldValue {
-    const k = this.size <= TWO_32 ? rng.int(this.size) : Math.floor(rng.nextFloat() * this.size);
+    const k = this.size <= TWO_32 ? intBelow(rng, this.size, this.limit32) : Math.floor(rng.nextFloat() * this.size);
     return this.at(k);
   }
 

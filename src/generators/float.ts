@@ -1,21 +1,27 @@
 // Generator `float`: a number in [min, max] with `decimals` digits after the point (default 2), uniform over
 // that grid: the value is k / 10^decimals for an integer k, so the space is finite and `unique` can enumerate it.
 import { checkKeys, describe, intArg } from './args.ts';
+import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
 const TWO_32 = 4294967296;
 
 class FloatGenerator implements Generator {
+  /** limitOf(size) when size ≤ 2^32. */
+  private readonly limit32: number;
+
   constructor(
     /** min × 10^decimals, an integer. */
     private readonly first: number,
     readonly size: number,
     private readonly scale: number,
-  ) {}
+  ) {
+    this.limit32 = size <= TWO_32 ? limitOf(size) : 0;
+  }
 
   draw(rng: Rng): FieldValue {
     // Above 2^32 grid points a 53-bit float picks the point (unbiased enough at that width, and exact below it).
-    const k = this.size <= TWO_32 ? rng.int(this.size) : Math.floor(rng.nextFloat() * this.size);
+    const k = this.size <= TWO_32 ? intBelow(rng, this.size, this.limit32) : Math.floor(rng.nextFloat() * this.size);
     return this.at(k);
   }
 

@@ -1,5 +1,6 @@
 // Generator `int`: a uniform integer in [min, max], both inclusive.
 import { checkKeys, intArg } from './args.ts';
+import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
 const TWO_32 = 4294967296;
@@ -8,16 +9,19 @@ const TWO_53 = 9007199254740992;
 class IntGenerator implements Generator {
   /** Values ≥ size in a 53-bit draw are rejected so every value stays equally likely. */
   private readonly limit53: number;
+  /** limitOf(size) when size ≤ 2^32. */
+  private readonly limit32: number;
 
   constructor(
     private readonly min: number,
     readonly size: number,
   ) {
     this.limit53 = TWO_53 - (TWO_53 % size);
+    this.limit32 = size <= TWO_32 ? limitOf(size) : 0;
   }
 
   draw(rng: Rng): FieldValue {
-    if (this.size <= TWO_32) return this.min + rng.int(this.size);
+    if (this.size <= TWO_32) return this.min + intBelow(rng, this.size, this.limit32);
     // Wider than 32 bits: build 53 bits from two draws and reject the top partial block.
     let x: number;
     do x = (rng.nextU32() & 0x1fffff) * TWO_32 + rng.nextU32();

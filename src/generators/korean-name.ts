@@ -1,5 +1,6 @@
 // Generator `koreanName`: one surname syllable followed by `given` given-name syllables (e.g. 김민준).
 import { checkKeys, intArg } from './args.ts';
+import { intBelow, limitOf } from './rng.ts';
 import type { FieldValue, Generator, GeneratorFactory, Rng } from './types.ts';
 
 // Verbatim from the seed Go program. There `letterRunes` (these surnames) and `letterRunes_name` (these
@@ -14,6 +15,8 @@ const GIVEN_RAW = '가강건경고관광구규근기길나남노누다단달담�
  */
 export const SURNAMES: readonly string[] = [...new Set(SURNAMES_RAW)];
 export const GIVEN_SYLLABLES: readonly string[] = [...new Set(GIVEN_RAW)];
+const SURNAME_LIMIT = limitOf(SURNAMES.length);
+const GIVEN_LIMIT = limitOf(GIVEN_SYLLABLES.length);
 
 class KoreanNameGenerator implements Generator {
   readonly size: number;
@@ -23,8 +26,8 @@ class KoreanNameGenerator implements Generator {
   }
 
   draw(rng: Rng): FieldValue {
-    let s = SURNAMES[rng.int(SURNAMES.length)];
-    for (let i = 0; i < this.given; i++) s += GIVEN_SYLLABLES[rng.int(GIVEN_SYLLABLES.length)];
+    let s = SURNAMES[intBelow(rng, SURNAMES.length, SURNAME_LIMIT)];
+    for (let i = 0; i < this.given; i++) s += GIVEN_SYLLABLES[intBelow(rng, GIVEN_SYLLABLES.length, GIVEN_LIMIT)];
     return s;
   }
 

@@ -1,12 +1,15 @@
 // Generator `phone`: a phone number from a format where each `X` is a random digit; by default a Korean mobile
 // number, `010-XXXX-XXXX`.
 import { checkKeys, stringArg } from './args.ts';
+import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
 export const DEFAULT_PHONE_FORMAT = '010-XXXX-XXXX';
 
 /** More digits than this would make the value space larger than a safe integer: `unique` could not enumerate it. */
 const MAX_DIGITS = 15;
+const DIGITS: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const DIGIT_LIMIT = limitOf(10);
 
 class PhoneGenerator implements Generator {
   readonly size: number;
@@ -21,7 +24,11 @@ class PhoneGenerator implements Generator {
   draw(rng: Rng): FieldValue {
     const parts = this.parts;
     let s = parts[0];
-    for (let i = 1; i < parts.length; i++) s += String(rng.int(10)) + parts[i];
+    for (let i = 1; i < parts.length; i++) {
+      s += DIGITS[intBelow(rng, 10, DIGIT_LIMIT)];
+      // Mostly empty: the format's X's stand side by side.
+      if (parts[i] !== '') s += parts[i];
+    }
     return s;
   }
 

@@ -1,19 +1,22 @@
 // Generator `pick`: one of `values`, uniformly or by `weights`.
 import { checkKeys, describe } from './args.ts';
+import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
 class UniformPick implements Generator {
   readonly size: number;
   /** Duplicates in `values` weight the draw, but `at` enumerates each distinct value once (unique stays exact). */
   private readonly distinct: readonly FieldValue[];
+  private readonly limit: number;
 
   constructor(private readonly values: readonly FieldValue[]) {
     this.distinct = [...new Set(values)];
     this.size = this.distinct.length;
+    this.limit = limitOf(values.length);
   }
 
   draw(rng: Rng): FieldValue {
-    return this.values[rng.int(this.values.length)];
+    return this.values[intBelow(rng, this.values.length, this.limit)];
   }
 
   at(index: number): FieldValue {

@@ -168,14 +168,17 @@ function maxLength(nodes: readonly Node[]): number {
 
 function drawNodes(nodes: readonly Node[], rng: Rng): string {
   let s = '';
-  for (const node of nodes) {
-    if (node.kind === 'set') s += node.chars.length === 1 ? node.chars[0] : node.chars[rng.int(node.chars.length)];
-    else if (node.kind === 'alt') s += drawNodes(node.options[rng.int(node.options.length)], rng);
-    else {
-      const count = node.min + rng.int(node.max - node.min + 1);
-      for (let k = 0; k < count; k++) s += drawNodes([node.node], rng);
-    }
-  }
+  for (let i = 0; i < nodes.length; i++) s += drawNode(nodes[i], rng);
+  return s;
+}
+
+/** One node's text; a repeat draws its node again each time (no one-element array per repetition). */
+function drawNode(node: Node, rng: Rng): string {
+  if (node.kind === 'set') return node.chars.length === 1 ? node.chars[0] : node.chars[rng.int(node.chars.length)];
+  if (node.kind === 'alt') return drawNodes(node.options[rng.int(node.options.length)], rng);
+  const count = node.min + rng.int(node.max - node.min + 1);
+  let s = '';
+  for (let k = 0; k < count; k++) s += drawNode(node.node, rng);
   return s;
 }
 

@@ -22,14 +22,22 @@ export function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** sfc32 (Chris Doty-Humphrey's Small Fast Counter): 128-bit state, passes PractRand, fast in JS. */
-class Sfc32 implements Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+/**
+ * sfc32 (Chris Doty-Humphrey's Small Fast Counter): 128-bit state, passes PractRand, fast in JS. Reseeding in
+ * place gives the very stream a new one would, so a VU keeps one object instead of allocating one per iteration.
+ */
+export class Sfc32 implements Rng {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
 
   constructor(seed: number) {
+    this.reseed(seed);
+  }
+
+  /** Restarts this object as the stream of `seed` (any safe integer): afterwards it equals createRng(seed). */
+  reseed(seed: number): this {
     // Seeds may exceed 32 bits (a --seed from the CLI); fold the high part in too so such seeds stay distinct.
     const lo = seed >>> 0;
     const hi = Math.floor(seed / TWO_32) >>> 0;
@@ -40,6 +48,7 @@ class Sfc32 implements Rng {
     this.d = 1;
     // The first outputs of a fresh sfc32 are correlated with the seed; discard them.
     for (let i = 0; i < 12; i++) this.nextU32();
+    return this;
   }
 
   nextU32(): number {
@@ -65,16 +74,28 @@ class Sfc32 implements Rng {
     if (!(maxExclusive >= 1 && maxExclusive <= TWO_32) || maxExclusive !== Math.floor(maxExclusive)) {
       throw new RangeError(`rng.int: bound must be an integer in [1, 2^32], got ${maxExclusive}`);
     }
-    if (maxExclusive === TWO_32) return this.nextU32();
-    // The same arithmetic as `limit = 2^32 − (2^32 mod n); x mod n`, kept in uint32 so V8 emits integer
-    // remainders: 2^32 is no uint32, and a `%` on it (or on a double) compiles to a slow fmod call.
-    const n = maxExclusive >>> 0;
-    // limit 0 stands for 2^32 (n divides 2^32): no draw is rejected.
-    const limit = (0x100000000 - ((-n >>> 0) % n)) >>> 0;
-    let x = this.nextU32();
-    if (limit !== 0) while (x >= limit) x = this.nextU32();
-    return (x % n) >>> 0;
+    return intBelow(this, maxExclusive, limitOf(maxExclusive));
   }
+}
+
+/**
+ * The rejection limit of rng.int(n), n an integer in [1, 2^32]: 2^32 − (2^32 mod n) as a uint32, where 0 stands
+ * for 2^32 (n divides 2^32: no draw is rejected). A generator with a fixed bound computes it once: the
+ * remainder here is most of the cost of a draw.
+ */
+export function limitOf(n: number): number {
+  if (n === TWO_32) return 0;
+  // The same arithmetic as `2^32 − (2^32 mod n)`, kept in uint32 (2^32 is no uint32).
+  const u = n >>> 0;
+  return (0x100000000 - ((-u >>> 0) % u)) >>> 0;
+}
+
+/** rng.int(n) with `limit` = limitOf(n) computed ahead: the same value from the same stream, without the checks. */
+export function intBelow(rng: Rng, n: number, limit: number): number {
+  let x = rng.nextU32();
+  if (limit !== 0) while (x >= limit) x = rng.nextU32();
+  // n = 2^32 leaves x as it is.
+  return (x % n) >>> 0;
 }
 
 /** A new independent stream for `seed` (any safe integer; the same seed gives the same stream). */
@@ -88,12 +109,23 @@ export function createRng(seed: number): Rng {
  */
 export function deriveSeed(...parts: number[]): number {
   let h = mix32(0x243f6a88 ^ parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i];
-    h = mix32((h ^ (p >>> 0)) + 0x9e3779b9);
-    h = mix32((h ^ (Math.floor(p / TWO_32) >>> 0)) + 0x7f4a7c15);
-  }
+  for (let i = 0; i < parts.length; i++) h = mixPart(h, parts[i]);
   return h;
+}
+
+/** deriveSeed(a, b) without the rest array, for once-per-iteration callers. */
+export function deriveSeed2(a: number, b: number): number {
+  return mixPart(mixPart(mix32(0x243f6a88 ^ 2), a), b);
+}
+
+/** deriveSeed(a, b, c) without the rest array, for once-per-iteration callers. */
+export function deriveSeed3(a: number, b: number, c: number): number {
+  return mixPart(mixPart(mixPart(mix32(0x243f6a88 ^ 3), a), b), c);
+}
+
+function mixPart(h: number, p: number): number {
+  h = mix32((h ^ (p >>> 0)) + 0x9e3779b9);
+  return mix32((h ^ (Math.floor(p / TWO_32) >>> 0)) + 0x7f4a7c15);
 }
 
 /** FNV-1a over UTF-16 code units: a stable 32-bit key for a name (e.g. a field's), to feed deriveSeed. */

@@ -44,7 +44,7 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   const multi = model.scenarios.length > 1;
   const data = (model.data ?? []).map((spec) => createDataSource(spec, opts.seed));
   const scenarios: PlannedScenario[] = model.scenarios.map((s, index) => {
-    const slots: SlotTable = { names: model.fields.map((f) => f.name), captures: new Set(), data, fills: [] };
+    const slots: SlotTable = { names: model.fields.map((f) => f.name), fieldCount: model.fields.length, usedFields: new Set(), captures: new Set(), data, fills: [] };
     let steps: CompiledRequest[] | undefined;
     let ws: PlannedScenario['ws'];
     if (s.flow.kind === 'requests') {
@@ -91,7 +91,9 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
     }
     // A code scenario reads any data file through ctx.rows; a request list only the files its templates name.
     const feed = s.flow.kind === 'function' ? (data.length > 0 ? new DataFeed(data, slots.fills) : undefined) : feedOf(data, slots.fills);
-    return { name: s.name, index, load: s.load, steps, ws, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, slotCount: slots.names.length, feed };
+    // A code iteration sees every field in ctx.fields; a request list draws only the fields its templates read.
+    const drawFields = s.flow.kind === 'function' ? model.fields.map((_, i) => i) : [...slots.usedFields].sort((a, b) => a - b);
+    return { name: s.name, index, load: s.load, steps, ws, iteration: s.flow.kind === 'function' ? s.flow : undefined, headers, drawFields, slotCount: slots.names.length, feed };
   });
   // A default header is compiled into every request: its problem is reported once.
   if (diagnostics.length > 0) throw new UserError(diagnostics.filter((d, i) => diagnostics.findIndex((o) => JSON.stringify(o) === JSON.stringify(d)) === i));
@@ -255,7 +257,11 @@ function resolver(slots: SlotTable, env: CompileOptions['env'], secrets: Set<str
     }
     if (part.name.includes('.')) return dataSlot(slots, part.name, part.location);
     const slot = slots.names.indexOf(part.name);
-    if (slot >= 0) return { slot };
+    if (slot >= 0) {
+      // A field's slot, also when a capture of the same name refills it later: the first request may read the draw.
+      if (slot < slots.fieldCount) slots.usedFields.add(slot);
+      return { slot };
+    }
     const guess = didYouMean(part.name, slots.names);
     const known = slots.names.length > 0 ? `known names: ${slots.names.join(', ')}` : "define it under 'fields:' or capture it in an earlier request";
     throw new UserError({ message: `placeholder '{{${part.name}}}' refers to no field or earlier capture`, location: part.location, hint: guess ?? known });

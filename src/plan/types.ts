@@ -13,7 +13,7 @@ export interface Plan {
   seed: number;
   target?: string;
   http: HttpSettings & { connections: number };
-  /** Drawn at the start of every iteration into slots 0..fields.length-1. */
+  /** Fields in slots 0..fields.length-1; each scenario draws those it reads (PlannedScenario.drawFields). */
   fields: CompiledField[];
   /** Data files (feeders), shared by every scenario that reads them. */
   data: DataSource[];
@@ -40,6 +40,11 @@ export interface PlannedScenario {
   iteration?: Extract<FlowSpec, { kind: 'function' }>;
   /** A code iteration's default headers (the scenario's `headers`), rendered with the iteration's fields. */
   headers?: { name: string; render: RenderFn }[];
+  /**
+   * The fields (indexes into Plan.fields, ascending) drawn at the start of each iteration: those its templates
+   * read (requests, headers, WebSocket steps), or all of them for a code iteration (`ctx.fields`).
+   */
+  drawFields: number[];
   /** Size of the per-VU value array: fields, then data columns and captures. */
   slotCount: number;
   /** The data files this scenario reads, and the slots their columns fill before each iteration. */
@@ -72,6 +77,10 @@ export interface CompiledRequest {
 /** Placeholder names in slot order while a scenario compiles. */
 export interface SlotTable {
   names: string[];
+  /** Slots 0..fieldCount-1 are the fields. */
+  fieldCount: number;
+  /** The field slots some template of the scenario reads. */
+  usedFields: Set<number>;
   captures: Set<string>;
   /** The run's data files, and the columns this scenario's templates read so far. */
   data: DataSource[];

@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import type { DataSource } from '../data/feed.ts';
 import type { IterationOutcome } from '../flow/request-flow.ts';
 import type { IterationErrors } from '../flow/iteration-errors.ts';
-import { createRng, deriveSeed } from '../generators/rng.ts';
+import { deriveSeed3, Sfc32 } from '../generators/rng.ts';
 import type { Rng } from '../generators/types.ts';
 import type { Collector } from '../metrics/collector.ts';
 import type { PlannedScenario, Plan } from '../plan/types.ts';
@@ -29,7 +29,14 @@ export function zeroCounts(): IterationCounts {
 }
 
 /** A flow runs one iteration of a scenario on a VU. */
-export type IterationFn = (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number) => Promise<IterationOutcome>;
+export interface IterationFn {
+  (vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number): Promise<IterationOutcome>;
+  /**
+   * The same iteration, ending by a call of `ended` instead of a promise (request flows): no promise per
+   * iteration. `ended` may be called before this returns. Absent: the runner awaits the call above.
+   */
+  start?(vu: Vu, rng: Rng, intendedStartMs: number | undefined, iteration: number, ended: (vu: Vu, outcome: IterationOutcome) => void): void;
+}
 
 /** What the run shares with each of its scenario runners. */
 export interface ScenarioEnv {
@@ -102,6 +109,10 @@ export class ScenarioRunner {
     // A data file read in `queue` or `shuffle` order can run out: the scenario then stops starting iterations
     // (its executor sees a stop signal of its own) and the run ends normally.
     const feed = s.feed;
+    const fields = plan.fields;
+    const drawFields = s.drawFields;
+    // One stream per VU (by its id: dense, 1-based), reseeded for each of its iterations instead of made anew.
+    const rngs: Sfc32[] = [];
     const dataStop = feed?.finite ? new AbortController() : undefined;
     const stopSignal = dataStop ? AbortSignal.any([env.stopSignal, dataStop.signal]) : env.stopSignal;
     // Executors listen on it as on the run's signal (a deadline, a tick, the graceful stop).
@@ -125,6 +136,66 @@ export class ScenarioRunner {
       env.iterationErrors.record(err, s.iteration?.locateError);
       ended('failed');
     };
+    // What the executor is told when each VU's iteration ends, by VU id (one VU runs one iteration at a time):
+    // the flow calls one function made here, not a closure made per iteration.
+    const doneOf: ((vu: Vu) => void)[] = [];
+    const flowEnded = (vu: Vu, outcome: IterationOutcome): void => {
+      ended(outcome);
+      const done = doneOf[vu.id];
+      // After a complete response the next iteration may start within undici's callback, as its own handlers
+      // do. After an error undici is still tearing down: a request dispatched from the error callback of an
+      // HTTP/2 session's GOAWAY went to the dying session and was reset. It starts on a microtask, as after an await.
+      if (outcome === 'completed') done(vu);
+      else queueMicrotask(() => done(vu));
+    };
+    const flowStart = flow.start;
+    const iterateThen = (vu: Vu, intendedStartMs: number | undefined, global: number | undefined, done: (vu: Vu) => void): void => {
+      const iteration = global ?? segment.globalIndex(this.numbered++);
+      vu.iteration = iteration;
+      if (feed) {
+        // Rows follow the global iteration number: segments and workers share one data file's rows.
+        const out = feed.fill(vu.vars, iteration);
+        if (out) {
+          void ranOut(iteration, out);
+          return done(vu);
+        }
+      }
+      vu.iterations++;
+      tally.iterations.started++;
+      counts.started++;
+      // Fields are drawn from a stream seeded by the global iteration number: the same seed gives the same
+      // payloads, however the run is cut into segments or workers. A VU runs one iteration at a time, so its
+      // stream is free to reseed: the flow let go of the last iteration's when that iteration ended.
+      const seed = deriveSeed3(plan.seed, s.index, iteration);
+      const rng = rngs[vu.id]?.reseed(seed) ?? (rngs[vu.id] = new Sfc32(seed));
+      const drawIndex = iteration * scenarioCount + s.index;
+      tally.activeVus++;
+      try {
+        // A draw can throw (unique values exhausted): that fails the iteration, not the run.
+        for (let i = 0; i < drawFields.length; i++) {
+          const f = drawFields[i];
+          vu.vars[f] = fields[f].draw(rng, drawIndex);
+        }
+        if (flowStart !== undefined) {
+          doneOf[vu.id] = done;
+          flowStart.call(flow, vu, rng, intendedStartMs, iteration, flowEnded);
+          return;
+        }
+        flow(vu, rng, intendedStartMs, iteration).then(
+          (outcome) => {
+            ended(outcome);
+            done(vu);
+          },
+          (err: unknown) => {
+            failed(err);
+            done(vu);
+          },
+        );
+      } catch (err) {
+        failed(err);
+        done(vu);
+      }
+    };
     return {
       clock: env.clock,
       stopSignal,
@@ -135,34 +206,8 @@ export class ScenarioRunner {
         env.vuCreated(vu);
         return vu;
       },
-      // Not async, and one .then with handlers made once per scenario: an async wrapper would cost a promise
-      // and an await per iteration on top of the flow's own.
-      iterate: (vu, intendedStartMs, global) => {
-        const iteration = global ?? segment.globalIndex(this.numbered++);
-        vu.iteration = iteration;
-        if (feed) {
-          // Rows follow the global iteration number: segments and workers share one data file's rows.
-          const out = feed.fill(vu.vars, iteration);
-          if (out) return ranOut(iteration, out);
-        }
-        vu.iterations++;
-        tally.iterations.started++;
-        counts.started++;
-        // Fields are drawn from a stream seeded by the global iteration number: the same seed gives the same
-        // payloads, however the run is cut into segments or workers.
-        const rng = createRng(deriveSeed(plan.seed, s.index, iteration));
-        const drawIndex = iteration * scenarioCount + s.index;
-        tally.activeVus++;
-        let outcome: Promise<IterationOutcome>;
-        try {
-          // A draw can throw (unique values exhausted): that fails the iteration, not the run.
-          for (let i = 0; i < plan.fields.length; i++) vu.vars[i] = plan.fields[i].draw(rng, drawIndex);
-          outcome = flow(vu, rng, intendedStartMs, iteration);
-        } catch (err) {
-          outcome = Promise.reject(err);
-        }
-        return outcome.then(ended, failed);
-      },
+      iterateThen,
+      iterate: (vu, intendedStartMs, global) => new Promise<void>((resolve) => iterateThen(vu, intendedStartMs, global, () => resolve())),
       drop: (count = 1) => {
         tally.iterations.dropped += count;
         counts.dropped += count;

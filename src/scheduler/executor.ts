@@ -35,6 +35,11 @@ export interface ScenarioRuntime {
    * runner gives the segment's next striped index (k6's default).
    */
   iterate(vu: Vu, intendedStartMs?: number, iteration?: number): Promise<void>;
+  /**
+   * iterate() by callback: `done(vu)` once the iteration ended, possibly before this returns. No promise per
+   * iteration on the hot path. Absent (a test's runtime): executors fall back to iterate().
+   */
+  iterateThen?(vu: Vu, intendedStartMs: number | undefined, iteration: number | undefined, done: (vu: Vu) => void): void;
   /** Counts an iteration the schedule wanted but no VU was free for. */
   drop(count?: number): void;
   /** Records how late (ms, ≥ 0) a scheduled iteration started after its intended time (open model). */
@@ -123,15 +128,52 @@ export async function runVuLoops(
 ): Promise<void> {
   const deadlineMs = rt.clock.now() + durationMs;
   const vus = Array.from({ length: vuCount }, () => rt.createVu());
-  const loops = vus.map(async (vu) => {
-    while (!rt.stopSignal.aborted && !vu.interrupted && rt.clock.now() < deadlineMs) {
-      const next = takeNext(vu);
-      if (next === false) break;
-      await rt.iterate(vu, undefined, next === true ? undefined : next);
-    }
-  });
+  const iterateThen = iterateThenOf(rt);
+  const loops = vus.map((vu) => runVuLoop(rt, vu, deadlineMs, takeNext, iterateThen));
   const done = new AbortController();
   const ended = Promise.all(loops).then(() => done.abort());
   await untilDeadlineOrStop(deadlineMs, rt, done.signal);
   await gracefulStop([ended], vus, graceMs, rt);
+}
+
+/** rt.iterateThen, or iterate() behind a callback where the runtime has none. */
+export function iterateThenOf(rt: ScenarioRuntime): NonNullable<ScenarioRuntime['iterateThen']> {
+  if (rt.iterateThen) return rt.iterateThen.bind(rt);
+  return (vu, intendedStartMs, iteration, done) => {
+    void rt.iterate(vu, intendedStartMs, iteration).then(() => done(vu));
+  };
+}
+
+/**
+ * One VU's iterations, each started when the last ends, by callback: one promise per VU loop, none per
+ * iteration. Resolves when the VU stops (deadline, stop, interrupt, or `takeNext` says no more).
+ */
+function runVuLoop(
+  rt: ScenarioRuntime,
+  vu: Vu,
+  deadlineMs: number,
+  takeNext: (vu: Vu) => boolean | number,
+  iterateThen: NonNullable<ScenarioRuntime['iterateThen']>,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let starting = false;
+    let endedWhileStarting = false;
+    const next = (): void => {
+      if (rt.stopSignal.aborted || vu.interrupted || rt.clock.now() >= deadlineMs) return resolve();
+      const n = takeNext(vu);
+      if (n === false) return resolve();
+      starting = true;
+      endedWhileStarting = false;
+      iterateThen(vu, undefined, n === true ? undefined : n, ended);
+      starting = false;
+      // An iteration that ended within the call (its data ran out, its request was refused before sending)
+      // goes round on a microtask, as the await did: the stack never grows with such iterations.
+      if (endedWhileStarting) queueMicrotask(next);
+    };
+    const ended = (): void => {
+      if (starting) endedWhileStarting = true;
+      else next();
+    };
+    next();
+  });
 }

@@ -68,7 +68,8 @@ test('runner run --segment 2/3 --seed: the result names its segment; without a s
   const ok = await runInProcess(['run', file, '--segment', '2/3', '--seed', '5', '--start-at', startAt, '--out', out, '-q'], dir);
   assert.equal(ok.code, 0, ok.stderr);
   const r = JSON.parse(readFileSync(out, 'utf8'));
-  assert.deepEqual(r.scenario, { name: 'seg', file, seed: 5, segment: '1/3:2/3', segmentIndex: 2, segmentCount: 3, segmentSequence: '0,1/3,2/3,1', startAt });
+  assert.match(r.scenario.hash, /^sha256:[0-9a-f]{64}$/);
+  assert.deepEqual(r.scenario, { name: 'seg', file, seed: 5, segment: '1/3:2/3', segmentIndex: 2, segmentCount: 3, segmentSequence: '0,1/3,2/3,1', startAt, hash: r.scenario.hash });
   assert.equal(r.iterations.started, 10);
   assert.equal(server.count, 10);
   assert.ok(Date.parse(r.startedAt) >= Date.parse(startAt) - 5, `started ${r.startedAt}, start-at ${startAt}`);

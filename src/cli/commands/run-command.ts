@@ -58,8 +58,9 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) }, log: (text) => io.stderr.write(text) });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
-  // What `runner merge` checks that segments share; read in the background while the run starts.
-  const hashing = hashScenarioFiles([resolve(io.cwd, file), ...inputFilesOf(loaded)]);
+  // What `runner merge` checks that segments share (scenario.hash): hashed once the load is over, so hashing a
+  // large data file takes no CPU from the measured run.
+  const scenarioFiles = [resolve(io.cwd, file), ...inputFilesOf(loaded)];
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const segment = segmentOf(flags);
   if (segment && flags.seed === undefined && model.seed === undefined) {
@@ -125,7 +126,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     model.k6?.measuring();
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
-    const hash = await hashing;
+    const hash = await hashScenarioFiles(scenarioFiles);
     if (hash !== undefined) measured.scenario.hash = hash;
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
