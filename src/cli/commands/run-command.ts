@@ -23,7 +23,6 @@ import { useColor, type Io } from '../io.ts';
 import { refuseLateStart, waitForStart } from '../start-at.ts';
 import { WorkerRun } from '../../workers/worker-run.ts';
 import type { PlanInputs } from '../../run/prepare.ts';
-import { availableParallelism } from 'node:os';
 import { parseSegmentSpec, type SegmentTuple } from '../../scheduler/segment.ts';
 import { UserError } from '../../errors.ts';
 import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
@@ -33,6 +32,7 @@ import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
 import type { RunFlags } from './run.ts';
+import { availableCores } from '../available-cores.ts';
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // undici parses HTTP/1.1 with llhttp compiled to WebAssembly on the first connection. V8 then re-compiles it with
@@ -219,7 +219,8 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
 function workerCount(flags: RunFlags): number | undefined {
   if (flags.workers === undefined) return undefined;
-  const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
+  // auto: the cores this process may use, a container's CPU quota included (Node 20 sees only the affinity).
+  const count = flags.workers === 'auto' ? availableCores() : flags.workers;
   // Nothing is refused any more: setup()/teardown() (k6 scripts' too) run once here. Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
   // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
