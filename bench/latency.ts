@@ -20,6 +20,8 @@ export interface LatencyRow {
   p50AboveMs: number;
   p99AboveMs: number;
   rps: number;
+  /** runner only: its own jitter as its self-check saw it (median over rounds): event-loop delay p99, GC pauses. */
+  selfCheck?: { eventLoopDelayP99Ms: number; gcPauseMaxMs: number; gcPauseTotalMs: number };
 }
 
 export interface LatencyResult {
@@ -33,6 +35,7 @@ export interface LatencyResult {
 }
 
 interface Sample {
+  selfCheck?: LatencyRow['selfCheck'];
   clientP50Ms: number;
   clientP99Ms: number;
   serverP50Ms: number;
@@ -102,7 +105,7 @@ export async function benchLatency(o: { connections: number; durationMs: number;
     for (let round = 1; round <= o.rounds; round++) {
       const line: string[] = [];
       for (const tool of tools) {
-        let client: { p50: number; p99: number; rps: number };
+        let client: { p50: number; p99: number; rps: number; selfCheck?: LatencyRow['selfCheck'] };
         // The server's stats restart when the client's warm-up ends.
         await get(`${url}/__reset?afterMs=${tool === 'wrk' ? 0 : o.warmupMs}`);
         if (tool === 'runner') {
@@ -111,7 +114,8 @@ export async function benchLatency(o: { connections: number; durationMs: number;
           args.push('--duration', `${o.durationMs}ms`, '--warmup', `${o.warmupMs}ms`, '--out', out, '--quiet', '--seed', String(round));
           await run(pin, process.execPath, args);
           const r = JSON.parse(await readFile(out, 'utf8')) as RunResult;
-          client = { p50: r.latency.p50, p99: r.latency.p99, rps: r.totals.rps };
+          const sc = r.selfCheck;
+          client = { p50: r.latency.p50, p99: r.latency.p99, rps: r.totals.rps, ...(sc ? { selfCheck: { eventLoopDelayP99Ms: sc.eventLoopDelayP99Ms, gcPauseMaxMs: sc.gcPauseMaxMs ?? Number.NaN, gcPauseTotalMs: sc.gcPauseTotalMs ?? Number.NaN } } : {}) };
         } else if (tool === 'undici') {
           const out = await run(pin, process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'undici-loop.ts'), url, String(o.connections), String(o.durationMs), BODY, String(o.warmupMs)]);
           const r = JSON.parse(out) as { requests: number; durationMs: number; p50Us: number; p99Us: number };
@@ -124,7 +128,7 @@ export async function benchLatency(o: { connections: number; durationMs: number;
           client = { p50: wrkPercentile(out, '50'), p99: wrkPercentile(out, '99'), rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]) };
         }
         const server = await serverStats();
-        (samples[tool] ??= []).push({ clientP50Ms: client.p50, clientP99Ms: client.p99, serverP50Ms: server.p50, serverP99Ms: server.p99, rps: client.rps });
+        (samples[tool] ??= []).push({ clientP50Ms: client.p50, clientP99Ms: client.p99, serverP50Ms: server.p50, serverP99Ms: server.p99, rps: client.rps, selfCheck: client.selfCheck });
         line.push(`${tool} +${(client.p50 - server.p50).toFixed(2)}/+${(client.p99 - server.p99).toFixed(2)} ms`);
       }
       log(`latency round ${round}: ${line.join('  ')} (p50/p99 above the server's own)`);
@@ -138,6 +142,14 @@ export async function benchLatency(o: { connections: number; durationMs: number;
   for (const tool of tools) {
     const s = samples[tool]!;
     rows[tool] = { p50AboveMs: median(s.map((x) => x.clientP50Ms - x.serverP50Ms)), p99AboveMs: median(s.map((x) => x.clientP99Ms - x.serverP99Ms)), rps: median(s.map((x) => x.rps)) };
+    const checks = s.flatMap((x) => (x.selfCheck ? [x.selfCheck] : []));
+    if (checks.length > 0) {
+      rows[tool]!.selfCheck = {
+        eventLoopDelayP99Ms: median(checks.map((c) => c.eventLoopDelayP99Ms)),
+        gcPauseMaxMs: median(checks.map((c) => c.gcPauseMaxMs)),
+        gcPauseTotalMs: median(checks.map((c) => c.gcPauseTotalMs)),
+      };
+    }
   }
   return { connections: o.connections, durationMs: o.durationMs, warmupMs: o.warmupMs, serverP50Ms: median(all.map((x) => x.serverP50Ms)), serverP99Ms: median(all.map((x) => x.serverP99Ms)), rows };
 }
@@ -151,6 +163,9 @@ export function renderLatency(r: LatencyResult): string {
   for (const [tool, row] of Object.entries(r.rows) as [LatencyTool, LatencyRow][]) {
     lines.push(`  ${labels[tool].padEnd(28)} ${row.p50AboveMs.toFixed(2).padStart(8)} ${row.p99AboveMs.toFixed(2).padStart(8)} ${Math.round(row.rps).toString().padStart(8)}`);
   }
+  const sc = r.rows.runner?.selfCheck;
+  // What runner itself added, as its self-check saw it: what a user sees under the latency table.
+  if (sc) lines.push(`  runner's self-check: event-loop delay p99 ${sc.eventLoopDelayP99Ms.toFixed(2)} ms, GC pauses ${sc.gcPauseTotalMs.toFixed(1)} ms in all, longest ${sc.gcPauseMaxMs.toFixed(2)} ms (medians of rounds)`);
   lines.push('  (goal: runner p99 ≤ 1 ms above the server after warm-up)');
   return lines.join('\n');
 }

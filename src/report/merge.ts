@@ -2,6 +2,7 @@
 // histograms added bucket by bucket (so merged percentiles are the percentiles of all the samples), rates are
 // recomputed over the true overall span, and the per-second series is aligned by absolute second.
 import { decodeHistogram, createHistogram, summarizeLatency, type Histogram } from '../metrics/histogram.ts';
+import { addHistogram } from '../metrics/histogram-walk.ts';
 import type { LatencySummary, RequestResult, RunResult, ScenarioResult, SelfCheckResult, TimeSeriesPoint, Totals } from '../result/types.ts';
 import { mergeWsSections } from './merge-ws.ts';
 import { mergeK6Sections } from '../k6/merge-k6.ts';
@@ -25,7 +26,7 @@ class Merger {
     for (const p of parts) {
       if (p.hdr === undefined) continue;
       try {
-        sum.add(decodeHistogram(p.hdr));
+        addHistogram(sum, decodeHistogram(p.hdr));
       } catch (err) {
         this.fail(p.file, p.where, err);
       }

@@ -65,7 +65,7 @@ interface Slot extends SecondsSource {
 const zeroIterations = (): RunResult['iterations'] => ({ started: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 });
 
 /** True when a code scenario of `plan` has setup() or teardown(): they run once, on the main thread. */
-export function hasLifecycle(plan: Plan): boolean {
+function hasLifecycle(plan: Plan): boolean {
   return plan.scenarios.some((s) => s.iteration?.setup !== undefined || s.iteration?.teardown !== undefined);
 }
 

@@ -204,3 +204,29 @@ test('--workers: an abortOnFail threshold that fails during setup() stops the ru
   }
   assert.equal(two.result.totals.requests, byPath(two.s)['/setup']);
 });
+
+test('--workers 2 with a teardown() that throws: the load is complete, the outcome unchanged, the diagnostic and exit 2 as on one thread', async () => {
+  const s = await server();
+  const file = scenario(
+    'teardown-throws',
+    `export default defineScenario({
+  target: '${s.url}',
+  load: { executor: 'shared-iterations', vus: 2, iterations: 10 },
+  setup: async () => ({ n: 3 }),
+  teardown: async ({ http, data }) => {
+    await http.get('/teardown?n=' + data.n);
+    throw new Error('cleanup failed');
+  },
+  iteration: async ({ http }) => { await http.get('/it'); },
+});`,
+  );
+  const out = join(dir, 'teardown-throws.json');
+  const r = await runInProcess(['run', file, '--workers', '2', '--out', out, '-q'], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /teardown-throws\.ts:8:11: error: teardown\(\) threw: cleanup failed/);
+  assert.deepEqual(byPath(s), { '/it': 10, '/teardown': 1 });
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.equal(result.outcome, 'completed');
+  assert.equal(result.totals.requests, 11);
+  assert.deepEqual(result.iterationErrors?.map((e) => [e.message, e.count]), [['teardown() threw: cleanup failed', 1]]);
+});

@@ -23,7 +23,6 @@ import { useColor, type Io } from '../io.ts';
 import { refuseLateStart, waitForStart } from '../start-at.ts';
 import { WorkerRun } from '../../workers/worker-run.ts';
 import type { PlanInputs } from '../../run/prepare.ts';
-import { availableParallelism } from 'node:os';
 import { parseSegmentSpec, type SegmentTuple } from '../../scheduler/segment.ts';
 import { UserError } from '../../errors.ts';
 import { checkRunOutputPaths, createRunOutputs, outputFiles, parseOutputSpecs, type OutputSpec } from '../run-outputs.ts';
@@ -33,6 +32,7 @@ import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
 import type { RunFlags } from './run.ts';
+import { availableCores } from '../available-cores.ts';
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // undici parses HTTP/1.1 with llhttp compiled to WebAssembly on the first connection. V8 then re-compiles it with
@@ -58,8 +58,9 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) }, log: (text) => io.stderr.write(text) });
   refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
-  // What `runner merge` checks that segments share; read in the background while the run starts.
-  const hashing = hashScenarioFiles([resolve(io.cwd, file), ...inputFilesOf(loaded)]);
+  // What `runner merge` checks that segments share (scenario.hash): hashed once the load is over, so hashing a
+  // large data file takes no CPU from the measured run.
+  const scenarioFiles = [resolve(io.cwd, file), ...inputFilesOf(loaded)];
   const model = withHttpFlags(applyLoadFlags(loaded, flags), flags);
   const segment = segmentOf(flags);
   if (segment && flags.seed === undefined && model.seed === undefined) {
@@ -125,7 +126,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
     model.k6?.measuring();
     const measured = await run.start();
     if (warmupMs !== undefined) measured.warmupMs = Math.round(warmupMs);
-    const hash = await hashing;
+    const hash = await hashScenarioFiles(scenarioFiles);
     if (hash !== undefined) measured.scenario.hash = hash;
     // Progress draws its last block and the streams close now, so nothing is drawn over the summary and the
     // warnings of an output that stopped (a full disk) reach the result file.
@@ -218,7 +219,8 @@ function segmentOf(flags: RunFlags): SegmentTuple | undefined {
 /** Threads for --workers (`auto`: one per available core); undefined = run on this thread. */
 function workerCount(flags: RunFlags): number | undefined {
   if (flags.workers === undefined) return undefined;
-  const count = flags.workers === 'auto' ? availableParallelism() : flags.workers;
+  // auto: the cores this process may use, a container's CPU quota included (Node 20 sees only the affinity).
+  const count = flags.workers === 'auto' ? availableCores() : flags.workers;
   // Nothing is refused any more: setup()/teardown() (k6 scripts' too) run once here. Every output works: those that read closed seconds (hdr-log, prometheus) read the threads' seconds merged on
   // this thread; NDJSON gets its lines from the threads (workers/worker-lines.ts).
   return count;
