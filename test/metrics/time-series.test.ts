@@ -55,6 +55,25 @@ test('time series: requests land in the second they started or ended; p50/p99 pe
   assert.equal(r.total.latency.hdr, encodeHistogram(summed));
 });
 
+test('a second mixing equal and differing service times: the service-time histogram holds every response', () => {
+  let now = 0;
+  const c = createCollector(['a'], () => now);
+  const ts = createTimeSeries();
+  c.onSecond((v) => ts.add(v));
+  c.begin();
+  // 50 closed-model responses (latency = service time: 10 ms), then 50 that waited 20 ms for a VU (30 ms vs 10 ms).
+  for (let i = 0; i < 50; i++) respond(c, 0, 200, 10_000, 10_000, 0, 0, true, 100);
+  for (let i = 0; i < 50; i++) respond(c, 0, 200, 30_000, 10_000, 0, 0, true, 200);
+  now = 1_001;
+  c.flush();
+  c.finish();
+  const [p] = ts.points();
+  assert.equal(decodeHistogram(p.hdr ?? '').totalCount, 100);
+  assert.equal(decodeHistogram(p.serviceHdr ?? '').totalCount, 100, 'the equal ones count in the service time too');
+  assert.ok(Math.abs(p.serviceP99 - 10) < 0.01 && Math.abs(p.p99 - 30) < 0.05, `${p.serviceP99} ${p.p99}`);
+  assert.ok(Math.abs(p.p50 - 10) < 0.01, String(p.p50));
+});
+
 test('record once: totals read mid-second add the second not yet closed; a second is handed out once', () => {
   let now = 0;
   const c = createCollector(['a'], () => now);
