@@ -2,7 +2,7 @@
 // ~1 ms timer tick that starts everything due, and a VU pool that grows from preAllocatedVUs up to maxVUs.
 // When no VU is free the iteration is dropped and counted, never queued (k6's dropped_iterations).
 import type { Stage } from '../scenario/model.ts';
-import { gracefulStop, untilDeadlineOrStop, type ScenarioRuntime } from './executor.ts';
+import { gracefulStop, iterateThenOf, untilDeadlineOrStop, type ScenarioRuntime } from './executor.ts';
 import { SegmentTuple } from './segment.ts';
 import type { Vu } from './vu.ts';
 
@@ -116,12 +116,14 @@ export class VuPool {
   active = 0;
   private readonly free: Vu[] = [];
   private idleResolve: (() => void) | null = null;
+  private readonly iterateThen: NonNullable<ScenarioRuntime['iterateThen']>;
 
   constructor(
     private readonly rt: ScenarioRuntime,
     preAllocated: number,
     private readonly max: number,
   ) {
+    this.iterateThen = iterateThenOf(rt);
     for (let i = 0; i < preAllocated; i++) this.free.push(this.create());
   }
 
@@ -132,10 +134,14 @@ export class VuPool {
     return this.all.length < this.max ? this.create() : undefined;
   }
 
-  /** Runs iteration `iteration` (global number) on a VU from take(), then gives the VU back. Never rejects. */
-  async run(vu: Vu, intendedStartMs: number, iteration: number): Promise<void> {
+  /** Runs iteration `iteration` (global number) on a VU from take(); the VU is given back when it ends. */
+  run(vu: Vu, intendedStartMs: number, iteration: number): void {
     this.active++;
-    await this.rt.iterate(vu, intendedStartMs, iteration);
+    this.iterateThen(vu, intendedStartMs, iteration, this.ended);
+  }
+
+  /** One callback for every iteration: no promise per iteration. */
+  private readonly ended = (vu: Vu): void => {
     this.active--;
     if (!vu.interrupted) this.free.push(vu);
     if (this.active === 0 && this.idleResolve) {
@@ -143,7 +149,7 @@ export class VuPool {
       this.idleResolve = null;
       resolve();
     }
-  }
+  };
 
   /** Resolves when no iteration is running. */
   idle(): Promise<void> {
@@ -186,7 +192,7 @@ export async function runArrivals(
       if (vu === undefined) rt.drop();
       else {
         rt.lateStart(nowOffset - due);
-        void pool.run(vu, startMs + due, times.index);
+        pool.run(vu, startMs + due, times.index);
       }
       due = times.next();
     }

@@ -148,7 +148,7 @@ export function iterateThenOf(rt: ScenarioRuntime): NonNullable<ScenarioRuntime[
  * One VU's iterations, each started when the last ends, by callback: one promise per VU loop, none per
  * iteration. Resolves when the VU stops (deadline, stop, interrupt, or `takeNext` says no more).
  */
-function runVuLoop(
+export function runVuLoop(
   rt: ScenarioRuntime,
   vu: Vu,
   deadlineMs: number,

@@ -2,7 +2,7 @@
 // iteration, or is interrupted after gracefulRampDown; at the end, gracefulStop applies to all.
 import type { Duration } from '../api/scenario-input.ts';
 import { LIMITS } from '../scenario/limits.ts';
-import { gracefulStop, untilDeadlineOrStop, type Executor, type ExecutorBase, type Stage } from './executor.ts';
+import { gracefulStop, iterateThenOf, runVuLoop, untilDeadlineOrStop, type Executor, type ExecutorBase, type Stage } from './executor.ts';
 import { DEFAULT_GRACEFUL_STOP_MS, noVusShortcut, readStages, stagesSpanMs } from './load-checks.ts';
 import type { Vu } from './vu.ts';
 
@@ -79,10 +79,12 @@ export const rampingVus: Executor<RampingVus> = {
     // untilDeadlineOrStop takes a cancel signal; nothing cancels these waits but the run's stop.
     const never = new AbortController().signal;
 
-    const loop = async (slot: Slot, vu: Vu): Promise<void> => {
-      while (slot.wanted && !vu.interrupted && !rt.stopSignal.aborted && clock.now() < endMs) await rt.iterate(vu);
-      slot.loop = null;
-    };
+    const iterateThen = iterateThenOf(rt);
+    // A slot's VU iterates while the slot is wanted (and before the end, and until a stop), by callback.
+    const loop = (slot: Slot, vu: Vu): Promise<void> =>
+      runVuLoop(rt, vu, endMs, () => slot.wanted, iterateThen).then(() => {
+        slot.loop = null;
+      });
     const rampDown = (slot: Slot): void => {
       slot.wanted = false;
       const generation = ++slot.generation;

@@ -3,9 +3,12 @@
 // both are refused, naming where in the data they sit, rather than failing later inside every thread.
 import { UserError } from '../errors.ts';
 
-/** Classes whose instances structured clone copies as themselves (their exact prototype, not a subclass). */
+/**
+ * Classes whose instances structured clone copies as themselves (their exact prototype, not a subclass). A
+ * SharedArrayBuffer is not copied but shared: every thread sees the others' writes (the user's choice).
+ */
 const CLONED_AS_IS: ReadonlySet<unknown> = new Set<unknown>([
-  Object, Array, Map, Set, Date, RegExp, ArrayBuffer, DataView, Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
+  Object, Array, Map, Set, Date, RegExp, ArrayBuffer, SharedArrayBuffer, DataView, Boolean, Number, String, Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
 ]);
 
