@@ -115,8 +115,11 @@ fields:
   tok: { gen: string, length: 4 }
   name: { gen: koreanName }
   odd: { gen: string, length: 3, chars: 'a"\\' }
+  plan: { gen: pick, values: [free, pro] }
+  seq: { gen: sequence, prefix: u- }
+  quoted: { gen: pick, values: ['say "hi"', 42] }
 requests:
-  - { name: one, method: POST, path: /one, json: { t: "{{tok}}", n: "{{name}}", m: "x {{name}} y", o: "{{odd}}" }, capture: { tok: $.t } }
+  - { name: one, method: POST, path: /one, json: { t: "{{tok}}", n: "{{name}}", m: "x {{name}} y", o: "{{odd}}", p: "{{plan}}", s: "{{seq}}", q: "{{quoted}}" }, capture: { tok: $.t } }
   - { name: two, method: POST, path: /two, json: { t: "{{tok}}", n: "{{name}}" } }
 load: { executor: shared-iterations, vus: 1, iterations: 3 }
 `,
@@ -133,6 +136,9 @@ load: { executor: shared-iterations, vus: 1, iterations: 3 }
       assert.match(body.t, /^[a-zA-Z]{4}$/);
       assert.equal(body.m, `x ${body.n} y`);
       assert.match(body.o, /^[a"\\]{3}$/, 'a field whose characters need escaping is escaped');
+      assert.match(body.p, /^(free|pro)$/);
+      assert.match(body.s, /^u-\d+$/);
+      assert.ok(body.q === 'say "hi"' || (body.q as unknown) === 42, r.body);
     }
   }
   assert.equal(server.received.length, 6);
