@@ -163,3 +163,16 @@ test('--workers 2 --connections 4: the process holds 4 connections in all, as on
   assert.ok(server.count > 20, `${server.count} requests`);
   assert.equal(server.connections, 4);
 });
+
+test('--workers 3 --connections 1: each thread needs its own connection, and the result says the explicit total was exceeded', async () => {
+  const server = await startTestServer({ record: false });
+  servers.push(server);
+  const file = join(dir, 'conn1.yaml');
+  writeFileSync(file, scenario(server.url, '{ executor: shared-iterations, vus: 3, iterations: 6 }'));
+  const out = join(dir, 'conn1.json');
+  const r = await runInProcess(['run', file, '--workers', '3', '--connections', '1', '--seed', '2', '-q', '--out', out], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(server.connections, 3);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  assert.ok(result.warnings.includes('--workers 3 with 1 connection: each thread opens at least one, so the run holds 3 connections, not 1'), result.warnings.join('; '));
+});

@@ -82,6 +82,11 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   });
   for (const sink of outputs.sinks) redactNamesOf(sink, redact);
   const workers = workerCount(flags);
+  // Each thread needs a connection of its own: an explicit total below the thread count is exceeded, so say so.
+  const connections = model.http.connections;
+  if (workers !== undefined && connections !== undefined && connections < workers) {
+    warnings.push(`--workers ${workers} with ${connections} connection${connections === 1 ? '' : 's'}: each thread opens at least one, so the run holds ${workers} connections, not ${connections}`);
+  }
   // --warmup: the load runs first on the same connections, unrecorded; the measured run then takes its sockets.
   // With workers each thread warms up its own pool (WorkerRun.warmUp); the refusals are checked here, once.
   if (flags.warmup !== undefined) refuseWarmUp(plan);
