@@ -37,13 +37,19 @@ export interface CompiledField {
    * segments and workers: the run derives it from the global iteration number); random values come from `rng`.
    */
   draw(rng: Rng, drawIndex: number): FieldValue;
+  /** Every value is a string JSON takes as it is (Generator.plainString). */
+  readonly plainString: boolean;
 }
 
 class PlainField implements CompiledField {
+  readonly plainString: boolean;
+
   constructor(
     readonly name: string,
     private readonly gen: Generator,
-  ) {}
+  ) {
+    this.plainString = gen.plainString === true;
+  }
 
   draw(rng: Rng): FieldValue {
     return this.gen.draw(rng);
@@ -56,13 +62,17 @@ class PlainField implements CompiledField {
  * segments and workers never issue the same value. `permute` absent: at(drawIndex) in order (sequence).
  */
 class IndexedField implements CompiledField {
+  readonly plainString: boolean;
+
   constructor(
     readonly name: string,
     private readonly gen: Generator & { at(index: number): FieldValue },
     private readonly size: number,
     private readonly permute: ((index: number) => number) | undefined,
     private readonly what: 'unique values of field' | 'sequence of field',
-  ) {}
+  ) {
+    this.plainString = gen.plainString === true;
+  }
 
   draw(_rng: Rng, drawIndex: number): FieldValue {
     // The message names no draw number: every failing draw of the run then counts under one message.

@@ -20,6 +20,8 @@ const GIVEN_LIMIT = limitOf(GIVEN_SYLLABLES.length);
 
 class KoreanNameGenerator implements Generator {
   readonly size: number;
+  /** Hangul syllables only. */
+  readonly plainString = true;
 
   constructor(private readonly given: number) {
     this.size = SURNAMES.length * GIVEN_SYLLABLES.length ** given;

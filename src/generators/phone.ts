@@ -1,6 +1,7 @@
 // Generator `phone`: a phone number from a format where each `X` is a random digit; by default a Korean mobile
 // number, `010-XXXX-XXXX`.
 import { checkKeys, stringArg } from './args.ts';
+import { isJsonPlain } from './plain.ts';
 import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
@@ -13,12 +14,14 @@ const DIGIT_LIMIT = limitOf(10);
 
 class PhoneGenerator implements Generator {
   readonly size: number;
+  readonly plainString: boolean;
 
   constructor(
     /** The literal text between digit slots: parts[0] X parts[1] X … parts[n]. */
     private readonly parts: readonly string[],
   ) {
     this.size = 10 ** (parts.length - 1);
+    this.plainString = parts.every(isJsonPlain);
   }
 
   draw(rng: Rng): FieldValue {

@@ -1,5 +1,6 @@
 // Generator `pick`: one of `values`, uniformly or by `weights`.
 import { checkKeys, describe } from './args.ts';
+import { isJsonPlain } from './plain.ts';
 import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
@@ -8,11 +9,13 @@ class UniformPick implements Generator {
   /** Duplicates in `values` weight the draw, but `at` enumerates each distinct value once (unique stays exact). */
   private readonly distinct: readonly FieldValue[];
   private readonly limit: number;
+  readonly plainString: boolean;
 
   constructor(private readonly values: readonly FieldValue[]) {
     this.distinct = [...new Set(values)];
     this.size = this.distinct.length;
     this.limit = limitOf(values.length);
+    this.plainString = values.every((v) => typeof v === 'string' && isJsonPlain(v));
   }
 
   draw(rng: Rng): FieldValue {
@@ -29,11 +32,13 @@ class WeightedPick implements Generator {
   /** cumulative[i] = weights[0] + … + weights[i]. */
   private readonly cumulative: Float64Array;
   private readonly total: number;
+  readonly plainString: boolean;
 
   constructor(
     private readonly values: readonly FieldValue[],
     weights: readonly number[],
   ) {
+    this.plainString = values.every((v) => typeof v === 'string' && isJsonPlain(v));
     this.cumulative = new Float64Array(weights.length);
     let sum = 0;
     for (let i = 0; i < weights.length; i++) this.cumulative[i] = sum += weights[i];

@@ -1,6 +1,7 @@
 // Generator `sequence`: start, start+step, start+2·step, … as numbers, or as `prefix` + zero-padded digits;
 // `repeat: N` issues each value N times in a row (rooms of N users: room-1 ×N, room-2 ×N, …).
 import { checkKeys, intArg, stringArg } from './args.ts';
+import { isJsonPlain } from './plain.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory } from './types.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -11,6 +12,8 @@ const MAX = Number.MAX_SAFE_INTEGER;
  */
 class SequenceGenerator implements Generator {
   readonly size: number;
+  /** With a prefix every value is a string: the prefix, perhaps '-', then digits. */
+  readonly plainString: boolean;
   private count = 0;
 
   constructor(
@@ -26,6 +29,7 @@ class SequenceGenerator implements Generator {
     // span may have been rounded above 2^53; step back until the last value really is safe.
     while (size > 1 && !Number.isSafeInteger(start + (size - 1) * step)) size--;
     this.size = Math.min(MAX, size * repeat);
+    this.plainString = prefix !== undefined && isJsonPlain(prefix);
   }
 
   draw(): FieldValue {

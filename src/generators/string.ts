@@ -2,6 +2,7 @@
 import { didYouMean } from '../errors.ts';
 import { checkKeys, describe, intArg } from './args.ts';
 import { charsetNames, charsets, isCharsetName } from './charsets.ts';
+import { isJsonPlain } from './plain.ts';
 import { intBelow, limitOf } from './rng.ts';
 import { GeneratorArgError, type FieldValue, type Generator, type GeneratorFactory, type Rng } from './types.ts';
 
@@ -15,6 +16,7 @@ export class SymbolStringGenerator implements Generator {
   readonly size?: number;
   /** limitOf(symbols.length), computed once for every draw of every character. */
   private readonly limit: number;
+  readonly plainString: boolean;
 
   constructor(
     private readonly symbols: readonly string[],
@@ -25,6 +27,7 @@ export class SymbolStringGenerator implements Generator {
     for (let i = 0; i < length && size <= Number.MAX_SAFE_INTEGER; i++) size *= symbols.length;
     if (size <= Number.MAX_SAFE_INTEGER) this.size = size;
     this.limit = limitOf(symbols.length);
+    this.plainString = symbols.every(isJsonPlain) && isJsonPlain(suffix);
   }
 
   /** One string per character appended (measured: as fast as filling a reused code array, and simpler). */

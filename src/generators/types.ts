@@ -26,6 +26,11 @@ export interface Generator {
   readonly size?: number;
   /** The value at position `index` in [0, size); a bijection, used for unique fields. */
   at?(index: number): FieldValue;
+  /**
+   * True when every value draw() and at() return is a string with nothing JSON must escape (isJsonPlain): a
+   * JSON template then writes it between quotes as it is. Absent: values are checked as they are written.
+   */
+  readonly plainString?: boolean;
 }
 
 /** Thrown by a factory for bad arguments; the loader adds the file position. */

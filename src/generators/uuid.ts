@@ -11,6 +11,9 @@ function hex32(x: number): string {
 
 /** No size/at: 2^122 values cannot be enumerated by a safe integer (and a v4 collision is not a concern). */
 class UuidGenerator implements Generator {
+  /** Hex digits and dashes. */
+  readonly plainString = true;
+
   draw(rng: Rng): FieldValue {
     const a = rng.nextU32();
     const b = rng.nextU32();

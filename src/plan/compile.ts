@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createDataSource, DataFeed, type DataFill, type DataSource } from '../data/feed.ts';
 import { UserError, didYouMean, type Diagnostic, type Location } from '../errors.ts';
-import { compileField } from '../generators/index.ts';
+import { compileField, type CompiledField } from '../generators/index.ts';
 import type { FieldValue } from '../generators/types.ts';
 import type { HeaderSpec, RequestSpec, TestModel } from '../scenario/model.ts';
 import { maxVusOf } from '../scheduler/index.ts';
@@ -31,7 +31,7 @@ export interface CompileOptions {
 export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   const diagnostics: Diagnostic[] = [];
   const secrets = new Set<string>();
-  const fields = [];
+  const fields: CompiledField[] = [];
   for (const spec of model.fields) {
     try {
       fields.push(compileField(spec, opts.seed));
@@ -44,7 +44,7 @@ export function compilePlan(model: TestModel, opts: CompileOptions): Plan {
   const multi = model.scenarios.length > 1;
   const data = (model.data ?? []).map((spec) => createDataSource(spec, opts.seed));
   const scenarios: PlannedScenario[] = model.scenarios.map((s, index) => {
-    const slots: SlotTable = { names: model.fields.map((f) => f.name), fieldCount: model.fields.length, usedFields: new Set(), captures: new Set(), data, fills: [] };
+    const slots: SlotTable = { names: model.fields.map((f) => f.name), fieldCount: model.fields.length, usedFields: new Set(), plainFields: plainFieldsOf(model, s, fields), captures: new Set(), data, fills: [] };
     let steps: CompiledRequest[] | undefined;
     let ws: PlannedScenario['ws'];
     if (s.flow.kind === 'requests') {
@@ -201,6 +201,25 @@ function compileRequest(
   };
 }
 
+/**
+ * The field slots of scenario `s` whose generator draws strings JSON takes as they are, left out when any
+ * capture of the scenario (a request's or a WebSocket step's) has the field's name: it could refill the slot
+ * with any text before a later template reads it.
+ */
+function plainFieldsOf(model: TestModel, s: TestModel['scenarios'][number], fields: CompiledField[]): Set<number> {
+  const captured = new Set<string>();
+  if (s.flow.kind === 'requests') {
+    for (const r of s.flow.requests) for (const c of r.captures) captured.add(c.name);
+    for (const w of s.flow.ws ?? []) for (const a of w.step.actions) if (a.kind === 'wait') for (const c of a.captures) captured.add(c.name);
+  }
+  const out = new Set<number>();
+  model.fields.forEach((spec, slot) => {
+    const field = fields.find((f) => f.name === spec.name);
+    if (field?.plainString === true && !captured.has(spec.name)) out.add(slot);
+  });
+  return out;
+}
+
 /** The feed of a request-list scenario: only the sources its templates read (an unread queue never stops it). */
 function feedOf(data: DataSource[], fills: DataFill[]): DataFeed | undefined {
   if (fills.length === 0) return undefined;
@@ -260,7 +279,7 @@ function resolver(slots: SlotTable, env: CompileOptions['env'], secrets: Set<str
     if (slot >= 0) {
       // A field's slot, also when a capture of the same name refills it later: the first request may read the draw.
       if (slot < slots.fieldCount) slots.usedFields.add(slot);
-      return { slot };
+      return slots.plainFields.has(slot) ? { slot, plainString: true } : { slot };
     }
     const guess = didYouMean(part.name, slots.names);
     const known = slots.names.length > 0 ? `known names: ${slots.names.join(', ')}` : "define it under 'fields:' or capture it in an earlier request";

@@ -81,6 +81,8 @@ export interface SlotTable {
   fieldCount: number;
   /** The field slots some template of the scenario reads. */
   usedFields: Set<number>;
+  /** Field slots whose values JSON takes as they are and that no capture of the scenario refills. */
+  plainFields: Set<number>;
   captures: Set<string>;
   /** The run's data files, and the columns this scenario's templates read so far. */
   data: DataSource[];

@@ -146,7 +146,8 @@ export function iterateThenOf(rt: ScenarioRuntime): NonNullable<ScenarioRuntime[
 
 /**
  * One VU's iterations, each started when the last ends, by callback: one promise per VU loop, none per
- * iteration. Resolves when the VU stops (deadline, stop, interrupt, or `takeNext` says no more).
+ * iteration. Resolves when the VU stops (deadline, stop, interrupt, or `takeNext` says no more); `stopped` is
+ * called at that very moment, before anything else runs (ramping-vus frees the VU's slot there).
  */
 export function runVuLoop(
   rt: ScenarioRuntime,
@@ -154,14 +155,19 @@ export function runVuLoop(
   deadlineMs: number,
   takeNext: (vu: Vu) => boolean | number,
   iterateThen: NonNullable<ScenarioRuntime['iterateThen']>,
+  stopped?: () => void,
 ): Promise<void> {
   return new Promise<void>((resolve) => {
     let starting = false;
     let endedWhileStarting = false;
+    const stop = (): void => {
+      stopped?.();
+      resolve();
+    };
     const next = (): void => {
-      if (rt.stopSignal.aborted || vu.interrupted || rt.clock.now() >= deadlineMs) return resolve();
+      if (rt.stopSignal.aborted || vu.interrupted || rt.clock.now() >= deadlineMs) return stop();
       const n = takeNext(vu);
-      if (n === false) return resolve();
+      if (n === false) return stop();
       starting = true;
       endedWhileStarting = false;
       iterateThen(vu, undefined, n === true ? undefined : n, ended);

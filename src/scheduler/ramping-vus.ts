@@ -80,9 +80,10 @@ export const rampingVus: Executor<RampingVus> = {
     const never = new AbortController().signal;
 
     const iterateThen = iterateThenOf(rt);
-    // A slot's VU iterates while the slot is wanted (and before the end, and until a stop), by callback.
+    // A slot's VU iterates while the slot is wanted (and before the end, and until a stop), by callback. The slot
+    // is free the moment its loop stops (not a microtask later, when a step might already have skipped it).
     const loop = (slot: Slot, vu: Vu): Promise<void> =>
-      runVuLoop(rt, vu, endMs, () => slot.wanted, iterateThen).then(() => {
+      runVuLoop(rt, vu, endMs, () => slot.wanted, iterateThen, () => {
         slot.loop = null;
       });
     const rampDown = (slot: Slot): void => {

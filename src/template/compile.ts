@@ -34,6 +34,13 @@ export function compileTemplate(t: Template, mode: EscapeMode, resolve: ResolveP
     const ref = resolve(part);
     if ('constant' in ref) {
       statics[statics.length - 1] += escapeValue(kind, ref.constant);
+    } else if (ref.plainString === true && (kind === JSON_VALUE || kind === JSON_IN_STRING)) {
+      // Written as it is: a JSON value's quotes join the literal text around it, and nothing is scanned.
+      const quote = kind === JSON_VALUE ? '"' : '';
+      statics[statics.length - 1] += quote;
+      slots.push(ref.slot);
+      kinds.push(TEXT);
+      statics.push(quote);
     } else {
       slots.push(ref.slot);
       kinds.push(kind);

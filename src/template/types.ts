@@ -21,8 +21,11 @@ export type TemplatePart =
   /** `{{ name }}`, or `{{ env.NAME }}` / `${NAME}` with `env` set. `location` is 1-based. */
   | { kind: 'placeholder'; name: string; env: boolean; location: Location };
 
-/** What a placeholder name resolves to at compile time. */
-export type SlotRef = { slot: number } | { constant: string };
+/**
+ * What a placeholder name resolves to at compile time. `plainString`: whenever this template renders, the slot
+ * holds a string JSON takes as it is (a field of such a generator that nothing captures into).
+ */
+export type SlotRef = { slot: number; plainString?: boolean } | { constant: string };
 
 /** Returns the slot or constant for a placeholder, or throws a UserError (unknown name). */
 export type ResolvePlaceholder = (part: Extract<TemplatePart, { kind: 'placeholder' }>) => SlotRef;

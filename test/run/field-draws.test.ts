@@ -102,3 +102,44 @@ test('a reseeded stream is the stream a new one gives; deriveSeed2/3 and intBelo
     for (let i = 0; i < 200; i++) assert.equal(intBelow(y, n, limit), x.int(n), `n ${n}, draw ${i}`);
   }
 });
+
+test('JSON bodies: plain fields are written as they are, and a field a capture refills is escaped like any value', async () => {
+  const server = await startTestServer({
+    handle: (req) => (req.path === '/one' ? { kind: 'respond', status: 200, body: JSON.stringify({ t: 'a"b\\c\n' }), headers: { 'content-type': 'application/json' } } : { kind: 'respond', status: 200, body: '{}' }),
+  });
+  servers.push(server);
+  const model = loadYamlScenario(
+    `name: plain
+target: ${server.url}
+fields:
+  tok: { gen: string, length: 4 }
+  name: { gen: koreanName }
+  odd: { gen: string, length: 3, chars: 'a"\\' }
+  plan: { gen: pick, values: [free, pro] }
+  seq: { gen: sequence, prefix: u- }
+  quoted: { gen: pick, values: ['say "hi"', 42] }
+requests:
+  - { name: one, method: POST, path: /one, json: { t: "{{tok}}", n: "{{name}}", m: "x {{name}} y", o: "{{odd}}", p: "{{plan}}", s: "{{seq}}", q: "{{quoted}}" }, capture: { tok: $.t } }
+  - { name: two, method: POST, path: /two, json: { t: "{{tok}}", n: "{{name}}" } }
+load: { executor: shared-iterations, vus: 1, iterations: 3 }
+`,
+    join(dir, 'plain.yaml'),
+  );
+  const plan = compilePlan(model, { seed: 3, env: {} });
+  const result = await new Run(plan).start();
+  assert.equal(result.iterations.completed, 3, JSON.stringify(result.iterations));
+  for (const r of server.received) {
+    const body = JSON.parse(r.body) as Record<string, string>;
+    assert.match(body.n, /^[\uac00-\ud7a3]{3}$/, r.body);
+    if (r.path === '/two') assert.equal(body.t, 'a"b\\c\n', 'the captured value, escaped');
+    else {
+      assert.match(body.t, /^[a-zA-Z]{4}$/);
+      assert.equal(body.m, `x ${body.n} y`);
+      assert.match(body.o, /^[a"\\]{3}$/, 'a field whose characters need escaping is escaped');
+      assert.match(body.p, /^(free|pro)$/);
+      assert.match(body.s, /^u-\d+$/);
+      assert.ok(body.q === 'say "hi"' || (body.q as unknown) === 42, r.body);
+    }
+  }
+  assert.equal(server.received.length, 6);
+});
