@@ -3,9 +3,11 @@
 // the other cores; beside it the control: the bare undici dispatch loop (bench/undici-threads.mjs) in 1 and N
 // threads, split as runner splits. On a 2-core machine the target takes one core, so the N threads share one
 // client core; what the control pays there is what two event loops on one core cost with no runner code at all.
-// CPU per request is marginal: (CPU of a long run − CPU of a 1 s run) ÷ (their request difference), so start-up,
+// CPU per request is marginal: (CPU of a long run − CPU of a 2 s run) ÷ (their request difference), so start-up,
 // thread creation, compilation, JIT warm-up and the end-of-run merge (all per thread, all fixed) cancel out. The
-// 1 s run of each setup is taken once (the smaller CPU per request of two); rounds of long runs interleave the four setups. Goal: runner's N-worker cost ≤ 1.1× its 1-worker cost.
+// 2 s run of each setup is taken once (the smaller CPU per request of two); rounds of long runs interleave the
+// four setups. (With a 1 s short run the two-worker warm-up, which took 2–4 s on the loaded machine, fell into the
+// difference and made the figure meaningless, even negative.) Goal: runner's N-worker cost ≤ 1.1× its 1-worker cost.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,9 @@ import { findExecutable, startTarget } from './targets.ts';
 
 const runnerBin = join(repoRoot, 'dist', 'cli', 'bin.js');
 const signupScenario = join(repoRoot, 'scenarios', 'signup.yaml');
-const SHORT_MS = 1_000;
+/** The short run subtracted from each long one; the long one must be at least SHORT_MS + MIN_MARGIN_MS. */
+const SHORT_MS = 2_000;
+const MIN_MARGIN_MS = 2_000;
 const BODY = '{"userId":"aBcDeFgH","userName":"김민준","email":"abcde@gmail.com","userPw":"aBcDeFgHiJ"}';
 
 type Setup = { tool: 'runner' | 'undici'; threads: number };
@@ -58,12 +62,16 @@ export interface WorkersBenchResult {
   /** Median over rounds of (N threads ÷ 1 thread) CPU per request, each pair from the same round. */
   runnerRatio: number;
   undiciRatio: number;
+  /** Rounds whose four marginal figures all exist (a stalled machine can leave one without). */
+  validRounds: number;
+  rounds: number;
   loadAverage: { before: number; after: number };
 }
 
 /** Interleaved rounds of runner and the bare loop, each in 1 and `n` threads; returns the figures. */
 export async function measureWorkers(n: number, opts: { connections: number; durationMs: number; rounds: number; log?: (l: string) => void }): Promise<WorkersBenchResult> {
   const log = opts.log ?? ((l: string) => process.stdout.write(l + '\n'));
+  if (opts.durationMs < SHORT_MS + MIN_MARGIN_MS) throw new Error(`the workers bench needs --duration ≥ ${(SHORT_MS + MIN_MARGIN_MS) / 1000}s (it subtracts a ${SHORT_MS / 1000} s run)`);
   const cores = availableParallelism();
   const loadBefore = loadavg()[0];
   const target = await startTarget(0);
@@ -83,7 +91,7 @@ export async function measureWorkers(n: number, opts: { connections: number; dur
   const rps: Record<string, number[]> = {};
   const shorts: Record<string, Measured> = {};
   try {
-    await run(setups[0], SHORT_MS); // warm-up: the target, the page cache
+    await run(setups[0], 1_000); // warm-up: the target, the page cache
     for (const s of setups) {
       const [a, b] = [await run(s, SHORT_MS), await run(s, SHORT_MS)];
       // Its fixed cost is a floor: noise only adds to it.
@@ -94,7 +102,8 @@ export async function measureWorkers(n: number, opts: { connections: number; dur
       for (const s of setups) {
         const short = shorts[key(s)];
         const long = await run(s, opts.durationMs);
-        const us = ((long.cpuSeconds - short.cpuSeconds) * 1e6) / (long.requests - short.requests);
+        // A long run that got no further than the short one (a stalled machine) has no marginal cost to give.
+        const us = long.requests > short.requests && long.cpuSeconds > short.cpuSeconds ? ((long.cpuSeconds - short.cpuSeconds) * 1e6) / (long.requests - short.requests) : Number.NaN;
         (cpu[key(s)] ??= []).push(us);
         (rps[key(s)] ??= []).push(long.requests / (opts.durationMs / 1000));
         line.push(`${s.tool}×${s.threads} ${us.toFixed(1)} µs`);
@@ -114,6 +123,8 @@ export async function measureWorkers(n: number, opts: { connections: number; dur
     undici: { one: pair('undici'), many: pairN('undici') },
     runnerRatio: ratio('runner'),
     undiciRatio: ratio('undici'),
+    validRounds: cpu['runner-one'].filter((_, i) => Object.values(cpu).every((xs) => Number.isFinite(xs[i]))).length,
+    rounds: opts.rounds,
     loadAverage: { before: loadBefore, after: loadavg()[0] },
   };
 }
@@ -122,13 +133,14 @@ export function renderWorkers(r: WorkersBenchResult, o: { connections: number; d
   const row = (label: string, x: { cpuUs: number; rps: number }) => `  ${label.padEnd(34)} ${Math.round(x.rps).toLocaleString('en-US').padStart(8)} req/s  ${x.cpuUs.toFixed(1).padStart(6)} µs CPU/request`;
   const noisy = r.loadAverage.before > 1.5 || r.loadAverage.after > 1.5;
   return [
-    `workers (bench/workers.ts): target on cpu 0, clients on cpus ${r.clientCpus}, ${o.connections} connections, ${o.durationMs / 1000} s × ${o.rounds} rounds, marginal CPU (a 1 s run subtracted)`,
+    `workers (bench/workers.ts): target on cpu 0, clients on cpus ${r.clientCpus}, ${o.connections} connections, ${o.durationMs / 1000} s × ${o.rounds} rounds, marginal CPU (a ${SHORT_MS / 1000} s run subtracted)`,
     `  load average (1 min) ${r.loadAverage.before.toFixed(1)} before, ${r.loadAverage.after.toFixed(1)} after${noisy ? ': other work was running, figures are noisy' : ''}`,
     row('runner --workers 1', r.runner.one),
     row(`runner --workers ${r.threads}`, r.runner.many),
     row('bare undici loop, 1 thread', r.undici.one),
     row(`bare undici loop, ${r.threads} threads`, r.undici.many),
     `  CPU per request, ${r.threads} threads ÷ 1: runner ${r.runnerRatio.toFixed(2)}× (goal ≤ 1.1×), bare undici ${r.undiciRatio.toFixed(2)}× (what ${r.threads} event loops cost here without runner)`,
+    ...(r.validRounds < r.rounds ? [`  (${r.rounds - r.validRounds} of ${r.rounds} rounds gave no marginal figure for some setup — a long run no further than the short one — and count only where they have one)`] : []),
   ].join('\n');
 }
 
