@@ -310,7 +310,12 @@ export class WorkerRun {
           slot.result = m.result;
           slot.endedAtMs = this.clock.now();
           if (m.codeError) this.scenarioCodeError ??= new UserError(m.codeError);
-        } else slot.failure = m.diagnostics?.[0]?.message ?? m.message;
+        } else {
+          slot.failure = m.diagnostics?.[0]?.message ?? m.message;
+          // A thread that failed (its scenario threw while loading there) is done, but its message port keeps it
+          // alive: end it, so its 'exit' settles ready/warmed/ended and the run goes on without it (it hung).
+          void worker.terminate();
+        }
       });
       worker.on('error', (err) => (slot.failure ??= err.message));
       worker.on('exit', (code) => {

@@ -54,3 +54,20 @@ test('--workers 2: process.exit() in one thread stops every thread with a warnin
   assert.match(result.iterationErrors?.[0].message ?? '', /process\.exit\(0\) was called by scenario code/);
   assert.equal(result.totals.requests, s.count);
 });
+
+test('--workers 2: a scenario that throws while loading in one thread ends that thread; the run goes on without it (it hung)', { timeout: 60_000 }, async () => {
+  const { r, s, result } = await run(
+    'load-throws',
+    `load: (() => {
+    const { isMainThread, threadId } = (process as any).getBuiltinModule('node:worker_threads');
+    if (!isMainThread && threadId % 2 === 0) throw new Error('not in this thread');
+    return { executor: 'shared-iterations', vus: 2, iterations: 10 };
+  })() as any,
+  iteration: async ({ http }) => { await http.get('/it'); },`,
+    ['-q'],
+  );
+  assert.equal(result.outcome, 'aborted', r.stderr);
+  assert.ok(result.warnings.some((w) => /^worker [12] of 2 failed: .*not in this thread/.test(w)), result.warnings.join('; '));
+  assert.equal(result.totals.requests, s.count);
+  assert.equal(r.code, 130);
+});
