@@ -57,6 +57,10 @@ interface Slot extends SecondsSource {
   activeVus: number;
   result?: RunResult;
   failure?: string;
+  /** It reported 'ready' (loaded and compiled its plan): from then on it obeys stop and abort messages. */
+  ready?: boolean;
+  /** Ended by a stop while it was still loading the scenario: no load ran there, and nothing failed. */
+  cutShort?: boolean;
   /** Settles once its warm-up has ended (or the thread has). */
   warmed: Promise<void>;
   isWarmed: () => void;
@@ -201,6 +205,9 @@ export class WorkerRun {
       labels.push(`worker ${i + 1}`);
     });
     const failures = this.workers().flatMap((s, i) => (s.failure ? [`worker ${i + 1} of ${count} failed: ${s.failure}`] : []));
+    // Stopped while every thread was still loading (scenario code that never settles there): nothing ran, and
+    // the run ends as a one-thread run stopped before its start does: an empty, interrupted result.
+    if (results.length === 0 && this.stopped && failures.length === 0) return this.stoppedBeforeLoad();
     if (results.length === 0) throw new UserError({ message: `no worker thread could run: ${failures.join('; ')}`, hint: 'run without --workers to see the problem on one thread' });
     const merged = mergeWorkerResults(results, { runner: VERSION, scenario: this.identity(), startedAt: startedAt.toISOString(), target: this.plan.target }, durationMs, labels);
     // The seconds as merged here, by t from the common 'go', unless following them failed: the merge of the
@@ -215,11 +222,32 @@ export class WorkerRun {
     this.lifecycle?.stop(outcome);
     if (this.stopped) return;
     this.tellWorkers((this.stopped = { type: 'stop', outcome }));
+    this.endLoading();
   }
 
   abort(): void {
     this.lifecycle?.abort();
     this.tellWorkers((this.stopped = { type: 'abort' }));
+    this.endLoading();
+  }
+
+  /**
+   * A thread still loading reads no messages until its scenario module settled, which may be never (a top-level
+   * await that hangs): the run would wait for it forever, deaf to Ctrl-C. It has sent nothing yet, so end it.
+   */
+  private endLoading(): void {
+    for (const s of this.workers()) {
+      if (s.ready || s.ended) continue;
+      s.cutShort = true;
+      void s.worker!.terminate();
+    }
+  }
+
+  /** The result of a run stopped before any thread could start: a one-thread Run stopped before it started. */
+  private async stoppedBeforeLoad(): Promise<RunResult> {
+    const empty = new Run(this.plan, { clock: this.clock, warnings: [...this.warnings] });
+    empty.stop(this.stopped?.type === 'stop' ? this.stopped.outcome : 'interrupted');
+    return empty.start();
   }
 
   /** Ends the threads still running (the run never started: a late --start-at, a failed warm-up). */
@@ -290,7 +318,10 @@ export class WorkerRun {
     ready.push(new Promise<void>((r) => (isReady = r)));
     return new Promise((resolve) => {
       worker.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') isReady();
+        if (m.type === 'ready') {
+          slot.ready = true;
+          isReady();
+        }
         else if (m.type === 'warmed') slot.isWarmed();
         else if (m.type === 'lines') {
           this.options.lines?.(m.bytes);
@@ -319,7 +350,7 @@ export class WorkerRun {
       });
       worker.on('error', (err) => (slot.failure ??= err.message));
       worker.on('exit', (code) => {
-        if (!slot.result && !slot.failure) slot.failure = `its thread exited (${code}) before sending a result`;
+        if (!slot.result && !slot.failure && !slot.cutShort) slot.failure = `its thread exited (${code}) before sending a result`;
         slot.activeVus = 0;
         slot.ended = true;
         slot.endedAtMs ??= this.clock.now();

@@ -78,3 +78,31 @@ test('SIGINT during a --workers 2 run: exit 130, one result file, 200s == server
   assert.equal(lines.length, result.totals.requests);
   assert.equal(lines.filter((l) => l.status === 200).length, ok);
 });
+
+test('SIGINT while a worker thread still loads a scenario that never settles there: exit 130 and an empty interrupted result (it hung, deaf to Ctrl-C)', { timeout: 60_000 }, async () => {
+  const file = join(dir, 'hangs.ts');
+  // Only the threads hang: the main thread loads and validates it, then waits for their 'ready' forever.
+  writeFileSync(
+    file,
+    `import { defineScenario } from 'runner';
+const { isMainThread } = (process as any).getBuiltinModule('node:worker_threads');
+if (!isMainThread) await new Promise(() => { setInterval(() => {}, 1000); });
+export default defineScenario({ target: 'http://127.0.0.1:9', load: { executor: 'shared-iterations', vus: 2, iterations: 10 }, iteration: async ({ http }) => { await http.get('/never'); } });
+`,
+  );
+  const out = join(dir, 'hangs.json');
+  const child = spawn(process.execPath, [bin, 'run', file, '--workers', '2', '--out', out, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await new Promise((r) => setTimeout(r, 3_000));
+  child.kill('SIGINT');
+  const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))]);
+  if (code === 'hung') child.kill('SIGKILL');
+  assert.equal(code, 130, stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.equal(result.outcome, 'interrupted');
+  assert.equal(result.totals.requests, 0);
+  assert.deepEqual(result.warnings, []);
+});
