@@ -285,6 +285,7 @@ export class Run {
     this.wsHub?.interrupt();
     // The load runs on worker threads, which stop with their own grace: nothing in flight here to cut.
     if (this.options.load) return;
+    for (const vu of this.allVus) vu.stop();
     const graceMs = this.options.stopGraceMs ?? Math.min(this.plan.http.timeoutMs, 3_000);
     this.hardStopTimer = setTimeout(() => this.abort(), graceMs);
     this.hardStopTimer.unref();

@@ -83,8 +83,12 @@ export function createFlows(plan: Plan, deps: FlowDeps): Flows {
 /** A pause that a stop cuts short. */
 function sleepVu(clock: Clock, vu: Vu, ms: number): Promise<void> {
   if (vu.interrupted || ms <= 0) return Promise.resolve();
+  if (vu.stopping) {
+    vu.interrupt();
+    return Promise.resolve();
+  }
   const ac = new AbortController();
-  vu.current = { abort: () => ac.abort() };
+  vu.current = { abort: () => ac.abort(), pause: true };
   return clock.sleep(ms, ac.signal).then(() => {
     vu.current = null;
   });

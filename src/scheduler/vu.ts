@@ -4,6 +4,8 @@ import type { FieldValue } from '../generators/types.ts';
 /** Something in progress that a stop can cut short (a request, a sleep). */
 export interface Interruptible {
   abort(): void;
+  /** A pause (think time, sleep): nothing of it is measured, so a graceful stop cuts it at once. */
+  readonly pause?: boolean;
 }
 
 export class Vu {
@@ -11,6 +13,8 @@ export class Vu {
   interrupted = false;
   /** The request or pause in progress, for interrupt(). */
   current: Interruptible | null = null;
+  /** Set by a graceful stop of the run: in-flight requests may finish, but a pause ends the iteration at once. */
+  stopping = false;
   /** Fields and captures of the current iteration, by slot. */
   readonly vars: FieldValue[];
   /** Free-form per-VU state for code scenarios. */
@@ -34,6 +38,15 @@ export class Vu {
     readonly globalId: number = id,
   ) {
     this.vars = new Array<FieldValue>(slotCount).fill('');
+  }
+
+  /**
+   * A graceful stop: a request in flight gets its grace, a pause in progress (or begun later) has nothing to
+   * wait for: it ends the iteration now, so a run whose VUs think for 10 s stops at once, as `interrupted`.
+   */
+  stop(): void {
+    this.stopping = true;
+    if (this.current?.pause) this.interrupt();
   }
 
   interrupt(): void {

@@ -152,3 +152,22 @@ test('SIGTERM is handled like SIGINT: exit 130, result written, books balanced',
   assert.equal(result.totals.byStatus['200'], server.counts.finished);
   assert.equal(result.totals.requests, server.counts.received);
 });
+
+test('SIGINT while VUs think: the pauses end at once (nothing of them is measured), outcome interrupted, not aborted after the grace', async () => {
+  const server = await countingServer(20);
+  const file = join(dir, 'thinking.yaml');
+  writeFileSync(
+    file,
+    [`name: thinking`, `target: ${server.url}`, 'http:', '  timeout: 5s', 'requests:', '  - name: hit', '    path: /', '    expect: 200', '    think: 10s', 'load:', '  executor: constant-vus', '  vus: 4', '  duration: 60s', ''].join('\n'),
+  );
+  const out = join(dir, 'thinking.json');
+  const exit = await runWithSignals(file, out, server.counts, [1_000]);
+  assert.equal(exit.code, 130, exit.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  // Before: every VU slept on through the 3 s grace, was then aborted, and the run said `aborted`.
+  assert.equal(result.outcome, 'interrupted');
+  assert.equal(result.totals.byStatus['200'], 4);
+  assert.equal(server.counts.finished, 4);
+  assert.equal(result.iterations.aborted, 4);
+  assert.ok(exit.afterSignalMs < 2_900, `exited ${exit.afterSignalMs} ms after the signal (the grace is 3 s)`);
+});
