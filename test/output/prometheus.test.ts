@@ -137,8 +137,17 @@ test('without --tag testid the run is labelled by its start time and seed', { sk
 test('Prometheus stopped mid-run: the run completes on time and reports the dropped batches', { skip: missing, timeout: 60_000 }, async () => {
   const own = await startPrometheus();
   try {
-    setTimeout(() => void own.stop(), 1200);
+    // Stop it once the first batch has arrived (a fixed 1.2 s raced the run's own start-up on a busy machine:
+    // every batch came after the stop, so none had arrived), and at the latest after 2.5 s.
     const t0 = Date.now();
+    void (async () => {
+      while (Date.now() - t0 < 2500) {
+        const seen = await own.query('runner_vus{testid="t2"}').catch(() => []);
+        if (seen.length > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await own.stop();
+    })();
     const run = await runInProcess(['run', 'three.yaml', '--target', target.url, '--out', 'stopped.json', '--out', `prometheus=${own.writeUrl}`, '--tag', 'testid=t2'], dir);
     const tookMs = Date.now() - t0;
     assert.equal(run.code, 0, run.stderr);
