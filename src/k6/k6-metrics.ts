@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import type { K6MetricSamples } from '../result/types.ts';
 import { createGrowingHistogram, decodeHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
+import { addBuckets, addHistogram, bucketsOf } from '../metrics/histogram-walk.ts';
 
 export type K6MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 export type Tags = Readonly<Record<string, string>>;
@@ -58,7 +59,7 @@ export class MetricSink {
     // second, and deflate + base64 there and inflate + add here cost ~25 ms of CPU per thread-second.
     const d = this.totals();
     if (this.histogram) {
-      d.buckets = bucketsOf(this.histogram as unknown as BucketView);
+      d.buckets = bucketsOf(this.histogram);
       this.histogram.reset();
     }
     this.count = this.sum = this.trues = this.last = this.lastAtMs = 0;
@@ -83,12 +84,8 @@ export class MetricSink {
       this.last = d.last;
       this.lastAtMs = d.lastAtMs;
     }
-    if (this.histogram && d.hdr !== undefined) this.histogram.add(decodeHistogram(d.hdr));
-    if (this.histogram && d.buckets !== undefined) {
-      // Each bucket's lowest value lands in that same bucket here (same settings): the sum is bucket-exact.
-      const view = this.histogram as unknown as BucketView;
-      for (let i = 0; i < d.buckets.length; i += 2) this.histogram.recordValueWithCount(view.valueFromIndex(d.buckets[i]), d.buckets[i + 1]);
-    }
+    if (this.histogram && d.hdr !== undefined) addHistogram(this.histogram, decodeHistogram(d.hdr));
+    if (this.histogram && d.buckets !== undefined) addBuckets(this.histogram, d.buckets);
   }
 
   percentile(p: number): number {
@@ -147,22 +144,6 @@ export type SinkDelta = Omit<K6MetricSamples, 'type'> & {
   /** A drained trend's histogram as [bucket index, count] pairs, flat (the settings of createGrowingHistogram). */
   buckets?: number[];
 };
-
-/** What hdr-histogram-js's JS histograms expose beyond their typed interface, for reading buckets. */
-interface BucketView {
-  countsArrayLength: number;
-  getCountAtIndex(index: number): number;
-  valueFromIndex(index: number): number;
-}
-
-function bucketsOf(h: BucketView): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < h.countsArrayLength; i++) {
-    const n = h.getCountAtIndex(i);
-    if (n > 0) out.push(i, n);
-  }
-  return out;
-}
 
 export interface SubMetric {
   /** `name{tag:value,…}` as the threshold wrote it (normalised). */
