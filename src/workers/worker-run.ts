@@ -29,6 +29,8 @@ export interface WorkerRunOptions {
   cwd: string;
   inputs: PlanInputs;
   count: number;
+  /** --setup-data: setup() ran elsewhere; the threads get this, and neither setup() nor teardown() runs here. */
+  setupData?: SetupHandOff;
   warnings?: string[];
   startAt?: Date;
   stopGraceMs?: number;
@@ -169,7 +171,8 @@ export class WorkerRun {
     this.options.onStart?.();
     const results: RunResult[] = [];
     const labels: string[] = [];
-    if (hasLifecycle(this.plan)) {
+    if (this.options.setupData) await this.loadOnWorkers(this.options.setupData);
+    else if (hasLifecycle(this.plan)) {
       // setup() once here; the threads start their load with its data, then teardown() runs here once.
       const slot = this.addSlot(undefined);
       // Its requests' NDJSON lines are made here, as a thread makes its own.

@@ -33,6 +33,7 @@ import { setFlagsFromString } from 'node:v8';
 
 import type { RunFlags } from './run.ts';
 import { availableCores } from '../available-cores.ts';
+import { readSetupDataFile } from '../../run/setup-data-file.ts';
 
 export async function runCommand(io: Io, file: string, flags: RunFlags): Promise<number> {
   // undici parses HTTP/1.1 with llhttp compiled to WebAssembly on the first connection. V8 then re-compiles it with
@@ -57,7 +58,7 @@ export async function runCommand(io: Io, file: string, flags: RunFlags): Promise
 
 async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly OutputSpec[], guard: ScenarioGuard): Promise<number> {
   const loaded = await loadScenario(file, io.cwd, { loadFromFlags: hasLoadFlags(flags), env: { ...io.env, ...envFlags(flags.env) }, log: (text) => io.stderr.write(text) });
-  refuseOutputsOverInputs(outputFiles(specs), inputFilesOf(loaded));
+  refuseOutputsOverInputs(outputFiles(specs), [...inputFilesOf(loaded), ...(flags.setupData === undefined ? [] : [resolve(io.cwd, flags.setupData)])]);
   // What `runner merge` checks that segments share (scenario.hash): hashed once the load is over, so hashing a
   // large data file takes no CPU from the measured run.
   const scenarioFiles = [resolve(io.cwd, file), ...inputFilesOf(loaded)];
@@ -71,6 +72,7 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   const plan = compilePlan(model, { seed, env: io.env, target: flags.target, segment });
   // Bad threshold expressions are user errors now, before the first request.
   const thresholds = compilePlanThresholds(plan);
+  const setupData = flags.setupData === undefined ? undefined : readSetupDataFile(io.cwd, flags.setupData, plan);
   const warnings = plan.http.insecure ? ['TLS certificate verification is disabled (--insecure)'] : [];
   // Values from the environment and a target URL's password are secrets: kept out of the result file, the summary and error messages.
   const redact = createRedactor([...plan.secrets, ...urlSecrets(plan.target)]);
@@ -94,8 +96,9 @@ async function runGuarded(io: Io, file: string, flags: RunFlags, specs: readonly
   if (flags.warmup !== undefined && !flags.quiet) outputs.printErr(`warming up for ${flags.warmup / 1000} s (not recorded)…\n`);
   const run = workers
     ? // The outputs start when the threads are told to go (after they compiled), so their clocks are the load's.
-      new WorkerRun(plan, { file, cwd: io.cwd, inputs: { ...planInputs(io, flags), tables: shareDataTables(model) }, count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines, warmUp: flags.warmup !== undefined })
+      new WorkerRun(plan, { file, cwd: io.cwd, inputs: { ...planInputs(io, flags), tables: shareDataTables(model) }, count: workers, warnings, startAt: flags.startAt, sinks: outputs.sinks, onStart: () => outputs.start(run), k6: model.k6, log: (text) => io.stderr.write(text), lines: outputs.workerLines, warmUp: flags.warmup !== undefined, setupData })
     : new Run(plan, { warnings, sinks: outputs.sinks, pools: warmUp?.pools, startAt: flags.startAt });
+  if (setupData && run instanceof Run) run.useSetupData(setupData.data);
   guard.attach(run);
   // With workers, the workers' k6 numbers are merged here: its thresholds are watched on their sum.
   model.k6?.attach(run);

@@ -25,6 +25,8 @@ export interface RunFlags extends LoadFlags {
   segment?: string;
   segmentSequence?: string;
   startAt?: Date;
+  /** --setup-data file.json: what setup() returned, read here instead of running setup() and teardown(). */
+  setupData?: string;
   /** --workers N|auto: threads, each with its own pool and segment of the run. */
   workers?: number | 'auto';
   /** Repeatable `-e KEY=VALUE`: a k6 script's `__ENV` (as k6's own flag). */
@@ -57,6 +59,7 @@ export function registerRun(program: Command, io: Io, result: CommandResult): vo
     .option('--segment <i/n>', "run only this part of the scenario: i/n is the i-th of n equal segments (k6's from:to like 1/3:2/3 also works)", parseOnce('--segment'))
     .option('--segment-sequence <list>', "the segments all processes cut the run into, k6's form 0,1/3,2/3,1 (default: equal ones, or filled around --segment from:to)", parseOnce('--segment-sequence'))
     .option('--workers <n>', 'run on n threads (auto: one per core), each with its own connections and its share of VUs and iterations; one summary, one result', parseWorkers)
+    .option('--setup-data <file>', "use this JSON as what setup() returned, instead of running setup() and teardown() here (segments: give it to every process but one)", parseOnce('--setup-data'))
     .option('--start-at <time>', 'start the load at this instant (ISO-8601, e.g. 2026-11-29T20:00:00Z); more than 1 s late exits 2', parseStartAt)
     .option('--insecure', 'skip TLS certificate verification')
     .option('-q, --quiet', 'no summary on stdout and no live progress on stderr')
